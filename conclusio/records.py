@@ -1,0 +1,152 @@
+"""Typed records that flow one way through the stages: ingest -> nlp -> index -> ui.
+
+Every stage takes and returns these dataclasses; none of them knows about storage,
+models or the CLI. Dates are ISO strings (``YYYY-MM-DD``) so records serialise to JSON
+without custom encoders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+PassageKind = Literal["body", "footnote", "heading"]
+Modality = Literal["request", "commitment", "obligation"]
+ObligationStatus = Literal["done", "overdue", "due soon", "open", "no deadline"]
+EvidenceStatus = Literal["completed", "in_progress", "rescheduled", "mentioned"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A mention of another document in the text, e.g. ``Doc. 14114/23`` or ``COM(2021) 170 final``."""
+
+    text: str  # as written
+    kind: str  # council_doc | com | legal_act | oj | other
+    normalised: str  # e.g. "14114/23", "COM(2021) 170", "Richtlijn (EU) 2024/1260"
+    resolved_source_file: str | None = None  # set when the referenced document is in the store
+
+
+@dataclass
+class DocumentMetadata:
+    """What a document says about itself; every field is optional because the text may not give it."""
+
+    doc_number: str | None = None  # "15571/25", "COM(2023) 641"
+    title: str | None = None  # the "Betreft:" line or the document's own title
+    date: str | None = None  # ISO date of the document
+    kind: str | None = None  # council_conclusions | outcome_of_proceedings | commission_communication
+    #                          | presidency_note | declaration | report | other
+    sender: str | None = None  # "van:"
+    recipient: str | None = None  # "aan:"
+    classification: list[str] = field(default_factory=list)  # ["LIMITE"], ["RESTREINT UE/EU RESTRICTED"]
+    codes: list[str] = field(default_factory=list)  # ["COSI 231", "ENFOPOL 430"]
+    previous_docs: list[str] = field(default_factory=list)  # ["10512/24"]
+    references: list[Reference] = field(default_factory=list)
+    language: str | None = None  # ISO 639-1, detected
+    pages: int | None = None
+
+
+@dataclass
+class Passage:
+    """One unit of a document: a numbered point, a paragraph, a heading or a footnote.
+
+    ``passage_id`` is stable for an unchanged document: ``{source_file}#{seq}``.
+    ``char_start``/``char_end`` index into ``Document.text`` (the cleaned text).
+    """
+
+    passage_id: str
+    source_file: str
+    seq: int  # order in the document, from 0
+    kind: PassageKind
+    text: str
+    section_path: list[str] = field(default_factory=list)  # ["BIJLAGE", "Conclusies van de Raad", ...]
+    paragraph: str | None = None  # the document's own label: "19", "Actie 4", "b)"; None for running text
+    addressees: str | None = None  # the addressee block above it, verbatim: "verzoekt de Raad de lidstaten:"
+    page: int | None = None  # first page the passage is on (1-based)
+    page_end: int | None = None  # last page, when it runs over a page break
+    char_start: int = 0
+    char_end: int = 0
+    footnote_refs: list[str] = field(default_factory=list)  # footnote marks cited in a body passage
+    footnote_label: str | None = None  # for kind == "footnote": its number
+    cited_by: str | None = None  # for kind == "footnote": passage_id of the passage that cites it
+
+
+@dataclass
+class Document:
+    """A parsed source file: cleaned text, metadata and its passages in order."""
+
+    source_file: str  # file name as given (the key users see)
+    content_hash: str  # sha256 of the raw bytes; the idempotence key
+    text: str  # cleaned full text; passages' offsets point into it
+    metadata: DocumentMetadata
+    passages: list[Passage] = field(default_factory=list)
+    media_type: str = "text/plain"  # application/pdf, text/markdown, text/html, ...
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A normalised deadline (see shared/spec/deadlines.md)."""
+
+    text: str  # as written: "tegen eind 2024"
+    start: str | None
+    end: str | None  # last day the expression allows; the due date
+    granularity: str | None  # day | month | quarter | half | season | year | years
+    recurrence: str | None = None  # ISO 8601 duration: P2Y, P1Y, P6M
+
+
+@dataclass
+class Obligation:
+    """One obligation unit (see shared/spec/obligations.md)."""
+
+    id: str  # stable: "{source_file}#{paragraph or seq}#{n}"
+    source_file: str
+    passage_id: str
+    paragraph: str | None
+    page: int | None
+    actors: list[str]  # canonical names
+    action: str  # the clause in the text's own words
+    verbs: list[str]  # main verb lemmas, infinitive
+    deadline: Deadline | None
+    modality: Modality
+    source_text: str  # the full text span of the unit
+    char_start: int = 0  # offsets of source_text in Document.text
+    char_end: int = 0
+
+
+@dataclass
+class EvidenceLink:
+    """A passage of a later document that reports on an obligation."""
+
+    obligation_id: str
+    passage_id: str
+    source_file: str
+    paragraph: str | None
+    text: str
+    status: EvidenceStatus
+    confidence: float
+    doc_date: str | None = None
+    new_end: str | None = None  # for "rescheduled": the new expected date
+    method: str = ""  # how it was found: action_number | doc_reference | similarity
+    review: Literal["confirmed", "rejected"] | None = None  # manual curation
+
+
+@dataclass
+class Hit:
+    """One search result: a passage with its score, snippet and citation."""
+
+    passage_id: str
+    source_file: str
+    doc_number: str | None
+    doc_title: str | None
+    paragraph: str | None
+    page: int | None
+    score: float
+    text: str
+    snippet: str
+    citation: str = ""
+    similarity: float | None = None  # only for `similar`
+    diff: list[dict[str, str]] | None = None  # only for `similar`: [{"op": "equal|insert|delete", "text": ...}]
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A record as plain JSON-ready data."""
+    return asdict(record)

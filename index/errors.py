@@ -1,0 +1,26 @@
+"""Errors raised by the index stage; messages name the offending value and say what to do."""
+
+
+class IndexError_(Exception):
+    """Base class for index errors (named with a trailing underscore to keep the builtin)."""
+
+
+class StoreNotFoundError(IndexError_):
+    """The store directory or database does not exist or holds no documents."""
+
+
+class ModelMismatchError(IndexError_):
+    """The store holds vectors of another embedding model than the one in use."""
+
+    def __init__(self, stored: str, stored_dim: int, current: str, current_dim: int, store_location: str):
+        self.stored, self.stored_dim, self.current, self.current_dim = stored, stored_dim, current, current_dim
+        super().__init__(
+            f"the store at {store_location} holds vectors of {stored} (dim {stored_dim}), "
+            f"but the model in use is {current} (dim {current_dim}); vectors of two models cannot be mixed. "
+            f"Re-embed everything with: conclusio reembed --store {store_location} "
+            f"(or use CONCLUSIO_EMBED_MODEL={stored})"
+        )
+
+
+class EmbeddingModelError(IndexError_):
+    """No embedding model could be loaded."""

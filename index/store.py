@@ -1,0 +1,205 @@
+"""The store interface every backend satisfies (embedded SQLite, OpenSearch).
+
+Two protocols, because the data has two natures:
+- ``Store`` holds what is *derived* from the documents (passages, vectors, obligations,
+  evidence links). Re-ingesting rebuilds it.
+- ``CurationStore`` holds what *users* author (link reviews, status overrides, the audit
+  trail). Re-ingesting never touches it.
+
+Search belongs in ``Store`` (unlike Haystack) because hybrid search must behave the same
+over SQLite and OpenSearch; fusion (RRF) is a pure function in ``index.fusion`` that never
+sees a store. One contract suite in ``tests/index/test_store_contract.py`` runs against
+every backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions on which passages a search may return; empty means no restriction."""
+
+    kinds: tuple[str, ...] = ()  # document kinds
+    source_files: tuple[str, ...] = ()
+    date_from: str | None = None  # ISO, inclusive, on the document date
+    date_to: str | None = None
+    actors: tuple[str, ...] = ()  # canonical actor names mentioned in the passage or its document's obligations
+    classifications: tuple[str, ...] = ()
+    has_obligations: bool | None = None
+    languages: tuple[str, ...] = ()
+    passage_kinds: tuple[str, ...] = ("body", "heading")  # footnotes only when asked
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """A keyword query before backend-specific analysis.
+
+    ``text`` is the user's words; ``expansions`` are extra terms (translations, synonyms)
+    with a weight below 1; ``phrases`` are quoted phrases that must match as phrases.
+    Each backend analyses these its own way (SQLite: ``index.analysis``; OpenSearch: its
+    ``dutch`` analyzer) and never lets query syntax reach its engine.
+    """
+
+    text: str
+    expansions: tuple[tuple[str, float], ...] = ()
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    """A passage returned by one retriever, with that retriever's own score."""
+
+    passage: Passage
+    score: float
+    highlights: tuple[str, ...] = ()  # matched surface terms, for snippets
+
+
+@dataclass(frozen=True)
+class ObligationQuery:
+    """Filters for listing obligations; status is computed later, so it is not here."""
+
+    actor: str | None = None
+    source_files: tuple[str, ...] = ()
+    due_before: str | None = None  # ISO: deadline end strictly before
+    modality: str | None = None
+
+
+@dataclass
+class StoredDocument:
+    """A document as listed by the store: metadata and counts, no passages."""
+
+    source_file: str
+    content_hash: str
+    metadata: DocumentMetadata
+    passages: int
+    obligations: int
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    documents: int
+    passages: int
+    obligations: int
+    embedding_model: str | None
+    embedding_dim: int | None
+    location: str
+
+
+@dataclass
+class FacetCounts:
+    """Counts per value for each facet, over the hits of one search."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Derived data: documents, passages, vectors, obligations, evidence links."""
+
+    def document_state(self, source_file: str) -> str | None:
+        """The stored content hash of a file, or None when it is not in the store."""
+
+    def write_document(
+        self,
+        document: Document,
+        vectors: np.ndarray,
+        obligations: Sequence[Obligation],
+        embedding_model: str,
+    ) -> None:
+        """Insert or atomically replace a document with its passages, vectors and obligations.
+
+        Raises ``index.errors.ModelMismatchError`` when the store holds vectors of another model.
+        """
+
+    def delete_document(self, source_file: str) -> bool:
+        """Remove a document and everything derived from it; False when it was not there."""
+
+    def get_document(self, source_file: str) -> Document | None:
+        """The document with its passages in order."""
+
+    def list_documents(self) -> list[StoredDocument]:
+        """All documents, oldest document date first."""
+
+    def get_passages(self, passage_ids: Sequence[str]) -> list[Passage]:
+        """Passages by id, in the order asked; unknown ids are skipped."""
+
+    def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        """Best ``k`` passages by lexical relevance (BM25 or the engine's equivalent)."""
+
+    def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        """Best ``k`` passages by cosine similarity to a normalised query vector."""
+
+    def passage_vectors(self, passage_ids: Sequence[str]) -> np.ndarray:
+        """Stored vectors for these passages, rows in the order asked."""
+
+    def facets(self, passage_ids: Sequence[str]) -> FacetCounts:
+        """Facet counts (kind, document, actor, classification, language, has_obligations) over passages."""
+
+    def obligations(self, query: ObligationQuery) -> list[Obligation]:
+        """Obligations matching the query, in document then text order."""
+
+    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+        """Replace all machine-found evidence links (derived data, recomputed after ingest)."""
+
+    def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
+        """Machine-found evidence links, for some obligations or all."""
+
+    def embedding_model(self) -> tuple[str, int] | None:
+        """The (model name, dimension) the stored vectors were made with, or None when empty."""
+
+    def stats(self) -> StoreStats:
+        """Counts and the embedding model, for ``conclusio status``."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One manual change, kept forever."""
+
+    at: str  # ISO timestamp
+    who: str
+    obligation_id: str
+    field: str  # "status" | "link:<passage_id>"
+    old_value: str | None
+    new_value: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StatusOverride:
+    obligation_id: str
+    status: str
+    note: str
+    who: str
+    at: str
+
+
+@runtime_checkable
+class CurationStore(Protocol):
+    """User-authored data that survives every re-ingest: link reviews, status overrides, audit."""
+
+    def review_link(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
+        """Confirm ("confirmed"), reject ("rejected") or clear (None) an evidence link."""
+
+    def link_reviews(self) -> dict[tuple[str, str], str]:
+        """(obligation_id, passage_id) -> verdict, for every reviewed link."""
+
+    def set_status(self, obligation_id: str, status: str | None, who: str, note: str = "") -> None:
+        """Set a manual status (None clears it)."""
+
+    def status_overrides(self) -> dict[str, StatusOverride]:
+        """obligation_id -> the current manual status."""
+
+    def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
+        """Every manual change, oldest first."""
