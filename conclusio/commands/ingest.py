@@ -1,0 +1,87 @@
+"""``conclusio ingest`` and ``conclusio reembed``: fill the store and rebuild its vectors."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from conclusio.commands._common import CliError, load_embedder, open_existing_store, settings_from
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    ingest = subparsers.add_parser(
+        "ingest",
+        parents=[common],
+        help="parse, analyse and index files or folders",
+        description="Parse files (txt, md, pdf, docx, html) or every file under a folder, extract passages and "
+        "obligations, embed them and write them to the store. Unchanged files are skipped. "
+        "Exit 0 when every file was ingested, 2 when some failed (the others are ingested).",
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    ingest.set_defaults(func=run_ingest)
+
+    reembed = subparsers.add_parser(
+        "reembed",
+        parents=[common],
+        help="recompute every passage vector with the model in use",
+        description="Re-embed every stored passage with the current embedding model (after changing --model).",
+    )
+    reembed.set_defaults(func=run_reembed)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from conclusio.pipeline import ingest_paths
+    from index import open_store
+    from nlp import build_pipeline
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    settings = settings_from(args)
+    embedder = load_embedder(settings)
+    store = open_store(settings, create=True)
+    try:
+        report = ingest_paths(
+            [Path(p) for p in args.paths],
+            settings=settings,
+            store=store,
+            embedder=embedder,
+            pipeline=build_pipeline(),
+            on_result=lambda result: print(format_result(result), flush=True),
+        )
+    finally:
+        store.close()
+    print(format_summary(report, settings))
+    return report.exit_code
+
+
+def format_result(result) -> str:
+    """One line per file: what happened to it and why."""
+    name = Path(result.path).name
+    if result.status == "failed":
+        return f"failed    {name}: {result.reason}"
+    counts = f"{result.passages} passages, {result.obligations} obligations"
+    if result.status == "unchanged":
+        return f"unchanged {name}  ({counts})"
+    return f"ingested  {name}  ({counts}, {result.seconds:.1f} s)"
+
+
+def format_summary(report, settings) -> str:
+    """Counts per status and where the store is."""
+    by_status = {status: sum(r.status == status for r in report.results) for status in ("ingested", "unchanged", "failed")}
+    parts = ", ".join(f"{n} {status}" for status, n in by_status.items())
+    return f"{len(report.results)} files: {parts}. Store: {settings.store_dir}"
+
+
+def run_reembed(args: argparse.Namespace) -> int:
+    from conclusio.pipeline import reembed
+
+    settings = settings_from(args)
+    store = open_existing_store(settings)
+    try:
+        embedder = load_embedder(settings)
+        count = reembed(store, embedder)
+    finally:
+        store.close()
+    print(f"re-embedded {count} passages with {embedder.name} (dim {embedder.dim})")
+    return 0

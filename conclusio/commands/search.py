@@ -1,0 +1,195 @@
+"""``conclusio search`` and ``conclusio similar``: find passages by query or by prior wording."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+
+from conclusio.commands._common import (
+    iso_date,
+    CliError,
+    add_format,
+    load_embedder,
+    open_existing_store,
+    print_json,
+    read_lines,
+    settings_from,
+)
+from conclusio.records import Hit, to_dict
+
+SEARCH_HIT_FIELDS = ("passage_id", "source_file", "doc_number", "doc_title", "paragraph", "page", "score", "text",
+                     "snippet", "citation")
+SIMILAR_HIT_FIELDS = SEARCH_HIT_FIELDS + ("similarity", "diff")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    search = subparsers.add_parser(
+        "search",
+        parents=[common],
+        help="search passages (keywords, meaning or both)",
+        description="Search the stored passages. Hybrid mode fuses keyword (BM25) and semantic ranks.",
+    )
+    search.add_argument("query", nargs="?", metavar="QUERY", help="the query (omit with --batch)")
+    search.add_argument("--k", type=int, default=10, metavar="N", help="number of hits (default 10)")
+    search.add_argument("--mode", choices=("hybrid", "lexical", "semantic"), default="hybrid", help="retrieval mode")
+    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin); the model loads once")
+    add_format(search, "text", "json")
+    filters = search.add_argument_group("filters")
+    filters.add_argument("--kind", action="append", default=[], help="document kind, e.g. council_conclusions")
+    filters.add_argument("--doc", action="append", default=[], metavar="SOURCE_FILE", help="only this document")
+    filters.add_argument("--date-from", type=iso_date, metavar="YYYY-MM-DD", help="document date on or after")
+    filters.add_argument("--date-to", type=iso_date, metavar="YYYY-MM-DD", help="document date on or before")
+    filters.add_argument("--actor", action="append", default=[], help="canonical actor name, e.g. Europol")
+    filters.add_argument("--classification", action="append", default=[], help="e.g. LIMITE")
+    filters.add_argument("--has-obligations", action=argparse.BooleanOptionalAction, default=None,
+                         help="only passages of documents with (or without) obligations")
+    filters.add_argument("--language", action="append", default=[], help="ISO 639-1 code, e.g. nl")
+    search.set_defaults(func=run_search)
+
+    similar = subparsers.add_parser(
+        "similar",
+        parents=[common],
+        help="find prior wording of a draft sentence, with a word diff",
+        description="Find the stored passages closest in wording to a draft text and show a word diff "
+        "([-deleted-] {+inserted+}). The text comes from --text, from --batch (one per line) or from stdin.",
+    )
+    source = similar.add_mutually_exclusive_group()
+    source.add_argument("--text", help="the draft text")
+    source.add_argument("--batch", metavar="FILE", help="one draft per line ('-' for stdin); JSON: one array per line")
+    similar.add_argument("--k", type=int, default=5, metavar="N", help="number of passages (default 5)")
+    add_format(similar, "text", "json")
+    similar.set_defaults(func=run_similar)
+
+
+def filters_from(args: argparse.Namespace):
+    """SearchFilters from the filter flags."""
+    from index.store import SearchFilters
+
+    return SearchFilters(
+        kinds=tuple(args.kind),
+        source_files=tuple(args.doc),
+        date_from=args.date_from,
+        date_to=args.date_to,
+        actors=tuple(args.actor),
+        classifications=tuple(args.classification),
+        has_obligations=args.has_obligations,
+        languages=tuple(args.language),
+    )
+
+
+def open_searcher(args: argparse.Namespace):
+    """The store and a Searcher over it, built once per command."""
+    from index.search import Searcher
+
+    settings = settings_from(args)
+    store = open_existing_store(settings)
+    return store, Searcher.from_settings(settings, store, load_embedder(settings))
+
+
+def run_search(args: argparse.Namespace) -> int:
+    if (args.query is None) == (args.batch is None):
+        raise CliError("give either a QUERY or --batch FILE")
+    if args.k < 1:
+        raise CliError(f"--k must be at least 1, not {args.k}")
+    queries = read_lines(args.batch) if args.batch else [args.query]
+    filters = filters_from(args)
+    store, searcher = open_searcher(args)
+    try:
+        for query in queries:
+            result = searcher.search(query, k=args.k, mode=args.mode, filters=filters)
+            if args.format == "json":
+                hits = [hit_json(h, SEARCH_HIT_FIELDS) for h in result.hits]
+                print_json(hits, indent=None if args.batch else 2)
+            else:
+                print_search_text(query, result, header=bool(args.batch))
+    finally:
+        store.close()
+    return 0
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    if args.k < 1:
+        raise CliError(f"--k must be at least 1, not {args.k}")
+    if args.text is not None:
+        texts = [args.text]
+    elif args.batch:
+        texts = read_lines(args.batch)
+    elif sys.stdin.isatty():
+        raise CliError("give --text TEXT, --batch FILE or pipe the draft on stdin")
+    else:
+        texts = [sys.stdin.read().strip()]
+    if not any(texts):
+        raise CliError("the draft text is empty")
+    store, searcher = open_searcher(args)
+    try:
+        for text in texts:
+            hits = searcher.similar(text, k=args.k)
+            if args.format == "json":
+                print_json([hit_json(h, SIMILAR_HIT_FIELDS) for h in hits], indent=None if args.batch else 2)
+            else:
+                print_similar_text(text, hits, header=bool(args.batch))
+    finally:
+        store.close()
+    return 0
+
+
+def hit_json(hit: Hit, fields: Iterable[str]) -> dict:
+    """The contract fields of a hit."""
+    data = to_dict(hit)
+    return {name: data[name] for name in fields}
+
+
+def print_search_text(query: str, result, *, header: bool) -> None:
+    """Numbered hits with citation and snippet, then the expansions used and facet counts."""
+    if header:
+        print(f"## {query}")
+    if result.message:
+        print(result.message)
+    for rank, hit in enumerate(result.hits, 1):
+        print(f"{rank:>2}. {hit.citation or hit.passage_id}  (score {hit.score:.3f})")
+        print(f"    {one_line(hit.snippet or hit.text)}")
+    if result.expansions:
+        print("\nexpanded with: " + ", ".join(describe_expansion(e) for e in result.expansions))
+    counts = getattr(result.facets, "counts", result.facets) or {}
+    for facet, values in counts.items():
+        if values:
+            shown = ", ".join(f"{value} ({n})" for value, n in sorted(values.items(), key=lambda kv: -kv[1]))
+            print(f"{facet}: {shown}")
+    if header:
+        print()
+
+
+def print_similar_text(text: str, hits: list[Hit], *, header: bool) -> None:
+    """Each passage with its similarity and a readable word diff against the draft."""
+    if header:
+        print(f"## {one_line(text)}")
+    if not hits:
+        print("no similar passages")
+    for rank, hit in enumerate(hits, 1):
+        similarity = f"{hit.similarity:.2f}" if hit.similarity is not None else "?"
+        print(f"{rank:>2}. {hit.citation or hit.passage_id}  (similarity {similarity})")
+        print(f"    {one_line(hit.text)}")
+        if hit.diff:
+            print(f"    diff: {render_diff(hit.diff)}")
+    if header:
+        print()
+
+
+def render_diff(diff: list[dict[str, str]]) -> str:
+    """A word diff as text: [-deleted-] and {+inserted+} around the changed words."""
+    marks = {"delete": "[-{}-]", "insert": "{{+{}+}}", "equal": "{}"}
+    return one_line(" ".join(marks[op["op"]].format(op["text"].strip()) for op in diff if op["text"].strip()))
+
+
+def describe_expansion(expansion) -> str:
+    """An expansion term as text, whatever shape the searcher reports it in."""
+    if isinstance(expansion, (tuple, list)):
+        return str(expansion[0])
+    return getattr(expansion, "term", None) or str(expansion)
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace so a passage prints on one line."""
+    return " ".join(text.split())
+

@@ -1,0 +1,137 @@
+"""``conclusio status``, ``documents`` and ``show``: what the store holds."""
+
+from __future__ import annotations
+
+import argparse
+
+from conclusio.commands._common import CliError, add_format, ingest_hint, load_embedder, open_existing_store, \
+    print_json, settings_from
+from conclusio.records import to_dict
+
+DOCUMENT_FIELDS = ("source_file", "doc_number", "title", "date", "kind", "classification", "codes", "previous_docs",
+                   "references", "language", "pages", "passages")
+PASSAGE_FIELDS = ("passage_id", "kind", "section_path", "paragraph", "addressees", "page", "text")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    status = subparsers.add_parser(
+        "status",
+        parents=[common],
+        help="store location, counts and the embedding model in use",
+        description="Where the store is, how many documents, passages and obligations it holds, which embedding "
+        "model made its vectors and which model is in use now (with the reason when it fell back).",
+    )
+    add_format(status, "text", "json")
+    status.set_defaults(func=run_status)
+
+    documents = subparsers.add_parser(
+        "documents",
+        parents=[common],
+        help="list the stored documents with their metadata",
+        description="Every stored document with the metadata found in it, oldest document date first.",
+    )
+    add_format(documents, "text", "json")
+    documents.set_defaults(func=run_documents)
+
+    show = subparsers.add_parser(
+        "show",
+        parents=[common],
+        help="print a document's passages in order",
+        description="The passages of one document in order, with kind, section, paragraph label, addressees "
+        "and page.",
+    )
+    show.add_argument("source_file", metavar="SOURCE_FILE", help="the file name as listed by 'conclusio documents'")
+    add_format(show, "text", "json")
+    show.set_defaults(func=run_show)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from index import open_store
+    from index.errors import StoreNotFoundError
+
+    settings = settings_from(args)
+    try:
+        store = open_store(settings, create=False)
+    except StoreNotFoundError as e:
+        raise CliError(f"no store at {settings.store_dir} ({e}). Create one with: {ingest_hint(settings)}") from e
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    embedder = load_embedder(settings)
+    report = {
+        "store": stats.location,
+        "backend": settings.backend,
+        "documents": stats.documents,
+        "passages": stats.passages,
+        "obligations": stats.obligations,
+        "stored_model": stats.embedding_model,
+        "stored_dim": stats.embedding_dim,
+        "model": embedder.name,
+        "dim": embedder.dim,
+        "fallback_reason": embedder.fallback_reason,
+    }
+    if args.format == "json":
+        print_json(report)
+        return 0
+    print(f"store:        {report['store']} ({settings.backend})")
+    print(f"documents:    {stats.documents}")
+    print(f"passages:     {stats.passages}")
+    print(f"obligations:  {stats.obligations}")
+    print(f"vectors made: {stats.embedding_model or '-'} (dim {stats.embedding_dim or '-'})")
+    print(f"model in use: {embedder.name} (dim {embedder.dim})")
+    if embedder.fallback_reason:
+        print(f"fallback:     {embedder.fallback_reason}")
+    if stats.embedding_model and stats.embedding_model != embedder.name:
+        print(f"warning: the stored vectors were made with another model; run: conclusio reembed "
+              f"--store {settings.store_dir}")
+    return 0
+
+
+def document_json(stored) -> dict:
+    """The metadata fields of a stored document."""
+    meta = to_dict(stored.metadata)
+    meta.update(source_file=stored.source_file, passages=stored.passages)
+    return {name: meta.get(name) for name in DOCUMENT_FIELDS}
+
+
+def run_documents(args: argparse.Namespace) -> int:
+    store = open_existing_store(settings_from(args))
+    try:
+        documents = [document_json(d) for d in store.list_documents()]
+    finally:
+        store.close()
+    if args.format == "json":
+        print_json(documents)
+        return 0
+    for d in documents:
+        number = d["doc_number"] or "-"
+        labels = ", ".join(d["classification"] + d["codes"])
+        print(f"{d['source_file']}  {number}  {d['date'] or '-'}  {d['kind'] or '-'}  "
+              f"{d['pages'] or '?'} pages, {d['passages']} passages{'  [' + labels + ']' if labels else ''}")
+        if d["title"]:
+            print(f"    {d['title']}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    store = open_existing_store(settings_from(args))
+    try:
+        document = store.get_document(args.source_file)
+        if document is None:
+            names = ", ".join(d.source_file for d in store.list_documents())
+            raise CliError(f"no document {args.source_file!r} in the store (stored: {names})")
+    finally:
+        store.close()
+    passages = [{name: to_dict(p)[name] for name in PASSAGE_FIELDS} for p in document.passages]
+    if args.format == "json":
+        print_json(passages)
+        return 0
+    for p in passages:
+        where = " > ".join(p["section_path"])
+        label = f"  {p['paragraph']}" if p["paragraph"] else ""
+        print(f"[{p['passage_id']}] {p['kind']}{label}  p.{p['page'] or '?'}  {where}")
+        if p["addressees"]:
+            print(f"    ({p['addressees']})")
+        print(f"    {' '.join(p['text'].split())}")
+    return 0
