@@ -1,0 +1,648 @@
+"""The embedded store: one SQLite file (WAL) with FTS5 for keywords and numpy for vectors.
+
+FTS5 cannot Snowball-stem, so passages are indexed pre-analysed: the ``title``, ``section``
+and ``body`` columns hold space-joined ``index.analysis.analyze`` terms, and ``surface``
+holds folded, unstemmed tokens for phrase matching. Queries are built here from analysed
+terms, each quoted as an FTS5 string, so no user syntax ever reaches FTS5.
+
+Expansions (translations, synonyms) run as separate OR queries, one per weight; a
+passage's keyword score is the sum over queries of weight x BM25 (weight 1 for the
+user's own words). Vectors are float32 blobs per passage; vector search is brute-force
+cosine over a matrix built lazily and rebuilt when the store's write generation moves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from conclusio.records import (
+    Deadline,
+    Document,
+    DocumentMetadata,
+    EvidenceLink,
+    Obligation,
+    Passage,
+    Reference,
+)
+from index.analysis import analyze, tokens
+from index.errors import ModelMismatchError, StoreNotFoundError
+from index.store import (
+    FacetCounts,
+    LexicalQuery,
+    ObligationQuery,
+    ScoredPassage,
+    SearchFilters,
+    StoredDocument,
+    StoreStats,
+)
+
+SCHEMA_VERSION = 1
+DB_FILE = "conclusio.sqlite3"
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    source_file TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    text TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    kind TEXT, date TEXT, classification TEXT NOT NULL DEFAULT '[]', language TEXT, doc_number TEXT, title TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    rowid INTEGER PRIMARY KEY,
+    passage_id TEXT NOT NULL UNIQUE,
+    source_file TEXT NOT NULL REFERENCES documents(source_file) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    data TEXT NOT NULL,
+    obligations INTEGER NOT NULL DEFAULT 0,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS passages_by_file ON passages(source_file, seq);
+CREATE TABLE IF NOT EXISTS passage_actors (
+    passage_rowid INTEGER NOT NULL REFERENCES passages(rowid) ON DELETE CASCADE,
+    actor TEXT NOT NULL,
+    PRIMARY KEY (passage_rowid, actor)
+);
+CREATE INDEX IF NOT EXISTS passage_actors_by_actor ON passage_actors(actor);
+CREATE TABLE IF NOT EXISTS obligations (
+    id TEXT PRIMARY KEY,
+    source_file TEXT NOT NULL REFERENCES documents(source_file) ON DELETE CASCADE,
+    passage_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    modality TEXT NOT NULL,
+    deadline_end TEXT,
+    actors TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS obligations_by_file ON obligations(source_file, ord);
+CREATE TABLE IF NOT EXISTS evidence (
+    obligation_id TEXT NOT NULL,
+    passage_id TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (obligation_id, passage_id)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    title, section, body, surface, tokenize = 'unicode61 remove_diacritics 0'
+);
+"""
+
+
+@dataclass(frozen=True)
+class ColumnWeights:
+    """BM25 weights per FTS5 column: document title and section headings above body text."""
+
+    title: float = 2.0
+    section: float = 2.0
+    body: float = 1.0
+    surface: float = 1.0
+
+
+class SQLiteStore:
+    """Derived data in ``DIR/conclusio.sqlite3``; satisfies ``index.store.Store``."""
+
+    def __init__(self, directory: Path | str, *, create: bool = True, weights: ColumnWeights = ColumnWeights()):
+        self.directory = Path(directory)
+        self.path = self.directory / DB_FILE
+        self.weights = weights
+        if not self.path.exists():
+            if not create:
+                raise StoreNotFoundError(
+                    f"no store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
+                )
+            self.directory.mkdir(parents=True, exist_ok=True)
+        # One connection shared across threads (Streamlit), serialised by a lock.
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._ensure_schema_version()
+        self._matrix: _VectorMatrix | None = None
+
+    # ---- writing -------------------------------------------------------------------
+
+    def document_state(self, source_file: str) -> str | None:
+        row = self._one("SELECT content_hash FROM documents WHERE source_file = ?", (source_file,))
+        return row[0] if row else None
+
+    def write_document(
+        self,
+        document: Document,
+        vectors: np.ndarray,
+        obligations: Sequence[Obligation],
+        embedding_model: str,
+    ) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
+        actors_by_passage = _actors_by_passage(document.passages, obligations)
+        obligations_per_passage: dict[str, int] = defaultdict(int)
+        for obligation in obligations:
+            obligations_per_passage[obligation.passage_id] += 1
+        title_terms = " ".join(analyze(document.metadata.title or ""))
+        with self._transaction() as db:
+            self._check_model(db, document.source_file, embedding_model, dim)
+            self._delete(db, document.source_file)
+            meta = document.metadata
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    document.source_file, document.content_hash, document.media_type, document.text,
+                    json.dumps(asdict(meta), ensure_ascii=False), meta.kind, meta.date,
+                    json.dumps(meta.classification, ensure_ascii=False), meta.language, meta.doc_number,
+                    meta.title, datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            for index, passage in enumerate(document.passages):
+                data = json.dumps(asdict(passage), ensure_ascii=False)
+                vector = vectors[index].tobytes() if index < len(vectors) else None
+                cursor = db.execute(
+                    "INSERT INTO passages (passage_id, source_file, seq, kind, text, data, obligations, vector)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        passage.passage_id, document.source_file, passage.seq, passage.kind, passage.text, data,
+                        obligations_per_passage.get(passage.passage_id, 0), vector,
+                    ),
+                )
+                rowid = cursor.lastrowid
+                db.execute(
+                    "INSERT INTO passages_fts (rowid, title, section, body, surface) VALUES (?,?,?,?,?)",
+                    (
+                        rowid, title_terms, " ".join(analyze(" ".join(passage.section_path))),
+                        " ".join(analyze(passage.text)), " ".join(tokens(passage.text)),
+                    ),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO passage_actors VALUES (?, ?)",
+                    [(rowid, actor) for actor in actors_by_passage.get(passage.passage_id, ())],
+                )
+            # Checked after the rows went in, so a bad call is undone by the rollback too.
+            if len(vectors) != len(document.passages):
+                raise ValueError(
+                    f"{document.source_file}: {len(vectors)} vectors for {len(document.passages)} passages"
+                )
+            db.executemany(
+                "INSERT INTO obligations VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        o.id, document.source_file, o.passage_id, n, o.modality,
+                        o.deadline.end if o.deadline else None, json.dumps(o.actors, ensure_ascii=False),
+                        json.dumps(asdict(o), ensure_ascii=False),
+                    )
+                    for n, o in enumerate(obligations)
+                ],
+            )
+            if document.passages:
+                self._set_meta(db, "embedding_model", embedding_model)
+                self._set_meta(db, "embedding_dim", str(dim))
+
+    def delete_document(self, source_file: str) -> bool:
+        with self._transaction() as db:
+            return self._delete(db, source_file)
+
+    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM evidence")
+            db.executemany(
+                "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?)",
+                [
+                    (link.obligation_id, link.passage_id, link.source_file, json.dumps(asdict(link), ensure_ascii=False))
+                    for link in links
+                ],
+            )
+
+    # ---- reading -------------------------------------------------------------------
+
+    def get_document(self, source_file: str) -> Document | None:
+        row = self._one(
+            "SELECT source_file, content_hash, text, metadata, media_type FROM documents WHERE source_file = ?",
+            (source_file,),
+        )
+        if row is None:
+            return None
+        passages = [
+            _passage(data)
+            for (data,) in self._all("SELECT data FROM passages WHERE source_file = ? ORDER BY seq", (source_file,))
+        ]
+        return Document(
+            source_file=row[0], content_hash=row[1], text=row[2], metadata=_metadata(row[3]),
+            passages=passages, media_type=row[4],
+        )
+
+    def list_documents(self) -> list[StoredDocument]:
+        rows = self._all(
+            "SELECT d.source_file, d.content_hash, d.metadata, d.ingested_at,"
+            " (SELECT count(*) FROM passages p WHERE p.source_file = d.source_file),"
+            " (SELECT count(*) FROM obligations o WHERE o.source_file = d.source_file)"
+            " FROM documents d ORDER BY d.date IS NULL, d.date, d.source_file"
+        )
+        return [
+            StoredDocument(
+                source_file=r[0], content_hash=r[1], metadata=_metadata(r[2]), passages=r[4], obligations=r[5],
+                ingested_at=r[3],
+            )
+            for r in rows
+        ]
+
+    def get_passages(self, passage_ids: Sequence[str]) -> list[Passage]:
+        found = self._rows_by_passage_id(passage_ids, "data")
+        return [_passage(found[pid][0]) for pid in passage_ids if pid in found]
+
+    def passage_vectors(self, passage_ids: Sequence[str]) -> np.ndarray:
+        found = self._rows_by_passage_id(passage_ids, "vector")
+        rows = [np.frombuffer(found[pid][0], dtype=np.float32) for pid in passage_ids if pid in found]
+        dim = (self.embedding_model() or ("", 0))[1]
+        return np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+
+    def obligations(self, query: ObligationQuery) -> list[Obligation]:
+        where, params = [], []
+        if query.actor:
+            where.append("EXISTS (SELECT 1 FROM json_each(o.actors) a WHERE lower(a.value) = lower(?))")
+            params.append(query.actor)
+        if query.source_files:
+            where.append(f"o.source_file IN ({_marks(query.source_files)})")
+            params.extend(query.source_files)
+        if query.due_before:
+            where.append("o.deadline_end IS NOT NULL AND o.deadline_end < ?")
+            params.append(query.due_before)
+        if query.modality:
+            where.append("o.modality = ?")
+            params.append(query.modality)
+        sql = (
+            "SELECT o.data FROM obligations o JOIN documents d ON d.source_file = o.source_file"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.date IS NULL, d.date, d.source_file, o.ord"
+        )
+        return [_obligation(data) for (data,) in self._all(sql, params)]
+
+    def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
+        if obligation_ids is None:
+            rows = self._all("SELECT data FROM evidence ORDER BY obligation_id, passage_id")
+        else:
+            rows = [
+                row
+                for chunk in _chunks(list(obligation_ids))
+                for row in self._all(
+                    f"SELECT data FROM evidence WHERE obligation_id IN ({_marks(chunk)})"
+                    " ORDER BY obligation_id, passage_id",
+                    chunk,
+                )
+            ]
+        return [EvidenceLink(**json.loads(data)) for (data,) in rows]
+
+    def embedding_model(self) -> tuple[str, int] | None:
+        if not self._one("SELECT 1 FROM passages LIMIT 1"):
+            return None
+        name, dim = self._meta("embedding_model"), self._meta("embedding_dim")
+        return (name, int(dim)) if name and dim else None
+
+    def stats(self) -> StoreStats:
+        model = self.embedding_model()
+        return StoreStats(
+            documents=self._one("SELECT count(*) FROM documents")[0],
+            passages=self._one("SELECT count(*) FROM passages")[0],
+            obligations=self._one("SELECT count(*) FROM obligations")[0],
+            embedding_model=model[0] if model else None,
+            embedding_dim=model[1] if model else None,
+            location=str(self.directory),
+        )
+
+    def facets(self, passage_ids: Sequence[str]) -> FacetCounts:
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        ids = list(dict.fromkeys(passage_ids))
+        for chunk in _chunks(ids):
+            rows = self._all(
+                "SELECT p.rowid, p.source_file, p.obligations, d.kind, d.classification, d.language"
+                f" FROM passages p JOIN documents d ON d.source_file = p.source_file WHERE p.passage_id IN ({_marks(chunk)})",
+                chunk,
+            )
+            actor_rows = self._all(
+                "SELECT pa.actor FROM passage_actors pa JOIN passages p ON p.rowid = pa.passage_rowid"
+                f" WHERE p.passage_id IN ({_marks(chunk)})",
+                chunk,
+            )
+            for _rowid, source_file, n_obligations, kind, classification, language in rows:
+                counts["kind"][kind or "unknown"] += 1
+                counts["document"][source_file] += 1
+                counts["language"][language or "unknown"] += 1
+                counts["has_obligations"]["yes" if n_obligations else "no"] += 1
+                for label in json.loads(classification) or ["none"]:
+                    counts["classification"][label] += 1
+            for (actor,) in actor_rows:
+                counts["actor"][actor] += 1
+        return FacetCounts(counts={facet: dict(values) for facet, values in counts.items()})
+
+    # ---- search --------------------------------------------------------------------
+
+    def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        groups: list[tuple[float, list[str]]] = [(1.0, analyze(query.text))]
+        by_weight: dict[float, list[str]] = defaultdict(list)
+        for term, weight in query.expansions:
+            if weight > 0:
+                by_weight[float(weight)].extend(analyze(term))
+        groups.extend(sorted(by_weight.items(), reverse=True))
+        phrases = [tokens(p) for p in query.phrases]
+        phrases = [p for p in phrases if p]
+        if k <= 0 or not (any(terms for _, terms in groups) or phrases):
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        candidates = max(k * 4, 50)
+        filter_sql, filter_params = _filter_clause(filters)
+        for weight, terms in groups:
+            if terms:
+                expression = "{title section body} : (" + " OR ".join(_quote(t) for t in dict.fromkeys(terms)) + ")"
+                for rowid, score in self._match(expression, filter_sql, filter_params, candidates):
+                    scores[rowid] += weight * score
+        if phrases:
+            # Phrases are a must-match restriction on the unstemmed column.
+            expression = " AND ".join("surface : " + _quote(" ".join(p)) for p in phrases)
+            phrase_hits = dict(self._match(expression, filter_sql, filter_params, 10_000))
+            scores = {rowid: scores.get(rowid, 0.0) + s for rowid, s in phrase_hits.items()}
+        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        passages = self._passages_by_rowid([rowid for rowid, _ in best])
+        stems = {t for _, terms in groups for t in terms}
+        return [
+            ScoredPassage(
+                passage=passages[rowid], score=score, highlights=_highlights(passages[rowid].text, stems, phrases)
+            )
+            for rowid, score in best
+            if rowid in passages
+        ]
+
+    def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        matrix = self._vector_matrix()
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if k <= 0 or matrix.rowids.size == 0:
+            return []
+        if query.shape[0] != matrix.vectors.shape[1]:
+            stored = self.embedding_model() or ("?", matrix.vectors.shape[1])
+            raise ModelMismatchError(stored[0], stored[1], "the query's model", int(query.shape[0]), str(self.directory))
+        filter_sql, filter_params = _filter_clause(filters)
+        allowed = np.array(
+            [r for (r,) in self._all(f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params)],
+            dtype=np.int64,
+        )
+        mask = np.isin(matrix.rowids, allowed)
+        if not mask.any():
+            return []
+        similarities = matrix.vectors[mask] @ query
+        rowids = matrix.rowids[mask]
+        top = np.argsort(-similarities, kind="stable")[:k]
+        passages = self._passages_by_rowid([int(rowids[i]) for i in top])
+        return [
+            ScoredPassage(passage=passages[int(rowids[i])], score=float(similarities[i]))
+            for i in top
+            if int(rowids[i]) in passages
+        ]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ---- internals -----------------------------------------------------------------
+
+    def _match(self, expression: str, filter_sql: str, params: list, limit: int) -> list[tuple[int, float]]:
+        w = self.weights
+        sql = (
+            f"SELECT passages_fts.rowid, -bm25(passages_fts, {w.title}, {w.section}, {w.body}, {w.surface})"
+            " FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid"
+            " JOIN documents d ON d.source_file = p.source_file"
+            f" WHERE passages_fts MATCH ? AND {filter_sql} ORDER BY bm25(passages_fts, {w.title}, {w.section},"
+            f" {w.body}, {w.surface}) LIMIT ?"
+        )
+        return [(int(r), float(s)) for r, s in self._all(sql, [expression, *params, limit])]
+
+    def _vector_matrix(self) -> _VectorMatrix:
+        generation = self._meta("generation") or "0"
+        if self._matrix is None or self._matrix.generation != generation:
+            rows = self._all("SELECT rowid, vector FROM passages WHERE vector IS NOT NULL ORDER BY rowid")
+            rowids = np.array([r for r, _ in rows], dtype=np.int64)
+            vectors = (
+                np.vstack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
+                if rows
+                else np.zeros((0, 0), dtype=np.float32)
+            )
+            self._matrix = _VectorMatrix(generation, rowids, vectors)
+        return self._matrix
+
+    def _passages_by_rowid(self, rowids: list[int]) -> dict[int, Passage]:
+        out: dict[int, Passage] = {}
+        for chunk in _chunks(rowids):
+            for rowid, data in self._all(f"SELECT rowid, data FROM passages WHERE rowid IN ({_marks(chunk)})", chunk):
+                out[rowid] = _passage(data)
+        return out
+
+    def _rows_by_passage_id(self, passage_ids: Sequence[str], column: str) -> dict[str, tuple]:
+        out: dict[str, tuple] = {}
+        for chunk in _chunks(list(dict.fromkeys(passage_ids))):
+            for pid, *rest in self._all(
+                f"SELECT passage_id, {column} FROM passages WHERE passage_id IN ({_marks(chunk)})", chunk
+            ):
+                out[pid] = tuple(rest)
+        return out
+
+    def _check_model(self, db: sqlite3.Connection, source_file: str, model: str, dim: int) -> None:
+        others = db.execute("SELECT 1 FROM passages WHERE source_file != ? LIMIT 1", (source_file,)).fetchone()
+        stored = self._meta("embedding_model", db)
+        stored_dim = int(self._meta("embedding_dim", db) or 0)
+        if others and stored and (stored != model or stored_dim != dim):
+            raise ModelMismatchError(stored, stored_dim, model, dim, str(self.directory))
+
+    def _delete(self, db: sqlite3.Connection, source_file: str) -> bool:
+        if not db.execute("SELECT 1 FROM documents WHERE source_file = ?", (source_file,)).fetchone():
+            return False
+        db.execute(
+            "DELETE FROM evidence WHERE source_file = ?"
+            " OR obligation_id IN (SELECT id FROM obligations WHERE source_file = ?)",
+            (source_file, source_file),
+        )
+        db.execute(
+            "DELETE FROM passages_fts WHERE rowid IN (SELECT rowid FROM passages WHERE source_file = ?)", (source_file,)
+        )
+        db.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))  # cascades
+        return True
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self)
+
+    def _ensure_schema_version(self) -> None:
+        stored = self._meta("schema_version")
+        if stored is None:
+            with self._transaction() as db:
+                self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
+        elif int(stored) != SCHEMA_VERSION:
+            raise StoreNotFoundError(
+                f"the store at {self.directory} has schema version {stored}, this Conclusio needs {SCHEMA_VERSION}:"
+                f" ingest into a new --store directory"
+            )
+
+    def _meta(self, key: str, db: sqlite3.Connection | None = None) -> str | None:
+        sql = "SELECT value FROM meta WHERE key = ?"
+        row = db.execute(sql, (key,)).fetchone() if db else self._one(sql, (key,))
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _one(self, sql: str, params: Sequence = ()) -> tuple | None:
+        with self._lock:
+            return self._db.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+
+@dataclass
+class _VectorMatrix:
+    generation: str
+    rowids: np.ndarray
+    vectors: np.ndarray
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception; bumps the write generation."""
+
+    def __init__(self, store: SQLiteStore):
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.store._lock.acquire()
+        try:
+            self.store._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.store._lock.release()
+            raise
+        return self.store._db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        db = self.store._db
+        try:
+            if exc_type is None:
+                db.execute(
+                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key)"
+                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
+                db.execute("COMMIT")
+            else:
+                db.execute("ROLLBACK")
+        finally:
+            self.store._lock.release()
+
+
+def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
+    """A SQL condition over ``p`` (passages) and ``d`` (documents) for these filters."""
+    where, params = ["1"], []
+
+    def among(column: str, values: Iterable[str]) -> None:
+        values = list(values)
+        where.append(f"{column} IN ({_marks(values)})")
+        params.extend(values)
+
+    if filters.kinds:
+        among("d.kind", filters.kinds)
+    if filters.source_files:
+        among("p.source_file", filters.source_files)
+    if filters.languages:
+        among("d.language", filters.languages)
+    if filters.passage_kinds:
+        among("p.kind", filters.passage_kinds)
+    if filters.date_from:
+        where.append("d.date >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        where.append("d.date <= ?")
+        params.append(filters.date_to)
+    if filters.classifications:
+        where.append(f"EXISTS (SELECT 1 FROM json_each(d.classification) c WHERE c.value IN ({_marks(filters.classifications)}))")
+        params.extend(filters.classifications)
+    if filters.actors:
+        where.append(
+            "EXISTS (SELECT 1 FROM passage_actors pa WHERE pa.passage_rowid = p.rowid"
+            f" AND lower(pa.actor) IN ({_marks(filters.actors)}))"
+        )
+        params.extend(a.lower() for a in filters.actors)
+    if filters.has_obligations is not None:
+        where.append("p.obligations > 0" if filters.has_obligations else "p.obligations = 0")
+    return " AND ".join(where), params
+
+
+def _actors_by_passage(passages: Sequence[Passage], obligations: Sequence[Obligation]) -> dict[str, set[str]]:
+    """Actors mentioned in each passage's text plus the actors of its obligations."""
+    out: dict[str, set[str]] = defaultdict(set)
+    try:  # TODO(store): drop the guard once nlp.actors has landed
+        from nlp.actors import find_actors
+    except ImportError:
+        find_actors = None
+    for passage in passages if find_actors else ():
+        out[passage.passage_id].update(_actor_name(m) for m in find_actors(passage.text))
+    for obligation in obligations:
+        out[obligation.passage_id].update(obligation.actors)
+    return out
+
+
+def _actor_name(mention: object) -> str:
+    return mention if isinstance(mention, str) else getattr(mention, "canonical", None) or getattr(mention, "name")
+
+
+def _highlights(text: str, stems: set[str], phrases: list[list[str]]) -> tuple[str, ...]:
+    """Surface words of the passage whose analysed form matched a query term."""
+    found: dict[str, None] = {}
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if any(term in stems for term in analyze(word)):
+            found[word] = None
+    for phrase in phrases:
+        found[" ".join(phrase)] = None
+    return tuple(found)
+
+
+def _quote(term: str) -> str:
+    """An FTS5 string literal: the engine sees data, never syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _marks(values: Sequence) -> str:
+    return ",".join("?" * len(values))
+
+
+def _chunks(values: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _passage(data: str) -> Passage:
+    return Passage(**json.loads(data))
+
+
+def _metadata(data: str) -> DocumentMetadata:
+    values = json.loads(data)
+    values["references"] = [Reference(**r) for r in values.get("references", [])]
+    return DocumentMetadata(**values)
+
+
+def _obligation(data: str) -> Obligation:
+    values = json.loads(data)
+    if values.get("deadline"):
+        values["deadline"] = Deadline(**values["deadline"])
+    return Obligation(**values)
+
+
+__all__ = ["DB_FILE", "SCHEMA_VERSION", "ColumnWeights", "SQLiteStore"]
