@@ -37,12 +37,8 @@ def ingest_hint(settings: Settings) -> str:
 def open_existing_store(settings: Settings):
     """The store, or a CliError telling how to create it when it is missing or empty."""
     from index import open_store
-    from index.errors import StoreNotFoundError
 
-    try:
-        store = open_store(settings, create=False)
-    except StoreNotFoundError as e:
-        raise CliError(f"no store at {settings.store_dir} ({e}). Ingest documents first: {ingest_hint(settings)}") from e
+    store = open_store(settings, create=False)  # StoreNotFoundError says how to create it
     if store.stats().documents == 0:
         store.close()
         raise CliError(f"the store at {settings.store_dir} holds no documents. Ingest some: {ingest_hint(settings)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from conclusio.commands._common import CliError, add_format, ingest_hint, load_embedder, open_existing_store, \
+from conclusio.commands._common import CliError, add_format, load_embedder, open_existing_store, \
     print_json, settings_from
 from conclusio.records import to_dict
 
@@ -47,13 +47,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run_status(args: argparse.Namespace) -> int:
     from index import open_store
-    from index.errors import StoreNotFoundError
 
     settings = settings_from(args)
-    try:
-        store = open_store(settings, create=False)
-    except StoreNotFoundError as e:
-        raise CliError(f"no store at {settings.store_dir} ({e}). Create one with: {ingest_hint(settings)}") from e
+    store = open_store(settings, create=False)
     try:
         stats = store.stats()
     finally:

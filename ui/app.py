@@ -1,0 +1,28 @@
+"""Conclusio's Streamlit entry point: only routes to the pages and shows the model in use."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import resources
+
+st.set_page_config(page_title="Conclusio", page_icon=":material/gavel:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/search.py", title="Search", icon=":material/search:", default=True),
+        st.Page("pages/prior_wording.py", title="Prior wording", icon=":material/difference:"),
+        st.Page("pages/obligations.py", title="Obligations", icon=":material/checklist:"),
+        st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
+    ]
+)
+
+settings = resources.load_settings()
+with st.sidebar:
+    st.caption(f"Store: `{settings.store_dir}` ({settings.backend})")
+    model = resources.embedder(settings)
+    st.caption(f"Model: `{model.name}` (dim {model.dim})")
+    if model.fallback_reason:
+        st.caption(f":orange[Fallback] — {model.fallback_reason}")
+
+navigation.run()

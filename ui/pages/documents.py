@@ -1,0 +1,58 @@
+"""Documents page: the stored documents' metadata and one document's passages in order."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from conclusio.records import to_dict
+from ui import resources
+
+settings = resources.load_settings()
+store = resources.store_or_stop(settings)
+
+st.title("Documents")
+documents = store.list_documents()
+table = pd.DataFrame(
+    [
+        {
+            "document": d.source_file,
+            "number": d.metadata.doc_number,
+            "title": d.metadata.title,
+            "date": d.metadata.date,
+            "kind": d.metadata.kind,
+            "classification": ", ".join(d.metadata.classification),
+            "codes": ", ".join(d.metadata.codes),
+            "previous": ", ".join(d.metadata.previous_docs),
+            "language": d.metadata.language,
+            "pages": d.metadata.pages,
+            "passages": d.passages,
+            "obligations": d.obligations,
+        }
+        for d in documents
+    ]
+)
+st.dataframe(table, hide_index=True, width="stretch")
+
+chosen = st.selectbox("Passages of", [d.source_file for d in documents], key="document")
+document = store.get_document(chosen) if chosen else None
+if document is None:
+    st.stop()
+references = document.metadata.references
+if references:
+    st.caption("References: " + "; ".join(r.normalised for r in references))
+passages = pd.DataFrame(
+    [
+        {name: to_dict(p)[name] for name in ("paragraph", "kind", "page", "addressees", "text")}
+        | {"section": " › ".join(p.section_path), "passage_id": p.passage_id}
+        for p in document.passages
+    ]
+)
+kinds = st.multiselect("Passage kinds", ["body", "heading", "footnote"], default=["body", "heading"], key="kinds")
+st.dataframe(
+    passages[passages["kind"].isin(kinds)],
+    hide_index=True,
+    width="stretch",
+    column_order=("paragraph", "kind", "page", "section", "addressees", "text", "passage_id"),
+    column_config={"text": st.column_config.TextColumn(width="large")},
+)

@@ -1,0 +1,33 @@
+"""Prior wording page: paste a draft and see the closest stored passages with a word diff."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import resources
+from ui.diff_view import diff_html
+
+settings = resources.load_settings()
+resources.store_or_stop(settings)
+
+st.title("Prior wording")
+draft = st.text_area("Draft text", height=120, key="draft",
+                     placeholder="Plak een conceptzin, bv. 'verzoekt Europol een verslag op te stellen over ...'")
+k = st.slider("Passages", min_value=1, max_value=20, value=5, key="similar_k")
+if not draft.strip():
+    st.caption("Paste a draft sentence or paragraph to find how the Council worded it before.")
+    st.stop()
+
+hits = resources.searcher(settings).similar(draft, k=k)
+if not hits:
+    st.info("No similar passages found.")
+st.caption("In the diff, :red[red struck-through] words are in the draft only, "
+           ":green[green] words are in the stored passage only.")
+for rank, hit in enumerate(hits, 1):
+    with st.container(border=True):
+        similarity = f"{hit.similarity:.2f}" if hit.similarity is not None else "?"
+        st.markdown(f"**{rank}. {hit.citation or hit.passage_id}**  ·  similarity {similarity}")
+        if hit.diff:
+            st.html(diff_html(hit.diff))
+        with st.expander("Stored passage"):
+            st.write(hit.text)
