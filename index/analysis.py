@@ -1,7 +1,9 @@
 """Dutch text analysis for the embedded lexical index: the same chain at index and query time.
 
 Lowercase, fold accents, split on non-word characters, drop stop words, Snowball-stem
-(PyStemmer's Dutch stemmer, the same algorithm as OpenSearch's ``dutch`` analyzer).
+(PyStemmer's Dutch stemmer, the same algorithm as OpenSearch's ``dutch`` analyzer), and
+add the parts of known compounds ("drugshandel" also yields "drug" and "handel"), so a
+query for "handel" or "preventie" finds the compounds Dutch writes as one word.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 import Stemmer
 
@@ -23,6 +26,23 @@ DUTCH_STOPWORDS = frozenset(
     ons zelf tegen na reeds wil kon niets uw iemand geweest andere""".split()
 )
 
+# Frequent heads and modifiers of policy-language compounds, beyond those the glossary's
+# Dutch column contributes. Kept short and general: each must be a word in its own right.
+_EXTRA_PARTS = """
+actie acties plan beleid strategie preventie criminaliteit misdaad handel smokkel drugs drug
+recht rechts handhaving instanties diensten autoriteiten samenwerking netwerk netwerken
+informatie uitwisseling gegevens onderzoek onderzoeken dreiging evaluatie beeld inlichtingen
+haven havens douane controle controles apparatuur laboratoria team groep project markt markten
+geld winst winsten vermogen bestanddelen structuren bedrijf bedrijfs bedrijven economie
+veiligheid gezondheid geweld wapens vuur wapen terrorisme financiering middelen kader wetgeving
+verslag rapport cyclus prioriteit prioriteiten systeem platform partners partnerschap
+jongeren kinderen burgers gemeenschap gemeenschappen overheid overheden minister ministers
+precursoren precursor stoffen productie gebruik verkoop routes route keten knooppunten
+capaciteit opbouw opleiding personeel praktijken analyse risico risicos indicatoren criteria
+conferentie vergadering bijeenkomst werk werkzaamheden programma fonds steun controle agentschap
+justitie justitieel strafrecht straf sancties bevel aanhouding uitlevering vervolging
+""".split()
+
 
 def fold(text: str) -> str:
     """Lowercase and strip diacritics ("financiële" -> "financiele")."""
@@ -33,6 +53,55 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("dutch")
+
+
+@lru_cache(maxsize=1)
+def compound_parts() -> frozenset[str]:
+    """Known words a compound may be built from: the glossary's Dutch words plus common heads."""
+    words = set(_EXTRA_PARTS)
+    glossary = resources.files("index").joinpath("data/glossary_jha.tsv").read_text(encoding="utf-8")
+    for line in glossary.splitlines()[3:]:
+        cells = line.split("\t")
+        if len(cells) > 1:
+            words.update(w for w in re.split(r"[^\w]+", fold(cells[1])) if w)
+    return frozenset(w for w in words if len(w) >= 4 and w not in DUTCH_STOPWORDS)
+
+
+def split_compound(word: str, parts: frozenset[str] | None = None) -> list[str]:
+    """The known parts of a closed compound, or [] ("drugshandel" -> ["drugs", "handel"])."""
+    if len(word) < 8:
+        return []
+    vocabulary = compound_parts() if parts is None else parts
+    return _split(word, vocabulary, top=True) or []
+
+
+@lru_cache(maxsize=65536)
+def _split_cached(word: str) -> tuple[str, ...]:
+    return tuple(split_compound(word))
+
+
+def _split(word: str, vocabulary: frozenset[str], top: bool) -> list[str] | None:
+    """Fewest-parts cover of ``word`` by vocabulary words, allowing linking -s- and -e(n)-."""
+    if not top and word in vocabulary:
+        return [word]
+    best: list[str] | None = None
+    for cut in range(len(word) - 4, 3, -1):  # longest head first
+        head = word[:cut]
+        if head not in vocabulary:
+            continue
+        for link in ("", "s", "e", "en"):
+            rest = word[cut:]
+            if link and not rest.startswith(link):
+                continue
+            tail = rest[len(link):]
+            if len(tail) < 4:
+                continue
+            split = _split(tail, vocabulary, top=False)
+            if split and (best is None or len(split) + 1 < len(best)):
+                best = [head, *split]
+        if best and len(best) == 2:
+            break
+    return best
 
 
 def tokens(text: str) -> list[str]:
@@ -50,6 +119,12 @@ def tokens(text: str) -> list[str]:
 
 
 def analyze(text: str) -> list[str]:
-    """Index terms of a text: folded, stop words removed, stemmed."""
+    """Index terms of a text: folded, stop words removed, stemmed, compound parts added."""
     stemmer = _stemmer()
-    return [stemmer.stemWord(t) for t in tokens(text) if t not in DUTCH_STOPWORDS]
+    out: list[str] = []
+    for token in tokens(text):
+        if token in DUTCH_STOPWORDS:
+            continue
+        out.append(stemmer.stemWord(token))
+        out.extend(stemmer.stemWord(part) for part in _split_cached(token))
+    return out

@@ -1,0 +1,315 @@
+"""Cross-lingual query expansion: English, German and French queries find Dutch passages.
+
+Two vocabularies map a query's words onto Dutch terms: a hand-written glossary of EU
+justice-and-home-affairs concepts (``index/data/glossary_jha.tsv``) and, when configured,
+EuroVoc (preferred labels nl/en/de/fr, alternative labels en/fr). Dutch queries get Dutch
+synonyms from the same glossary and, optionally, from small Open Dutch WordNet synsets.
+The result feeds lexical search (weighted Dutch terms) and semantic search (a Dutch
+rendering of the query is encoded too).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from index.analysis import fold
+
+LANGUAGES = ("nl", "en", "de", "fr")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_MAX_NGRAM = 8
+
+# Function words per language: the strongest signal for short queries, where langdetect guesses.
+_FUNCTION_WORDS = {
+    "nl": set("de het een en van in op te dat die voor met zijn is aan bij door naar om over tot uit of ook "
+              "wat welke wie hoe wanneer waarom moet moeten zal zullen wordt worden heeft hebben deze dit "
+              "niet geen nog al tegen onder zoals".split()),
+    "en": set("the a an and of in on to that for with is are be by from as at or which what who how when "
+              "why should must will shall has have this these not no against under such their its into "
+              "did does do was were been".split()),
+    "de": set("der die das und von zu den dem des ein eine einer im für mit ist sind auf bei durch nach "
+              "über aus oder auch was welche wer wie wann warum soll sollen wird werden hat haben diese "
+              "nicht kein gegen unter sowie zur zum".split()),
+    "fr": set("le la les un une et des du de en dans sur pour avec est sont par au aux ou aussi que qui "
+              "quoi quel quelle quels comment quand pourquoi doit doivent sera seront a ont ce cette ces "
+              "ne pas contre sous leur leurs d l".split()),
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept with its surface forms per language; the first Dutch form renders it."""
+
+    key: str
+    forms: dict[str, tuple[str, ...]]
+    source: str  # "glossary" | "eurovoc"
+
+    @property
+    def dutch(self) -> tuple[str, ...]:
+        return self.forms.get("nl", ())
+
+
+@dataclass(frozen=True)
+class ConceptMatch:
+    """A span of the query recognised as a concept."""
+
+    concept: Concept
+    surface: str
+    language: str
+    start: int  # token offsets in the query
+    end: int
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What the expander made of a query: language, Dutch terms with weights, phrases."""
+
+    language: str
+    dutch_text: str  # the query rendered in Dutch (the query itself when it is Dutch)
+    terms: tuple[tuple[str, float], ...] = ()  # extra Dutch terms, weight < 1
+    phrases: tuple[str, ...] = ()
+    matches: tuple[ConceptMatch, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "EuroVoc not configured: glossary only"
+
+    @property
+    def shown_terms(self) -> list[str]:
+        """The expansions to show the user, strongest first."""
+        return [term for term, _ in self.terms]
+
+
+@dataclass
+class Vocabulary:
+    """Folded surface form (a token tuple) -> concepts, for n-gram lookup."""
+
+    entries: dict[tuple[str, ...], list[tuple[Concept, str]]] = field(default_factory=dict)
+
+    def add(self, concept: Concept) -> None:
+        for language, forms in concept.forms.items():
+            for form in forms:
+                key = tuple(_folded_words(form))
+                if key and (len(key) > 1 or len(key[0]) >= 3):
+                    bucket = self.entries.setdefault(key, [])
+                    if all(c.key != concept.key for c, _ in bucket):
+                        bucket.append((concept, language))
+
+    def longest_matches(self, words: list[str]) -> list[tuple[int, int, list[tuple[Concept, str]]]]:
+        """Greedy left-to-right longest matches over the query's folded words."""
+        found = []
+        i = 0
+        while i < len(words):
+            for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
+                hit = self.entries.get(tuple(words[i : i + n]))
+                if hit:
+                    found.append((i, i + n, hit))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+def _folded_words(text: str) -> list[str]:
+    return [m.group(0).replace("’", "'") for m in _WORD.finditer(fold(text))]
+
+
+def _split_forms(cell: str) -> tuple[str, ...]:
+    return tuple(f.strip() for f in cell.split("|") if f.strip())
+
+
+def load_glossary(path: Path | None = None) -> list[Concept]:
+    """The shipped JHA glossary (or another file in the same five-column format)."""
+    if path is None:
+        text = resources.files("index").joinpath("data/glossary_jha.tsv").read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    header, *body = (row.split("\t") for row in rows)
+    concepts = []
+    for cells in body:
+        record = dict(zip(header, cells))
+        forms = {lang: _split_forms(record.get(lang, "")) for lang in LANGUAGES}
+        concepts.append(Concept(key=record["concept"], forms=forms, source="glossary"))
+    return concepts
+
+
+def load_eurovoc(eurovoc_dir: Path) -> list[Concept]:
+    """EuroVoc concepts from ``eurovoc_concepts.csv``: pref labels nl/en/de/fr, alt labels en/fr."""
+    path = eurovoc_dir / "eurovoc_concepts.csv"
+    concepts = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            nl = row.get("pref_nl", "").strip()
+            if not nl:
+                continue
+            forms = {
+                "nl": (nl,),
+                "en": (row.get("pref_en", "").strip(), *_split_forms(row.get("alt_en", ""))),
+                "de": (row.get("pref_de", "").strip(),),
+                "fr": (row.get("pref_fr", "").strip(), *_split_forms(row.get("alt_fr", ""))),
+            }
+            forms = {lang: tuple(_strip_qualifier(f) for f in fs if f) for lang, fs in forms.items()}
+            concepts.append(Concept(key=f"eurovoc:{row['concept_id']}", forms=forms, source="eurovoc"))
+    return concepts
+
+
+def _strip_qualifier(label: str) -> str:
+    """'Aarhus (provincie)' -> 'Aarhus': qualifiers never occur in running text."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", label).strip()
+
+
+def load_odwn_synonyms(odwn_dir: Path, max_lemmas: int = 3) -> dict[str, tuple[str, ...]]:
+    """Dutch lemma -> its synonyms, from small ODWN synsets only (big ones are too noisy)."""
+    path = odwn_dir / "synsets_nl.tsv"
+    synonyms: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        next(handle, None)
+        for line in handle:
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) < 3 or cells[1] != "n":
+                continue
+            lemmas = [lemma.strip() for lemma in cells[2].split("|") if lemma.strip() and " " not in lemma]
+            if not 2 <= len(lemmas) <= max_lemmas:
+                continue
+            for lemma in lemmas:
+                synonyms.setdefault(fold(lemma), set()).update(fold(o) for o in lemmas if o != lemma)
+    return {lemma: tuple(sorted(others)) for lemma, others in synonyms.items()}
+
+
+def detect_language(query: str, matches: Iterable[ConceptMatch] = ()) -> str:
+    """nl, en, de or fr: function words and concept-form languages vote; langdetect breaks ties."""
+    words = _folded_words(query)
+    votes = {lang: sum(1.0 for w in words if w in fws) for lang, fws in _FUNCTION_WORDS.items()}
+    for match in matches:
+        langs = {lang for lang, forms in match.concept.forms.items()
+                 if any(_folded_words(f) == _folded_words(match.surface) for f in forms)}
+        if len(langs) == 1:  # only a form unique to one language says something
+            votes[next(iter(langs))] += 1.5
+    best = max(votes.values())
+    leaders = [lang for lang, v in votes.items() if v == best]
+    if len(leaders) == 1 and best > 0:
+        return leaders[0]
+    return _langdetect(query, leaders if best > 0 else list(LANGUAGES))
+
+
+def _langdetect(text: str, candidates: list[str]) -> str:
+    try:
+        from langdetect import DetectorFactory, detect_langs
+
+        DetectorFactory.seed = 0  # deterministic answers
+        for guess in detect_langs(text):
+            if guess.lang in candidates:
+                return guess.lang
+    except Exception:  # langdetect raises on text without letters; Dutch is the corpus language
+        pass
+    return "nl" if "nl" in candidates else candidates[0]
+
+
+class QueryExpander:
+    """Maps a query onto Dutch terms through the glossary, EuroVoc and (optionally) ODWN."""
+
+    def __init__(
+        self,
+        glossary: list[Concept],
+        eurovoc: list[Concept] | None = None,
+        odwn: dict[str, tuple[str, ...]] | None = None,
+        notes: tuple[str, ...] = (),
+    ):
+        self.glossary_vocabulary = Vocabulary()
+        for concept in glossary:
+            self.glossary_vocabulary.add(concept)
+        self.eurovoc_vocabulary = Vocabulary()
+        for concept in eurovoc or ():
+            self.eurovoc_vocabulary.add(concept)
+        self.odwn = odwn or {}
+        self.notes = notes
+
+    @classmethod
+    def from_settings(cls, settings) -> QueryExpander:
+        """Glossary always; EuroVoc and ODWN when their folders are configured and present."""
+        notes: list[str] = []
+        eurovoc = None
+        eurovoc_dir = getattr(settings, "eurovoc_dir", None)
+        if eurovoc_dir and (Path(eurovoc_dir) / "eurovoc_concepts.csv").exists():
+            eurovoc = load_eurovoc(Path(eurovoc_dir))
+        else:
+            notes.append("EuroVoc not configured (Settings.eurovoc_dir): cross-lingual expansion uses the glossary only")
+        odwn = None
+        odwn_dir = getattr(settings, "odwn_dir", None)
+        if odwn_dir and (Path(odwn_dir) / "synsets_nl.tsv").exists():
+            odwn = load_odwn_synonyms(Path(odwn_dir))
+        return cls(load_glossary(), eurovoc, odwn, tuple(notes))
+
+    def expand(self, query: str, phrases: tuple[str, ...] = ()) -> Expansion:
+        """Detect the query's language and collect weighted Dutch terms for it."""
+        words = _folded_words(query)
+        matches = self._matches(query, words)
+        language = detect_language(query, matches)
+        if language == "nl":
+            terms = self._dutch_synonyms(words, matches)
+            return Expansion("nl", query, tuple(terms), phrases, tuple(matches), self.notes)
+        dutch_text, terms = self._translate(words, matches, language)
+        return Expansion(language, dutch_text, tuple(terms), phrases, tuple(matches), self.notes)
+
+    def _matches(self, query: str, words: list[str]) -> list[ConceptMatch]:
+        matches = [
+            ConceptMatch(concept, " ".join(words[s:e]), lang, s, e)
+            for s, e, hits in self.glossary_vocabulary.longest_matches(words)
+            for concept, lang in hits
+        ]
+        covered = {i for m in matches for i in range(m.start, m.end)}
+        for s, e, hits in self.eurovoc_vocabulary.longest_matches(words):
+            if covered.isdisjoint(range(s, e)) and not all(w in _ALL_FUNCTION_WORDS for w in words[s:e]):
+                matches.extend(ConceptMatch(c, " ".join(words[s:e]), lang, s, e) for c, lang in hits[:2])
+        return sorted(matches, key=lambda m: m.start)
+
+    def _dutch_synonyms(self, words: list[str], matches: list[ConceptMatch]) -> list[tuple[str, float]]:
+        query_folded = " ".join(words)
+        terms: dict[str, float] = {}
+        for match in matches:
+            if match.concept.source != "glossary":
+                continue
+            for form in match.concept.dutch:
+                if fold(form) not in query_folded:
+                    terms.setdefault(form, 0.5)
+        for word in words:
+            for synonym in self.odwn.get(word, ()):
+                if synonym not in query_folded:
+                    terms.setdefault(synonym, 0.3)
+        return sorted(terms.items(), key=lambda kv: -kv[1])[:12]
+
+    def _translate(
+        self, words: list[str], matches: list[ConceptMatch], language: str
+    ) -> tuple[str, list[tuple[str, float]]]:
+        by_start: dict[int, list[ConceptMatch]] = {}
+        for match in matches:
+            by_start.setdefault(match.start, []).append(match)
+        rendered: list[str] = []
+        terms: dict[str, float] = {}
+        i = 0
+        stop = _FUNCTION_WORDS.get(language, set())
+        while i < len(words):
+            here = by_start.get(i)
+            if not here:
+                if words[i] not in stop:
+                    rendered.append(words[i])  # names, numbers, words both languages share
+                i += 1
+                continue
+            here.sort(key=lambda m: m.concept.source != "glossary")
+            primary = here[0].concept
+            rendered.append(primary.dutch[0])
+            for match in here:
+                base = 0.8 if match.concept.source == "glossary" else 0.6
+                for rank, form in enumerate(match.concept.dutch):
+                    terms[form] = max(terms.get(form, 0.0), base if rank == 0 else base * 0.6)
+            i = here[0].end
+        for form in rendered:
+            terms.pop(form, None)  # already in the Dutch text at full weight
+        ranked = sorted(terms.items(), key=lambda kv: -kv[1])[:16]
+        return " ".join(rendered), ranked
+
+
+_ALL_FUNCTION_WORDS = set().union(*_FUNCTION_WORDS.values())

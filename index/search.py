@@ -1,0 +1,222 @@
+"""The search surface the CLI and UI call: lexical, semantic or hybrid search, and `similar`.
+
+Retrieval lives in the store (keyword and vector retrievers); this module shapes the
+query (phrases, hostile input, cross-lingual expansion), fuses the two ranked lists with
+reciprocal rank fusion, and turns passages into hits with snippets and citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from conclusio.records import Hit, Passage
+from index.analysis import analyze
+from index.crosslingual import Expansion, QueryExpander
+from index.fusion import reciprocal_rank_fusion
+from index.similar import best_window, combined_similarity, cosine_rows, word_diff
+from index.snippets import citation, highlight, make_snippet, query_terms
+from index.store import FacetCounts, LexicalQuery, ScoredPassage, SearchFilters, Store
+
+MODES = ("hybrid", "lexical", "semantic")
+MAX_QUERY_CHARS = 1000
+_PHRASE = re.compile(r"[\"“”„]([^\"“”„]+)[\"“”„]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]", re.UNICODE)
+
+
+@dataclass
+class SearchResult:
+    """Hits with their facet counts, the expansions used, and a message when the query was odd."""
+
+    hits: list[Hit] = field(default_factory=list)
+    facets: FacetCounts = field(default_factory=FacetCounts)
+    expansions: list[str] = field(default_factory=list)
+    message: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query made safe: trimmed, quoted phrases pulled out, a note when something was cut."""
+
+    text: str
+    phrases: tuple[str, ...]
+    note: str | None
+
+
+def prepare_query(raw: object) -> PreparedQuery | str:
+    """A usable query, or the reason why there is none (a message, never an exception)."""
+    if not isinstance(raw, str):
+        return "empty query"
+    text = raw.replace("\x00", " ").strip()
+    if not text:
+        return "empty query"
+    note = None
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+        note = f"query cut to its first {MAX_QUERY_CHARS:,} characters"
+    phrases = tuple(p.strip() for p in _PHRASE.findall(text) if analyze(p))
+    plain = " ".join(_PHRASE.sub(" \\1 ", text).replace('"', " ").split())
+    if not _LETTER_OR_DIGIT.search(plain):
+        return "no searchable words in the query (only punctuation or symbols)"
+    return PreparedQuery(plain, phrases, note)
+
+
+class Searcher:
+    """Search over one store with one embedder; hold it for the session (it caches metadata)."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder,
+        expander: QueryExpander | None,
+        *,
+        rrf_k: int = 60,
+        weights: tuple[float, float] = (1.0, 1.0),
+    ):
+        self.store = store
+        self.embedder = embedder
+        self.expander = expander
+        self.rrf_k = rrf_k
+        self.weights = weights
+        self._documents: dict[str, tuple[str | None, str | None]] = {}
+
+    @classmethod
+    def from_settings(cls, settings, store: Store, embedder) -> Searcher:
+        """A searcher with the expander and fusion parameters the settings name."""
+        return cls(
+            store,
+            embedder,
+            QueryExpander.from_settings(settings),
+            rrf_k=settings.rrf_k,
+            weights=tuple(settings.search_weights),
+        )
+
+    # ---- search ----------------------------------------------------------------------
+
+    def search(
+        self, query: str, *, k: int = 10, mode: str = "hybrid", filters: SearchFilters = SearchFilters()
+    ) -> SearchResult:
+        """The best ``k`` passages for a query; odd input gives a message, never an exception."""
+        if mode not in MODES:
+            return SearchResult(message=f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        prepared = prepare_query(query)
+        if isinstance(prepared, str):
+            return SearchResult(message=prepared)
+        k = max(1, min(int(k), 200))
+        expansion = self._expand(prepared)
+        depth = max(k * 5, 50)
+        lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" else []
+        semantic = self._semantic(prepared, expansion, filters, depth) if mode != "lexical" else []
+        ranked = self._rank(mode, lexical, semantic)
+        passages = {sp.passage.passage_id: sp for sp in [*lexical, *semantic]}
+        terms = query_terms(expansion.dutch_text, *prepared.phrases, *(t for t, _ in expansion.terms))
+        if expansion.language != "nl":
+            terms = terms | query_terms(prepared.text)
+        hits = [self._hit(passages[pid], score, terms) for pid, score in ranked[:k]]
+        facet_ids = [pid for pid, _ in ranked[: max(k, 50)]]
+        facets = self.store.facets(facet_ids) if facet_ids else FacetCounts()
+        message = prepared.note
+        if not hits:
+            message = "; ".join(m for m in (message, "no passages match") if m)
+        return SearchResult(hits, facets, expansion.shown_terms, message, expansion.language)
+
+    def _expand(self, prepared: PreparedQuery) -> Expansion:
+        if self.expander is None:
+            return Expansion("nl", prepared.text, phrases=prepared.phrases)
+        expansion = self.expander.expand(prepared.text, prepared.phrases)
+        return expansion
+
+    def _lexical(
+        self, prepared: PreparedQuery, expansion: Expansion, filters: SearchFilters, depth: int
+    ) -> list[ScoredPassage]:
+        text = expansion.dutch_text
+        if expansion.language != "nl":
+            # Untranslated words (names, acronyms) still count, below the Dutch rendering.
+            extra = tuple((w, 0.3) for w in prepared.text.split() if w.lower() not in text.lower())
+        else:
+            extra = ()
+        query = LexicalQuery(text=text, expansions=tuple(expansion.terms) + extra, phrases=prepared.phrases)
+        return self.store.keyword_search(query, filters, depth)
+
+    def _semantic(
+        self, prepared: PreparedQuery, expansion: Expansion, filters: SearchFilters, depth: int
+    ) -> list[ScoredPassage]:
+        texts = [prepared.text]
+        if expansion.dutch_text and expansion.dutch_text != prepared.text:
+            texts.append(expansion.dutch_text)
+        vectors = self.embedder.encode_queries(texts)
+        vector = vectors.mean(axis=0)
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            return []
+        return self.store.vector_search(vector / norm, filters, depth)
+
+    def _rank(
+        self, mode: str, lexical: list[ScoredPassage], semantic: list[ScoredPassage]
+    ) -> list[tuple[str, float]]:
+        if mode == "lexical":
+            return [(sp.passage.passage_id, sp.score) for sp in lexical]
+        if mode == "semantic":
+            return [(sp.passage.passage_id, sp.score) for sp in semantic]
+        lists = [[sp.passage.passage_id for sp in lexical], [sp.passage.passage_id for sp in semantic]]
+        return reciprocal_rank_fusion(lists, self.weights, k=self.rrf_k)
+
+    # ---- similar ---------------------------------------------------------------------
+
+    def similar(self, text: str, *, k: int = 5, filters: SearchFilters = SearchFilters()) -> list[Hit]:
+        """Passages whose wording and meaning are closest to a draft, each with a word diff."""
+        prepared = prepare_query(text)
+        if isinstance(prepared, str):
+            return []
+        draft = prepared.text
+        depth = max(k * 6, 40)
+        lexical = self.store.keyword_search(LexicalQuery(text=draft), filters, depth)
+        vector = self.embedder.encode_queries([draft])[0]
+        semantic = self.store.vector_search(vector, filters, depth)
+        candidates = {sp.passage.passage_id: sp.passage for sp in [*lexical, *semantic]}
+        if not candidates:
+            return []
+        ids = list(candidates)
+        cosines = dict(zip(ids, cosine_rows(self.store.passage_vectors(ids), vector).tolist()))
+        terms = query_terms(draft)
+        scored = []
+        for pid, passage in candidates.items():
+            window = best_window(draft, passage.text)
+            scored.append((combined_similarity(window, cosines.get(pid, 0.0)), passage, window))
+        scored.sort(key=lambda item: -item[0])
+        hits = []
+        for similarity, passage, window in scored[:k]:
+            hit = self._hit(ScoredPassage(passage, similarity), similarity, terms)
+            hit.snippet = highlight(window.text, terms)
+            hit.similarity = round(similarity, 4)
+            hit.diff = word_diff(window.text, draft)
+            hits.append(hit)
+        return hits
+
+    # ---- hits ------------------------------------------------------------------------
+
+    def _hit(self, scored: ScoredPassage, score: float, terms: frozenset[str]) -> Hit:
+        passage: Passage = scored.passage
+        number, title = self._document(passage.source_file)
+        return Hit(
+            passage_id=passage.passage_id,
+            source_file=passage.source_file,
+            doc_number=number,
+            doc_title=title,
+            paragraph=passage.paragraph,
+            page=passage.page,
+            score=round(float(score), 6),
+            text=passage.text,
+            snippet=make_snippet(passage.text, terms, scored.highlights),
+            citation=citation(passage, number, title),
+        )
+
+    def _document(self, source_file: str) -> tuple[str | None, str | None]:
+        if source_file not in self._documents:  # new documents since the last look: refresh once
+            self._documents = {
+                d.source_file: (d.metadata.doc_number, d.metadata.title) for d in self.store.list_documents()
+            }
+        return self._documents.get(source_file, (None, None))
