@@ -32,7 +32,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_ingest(args: argparse.Namespace) -> int:
     from conclusio.pipeline import ingest_paths
     from index import open_store
-    from nlp import build_pipeline
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -46,7 +45,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             settings=settings,
             store=store,
             embedder=embedder,
-            pipeline=build_pipeline(),
+            pipeline=None,  # built by ingest_paths only when some file changed
             on_result=lambda result: print(format_result(result), flush=True),
         )
     finally:
@@ -67,10 +66,12 @@ def format_result(result) -> str:
 
 
 def format_summary(report, settings) -> str:
-    """Counts per status and where the store is."""
-    by_status = {status: sum(r.status == status for r in report.results) for status in ("ingested", "unchanged", "failed")}
-    parts = ", ".join(f"{n} {status}" for status, n in by_status.items())
-    return f"{len(report.results)} files: {parts}. Store: {settings.store_dir}"
+    """Counts per status, where the store is, and a warning when evidence links could not be refreshed."""
+    parts = ", ".join(f"{n} {status}" for status, n in report.counts.items())
+    summary = f"{len(report.results)} files: {parts}. Store: {settings.store_dir}"
+    if report.evidence_error:
+        summary += f"\nwarning: progress evidence was not refreshed: {report.evidence_error}"
+    return summary
 
 
 def run_reembed(args: argparse.Namespace) -> int:
