@@ -1,0 +1,382 @@
+"""Index bodies and query bodies for the OpenSearch backend: pure functions, no client.
+
+Text analysis mirrors ``index.analysis`` (the embedded store's chain) so both backends
+match the same words: the standard tokenizer, lowercase, ASCII folding
+("financiële" -> "financiele"), Snowball's Dutch stop list (``_dutch_``) and the Dutch
+Snowball stemmer. The built-in ``dutch`` analyzer is not used because it does not fold
+accents. A ``text.exact`` subfield keeps folded but unstemmed tokens with stop words,
+so quoted phrases match as written.
+
+User input only ever becomes the *value* of ``match`` / ``match_phrase`` queries, never
+a ``query_string`` or ``simple_query_string``, so query syntax cannot reach the engine.
+Long inputs are cut to a word budget so no query exceeds Lucene's clause limit (1,024).
+
+Scores: ``keyword_query`` returns BM25 scores; ``knn_query`` uses the ``cosinesimil``
+space, whose OpenSearch score is ``(2 - d) / 2`` with ``d = 1 - cos``, that is
+``(1 + cos) / 2``; ``cosine_from_knn_score`` turns it back into the cosine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from index.store import LexicalQuery, ObligationQuery, SearchFilters
+
+DUTCH_ANALYZER = "conclusio_dutch"
+FOLDED_ANALYZER = "conclusio_folded"
+LOWERCASE_NORMALIZER = "conclusio_lowercase"
+TEXT_FIELDS = ("title^3", "section^2", "text")
+PHRASE_FIELD = "text.exact"
+HIGHLIGHT_PRE, HIGHLIGHT_POST = "\u2039hl\u203a", "\u2039/hl\u203a"
+MAX_RESULT_WINDOW = 10_000  # OpenSearch's default index.max_result_window
+
+# Word budgets: 3 fields x (text + expansions) + phrases stays far below 1,024 clauses.
+MAX_QUERY_WORDS = 120
+MAX_EXPANSIONS = 40
+MAX_PHRASES = 8
+MAX_PHRASE_WORDS = 24
+
+# Facet name -> (field, bucket for passages without a value), as the embedded store counts them.
+FACETS: dict[str, tuple[str, str | None]] = {
+    "kind": ("doc_kind", "unknown"),
+    "document": ("source_file", None),
+    "actor": ("actors", None),
+    "classification": ("classification", "none"),
+    "language": ("language", "unknown"),
+    "has_obligations": ("has_obligations", None),
+}
+FACET_SIZE = 1_000
+
+_WORD = re.compile(r"\S+")
+
+
+def analysis_settings() -> dict[str, Any]:
+    """The custom Dutch analyzer and the folded phrase analyzer."""
+    return {
+        "filter": {
+            "conclusio_dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
+            "conclusio_dutch_stemmer": {"type": "stemmer", "language": "dutch"},
+        },
+        "analyzer": {
+            DUTCH_ANALYZER: {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["lowercase", "asciifolding", "conclusio_dutch_stop", "conclusio_dutch_stemmer"],
+            },
+            FOLDED_ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+        },
+        # Actor filters ignore case (as the embedded store does); facets show the names as written.
+        "normalizer": {LOWERCASE_NORMALIZER: {"type": "custom", "filter": ["lowercase"]}},
+    }
+
+
+def _index_settings(*, knn: bool = False, analysis: bool = False) -> dict[str, Any]:
+    # One shard, no replica: a single-node deployment; a cluster raises replicas with the settings API.
+    settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+    if knn:
+        settings["knn"] = True
+    if analysis:
+        settings["analysis"] = analysis_settings()
+    return {"index": settings}
+
+
+def _dutch_text(*, exact: bool = False) -> dict[str, Any]:
+    field: dict[str, Any] = {"type": "text", "analyzer": DUTCH_ANALYZER}
+    if exact:
+        field["fields"] = {"exact": {"type": "text", "analyzer": FOLDED_ANALYZER}}
+    return field
+
+
+_KEYWORD = {"type": "keyword"}
+_ACTORS = {"type": "keyword", "fields": {"folded": {"type": "keyword", "normalizer": LOWERCASE_NORMALIZER}}}
+_STORED_ONLY = {"type": "object", "enabled": False}
+_DOC_DATE = {"type": "date", "format": "strict_date||yyyy-MM||yyyy", "ignore_malformed": True}
+
+
+def passages_index_body(dimension: int) -> dict[str, Any]:
+    """Passages with Dutch text fields, keyword filter fields and an HNSW ``embedding`` (Lucene, cosine)."""
+    if dimension <= 0:
+        raise ValueError(f"embedding dimension must be positive, got {dimension}")
+    properties = {
+        "passage_id": _KEYWORD,
+        "source_file": _KEYWORD,
+        "doc_version": _KEYWORD,
+        "seq": {"type": "integer"},
+        "passage_kind": _KEYWORD,
+        "text": _dutch_text(exact=True),
+        "title": _dutch_text(),
+        "section": _dutch_text(),
+        "section_path": {"type": "keyword", "index": False},
+        "paragraph": _KEYWORD,
+        "addressees": {"type": "text", "index": False},
+        "page": {"type": "integer"},
+        "page_end": {"type": "integer"},
+        "char_start": {"type": "integer", "index": False},
+        "char_end": {"type": "integer", "index": False},
+        "footnote_refs": _KEYWORD,
+        "footnote_label": _KEYWORD,
+        "cited_by": _KEYWORD,
+        "doc_kind": _KEYWORD,
+        "doc_date": _DOC_DATE,
+        "classification": _KEYWORD,
+        "language": _KEYWORD,
+        "actors": _ACTORS,
+        "has_obligations": {"type": "boolean"},
+        "embedding": {
+            "type": "knn_vector",
+            "dimension": dimension,
+            # Lucene's HNSW filters during the graph walk (efficient filtering) and supports cosinesimil.
+            "method": {
+                "name": "hnsw",
+                "engine": "lucene",
+                "space_type": "cosinesimil",
+                "parameters": {"m": 16, "ef_construction": 128},
+            },
+        },
+    }
+    return {
+        "settings": _index_settings(knn=True, analysis=True),
+        "mappings": {"dynamic": "strict", "properties": properties},
+    }
+
+
+def documents_index_body() -> dict[str, Any]:
+    """One record per document: the current version, metadata, counts and the cleaned text."""
+    properties = {
+        "source_file": _KEYWORD,
+        "content_hash": _KEYWORD,
+        "version": _KEYWORD,
+        "doc_kind": _KEYWORD,
+        "doc_date": _DOC_DATE,
+        "metadata": _STORED_ONLY,
+        "media_type": {"type": "keyword", "index": False},
+        "text": {"type": "text", "index": False},
+        "passages": {"type": "integer"},
+        "obligations": {"type": "integer"},
+        "ingested_at": {"type": "date"},
+    }
+    return {"settings": _index_settings(), "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def obligations_index_body() -> dict[str, Any]:
+    """Obligations: the whole record stored, filter fields indexed."""
+    properties = {
+        "id": _KEYWORD,
+        "source_file": _KEYWORD,
+        "doc_version": _KEYWORD,
+        "doc_date": _DOC_DATE,
+        "actors": _ACTORS,
+        "modality": _KEYWORD,
+        "deadline_end": _DOC_DATE,
+        "ord": {"type": "integer"},  # position in the document's obligation list
+        "record": _STORED_ONLY,
+    }
+    return {"settings": _index_settings(analysis=True), "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def evidence_index_body() -> dict[str, Any]:
+    """Machine-found evidence links, written in batches; only the current batch is visible."""
+    properties = {
+        "batch": _KEYWORD,
+        "obligation_id": _KEYWORD,
+        "passage_id": _KEYWORD,
+        "source_file": _KEYWORD,
+        "record": _STORED_ONLY,
+    }
+    return {"settings": _index_settings(), "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def meta_index_body() -> dict[str, Any]:
+    """Small key -> value records: the embedding model and the current evidence batch."""
+    properties = {"value": _STORED_ONLY}
+    return {"settings": _index_settings(), "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def curation_index_body() -> dict[str, Any]:
+    """User-authored link reviews and status overrides, one record per key."""
+    properties = {
+        "record_type": _KEYWORD,  # link_review | status
+        "obligation_id": _KEYWORD,
+        "passage_id": _KEYWORD,
+        "value": _KEYWORD,
+        "note": {"type": "text", "index": False},
+        "who": _KEYWORD,
+        "at": _KEYWORD,
+    }
+    return {"settings": _index_settings(), "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def audit_index_body() -> dict[str, Any]:
+    """The audit trail: one record per manual change, never updated."""
+    properties = {
+        "at": _KEYWORD,
+        "seq": {"type": "long"},
+        "who": _KEYWORD,
+        "obligation_id": _KEYWORD,
+        "field": _KEYWORD,
+        "old_value": _KEYWORD,
+        "new_value": _KEYWORD,
+        "note": {"type": "text", "index": False},
+    }
+    return {"settings": _index_settings(), "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def _terms(field: str, values: Iterable[str]) -> dict[str, Any]:
+    return {"terms": {field: sorted(set(values))}}
+
+
+def current_version_filter(versions: Sequence[str]) -> dict[str, Any]:
+    """Only passages and obligations of the documents' current versions are visible."""
+    return _terms("doc_version", versions)
+
+
+def filter_clauses(filters: SearchFilters, versions: Sequence[str]) -> list[dict[str, Any]]:
+    """The SearchFilters as term, terms and range clauses (filter context: no scoring)."""
+    clauses = [current_version_filter(versions)]
+    for field, values in (
+        ("doc_kind", filters.kinds),
+        ("source_file", filters.source_files),
+        ("actors.folded", [a.lower() for a in filters.actors]),
+        ("classification", filters.classifications),
+        ("language", filters.languages),
+        ("passage_kind", filters.passage_kinds),
+    ):
+        if values:
+            clauses.append(_terms(field, values))
+    date_range = {op: value for op, value in (("gte", filters.date_from), ("lte", filters.date_to)) if value}
+    if date_range:
+        clauses.append({"range": {"doc_date": date_range}})
+    if filters.has_obligations is not None:
+        clauses.append({"term": {"has_obligations": filters.has_obligations}})
+    return clauses
+
+
+def _first_words(text: str, limit: int) -> str:
+    return " ".join(_WORD.findall(text)[:limit])
+
+
+def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
+    """A bool query of match clauses built from the user's words; None when there is nothing to search."""
+    text = _first_words(query.text, MAX_QUERY_WORDS)
+    should: list[dict[str, Any]] = []
+    if text:
+        should.append(_words_query(text, 1.0))
+    for term, weight in query.expansions[:MAX_EXPANSIONS]:
+        words = _first_words(term, MAX_PHRASE_WORDS)
+        if words and weight > 0 and math.isfinite(weight):
+            should.append(_words_query(words, float(weight)))
+    must = [
+        {"match_phrase": {PHRASE_FIELD: {"query": words}}}
+        for words in (_first_words(p, MAX_PHRASE_WORDS) for p in query.phrases[:MAX_PHRASES])
+        if words
+    ]
+    if (not should and not must) or k <= 0 or not versions:
+        return None
+    boolean: dict[str, Any] = {"filter": filter_clauses(filters, versions), "should": should}
+    if must:
+        boolean["must"] = must  # phrases restrict; the words, when present, only add to the score
+    else:
+        boolean["minimum_should_match"] = 1
+    return {
+        "size": min(k, MAX_RESULT_WINDOW),
+        "query": {"bool": boolean},
+        "_source": {"excludes": ["embedding"]},
+        "highlight": {
+            "pre_tags": [HIGHLIGHT_PRE],
+            "post_tags": [HIGHLIGHT_POST],
+            "number_of_fragments": 0,
+            "fields": {"text": {}, PHRASE_FIELD: {}},
+        },
+    }
+
+
+def _words_query(words: str, weight: float) -> dict[str, Any]:
+    # most_fields sums the fields' BM25 (like the embedded store's weighted columns), so a title
+    # match lifts a document's passages without flattening the differences between them.
+    return {"multi_match": {"query": words, "fields": list(TEXT_FIELDS), "type": "most_fields", "boost": weight}}
+
+
+def knn_query(vector: Sequence[float], filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
+    """A ``knn`` query with the filters inside it, so Lucene filters while walking the graph."""
+    values = [float(v) for v in vector]
+    if k <= 0 or not versions or not values or not all(map(math.isfinite, values)) or not any(values):
+        return None  # cosinesimil rejects a zero vector
+    size = min(k, MAX_RESULT_WINDOW)
+    knn = {"vector": values, "k": size, "filter": {"bool": {"filter": filter_clauses(filters, versions)}}}
+    return {"size": size, "query": {"knn": {"embedding": knn}}, "_source": {"excludes": ["embedding"]}}
+
+
+def cosine_from_knn_score(score: float) -> float:
+    """Invert the cosinesimil score ``(1 + cos) / 2``."""
+    return 2.0 * score - 1.0
+
+
+def highlighted_terms(fragments: Iterable[str]) -> tuple[str, ...]:
+    """The distinct surface words the highlighter marked, in order of first appearance."""
+    pattern = re.compile(re.escape(HIGHLIGHT_PRE) + r"(.*?)" + re.escape(HIGHLIGHT_POST), re.DOTALL)
+    seen: dict[str, None] = {}
+    for fragment in fragments:
+        for match in pattern.finditer(fragment):
+            seen.setdefault(match.group(1), None)
+    return tuple(seen)
+
+
+def facets_query(passage_ids: Sequence[str], versions: Sequence[str]) -> dict[str, Any]:
+    """Terms aggregations over the given passages, one per facet."""
+    aggregations = {
+        name: {"terms": {"field": field, "size": FACET_SIZE, **({"missing": missing} if missing else {})}}
+        for name, (field, missing) in FACETS.items()
+    }
+    query = {"bool": {"filter": [_terms("passage_id", passage_ids), current_version_filter(versions)]}}
+    return {"size": 0, "query": query, "aggs": aggregations}
+
+
+def by_ids_query(field: str, values: Sequence[str], versions: Sequence[str] | None = None) -> dict[str, Any]:
+    """Records whose ``field`` is one of ``values`` (of the current versions, when given)."""
+    clauses = [_terms(field, values)]
+    if versions is not None:
+        clauses.append(current_version_filter(versions))
+    return {"bool": {"filter": clauses}}
+
+
+def stale_versions_query(source_file: str, keep_version: str | None) -> dict[str, Any]:
+    """Records of a file that belong to any version but ``keep_version`` (all of them when None)."""
+    boolean: dict[str, Any] = {"filter": [{"term": {"source_file": source_file}}]}
+    if keep_version is not None:
+        boolean["must_not"] = [{"term": {"doc_version": keep_version}}]
+    return {"bool": boolean}
+
+
+def obligations_filter(query: ObligationQuery, versions: Sequence[str]) -> dict[str, Any]:
+    """An ObligationQuery as filter clauses over the obligations index."""
+    clauses: list[dict[str, Any]] = [current_version_filter(versions)]
+    if query.actor:
+        clauses.append({"term": {"actors.folded": query.actor.lower()}})
+    if query.source_files:
+        clauses.append(_terms("source_file", query.source_files))
+    if query.due_before:
+        clauses.append({"range": {"deadline_end": {"lt": query.due_before}}})
+    if query.modality:
+        clauses.append({"term": {"modality": query.modality}})
+    return {"bool": {"filter": clauses}}
+
+
+def facet_counts(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Facet counts from the aggregations of ``facets_query``; facets without buckets are left out."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        buckets = aggregations.get(name, {}).get("buckets", [])
+        values = {_facet_label(name, bucket): int(bucket["doc_count"]) for bucket in buckets if bucket["doc_count"]}
+        if values:
+            counts[name] = values
+    return counts
+
+
+def _facet_label(name: str, bucket: dict[str, Any]) -> str:
+    label = str(bucket.get("key_as_string", bucket["key"]))
+    if name == "has_obligations":  # boolean buckets: key 1/0, key_as_string "true"/"false"
+        return "yes" if label == "true" else "no"
+    return label

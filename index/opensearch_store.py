@@ -1,0 +1,549 @@
+"""The ``Store`` over an OpenSearch cluster (2.19+ with the k-NN plugin), via opensearch-py.
+
+Indices, all named ``{prefix}-...``: ``documents`` (one record per file: current version,
+metadata, counts, cleaned text), ``passages`` (an alias over ``passages-d{dim}-{token}``:
+Dutch text fields, keyword filter fields, a Lucene HNSW ``embedding``), ``obligations``,
+``evidence`` and ``meta`` (embedding model name and dimension, current evidence batch).
+
+Atomic replace without transactions (write-new-version-then-switch): OpenSearch has no
+multi-document transactions, but a single-document write is atomic. Every write of a
+document gets a fresh ``version`` (its content hash plus a write token). The store
+1. bulk-indexes the new passages and obligations tagged ``doc_version = version`` (their
+   ``_id`` includes the version, so they sit beside the old ones, invisible);
+2. writes the document record pointing at the new version: this one write is the switch;
+3. deletes, by query, the file's records of every other version.
+Every read first collects the current versions from the documents index and filters on
+``terms doc_version``, so a crash after step 1 leaves only invisible orphans (removed by
+the next write of that file), and a crash after step 2 leaves a complete new document.
+Evidence links use the same trick with a batch id recorded in ``meta``.
+
+Fusion stays client-side (``index.fusion.reciprocal_rank_fusion``) so both backends rank
+alike. The server-side alternative, for reference: a search pipeline
+``{"phase_results_processors": [{"score-ranker-processor": {"combination":
+{"technique": "rrf", "rank_constant": 60}}}]}`` (OpenSearch 2.19+) with a ``hybrid`` query
+whose ``queries`` are the ``keyword_query`` bool and the ``knn_query`` clause.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import NotFoundError, RequestError
+
+from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference
+from index import opensearch_mappings as bodies
+from index.errors import ModelMismatchError, StoreNotFoundError
+from index.sqlite_store import _actors_by_passage as actors_by_passage  # one definition of passage actors
+from index.store import (
+    FacetCounts,
+    LexicalQuery,
+    ObligationQuery,
+    ScoredPassage,
+    SearchFilters,
+    StoreStats,
+    StoredDocument,
+)
+
+_EMBEDDING_KEY = "embedding_model"
+_EVIDENCE_KEY = "evidence_batch"
+_PASSAGE_FIELDS = (
+    "passage_id", "source_file", "seq", "text", "section_path", "paragraph", "addressees", "page",
+    "page_end", "char_start", "char_end", "footnote_refs", "footnote_label", "cited_by",
+)  # fmt: skip
+
+
+def redact_url(url: str) -> str:
+    """The URL without user name and password, for messages and ``stats().location``."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+@dataclass(frozen=True)
+class IndexNames:
+    """The names of one store's indices."""
+
+    prefix: str
+
+    @property
+    def documents(self) -> str:
+        return f"{self.prefix}-documents"
+
+    @property
+    def passages(self) -> str:
+        return f"{self.prefix}-passages"  # an alias
+
+    @property
+    def obligations(self) -> str:
+        return f"{self.prefix}-obligations"
+
+    @property
+    def evidence(self) -> str:
+        return f"{self.prefix}-evidence"
+
+    @property
+    def meta(self) -> str:
+        return f"{self.prefix}-meta"
+
+
+def connect(url: str) -> OpenSearch:
+    """A client for one URL, with retries on timeouts."""
+    return OpenSearch(hosts=[url], timeout=30, max_retries=2, retry_on_timeout=True)
+
+
+def ensure_index(client: OpenSearch, name: str, body: dict[str, Any]) -> None:
+    """Create an index unless it exists; a concurrent creation is not an error."""
+    if client.indices.exists(index=name):
+        return
+    try:
+        client.indices.create(index=name, body=body)
+    except RequestError as e:
+        if e.error != "resource_already_exists_exception":
+            raise
+
+
+def reachable(client: OpenSearch, url: str) -> None:
+    """Raise StoreNotFoundError naming the URL when no server answers there."""
+    try:
+        client.info()
+    except OpenSearchConnectionError as e:
+        raise StoreNotFoundError(
+            f"no OpenSearch server answers at {redact_url(url)} ({e.__class__.__name__}); "
+            "start one with `docker compose up -d opensearch` or set CONCLUSIO_BACKEND=sqlite"
+        ) from e
+
+
+class OpenSearchStore:
+    """Derived data in OpenSearch indices; see the module docstring for the write protocol."""
+
+    def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+        self._url = url
+        self._names = IndexNames(index_prefix)
+        self._client = client if client is not None else connect(url)
+        reachable(self._client, url)
+        for name, body in (
+            (self._names.documents, bodies.documents_index_body()),
+            (self._names.obligations, bodies.obligations_index_body()),
+            (self._names.evidence, bodies.evidence_index_body()),
+            (self._names.meta, bodies.meta_index_body()),
+        ):
+            ensure_index(self._client, name, body)
+
+    @property
+    def location(self) -> str:
+        return f"{redact_url(self._url)} (indices {self._names.prefix}-*)"
+
+    # -- documents -------------------------------------------------------------------
+
+    def document_state(self, source_file: str) -> str | None:
+        record = self._document_record(source_file)
+        return record["content_hash"] if record else None
+
+    def write_document(
+        self,
+        document: Document,
+        vectors: np.ndarray,
+        obligations: Sequence[Obligation],
+        embedding_model: str,
+    ) -> None:
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if len(matrix) != len(document.passages) or (document.passages and matrix.ndim != 2):
+            raise ValueError(
+                f"{document.source_file}: {len(document.passages)} passages but vectors of shape {matrix.shape}"
+            )
+        if document.passages:
+            self._prepare_passages_index(document.source_file, embedding_model, int(matrix.shape[1]))
+        version = f"{document.content_hash[:16]}-{uuid.uuid4().hex[:12]}"
+        actors = actors_by_passage(document.passages, obligations)
+        with_obligations = {o.passage_id for o in obligations}
+        actions = [
+            {
+                "_index": self._names.passages,
+                "_id": f"{version}|{passage.passage_id}",
+                "_source": passage_source(
+                    passage, vector, document.metadata, version, actors.get(passage.passage_id, ()),
+                    passage.passage_id in with_obligations,
+                ),
+            }
+            for passage, vector in zip(document.passages, matrix, strict=True)
+        ]
+        actions += [
+            {
+                "_index": self._names.obligations,
+                "_id": f"{version}|{obligation.id}",
+                "_source": obligation_source(obligation, version, document.metadata.date, position),
+            }
+            for position, obligation in enumerate(obligations)
+        ]
+        if actions:
+            helpers.bulk(self._client, actions, refresh=True)
+        stale_obligations = self._obligation_ids(document.source_file)
+        record = document_record(document, version, len(obligations))
+        self._client.index(index=self._names.documents, id=document.source_file, body=record, refresh=True)
+        self._delete_versions(document.source_file, keep_version=version)
+        self._delete_evidence(document.source_file, stale_obligations)
+
+    def delete_document(self, source_file: str) -> bool:
+        stale_obligations = self._obligation_ids(source_file)
+        try:
+            self._client.delete(index=self._names.documents, id=source_file, refresh=True)
+        except NotFoundError:
+            return False
+        self._delete_versions(source_file, keep_version=None)
+        self._delete_evidence(source_file, stale_obligations)
+        return True
+
+    def get_document(self, source_file: str) -> Document | None:
+        record = self._document_record(source_file)
+        if record is None:
+            return None
+        passages: list[Passage] = []
+        if self._has_passages_index():
+            current = [{"term": {"source_file": source_file}}, {"term": {"doc_version": record["version"]}}]
+            passages = sorted(self._scan_passages({"bool": {"filter": current}}), key=lambda p: p.seq)
+        return Document(
+            source_file=record["source_file"],
+            content_hash=record["content_hash"],
+            text=record["text"],
+            metadata=metadata_from(record["metadata"]),
+            passages=passages,
+            media_type=record["media_type"],
+        )
+
+    def list_documents(self) -> list[StoredDocument]:
+        records = list(self._scan(self._names.documents, {"match_all": {}}))
+        records.sort(key=lambda r: (r.get("doc_date") is None, r.get("doc_date") or "", r["source_file"]))
+        return [
+            StoredDocument(
+                source_file=r["source_file"],
+                content_hash=r["content_hash"],
+                metadata=metadata_from(r["metadata"]),
+                passages=r["passages"],
+                obligations=r["obligations"],
+                ingested_at=r["ingested_at"],
+            )
+            for r in records
+        ]
+
+    def get_passages(self, passage_ids: Sequence[str]) -> list[Passage]:
+        if not passage_ids or not self._has_passages_index():
+            return []
+        query = bodies.by_ids_query("passage_id", passage_ids, self._versions())
+        found = {p.passage_id: p for p in self._scan_passages(query)}
+        return [found[pid] for pid in passage_ids if pid in found]
+
+    # -- search ----------------------------------------------------------------------
+
+    def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        if not self._has_passages_index():
+            return []
+        body = bodies.keyword_query(query, filters, self._versions(), k)
+        if body is None:
+            return []
+        hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
+        return [
+            ScoredPassage(
+                passage=passage_from(hit["_source"]),
+                score=float(hit["_score"]),
+                highlights=bodies.highlighted_terms(
+                    fragment for fragments in hit.get("highlight", {}).values() for fragment in fragments
+                ),
+            )
+            for hit in hits
+        ]
+
+    def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        model = self.embedding_model()
+        if model is None or k <= 0:
+            return []
+        query_vector = np.asarray(vector, dtype=np.float32).ravel()
+        if query_vector.shape[0] != model[1]:
+            raise ModelMismatchError(model[0], model[1], "the query's model", int(query_vector.shape[0]), self.location)
+        body = bodies.knn_query(query_vector.tolist(), filters, self._versions(), k)
+        if body is None:
+            return []
+        hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
+        return [
+            ScoredPassage(passage=passage_from(hit["_source"]), score=bodies.cosine_from_knn_score(float(hit["_score"])))
+            for hit in hits
+        ]
+
+    def passage_vectors(self, passage_ids: Sequence[str]) -> np.ndarray:
+        model = self.embedding_model()
+        dim = model[1] if model else 0
+        if not passage_ids or model is None:
+            return np.zeros((0, dim), dtype=np.float32)
+        query = bodies.by_ids_query("passage_id", passage_ids, self._versions())
+        body = {"query": query, "_source": ["passage_id", "embedding"]}
+        found = {
+            hit["_source"]["passage_id"]: hit["_source"]["embedding"]
+            for hit in helpers.scan(self._client, query=body, index=self._names.passages)
+        }
+        rows = [found[pid] for pid in passage_ids if pid in found]
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+
+    def facets(self, passage_ids: Sequence[str]) -> FacetCounts:
+        if not passage_ids or not self._has_passages_index():
+            return FacetCounts()
+        body = bodies.facets_query(passage_ids, self._versions())
+        aggregations = self._client.search(index=self._names.passages, body=body)["aggregations"]
+        return FacetCounts(counts=bodies.facet_counts(aggregations))
+
+    # -- obligations and evidence -----------------------------------------------------
+
+    def obligations(self, query: ObligationQuery) -> list[Obligation]:
+        sources = list(self._scan(self._names.obligations, bodies.obligations_filter(query, self._versions())))
+        sources.sort(key=lambda s: (s.get("doc_date") is None, s.get("doc_date") or "", s["source_file"], s["ord"]))
+        return [obligation_from(s["record"]) for s in sources]
+
+    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+        batch = uuid.uuid4().hex
+        # One record per (obligation, passage); a later link replaces an earlier one, as in SQLite.
+        actions = [
+            {
+                "_index": self._names.evidence,
+                "_id": f"{batch}|{link.obligation_id}|{link.passage_id}",
+                "_source": {
+                    "batch": batch,
+                    "obligation_id": link.obligation_id,
+                    "passage_id": link.passage_id,
+                    "source_file": link.source_file,
+                    "record": asdict(link),
+                },
+            }
+            for link in links
+        ]
+        if actions:
+            helpers.bulk(self._client, actions, refresh=True)
+        self._put_meta(_EVIDENCE_KEY, {"batch": batch})
+        self._client.delete_by_query(
+            index=self._names.evidence,
+            body={"query": {"bool": {"must_not": [{"term": {"batch": batch}}]}}},
+            refresh=True,
+            conflicts="proceed",
+        )
+
+    def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
+        current = self._get_meta(_EVIDENCE_KEY)
+        if current is None or (obligation_ids is not None and not obligation_ids):
+            return []
+        clauses: list[dict[str, Any]] = [{"term": {"batch": current["batch"]}}]
+        if obligation_ids is not None:
+            clauses.append({"terms": {"obligation_id": sorted(set(obligation_ids))}})
+        sources = sorted(
+            self._scan(self._names.evidence, {"bool": {"filter": clauses}}),
+            key=lambda s: (s["obligation_id"], s["passage_id"]),
+        )
+        return [EvidenceLink(**s["record"]) for s in sources]
+
+    # -- model and status ---------------------------------------------------------------
+
+    def embedding_model(self) -> tuple[str, int] | None:
+        value = self._get_meta(_EMBEDDING_KEY)
+        if value is None or self._count_passages(self._versions()) == 0:
+            return None  # an emptied store accepts any model, as the embedded store does
+        return value["name"], int(value["dim"])
+
+    def stats(self) -> StoreStats:
+        model = self.embedding_model()
+        versions = self._versions()
+        obligations = {"query": bodies.current_version_filter(versions)}
+        return StoreStats(
+            documents=len(versions),
+            passages=self._count_passages(versions),
+            obligations=self._client.count(index=self._names.obligations, body=obligations)["count"] if versions else 0,
+            embedding_model=model[0] if model else None,
+            embedding_dim=model[1] if model else None,
+            location=self.location,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def drop(self) -> None:
+        """Delete every index of this store (tests and ``reembed``); the store is unusable afterwards."""
+        passages = list(self._client.indices.get_alias(name=self._names.passages)) if self._has_passages_index() else []
+        names = [*passages, self._names.documents, self._names.obligations, self._names.evidence, self._names.meta]
+        self._client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _document_record(self, source_file: str) -> dict[str, Any] | None:
+        try:
+            return self._client.get(index=self._names.documents, id=source_file)["_source"]
+        except NotFoundError:
+            return None
+
+    def _versions(self, exclude: str | None = None) -> list[str]:
+        """The current version of every document (but ``exclude``): the visibility filter of every read."""
+        query: dict[str, Any] = {"match_all": {}}
+        if exclude is not None:
+            query = {"bool": {"must_not": [{"term": {"source_file": exclude}}]}}
+        body = {"query": query, "_source": ["version"], "size": bodies.MAX_RESULT_WINDOW}
+        result = self._client.search(index=self._names.documents, body=body, track_total_hits=True)
+        hits = result["hits"]["hits"]
+        if result["hits"]["total"]["value"] > len(hits):  # past one page: scroll through them all
+            hits = list(helpers.scan(self._client, query=body, index=self._names.documents))
+        return [hit["_source"]["version"] for hit in hits]
+
+    def _has_passages_index(self) -> bool:
+        return bool(self._client.indices.exists_alias(name=self._names.passages))
+
+    def _prepare_passages_index(self, source_file: str, model_name: str, dim: int) -> None:
+        """Check the model against the stored one; create the passages index, or recreate it for a new dimension."""
+        stored = self._get_meta(_EMBEDDING_KEY)
+        stored_model = (stored["name"], int(stored["dim"])) if stored else None
+        if stored_model == (model_name, dim) and self._has_passages_index():
+            return
+        others = self._versions(exclude=source_file)
+        if stored_model is not None and self._count_passages(others) > 0:
+            raise ModelMismatchError(stored_model[0], stored_model[1], model_name, dim, self.location)
+        if not self._has_passages_index() or stored_model is None or stored_model[1] != dim:
+            self._new_passages_index(dim)
+        self._put_meta(_EMBEDDING_KEY, {"name": model_name, "dim": dim})
+
+    def _new_passages_index(self, dim: int) -> None:
+        """Create ``passages-d{dim}-{token}`` and move the alias onto it in one atomic alias update."""
+        alias = self._names.passages
+        previous = list(self._client.indices.get_alias(name=alias)) if self._has_passages_index() else []
+        physical = f"{alias}-d{dim}-{uuid.uuid4().hex[:8]}"
+        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim))
+        moves = [{"remove": {"index": old, "alias": alias}} for old in previous]
+        self._client.indices.update_aliases(body={"actions": [*moves, {"add": {"index": physical, "alias": alias}}]})
+        if previous:
+            self._client.indices.delete(index=",".join(previous), ignore_unavailable=True)
+
+    def _count_passages(self, versions: Sequence[str]) -> int:
+        if not versions or not self._has_passages_index():
+            return 0
+        body = {"query": bodies.current_version_filter(versions)}
+        return int(self._client.count(index=self._names.passages, body=body)["count"])
+
+    def _obligation_ids(self, source_file: str) -> list[str]:
+        """Ids of every stored obligation of a file, in any version."""
+        query = {"query": {"term": {"source_file": source_file}}, "_source": ["id"]}
+        return sorted({hit["_source"]["id"] for hit in helpers.scan(self._client, query=query, index=self._names.obligations)})
+
+    def _delete_evidence(self, source_file: str, obligation_ids: Sequence[str]) -> None:
+        """Evidence found in a file or about its obligations goes with the file (it is recomputed after ingest)."""
+        should: list[dict[str, Any]] = [{"term": {"source_file": source_file}}]
+        if obligation_ids:
+            should.append({"terms": {"obligation_id": list(obligation_ids)}})
+        self._client.delete_by_query(
+            index=self._names.evidence,
+            body={"query": {"bool": {"should": should, "minimum_should_match": 1}}},
+            refresh=True,
+            conflicts="proceed",
+        )
+
+    def _delete_versions(self, source_file: str, keep_version: str | None) -> None:
+        indices = [self._names.obligations] + ([self._names.passages] if self._has_passages_index() else [])
+        self._client.delete_by_query(
+            index=",".join(indices),
+            body={"query": bodies.stale_versions_query(source_file, keep_version)},
+            refresh=True,
+            conflicts="proceed",
+        )
+
+    def _get_meta(self, key: str) -> dict[str, Any] | None:
+        try:
+            return self._client.get(index=self._names.meta, id=key)["_source"]["value"]
+        except NotFoundError:
+            return None
+
+    def _put_meta(self, key: str, value: dict[str, Any]) -> None:
+        self._client.index(index=self._names.meta, id=key, body={"value": value}, refresh=True)
+
+    def _scan(self, index: str, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for hit in helpers.scan(self._client, query={"query": query}, index=index):
+            yield hit["_source"]
+
+    def _scan_passages(self, query: dict[str, Any]) -> Iterator[Passage]:
+        body = {"query": query, "_source": {"excludes": ["embedding"]}}
+        for hit in helpers.scan(self._client, query=body, index=self._names.passages):
+            yield passage_from(hit["_source"])
+
+
+def passage_source(
+    passage: Passage,
+    vector: np.ndarray,
+    metadata: DocumentMetadata,
+    version: str,
+    actors: Iterable[str],
+    has_obligations: bool,
+) -> dict[str, Any]:
+    """The passages-index record: the passage's own fields, its document's filter fields, its vector."""
+    source = {name: getattr(passage, name) for name in _PASSAGE_FIELDS}
+    source.update(
+        doc_version=version,
+        passage_kind=passage.kind,
+        title=metadata.title or "",
+        section=" / ".join(passage.section_path),
+        doc_kind=metadata.kind,
+        doc_date=metadata.date,
+        classification=list(metadata.classification),
+        language=metadata.language,
+        actors=sorted(actors),
+        has_obligations=has_obligations,
+        embedding=[float(x) for x in vector],
+    )
+    return source
+
+
+def passage_from(source: dict[str, Any]) -> Passage:
+    """A Passage back from its passages-index record."""
+    return Passage(kind=source["passage_kind"], **{name: source.get(name) for name in _PASSAGE_FIELDS})
+
+
+def obligation_source(obligation: Obligation, version: str, doc_date: str | None, position: int) -> dict[str, Any]:
+    """The obligations-index record: the whole obligation plus its filter and sort fields."""
+    return {
+        "id": obligation.id,
+        "source_file": obligation.source_file,
+        "doc_version": version,
+        "doc_date": doc_date,
+        "actors": list(obligation.actors),
+        "modality": obligation.modality,
+        "deadline_end": obligation.deadline.end if obligation.deadline else None,
+        "ord": position,
+        "record": asdict(obligation),
+    }
+
+
+def obligation_from(record: dict[str, Any]) -> Obligation:
+    """An Obligation back from its stored record."""
+    deadline = record.get("deadline")
+    return Obligation(**{**record, "deadline": Deadline(**deadline) if deadline else None})
+
+
+def document_record(document: Document, version: str, obligations: int) -> dict[str, Any]:
+    """The documents-index record: the switch that makes one version of a file current."""
+    meta = document.metadata
+    return {
+        "source_file": document.source_file,
+        "content_hash": document.content_hash,
+        "version": version,
+        "doc_kind": meta.kind,
+        "doc_date": meta.date,
+        "metadata": asdict(meta),
+        "media_type": document.media_type,
+        "text": document.text,
+        "passages": len(document.passages),
+        "obligations": obligations,
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def metadata_from(record: dict[str, Any]) -> DocumentMetadata:
+    """DocumentMetadata back from its stored dict."""
+    references = [Reference(**r) for r in record.get("references", [])]
+    return DocumentMetadata(**{**record, "references": references})
