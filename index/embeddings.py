@@ -143,12 +143,27 @@ def _load(name: str, source: str | Path, batch_size: int) -> Embedder:
 
 
 def _apply_conventions(embedder: Embedder, name: str, prompts: dict[str, str]) -> None:
-    """Query/passage prefixes: the model's own prompts, else the e5 family's literal prefixes."""
+    conventions = model_conventions(name, prompts)
+    embedder.query_prefix, embedder.passage_prefix = conventions.query_prefix, conventions.passage_prefix
+    embedder.query_prompt_name, embedder.passage_prompt_name = conventions.query_prompt, conventions.passage_prompt
+
+
+@dataclass(frozen=True)
+class ModelConventions:
+    """How a model family wants queries and passages marked."""
+
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    query_prompt: str | None = None  # a prompt name from the model's own sentence-transformers config
+    passage_prompt: str | None = None
+
+
+def model_conventions(name: str, prompts: dict[str, str]) -> ModelConventions:
+    """The model's own prompts when its config defines them, else e5's literal prefixes, else none."""
     if "query" in prompts:
-        embedder.query_prompt_name = "query"
-        for candidate in ("passage", "document", "corpus"):
-            if candidate in prompts:
-                embedder.passage_prompt_name = candidate
-                break
-    elif "e5" in name.lower().replace("_", "-").split("/")[-1].split("-"):
-        embedder.query_prefix, embedder.passage_prefix = "query: ", "passage: "
+        passage = next((p for p in ("passage", "document", "corpus") if p in prompts), None)
+        return ModelConventions(query_prompt="query", passage_prompt=passage)
+    family = name.lower().replace("_", "-").rstrip("/").split("/")[-1].split("-")
+    if "e5" in family:
+        return ModelConventions(query_prefix="query: ", passage_prefix="passage: ")
+    return ModelConventions()

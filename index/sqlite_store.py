@@ -135,6 +135,11 @@ class SQLiteStore:
         self._db.executescript(_SCHEMA)
         self._ensure_schema_version()
         self._matrix: _VectorMatrix | None = None
+        if not create and not self._one("SELECT 1 FROM documents LIMIT 1"):
+            self._db.close()
+            raise StoreNotFoundError(
+                f"no documents in the store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
+            )
 
     # ---- writing -------------------------------------------------------------------
 
@@ -586,20 +591,14 @@ def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
 
 def _actors_by_passage(passages: Sequence[Passage], obligations: Sequence[Obligation]) -> dict[str, set[str]]:
     """Actors mentioned in each passage's text plus the actors of its obligations."""
+    from nlp.actors import find_actors
+
     out: dict[str, set[str]] = defaultdict(set)
-    try:  # TODO(store): drop the guard once nlp.actors has landed
-        from nlp.actors import find_actors
-    except ImportError:
-        find_actors = None
-    for passage in passages if find_actors else ():
-        out[passage.passage_id].update(_actor_name(m) for m in find_actors(passage.text))
+    for passage in passages:
+        out[passage.passage_id].update(find_actors(passage.text))
     for obligation in obligations:
         out[obligation.passage_id].update(obligation.actors)
     return out
-
-
-def _actor_name(mention: object) -> str:
-    return mention if isinstance(mention, str) else getattr(mention, "canonical", None) or getattr(mention, "name")
 
 
 def _highlights(text: str, stems: set[str], phrases: list[list[str]]) -> tuple[str, ...]:

@@ -1,0 +1,71 @@
+"""Session-wide fixtures: models are loaded once, the sample corpus is ingested once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conclusio.settings import REPO_ROOT, Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach the hub
+
+CORPUS_DIR = REPO_ROOT / "corpora"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The user's sample documents."""
+    return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Default settings with a store directory of the session's own."""
+    return Settings.from_env({}, store_dir=tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="session")
+def embedder(test_settings: Settings):
+    """The real embedding model the settings resolve to (the offline fallback here)."""
+    from index.embeddings import load_embedder
+
+    return load_embedder(test_settings)
+
+
+@pytest.fixture(scope="session")
+def nlp_pipeline():
+    """The real obligation-extraction pipeline, built once."""
+    nlp = pytest.importorskip("nlp")
+    if not hasattr(nlp, "build_pipeline"):
+        pytest.skip("nlp.build_pipeline has not landed yet")
+    return nlp.build_pipeline()
+
+
+@dataclass
+class IngestedCorpus:
+    """The sample corpus ingested once per session through the real pipeline; read-only for tests."""
+
+    store: object
+    report: object
+    settings: Settings
+
+
+@pytest.fixture(scope="session")
+def ingested_corpus(test_settings: Settings, embedder, nlp_pipeline, corpus_dir: Path):
+    """A store holding the whole sample corpus and the report of its first ingest."""
+    from conclusio.pipeline import ingest_paths
+    from index import open_store
+
+    store = open_store(test_settings)
+    report = ingest_paths([corpus_dir], settings=test_settings, store=store, embedder=embedder, pipeline=nlp_pipeline)
+    yield IngestedCorpus(store, report, test_settings)
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_store(ingested_corpus: IngestedCorpus):
+    """The store of the ingested sample corpus; treat it as read-only."""
+    return ingested_corpus.store

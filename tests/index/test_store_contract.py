@@ -1,0 +1,388 @@
+"""The behaviour every ``Store`` backend must show; backends subclass ``StoreContract``.
+
+A subclass provides one fixture, ``store``: a fresh, empty store for each test. The test
+documents are real: corpus files and small texts parsed by the real ingest parser, with
+obligations from the real extractor and vectors from the real embedding model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conclusio.records import Document, EvidenceLink, Obligation
+from index.analysis import tokens
+from index.errors import ModelMismatchError
+from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
+
+ingest = pytest.importorskip("ingest")
+
+HOSTILE_QUERIES = [
+    "",
+    "   ",
+    '"',
+    '"unbalanced quote',
+    "(",
+    "((a OR b)",
+    "NEAR(europol verslag, 3)",
+    "europol*",
+    "*",
+    "-",
+    "- europol",
+    "a AND OR NOT b",
+    "title:europol",
+    "{title body}: x",
+    "'; DROP TABLE passages; --",
+    "\x00\x01",
+    "?!.,;:",
+    "europol " * 2000,
+    "x" * 10_000,
+    "^europol",
+    "é ü ø ß",
+]
+
+
+@dataclass
+class Sample:
+    """A document ready to write: parsed, with its obligations and passage vectors."""
+
+    document: Document
+    vectors: np.ndarray
+    obligations: list[Obligation]
+
+
+def parse(path: Path, settings) -> Document:
+    """A document through the real parser."""
+    if not hasattr(ingest, "parse_file"):
+        pytest.skip("ingest.parse_file has not landed yet")
+    return ingest.parse_file(path, settings=settings)
+
+
+def prepare(document: Document, embedder, pipeline) -> Sample:
+    """Obligations from the real extractor and vectors from the real model."""
+    from nlp import extract_obligations
+
+    obligations = list(extract_obligations(document, pipeline))
+    return Sample(document, embedder.encode_passages([p.text for p in document.passages]), obligations)
+
+
+def write(store: Store, sample: Sample, model: str) -> None:
+    store.write_document(sample.document, sample.vectors, sample.obligations, model)
+
+
+def small_text(tmp_dir: Path, name: str, body: str) -> Path:
+    path = tmp_dir / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+VERSION_ONE = """Betreft: Proefconclusies over zeevaartveiligheid
+
+1. De Raad verzoekt de Commissie uiterlijk in juni 2026 een verslag over havenbeveiliging en
+containerscanners voor te leggen.
+
+2. De lidstaten zullen de samenwerking tussen douane en kustwacht versterken.
+"""
+
+VERSION_TWO = """Betreft: Proefconclusies over luchtvaartveiligheid
+
+1. De Raad verzoekt Europol tegen eind 2027 een analyse van drones bij luchthavens op te stellen.
+"""
+
+
+class StoreContract:
+    """Subclasses provide a ``store`` fixture: a fresh, empty store of their backend."""
+
+    @pytest.fixture
+    def store(self) -> Store:
+        raise NotImplementedError("a backend's test module provides the store fixture")
+
+    @pytest.fixture(scope="class")
+    def corpus_samples(self, corpus_dir, test_settings, embedder, nlp_pipeline) -> list[Sample]:
+        """Two corpus documents of different kinds, dates and classifications."""
+        paths = [sorted(corpus_dir.glob(prefix + "_*"))[0] for prefix in ("000", "002")]
+        return [prepare(parse(path, test_settings), embedder, nlp_pipeline) for path in paths]
+
+    @pytest.fixture(scope="class")
+    def versions(self, tmp_path_factory, test_settings, embedder, nlp_pipeline) -> tuple[Sample, Sample]:
+        """Two versions of one small file with different content."""
+        one, two = tmp_path_factory.mktemp("v1"), tmp_path_factory.mktemp("v2")
+        return (
+            prepare(parse(small_text(one, "proef.txt", VERSION_ONE), test_settings), embedder, nlp_pipeline),
+            prepare(parse(small_text(two, "proef.txt", VERSION_TWO), test_settings), embedder, nlp_pipeline),
+        )
+
+    @pytest.fixture
+    def filled(self, store, corpus_samples, embedder) -> Store:
+        for sample in corpus_samples:
+            write(store, sample, embedder.name)
+        return store
+
+    # ---- writing and reading -------------------------------------------------------
+
+    def test_write_then_read_back(self, store, corpus_samples, embedder):
+        sample = corpus_samples[0]
+        document = sample.document
+        assert store.document_state(document.source_file) is None
+        write(store, sample, embedder.name)
+        assert store.document_state(document.source_file) == document.content_hash
+        stored = store.get_document(document.source_file)
+        assert [p.text for p in stored.passages] == [p.text for p in document.passages]
+        assert [p.passage_id for p in stored.passages] == [p.passage_id for p in document.passages]
+        assert stored.passages == document.passages
+        assert stored.metadata == document.metadata
+        assert stored.text == document.text
+        [listed] = store.list_documents()
+        assert (listed.passages, listed.obligations) == (len(document.passages), len(sample.obligations))
+        stats = store.stats()
+        assert (stats.documents, stats.passages) == (1, len(document.passages))
+        assert store.embedding_model() == (embedder.name, embedder.dim)
+
+    def test_list_documents_oldest_first(self, filled, corpus_samples):
+        dates = [d.metadata.date for d in filled.list_documents()]
+        assert len(dates) == len(corpus_samples)
+        assert dates == sorted(dates, key=lambda d: (d is None, d or ""))
+
+    def test_get_passages_in_asked_order_skipping_unknown(self, filled, corpus_samples):
+        passages = corpus_samples[0].document.passages
+        asked = [passages[2].passage_id, "no-such-file#0", passages[0].passage_id]
+        assert [p.passage_id for p in filled.get_passages(asked)] == [asked[0], asked[2]]
+
+    def test_passage_vectors_in_asked_order(self, filled, corpus_samples):
+        sample = corpus_samples[1]
+        ids = [sample.document.passages[i].passage_id for i in (3, 1)]
+        np.testing.assert_allclose(filled.passage_vectors(ids), sample.vectors[[3, 1]], atol=1e-6)
+
+    def test_delete_removes_everything_derived(self, filled, corpus_samples, embedder):
+        gone, kept = corpus_samples
+        assert filled.delete_document(gone.document.source_file) is True
+        assert filled.delete_document(gone.document.source_file) is False
+        assert filled.get_document(gone.document.source_file) is None
+        assert filled.document_state(gone.document.source_file) is None
+        assert filled.obligations(ObligationQuery(source_files=(gone.document.source_file,))) == []
+        hits = filled.vector_search(gone.vectors[0], SearchFilters(passage_kinds=()), 50)
+        assert all(h.passage.source_file == kept.document.source_file for h in hits)
+        assert filled.stats().documents == 1
+
+    def test_replace_leaves_nothing_of_the_old_version(self, store, versions, embedder):
+        old, new = versions
+        write(store, old, embedder.name)
+        write(store, new, embedder.name)
+        stored = store.get_document(new.document.source_file)
+        assert stored.content_hash == new.document.content_hash
+        assert [p.text for p in stored.passages] == [p.text for p in new.document.passages]
+        assert store.keyword_search(LexicalQuery("containerscanners havenbeveiliging"), SearchFilters(), 10) == []
+        assert store.keyword_search(LexicalQuery("drones luchthavens"), SearchFilters(), 10)
+        assert store.stats().passages == len(new.document.passages)
+        assert len(store.obligations(ObligationQuery())) == len(new.obligations)
+
+    def test_rewriting_the_same_version_is_idempotent(self, store, versions, embedder):
+        old, _ = versions
+        write(store, old, embedder.name)
+        before = (store.get_document(old.document.source_file), store.stats(), store.obligations(ObligationQuery()))
+        write(store, old, embedder.name)
+        after = (store.get_document(old.document.source_file), store.stats(), store.obligations(ObligationQuery()))
+        assert before == after
+
+    # ---- keyword search ------------------------------------------------------------
+
+    def test_keyword_search_finds_a_passage_by_its_own_words(self, filled, corpus_samples):
+        candidates = [p for s in corpus_samples for p in s.document.passages if p.kind == "body"]
+        long_ones = [p for p in candidates if len(tokens(p.text)) >= 25][::7][:6]
+        assert long_ones
+        found = 0
+        for passage in long_ones:
+            query = " ".join(passage.text.split()[:15])
+            hits = filled.keyword_search(LexicalQuery(query), SearchFilters(), 5)
+            found += passage.passage_id in [h.passage.passage_id for h in hits]
+        assert found >= len(long_ones) - 1
+
+    def test_keyword_scores_descend_and_highlights_are_words_of_the_passage(self, filled):
+        hits = filled.keyword_search(LexicalQuery("Europol verslag criminele netwerken"), SearchFilters(), 10)
+        assert hits
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        for hit in hits:
+            assert hit.highlights
+            assert all(word.lower() in hit.passage.text.lower() for word in hit.highlights)
+
+    def test_stemming_matches_other_word_forms(self, store, versions, embedder):
+        write(store, versions[0], embedder.name)
+        assert store.keyword_search(LexicalQuery("containerscanner"), SearchFilters(), 5)
+        assert store.keyword_search(LexicalQuery("versterkt"), SearchFilters(), 5)
+
+    def test_expansions_retrieve_and_weigh_less(self, store, versions, embedder):
+        write(store, versions[0], embedder.name)
+        plain = store.keyword_search(LexicalQuery("kustwacht"), SearchFilters(), 5)
+        expanded = store.keyword_search(LexicalQuery("coastguard", expansions=(("kustwacht", 0.5),)), SearchFilters(), 5)
+        assert plain and expanded
+        assert expanded[0].passage.passage_id == plain[0].passage.passage_id
+        assert expanded[0].score < plain[0].score
+        assert store.keyword_search(LexicalQuery("coastguard", expansions=(("kustwacht", 0.0),)), SearchFilters(), 5) == []
+
+    def test_phrases_must_match_in_order(self, store, versions, embedder):
+        write(store, versions[0], embedder.name)
+        in_order = store.keyword_search(LexicalQuery("", phrases=("douane en kustwacht",)), SearchFilters(), 5)
+        assert [h.passage.text for h in in_order] and "douane en kustwacht" in in_order[0].passage.text
+        assert store.keyword_search(LexicalQuery("", phrases=("kustwacht en douane",)), SearchFilters(), 5) == []
+
+    @pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+    def test_hostile_queries_never_error(self, filled, query):
+        hits = filled.keyword_search(LexicalQuery(query, phrases=(query,), expansions=((query, 0.5),)), SearchFilters(), 5)
+        assert isinstance(hits, list)
+
+    def test_empty_query_returns_nothing(self, filled):
+        assert filled.keyword_search(LexicalQuery("de het een"), SearchFilters(), 5) == []
+        assert filled.keyword_search(LexicalQuery("?!"), SearchFilters(), 5) == []
+
+    # ---- vector search -------------------------------------------------------------
+
+    def test_vector_search_finds_the_passage_itself(self, filled, corpus_samples):
+        sample = corpus_samples[0]
+        texts = [p.text for p in sample.document.passages]
+        index = next(i for i, p in enumerate(sample.document.passages) if p.kind == "body" and texts.count(p.text) == 1)
+        hits = filled.vector_search(sample.vectors[index], SearchFilters(), 5)
+        assert hits[0].passage.passage_id == sample.document.passages[index].passage_id
+        assert hits[0].score == pytest.approx(1.0, abs=1e-3)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+    def test_vector_search_with_a_real_query(self, filled, embedder):
+        query = embedder.encode_queries(["Europol report on criminal networks"])[0]
+        hits = filled.vector_search(query, SearchFilters(), 5)
+        assert len(hits) == 5
+        assert all(-1.0 <= h.score <= 1.0 for h in hits)
+
+    # ---- filters -------------------------------------------------------------------
+
+    @pytest.mark.parametrize("mode", ["keyword", "vector"])
+    def test_filters_restrict_both_retrievers(self, filled, corpus_samples, embedder, mode):
+        first, second = (s.document for s in corpus_samples)
+        query_text = "Europol lidstaten criminele netwerken verslag"
+        vector = embedder.encode_queries([query_text])[0]
+
+        def search(filters: SearchFilters):
+            if mode == "keyword":
+                return filled.keyword_search(LexicalQuery(query_text), filters, 50)
+            return filled.vector_search(vector, filters, 50)
+
+        def files(filters: SearchFilters) -> set[str]:
+            return {h.passage.source_file for h in search(filters)}
+
+        assert files(SearchFilters()) == {first.source_file, second.source_file}
+        assert files(SearchFilters(source_files=(second.source_file,))) == {second.source_file}
+        if first.metadata.kind and first.metadata.kind != second.metadata.kind:
+            assert files(SearchFilters(kinds=(first.metadata.kind,))) == {first.source_file}
+        later, earlier = sorted([first, second], key=lambda d: d.metadata.date or "", reverse=True)
+        assert files(SearchFilters(date_from=later.metadata.date)) == {later.source_file}
+        assert files(SearchFilters(date_to=earlier.metadata.date)) == {earlier.source_file}
+        restricted = [d for d in (first, second) if d.metadata.classification]
+        for document in restricted:
+            assert document.source_file in files(SearchFilters(classifications=tuple(document.metadata.classification)))
+        assert files(SearchFilters(classifications=("NO SUCH MARKING",))) == set()
+        assert files(SearchFilters(languages=("xx",))) == set()
+        with_obligations = {o.passage_id for s in corpus_samples for o in s.obligations}
+        assert {h.passage.passage_id for h in search(SearchFilters(has_obligations=True))} <= with_obligations
+        assert not {h.passage.passage_id for h in search(SearchFilters(has_obligations=False))} & with_obligations
+        assert all(h.passage.kind in ("body", "heading") for h in search(SearchFilters()))
+
+    def test_footnotes_only_when_asked(self, filled, corpus_samples):
+        footnotes = [p for s in corpus_samples for p in s.document.passages if p.kind == "footnote"]
+        if not footnotes:
+            pytest.skip("the sample documents have no footnotes")
+        words = " ".join(footnotes[0].text.split()[:12])
+        default = filled.keyword_search(LexicalQuery(words), SearchFilters(), 50)
+        assert all(h.passage.kind != "footnote" for h in default)
+        asked = filled.keyword_search(LexicalQuery(words), SearchFilters(passage_kinds=("footnote",)), 50)
+        assert asked and all(h.passage.kind == "footnote" for h in asked)
+
+    def test_actor_filter_keeps_passages_naming_the_actor(self, filled, corpus_samples, embedder):
+        obligations = [o for s in corpus_samples for o in s.obligations if o.actors]
+        if not obligations:
+            pytest.skip("the extractor found no obligation with an actor")
+        actor = obligations[0].actors[0]
+        filters = SearchFilters(actors=(actor,), passage_kinds=())
+        keyword = filled.keyword_search(LexicalQuery("verzoekt lidstaten Commissie Europol Raad"), filters, 50)
+        vector = filled.vector_search(embedder.encode_queries([actor])[0], filters, 50)
+        assert vector
+        for hits in (keyword, vector):
+            ids = [h.passage.passage_id for h in hits]
+            assert filled.facets(ids).counts.get("actor", {}).get(actor, 0) == len(ids)
+        named_in_obligation = {o.passage_id for o in obligations if actor in o.actors}
+        everywhere = filled.vector_search(embedder.encode_queries([actor])[0], SearchFilters(actors=(actor,), passage_kinds=()), 10_000)
+        assert named_in_obligation <= {h.passage.passage_id for h in everywhere}
+
+    # ---- facets --------------------------------------------------------------------
+
+    def test_facets_count_each_passage_once_per_facet(self, filled, corpus_samples):
+        ids = [p.passage_id for s in corpus_samples for p in s.document.passages]
+        facets = filled.facets(ids).counts
+        for name in ("kind", "document", "language", "has_obligations"):
+            assert sum(facets[name].values()) == len(ids), name
+        assert facets["document"] == {s.document.source_file: len(s.document.passages) for s in corpus_samples}
+        with_obligations = {o.passage_id for s in corpus_samples for o in s.obligations}
+        assert facets["has_obligations"].get("yes", 0) == len(with_obligations)
+        assert filled.facets([]).counts.get("document", {}) == {}
+
+    # ---- obligations and evidence --------------------------------------------------
+
+    def test_obligations_round_trip_and_filters(self, filled, corpus_samples):
+        everything = filled.obligations(ObligationQuery())
+        expected = [o for s in sorted(corpus_samples, key=lambda s: s.document.metadata.date or "") for o in s.obligations]
+        assert everything == expected
+        if not everything:
+            pytest.skip("the extractor found no obligations")
+        with_deadline = [o for o in everything if o.deadline and o.deadline.end]
+        if with_deadline:
+            cutoff = max(o.deadline.end for o in with_deadline)
+            due = filled.obligations(ObligationQuery(due_before=cutoff))
+            assert due == [o for o in with_deadline if o.deadline.end < cutoff]
+        actor = next(a for o in everything for a in o.actors)
+        assert filled.obligations(ObligationQuery(actor=actor)) == [o for o in everything if actor in o.actors]
+        modality = everything[0].modality
+        assert filled.obligations(ObligationQuery(modality=modality)) == [o for o in everything if o.modality == modality]
+
+    def test_evidence_is_replaced_as_a_whole(self, filled, corpus_samples):
+        obligations = [o for s in corpus_samples for o in s.obligations]
+        if not obligations:
+            pytest.skip("the extractor found no obligations")
+        report = corpus_samples[1].document
+        link = EvidenceLink(
+            obligation_id=obligations[0].id, passage_id=report.passages[1].passage_id, source_file=report.source_file,
+            paragraph=report.passages[1].paragraph, text=report.passages[1].text, status="in_progress",
+            confidence=0.7, doc_date=report.metadata.date, method="similarity",
+        )
+        filled.replace_evidence([link])
+        assert filled.evidence() == [link]
+        assert filled.evidence([obligations[0].id]) == [link]
+        assert filled.evidence(["no-such-obligation"]) == []
+        other = replace(link, status="completed", passage_id=report.passages[2].passage_id)
+        filled.replace_evidence([other])
+        assert filled.evidence() == [other]
+        filled.delete_document(report.source_file)
+        assert filled.evidence() == []
+
+    # ---- embedding model -----------------------------------------------------------
+
+    def test_vectors_of_another_model_are_refused(self, store, corpus_samples, embedder):
+        first, second = corpus_samples
+        write(store, first, "another/embedding-model")
+        with pytest.raises(ModelMismatchError) as raised:
+            write(store, second, embedder.name)
+        assert "conclusio reembed" in str(raised.value)
+        assert store.get_document(second.document.source_file) is None
+        assert store.embedding_model() == ("another/embedding-model", embedder.dim)
+
+    def test_vectors_of_another_dimension_are_refused(self, store, corpus_samples, embedder):
+        first, second = corpus_samples
+        write(store, first, embedder.name)
+        shorter = replace(second, vectors=np.ascontiguousarray(second.vectors[:, : embedder.dim // 2]))
+        with pytest.raises(ModelMismatchError):
+            write(store, shorter, embedder.name)
+        assert store.get_document(second.document.source_file) is None
+
+    def test_empty_store_reports_no_model(self, store):
+        assert store.embedding_model() is None
+        assert store.stats().documents == 0
+        assert store.keyword_search(LexicalQuery("europol"), SearchFilters(), 5) == []
