@@ -33,9 +33,10 @@ PHRASE_FIELD = "text.exact"
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "\u2039hl\u203a", "\u2039/hl\u203a"
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's default index.max_result_window
 
-# Word budgets: 3 fields x (text + expansions) + phrases stays far below 1,024 clauses.
-MAX_QUERY_WORDS = 120
-MAX_EXPANSIONS = 40
+# Lucene refuses queries of more than 1,024 clauses; a word of a multi_match costs one clause per
+# field, a phrase word one. Phrases come first (they restrict), then the user's words, then expansions.
+MAX_CLAUSES = 900
+MAX_QUERY_WORDS = 150
 MAX_PHRASES = 8
 MAX_PHRASE_WORDS = 24
 
@@ -260,19 +261,18 @@ def _first_words(text: str, limit: int) -> str:
 
 def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
     """A bool query of match clauses built from the user's words; None when there is nothing to search."""
-    text = _first_words(query.text, MAX_QUERY_WORDS)
-    should: list[dict[str, Any]] = []
-    if text:
-        should.append(_words_query(text, 1.0))
-    for term, weight in query.expansions[:MAX_EXPANSIONS]:
-        words = _first_words(term, MAX_PHRASE_WORDS)
+    phrases = [words for words in (_first_words(p, MAX_PHRASE_WORDS) for p in query.phrases[:MAX_PHRASES]) if words]
+    must = [{"match_phrase": {PHRASE_FIELD: {"query": words}}} for words in phrases]
+    budget = MAX_CLAUSES - sum(len(words.split()) for words in phrases)
+    per_word = len(TEXT_FIELDS)
+    text = _first_words(query.text, min(MAX_QUERY_WORDS, budget // per_word))
+    budget -= len(text.split()) * per_word
+    should: list[dict[str, Any]] = [_words_query(text, 1.0)] if text else []
+    for term, weight in query.expansions:
+        words = _first_words(term, min(MAX_PHRASE_WORDS, budget // per_word))
         if words and weight > 0 and math.isfinite(weight):
             should.append(_words_query(words, float(weight)))
-    must = [
-        {"match_phrase": {PHRASE_FIELD: {"query": words}}}
-        for words in (_first_words(p, MAX_PHRASE_WORDS) for p in query.phrases[:MAX_PHRASES])
-        if words
-    ]
+            budget -= len(words.split()) * per_word
     if (not should and not must) or k <= 0 or not versions:
         return None
     boolean: dict[str, Any] = {"filter": filter_clauses(filters, versions), "should": should}

@@ -1,0 +1,320 @@
+"""The OpenSearch index and query bodies, checked against the documented API shapes (no server needed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conclusio.records import Deadline, Document, DocumentMetadata, Obligation, Passage, Reference
+from index import opensearch_mappings as bodies
+from index.opensearch_store import (
+    document_record,
+    metadata_from,
+    obligation_from,
+    obligation_source,
+    passage_from,
+    passage_source,
+    redact_url,
+)
+from index.store import LexicalQuery, ObligationQuery, SearchFilters
+
+VERSIONS = ("abc123-0001", "def456-0002")
+HOSTILE = 'title:europol AND (drugs OR "x^9 ~2 \\ /regex/ * ? {!lucene} <script> text.exact:"'
+
+
+def walk(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every (key path, value) in a JSON body."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value, path)
+
+
+def clause_count(body: dict[str, Any]) -> int:
+    """An upper bound on Lucene clauses: words x fields for each match-type query."""
+    total = 0
+    for _path, node in walk(body):
+        if isinstance(node, dict) and "multi_match" in node:
+            spec = node["multi_match"]
+            total += len(spec["query"].split()) * len(spec["fields"])
+        if isinstance(node, dict) and "match_phrase" in node:
+            total += sum(len(v["query"].split()) for v in node["match_phrase"].values())
+    return total
+
+
+@pytest.fixture(scope="module")
+def passages_body() -> dict[str, Any]:
+    return bodies.passages_index_body(384)
+
+
+def test_passages_mapping_declares_a_lucene_hnsw_cosine_vector_of_the_given_dimension(passages_body):
+    assert passages_body["settings"]["index"]["knn"] is True
+    embedding = passages_body["mappings"]["properties"]["embedding"]
+    assert embedding["type"] == "knn_vector" and embedding["dimension"] == 384
+    method = embedding["method"]
+    assert (method["name"], method["engine"], method["space_type"]) == ("hnsw", "lucene", "cosinesimil")
+    assert set(method["parameters"]) <= {"m", "ef_construction"}  # the Lucene engine's only HNSW parameters
+    with pytest.raises(ValueError, match="dimension"):
+        bodies.passages_index_body(0)
+
+
+def test_text_fields_use_the_dutch_chain_and_the_phrase_subfield_is_unstemmed(passages_body):
+    analysis = passages_body["settings"]["index"]["analysis"]
+    properties = passages_body["mappings"]["properties"]
+    dutch = analysis["analyzer"][properties["text"]["analyzer"]]
+    assert dutch["tokenizer"] == "standard"
+    assert dutch["filter"][:2] == ["lowercase", "asciifolding"]
+    declared = {name: spec for name, spec in analysis["filter"].items()}
+    custom = [declared[name] for name in dutch["filter"] if name in declared]
+    assert {"type": "stop", "stopwords": "_dutch_"} in custom
+    assert {"type": "stemmer", "language": "dutch"} in custom
+    # Every filter the chain names is either built in or declared.
+    assert set(dutch["filter"]) - set(declared) <= {"lowercase", "asciifolding"}
+    exact = analysis["analyzer"][properties["text"]["fields"]["exact"]["analyzer"]]
+    assert exact["filter"] == ["lowercase", "asciifolding"]
+    assert properties["title"]["analyzer"] == properties["section"]["analyzer"] == properties["text"]["analyzer"]
+
+
+def test_filter_fields_are_keywords_and_actors_have_a_case_folded_subfield(passages_body):
+    properties = passages_body["mappings"]["properties"]
+    for field in ("source_file", "doc_version", "passage_kind", "doc_kind", "classification", "language", "actors"):
+        assert properties[field]["type"] == "keyword", field
+    normalizer = properties["actors"]["fields"]["folded"]["normalizer"]
+    assert passages_body["settings"]["index"]["analysis"]["normalizer"][normalizer]["filter"] == ["lowercase"]
+    assert properties["has_obligations"]["type"] == "boolean"
+    assert properties["doc_date"]["type"] == "date"
+
+
+def sample_document() -> tuple[Document, list[Obligation]]:
+    metadata = DocumentMetadata(
+        doc_number="15571/25",
+        title="Voortgangsverslag",
+        date="2025-11-21",
+        kind="presidency_note",
+        classification=["LIMITE"],
+        references=[Reference(text="Doc. 14114/23", kind="council_doc", normalised="14114/23")],
+        language="nl",
+    )
+    passages = [
+        Passage(
+            passage_id="note.txt#0", source_file="note.txt", seq=0, kind="heading", text="Actie 4",
+            section_path=["BIJLAGE"], paragraph="Actie 4",
+        ),
+        Passage(
+            passage_id="note.txt#1", source_file="note.txt", seq=1, kind="body",
+            text="De Raad verzoekt Europol uiterlijk eind 2026 een verslag in te dienen.",
+            section_path=["BIJLAGE", "Actie 4"], paragraph="1", page=2, footnote_refs=["3"],
+        ),
+    ]
+    obligation = Obligation(
+        id="note.txt#1#1", source_file="note.txt", passage_id="note.txt#1", paragraph="1", page=2,
+        actors=["Europol"], action="een verslag in te dienen", verbs=["indienen"],
+        deadline=Deadline(text="uiterlijk eind 2026", start="2026-01-01", end="2026-12-31", granularity="year"),
+        modality="request", source_text=passages[1].text,
+    )
+    text = "\n".join(p.text for p in passages)
+    return Document("note.txt", "f" * 64, text, metadata, passages), [obligation]
+
+
+def test_every_field_the_store_writes_is_mapped_so_strict_mappings_accept_it(passages_body):
+    document, obligations = sample_document()
+    vector = np.full(384, 0.05, dtype=np.float32)
+    records = [
+        (passages_body, passage_source(document.passages[1], vector, document.metadata, "v1", ["Europol"], True)),
+        (bodies.obligations_index_body(), obligation_source(obligations[0], "v1", "2025-11-21", 0)),
+        (bodies.documents_index_body(), document_record(document, "v1", len(obligations))),
+    ]
+    for body, record in records:
+        assert body["mappings"]["dynamic"] == "strict"
+        assert set(record) <= set(body["mappings"]["properties"]), set(record) - set(body["mappings"]["properties"])
+        json.dumps(record)  # the bulk helper serialises it as JSON
+
+
+def test_records_round_trip_to_the_same_dataclasses():
+    document, obligations = sample_document()
+    vector = np.linspace(-1, 1, 8, dtype=np.float32)
+    for passage in document.passages:
+        source = json.loads(json.dumps(passage_source(passage, vector, document.metadata, "v1", (), False)))
+        assert passage_from(source) == passage
+        assert source["embedding"] == pytest.approx(vector.tolist())
+    stored = json.loads(json.dumps(obligation_source(obligations[0], "v1", None, 0)))
+    assert obligation_from(stored["record"]) == obligations[0]
+    record = json.loads(json.dumps(document_record(document, "v1", 1)))
+    assert metadata_from(record["metadata"]) == document.metadata
+
+
+def test_hostile_input_only_ever_becomes_match_query_values():
+    query = LexicalQuery(HOSTILE, expansions=((HOSTILE, 0.5),), phrases=(HOSTILE,))
+    body = bodies.keyword_query(query, SearchFilters(), VERSIONS, 10)
+    assert body is not None
+    keys = {key for path, _ in walk(body) for key in path}
+    assert not keys & {"query_string", "simple_query_string", "regexp", "wildcard", "script", "prefix", "fuzzy"}
+    carriers = [path for path, value in walk(body) if isinstance(value, str) and "europol" in value]
+    assert carriers, "the user's words must reach the query"
+    for path in carriers:
+        assert path[-1] == "query" and path[-2] in {"multi_match", bodies.PHRASE_FIELD}, path
+
+
+def test_words_search_title_section_and_text_with_boosts_and_expansions_weigh_by_boost():
+    query = LexicalQuery("drugshandel Europol", expansions=(("drug trafficking", 0.6),))
+    boolean = bodies.keyword_query(query, SearchFilters(), VERSIONS, 10)["query"]["bool"]
+    words, expansion = (clause["multi_match"] for clause in boolean["should"])
+    assert words["fields"] == ["title^3", "section^2", "text"] and words["boost"] == 1.0
+    assert expansion["query"] == "drug trafficking" and expansion["boost"] == 0.6
+    assert boolean["minimum_should_match"] == 1 and "must" not in boolean
+
+
+def test_phrases_are_required_matches_on_the_unstemmed_subfield():
+    query = LexicalQuery("verslag", phrases=("verzoekt Europol",))
+    boolean = bodies.keyword_query(query, SearchFilters(), VERSIONS, 10)["query"]["bool"]
+    assert boolean["must"] == [{"match_phrase": {"text.exact": {"query": "verzoekt Europol"}}}]
+    assert "minimum_should_match" not in boolean  # words only add to the score of phrase matches
+    only_phrase = bodies.keyword_query(LexicalQuery("", phrases=("eind 2026",)), SearchFilters(), VERSIONS, 5)
+    assert only_phrase["query"]["bool"]["should"] == []
+
+
+@pytest.mark.parametrize(
+    "query, k, versions",
+    [
+        (LexicalQuery(""), 10, VERSIONS),
+        (LexicalQuery("   \n\t "), 10, VERSIONS),
+        (LexicalQuery("", expansions=(("x", 0.0),), phrases=("  ",)), 10, VERSIONS),
+        (LexicalQuery("europol"), 0, VERSIONS),
+        (LexicalQuery("europol"), 10, ()),
+    ],
+)
+def test_nothing_to_search_gives_no_query(query, k, versions):
+    assert bodies.keyword_query(query, SearchFilters(), versions, k) is None
+
+
+def test_very_long_input_stays_under_the_clause_limit_and_the_result_window():
+    flood = " ".join(f"woord{i}" for i in range(20_000))
+    query = LexicalQuery(flood, expansions=tuple((flood, 0.5) for _ in range(500)), phrases=(flood,) * 100)
+    body = bodies.keyword_query(query, SearchFilters(), VERSIONS, 1_000_000)
+    assert clause_count(body) < 1024
+    assert body["size"] == bodies.MAX_RESULT_WINDOW
+
+
+def test_filters_become_term_terms_and_range_clauses():
+    filters = SearchFilters(
+        kinds=("council_conclusions",),
+        source_files=("000.txt", "004.txt"),
+        date_from="2023-01-01",
+        date_to="2024-12-31",
+        actors=("Europol", "de Commissie"),
+        classifications=("LIMITE",),
+        has_obligations=True,
+        languages=("nl",),
+    )
+    clauses = bodies.filter_clauses(filters, VERSIONS)
+    assert {"terms": {"doc_version": sorted(VERSIONS)}} in clauses
+    assert {"terms": {"doc_kind": ["council_conclusions"]}} in clauses
+    assert {"terms": {"source_file": ["000.txt", "004.txt"]}} in clauses
+    assert {"terms": {"actors.folded": ["de commissie", "europol"]}} in clauses
+    assert {"terms": {"classification": ["LIMITE"]}} in clauses
+    assert {"terms": {"language": ["nl"]}} in clauses
+    assert {"terms": {"passage_kind": ["body", "heading"]}} in clauses  # footnotes only when asked
+    assert {"range": {"doc_date": {"gte": "2023-01-01", "lte": "2024-12-31"}}} in clauses
+    assert {"term": {"has_obligations": True}} in clauses
+    assert len(clauses) == 9
+
+
+def test_default_filters_only_restrict_versions_and_passage_kinds():
+    clauses = bodies.filter_clauses(SearchFilters(passage_kinds=()), VERSIONS)
+    assert clauses == [{"terms": {"doc_version": sorted(VERSIONS)}}]
+    no_obligations = bodies.filter_clauses(SearchFilters(has_obligations=False), VERSIONS)
+    assert {"term": {"has_obligations": False}} in no_obligations
+
+
+def test_knn_query_filters_inside_the_knn_clause():
+    vector = np.random.default_rng(0).normal(size=384)
+    filters = SearchFilters(source_files=("001.txt",))
+    body = bodies.knn_query(vector / np.linalg.norm(vector), filters, VERSIONS, 7)
+    knn = body["query"]["knn"]["embedding"]
+    assert knn["k"] == body["size"] == 7 and len(knn["vector"]) == 384
+    assert knn["filter"] == {"bool": {"filter": bodies.filter_clauses(filters, VERSIONS)}}
+    assert body["_source"] == {"excludes": ["embedding"]}
+
+
+@pytest.mark.parametrize("vector", [np.zeros(8), np.array([np.nan] * 8), np.array([])])
+def test_knn_query_refuses_vectors_cosine_cannot_score(vector):
+    assert bodies.knn_query(vector, SearchFilters(), VERSIONS, 5) is None
+
+
+def test_cosine_is_recovered_from_the_documented_cosinesimil_score():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        a, b = rng.normal(size=(2, 16))
+        cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+        documented_score = (2 - (1 - cosine)) / 2  # OpenSearch: d = 1 - cos, score = (2 - d) / 2
+        assert bodies.cosine_from_knn_score(documented_score) == pytest.approx(cosine)
+
+
+def test_highlighted_terms_are_the_marked_surface_words_in_first_seen_order():
+    pre, post = bodies.HIGHLIGHT_PRE, bodies.HIGHLIGHT_POST
+    fragments = [f"De {pre}Raad{post} verzoekt {pre}Europol{post}", f"{pre}Europol{post} en {pre}financiële{post}"]
+    assert bodies.highlighted_terms(fragments) == ("Raad", "Europol", "financiële")
+    assert bodies.highlighted_terms([]) == ()
+
+
+def test_facets_aggregate_each_facet_over_the_given_passages_only():
+    body = bodies.facets_query(["a#1", "b#2"], VERSIONS)
+    assert body["size"] == 0
+    assert {"terms": {"passage_id": ["a#1", "b#2"]}} in body["query"]["bool"]["filter"]
+    assert set(body["aggs"]) == {"kind", "document", "actor", "classification", "language", "has_obligations"}
+    assert body["aggs"]["kind"]["terms"] == {"field": "doc_kind", "size": bodies.FACET_SIZE, "missing": "unknown"}
+
+
+def test_facet_counts_label_booleans_yes_no_and_drop_empty_facets():
+    aggregations = {
+        "has_obligations": {"buckets": [{"key": 1, "key_as_string": "true", "doc_count": 3}]},
+        "document": {"buckets": [{"key": "true", "doc_count": 2}]},
+        "actor": {"buckets": []},
+    }
+    assert bodies.facet_counts(aggregations) == {"has_obligations": {"yes": 3}, "document": {"true": 2}}
+
+
+def test_obligation_filters():
+    query = ObligationQuery(actor="Europol", source_files=("000.txt",), due_before="2025-01-01", modality="request")
+    clauses = bodies.obligations_filter(query, VERSIONS)["bool"]["filter"]
+    assert {"term": {"actors.folded": "europol"}} in clauses
+    assert {"range": {"deadline_end": {"lt": "2025-01-01"}}} in clauses
+    assert {"term": {"modality": "request"}} in clauses
+    assert {"terms": {"source_file": ["000.txt"]}} in clauses
+
+
+def test_stale_versions_query_keeps_only_the_current_version():
+    keep = bodies.stale_versions_query("000.txt", "v2")["bool"]
+    assert keep == {"filter": [{"term": {"source_file": "000.txt"}}], "must_not": [{"term": {"doc_version": "v2"}}]}
+    assert "must_not" not in bodies.stale_versions_query("000.txt", None)["bool"]
+
+
+def test_locations_never_show_credentials():
+    assert redact_url("https://admin:s3cret@search.example:9200/") == "https://search.example:9200/"
+    assert redact_url("http://localhost:9200") == "http://localhost:9200"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        bodies.documents_index_body(),
+        bodies.obligations_index_body(),
+        bodies.evidence_index_body(),
+        bodies.meta_index_body(),
+        bodies.curation_index_body(),
+        bodies.audit_index_body(),
+    ],
+)
+def test_every_index_is_single_shard_and_strict(body):
+    assert body["settings"]["index"]["number_of_shards"] == 1
+    assert body["mappings"]["dynamic"] == "strict"
+    for _path, node in walk(body["mappings"]["properties"]):
+        if isinstance(node, dict) and "type" in node:
+            assert node["type"] in {"keyword", "text", "date", "integer", "long", "boolean", "object", "knn_vector"}
