@@ -67,6 +67,7 @@ def expected_errors() -> tuple[type[BaseException], ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no model downloads from the hub, ever
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # keep stderr for our own messages
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.write_docs:

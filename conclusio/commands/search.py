@@ -150,9 +150,8 @@ def print_search_text(query: str, result, *, header: bool) -> None:
         print(f"{rank:>2}. {hit.citation or hit.passage_id}  (score {hit.score:.3f})")
         print(f"    {one_line(hit.snippet or hit.text)}")
     if result.expansions:
-        print("\nexpanded with: " + ", ".join(describe_expansion(e) for e in result.expansions))
-    counts = getattr(result.facets, "counts", result.facets) or {}
-    for facet, values in counts.items():
+        print("\nexpanded with: " + ", ".join(result.expansions))
+    for facet, values in result.facets.counts.items():
         if values:
             shown = ", ".join(f"{value} ({n})" for value, n in sorted(values.items(), key=lambda kv: -kv[1]))
             print(f"{facet}: {shown}")
@@ -180,13 +179,6 @@ def render_diff(diff: list[dict[str, str]]) -> str:
     """A word diff as text: [-deleted-] and {+inserted+} around the changed words."""
     marks = {"delete": "[-{}-]", "insert": "{{+{}+}}", "equal": "{}"}
     return one_line(" ".join(marks[op["op"]].format(op["text"].strip()) for op in diff if op["text"].strip()))
-
-
-def describe_expansion(expansion) -> str:
-    """An expansion term as text, whatever shape the searcher reports it in."""
-    if isinstance(expansion, (tuple, list)):
-        return str(expansion[0])
-    return getattr(expansion, "term", None) or str(expansion)
 
 
 def one_line(text: str) -> str:

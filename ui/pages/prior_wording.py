@@ -21,8 +21,8 @@ if not draft.strip():
 hits = resources.searcher(settings).similar(draft, k=k)
 if not hits:
     st.info("No similar passages found.")
-st.caption("In the diff, :red[red struck-through] words are in the draft only, "
-           ":green[green] words are in the stored passage only.")
+st.caption("The diff turns the stored wording into your draft: :red[red struck-through] words are only in the "
+           "stored passage, :green[green] words are new in your draft.")
 for rank, hit in enumerate(hits, 1):
     with st.container(border=True):
         similarity = f"{hit.similarity:.2f}" if hit.similarity is not None else "?"

@@ -37,7 +37,7 @@ if query.strip():
     result = resources.searcher(settings).search(query, k=int(k), mode=mode, filters=chosen_filters())
 
 # The filter widgets come after the search so that their options can show this search's facet counts.
-facets = getattr(result.facets, "counts", {}) if result else {}
+facets = result.facets.counts if result else {}
 with st.sidebar:
     st.subheader("Filters")
     for facet, field, label in FACET_FILTERS:
@@ -55,7 +55,7 @@ if result is None:
 if result.message:
     st.info(result.message)
 if result.expansions:
-    st.caption("Also searched for: " + ", ".join(str(e[0] if isinstance(e, tuple) else e) for e in result.expansions))
+    st.caption("Also searched for: " + ", ".join(result.expansions))
 st.caption(f"{len(result.hits)} hits ({mode})")
 for rank, hit in enumerate(result.hits, 1):
     with st.container(border=True):
