@@ -1,0 +1,118 @@
+"""The embedded SQLite store: the shared contract plus what only SQLite promises."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conclusio.records import Passage
+from index import open_curation, open_store
+from index.errors import StoreNotFoundError
+from index.sqlite_store import DB_FILE, SQLiteStore
+from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
+from test_store_contract import StoreContract, write
+
+
+class TestSQLiteStore(StoreContract):
+    @pytest.fixture
+    def store(self, tmp_path):
+        store = SQLiteStore(tmp_path / "store")
+        yield store
+        store.close()
+
+    def test_satisfies_the_protocol(self, store):
+        assert isinstance(store, Store)
+
+    def snapshot(self, store: SQLiteStore, source_file: str):
+        return (
+            store.get_document(source_file),
+            store.stats(),
+            store.obligations(ObligationQuery()),
+            [h.passage.passage_id for h in store.keyword_search(LexicalQuery("verslag havenbeveiliging"), SearchFilters(), 10)],
+        )
+
+    def test_wrong_vector_count_rolls_the_whole_replace_back(self, store, versions, embedder):
+        old, new = versions
+        write(store, old, embedder.name)
+        before = self.snapshot(store, old.document.source_file)
+        broken = replace(new, vectors=np.vstack([new.vectors, new.vectors]))
+        with pytest.raises(ValueError, match="vectors for"):
+            write(store, broken, embedder.name)
+        assert self.snapshot(store, old.document.source_file) == before
+
+    def test_constraint_violation_mid_write_rolls_back(self, store, versions, embedder):
+        old, new = versions
+        write(store, old, embedder.name)
+        before = self.snapshot(store, old.document.source_file)
+        passages = list(new.document.passages)
+        passages[-1] = replace(passages[-1], text=None)  # NOT NULL violated after earlier rows went in
+        broken = replace(new, document=replace(new.document, passages=passages))
+        with pytest.raises(sqlite3.IntegrityError):
+            write(store, broken, embedder.name)
+        assert self.snapshot(store, old.document.source_file) == before
+
+    def test_data_survives_reopening(self, tmp_path, versions, embedder):
+        first = SQLiteStore(tmp_path)
+        write(first, versions[0], embedder.name)
+        first.close()
+        again = SQLiteStore(tmp_path, create=False)
+        assert again.document_state(versions[0].document.source_file) == versions[0].document.content_hash
+        assert again.embedding_model() == (embedder.name, embedder.dim)
+        again.close()
+
+    def test_a_second_connection_sees_new_vectors(self, tmp_path, versions, embedder):
+        reader, writer = SQLiteStore(tmp_path), SQLiteStore(tmp_path)
+        old, new = versions
+        write(writer, old, embedder.name)
+        assert reader.vector_search(old.vectors[0], SearchFilters(), 1)[0].passage.text == old.document.passages[0].text
+        write(writer, new, embedder.name)
+        assert reader.vector_search(new.vectors[0], SearchFilters(), 1)[0].passage.text == new.document.passages[0].text
+        reader.close()
+        writer.close()
+
+    def test_the_only_document_may_switch_model(self, store, versions, embedder):
+        old, _ = versions
+        write(store, old, "another/embedding-model")
+        write(store, old, embedder.name)
+        assert store.embedding_model() == (embedder.name, embedder.dim)
+
+
+def test_open_store_without_create_names_the_fix(tmp_path, test_settings):
+    settings = test_settings.with_(store_dir=tmp_path / "missing")
+    with pytest.raises(StoreNotFoundError, match="conclusio ingest corpora/ --store"):
+        open_store(settings, create=False)
+    assert not (tmp_path / "missing" / DB_FILE).exists()
+
+
+def test_open_store_creates_an_empty_store(tmp_path, test_settings):
+    store = open_store(test_settings.with_(store_dir=tmp_path / "new"))
+    assert isinstance(store, SQLiteStore)
+    assert store.stats().documents == 0
+    store.close()
+    with pytest.raises(StoreNotFoundError, match="no documents"):
+        open_store(test_settings.with_(store_dir=tmp_path / "new"), create=False)
+
+
+def test_curation_lives_beside_the_derived_store(tmp_path, test_settings):
+    pytest.importorskip("index.sqlite_curation")
+    curation = open_curation(test_settings.with_(store_dir=tmp_path))
+    curation.set_status("x.txt#1#1", "done", who="tester")
+    assert curation.status_overrides()["x.txt#1#1"].status == "done"
+    assert (tmp_path / "curation.sqlite3").exists()
+
+
+def test_passage_text_survives_as_given(tmp_path, embedder):
+    """Odd characters in passage text are data, never SQL or FTS syntax."""
+    from conclusio.records import Document, DocumentMetadata
+
+    texts = ['Zij zei: "NEAR(a b)" OR \'x\'; --', "é—ü ø ß ∑ 😀", "a* - ( ) ^ {title}: b"]
+    passages = [Passage(f"odd.txt#{i}", "odd.txt", i, "body", t) for i, t in enumerate(texts)]
+    document = Document("odd.txt", "hash", "\n".join(texts), DocumentMetadata(), passages)
+    store = SQLiteStore(tmp_path)
+    store.write_document(document, embedder.encode_passages(texts), [], embedder.name)
+    assert [p.text for p in store.get_document("odd.txt").passages] == texts
+    assert store.keyword_search(LexicalQuery("NEAR"), SearchFilters(), 5)[0].passage.text == texts[0]
+    store.close()
