@@ -1,0 +1,240 @@
+"""What a document says about itself: number, title, date, kind, sender, classification, codes."""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+
+from conclusio.records import DocumentMetadata, Passage
+from ingest.references import find_references, normalise_doc_number
+
+_HEADER_LINES = 60
+_MONTHS = {
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
+    "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
+    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+}
+_WORD_DATE = re.compile(r"\b(\d{1,2})\s+([a-zéû]+)\s+(\d{4})\b", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_PLACE_DATE = re.compile(r"^(?:Brussel|Brussels|Bruxelles|Luxemburg|Luxembourg|Straatsburg|Strasbourg)\b,?\s*(?:le\s+)?(.+)$")
+_FIELD = re.compile(
+    r"^(?P<name>van|aan|d\.d\.|datum|nr\. vorig doc\.|nr\. cion doc\.|betreft|onderwerp|from|to|subject|"
+    r"no\. prev\. doc\.)\s*:\s*(?P<value>.*)$", re.IGNORECASE,
+)
+_OWN_NUMBER = re.compile(r"^(?:ST\s+)?\d{4,5}/(?:\d{1,2}/)?\d{2}(?:\s+REV\s*\d+)?(?:\s+\(OR\.\s*\w+\))?$")
+_COM_NUMBER = re.compile(r"^(?:COM|SWD|JOIN|SEC)\s*\(\d{4}\)\s*\d+(?:\s+final)?$")
+_CLASSIFICATION = re.compile(
+    r"^(LIMITE|(?:TRÈS SECRET|SECRET|CONFIDENTIEL|RESTREINT) UE\s*/\s*EU (?:TOP SECRET|SECRET|CONFIDENTIAL|RESTRICTED)"
+    r"|PUBLIC|ONLY FOR DELEGATIONS|SENSITIVE)$"
+)
+_CODE = re.compile(r"^([A-Z][A-Z-]{2,14})(?:\s+(\d{1,5}))?$")
+_NOT_CODES = {
+    "NOTA", "NOTE", "LIMITE", "BIJLAGE", "ANNEX", "RESULTAAT", "BESPREKINGEN", "MEDEDELING", "VERSLAG",
+    "REPORT", "PUBLIC", "INLEIDING", "CONCLUSIES", "ADDENDUM", "CORRIGENDUM", "INTERINSTITUTIONEEL", "DOSSIER",
+}
+_MARKUP = re.compile(r"\*{1,3}|</?[a-z]+[^>]*>|^#{1,6}\s*")
+
+
+def header_lines(raw_text: str) -> list[str]:
+    """The first non-blank lines of a text, markup removed (where a document describes itself)."""
+    lines = []
+    for raw in raw_text.splitlines():
+        line = _MARKUP.sub("", raw).replace("\t", " ").strip()
+        line = re.sub(r"\s+", " ", line)
+        if line and line != "---":
+            lines.append(line)
+        if len(lines) >= _HEADER_LINES:
+            break
+    return lines
+
+
+def extract_metadata(header: list[str], passages: list[Passage], pages: int | None, language: str | None,
+                     default_title: str | None = None) -> DocumentMetadata:
+    """Metadata from the document's header lines and its passages."""
+    fields = _fields(header)
+    body_text = "\n".join(p.text for p in passages)
+    metadata = DocumentMetadata(
+        doc_number=_own_number(header),
+        date=parse_date(fields.get("d.d.") or fields.get("datum") or "") or _place_date(header),
+        sender=fields.get("van") or fields.get("from"),
+        recipient=fields.get("aan") or fields.get("to"),
+        classification=_classification(header),
+        codes=_codes(header),
+        previous_docs=_previous_docs(fields.get("nr. vorig doc.") or fields.get("no. prev. doc.") or ""),
+        references=find_references(body_text),
+        language=language,
+        pages=pages,
+    )
+    metadata.title = fields.get("betreft") or fields.get("onderwerp") or fields.get("subject") \
+        or _communication_title(header) or default_title or _first_heading(passages)
+    metadata.kind = _kind(header, metadata, body_text)
+    return metadata
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO date from "13 juni 2024", "18.10.2023" or "2024-06-13"."""
+    for pattern, order in ((_WORD_DATE, "dmy"), (_NUMERIC_DATE, "dmy"), (_ISO_DATE, "ymd")):
+        for match in pattern.finditer(text):
+            if order == "ymd":
+                year, month, day = (int(g) for g in match.groups())
+            else:
+                day, year = int(match.group(1)), int(match.group(3))
+                month_text = match.group(2).lower()
+                month = _MONTHS.get(month_text) if not month_text.isdigit() else int(month_text)
+                if month is None:
+                    continue
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _fields(header: list[str]) -> dict[str, str]:
+    """Header fields ("van:", "Betreft:" ...), the subject joined over its continuation lines."""
+    fields: dict[str, str] = {}
+    current: str | None = None
+    for line in header:
+        match = _FIELD.match(line)
+        if match:
+            current = match.group("name").lower()
+            fields.setdefault(current, match.group("value").strip())
+            continue
+        if current in {"betreft", "onderwerp", "subject"} and line[:1].islower():
+            fields[current] = f"{fields[current]} {line}".strip()
+            continue
+        current = None
+    return {name: value for name, value in fields.items() if value}
+
+
+def _own_number(header: list[str]) -> str | None:
+    for line in header[:25]:
+        if _OWN_NUMBER.match(line) or _COM_NUMBER.match(line):
+            return normalise_doc_number(line)
+    return None
+
+
+def _place_date(header: list[str]) -> str | None:
+    for line in header[:20]:
+        match = _PLACE_DATE.match(line)
+        if match:
+            parsed = parse_date(match.group(1))
+            if parsed:
+                return parsed
+    return None
+
+
+def _classification(header: list[str]) -> list[str]:
+    found: list[str] = []
+    for line in header[:30]:
+        match = _CLASSIFICATION.match(line)
+        if match and match.group(1) not in found:
+            found.append(re.sub(r"\s*/\s*", "/", match.group(1)))
+    return found
+
+
+def _codes(header: list[str]) -> list[str]:
+    """Subject codes ("COSI 231", "ENFOPOL 430", bare "EUROPOL") from the code block of the header."""
+    candidates = [(i, line) for i, line in enumerate(header[:40]) if _CODE.match(line) and line.split()[0] not in _NOT_CODES]
+    numbered = [i for i, line in candidates if _CODE.match(line).group(2)]
+    if not numbered:
+        return []
+    start, end = min(numbered), max(numbered)
+    codes: list[str] = []
+    previous = start - 1
+    for index, line in candidates:
+        if index < start:
+            continue
+        if index > end and index != previous + 1:
+            break
+        codes.append(line)
+        previous = index
+    return codes
+
+
+def _previous_docs(value: str) -> list[str]:
+    docs = []
+    for part in re.split(r"[;,]|\s+en\s+", value):
+        number = normalise_doc_number(part)
+        if number and number not in docs:
+            docs.append(number)
+    return docs
+
+
+def _communication_title(header: list[str]) -> str | None:
+    """"MEDEDELING VAN DE COMMISSIE ... over ...": the title lines of a Commission document."""
+    for index, line in enumerate(header):
+        if re.match(r"^(MEDEDELING|VERSLAG|VOORSTEL|COMMUNICATION|REPORT|PROPOSAL)\b.*\b(COMMISSIE|COMMISSION)", line):
+            parts = [line]
+            for follow in header[index + 1:index + 6]:
+                if re.match(r"^\d", follow) or _FIELD.match(follow):
+                    break
+                if follow[:1].islower() or follow.isupper():
+                    parts.append(follow)
+                else:
+                    break
+            return re.sub(r"\s+", " ", " ".join(parts))
+    return None
+
+
+def _first_heading(passages: list[Passage]) -> str | None:
+    for passage in passages:
+        if passage.kind == "heading":
+            return passage.text
+    return None
+
+
+def _kind(header: list[str], metadata: DocumentMetadata, body_text: str) -> str:
+    # Only lines in capitals name the document type; running text may mention "de mededeling".
+    head = " ".join(line for line in header[:25] if line.isupper())
+    title = (metadata.title or "").lower()
+    if "RESULTAAT BESPREKINGEN" in head or "OUTCOME OF PROCEEDINGS" in head:
+        return "council_conclusions" if "conclusies" in title or "conclusions" in title else "outcome_of_proceedings"
+    if (metadata.doc_number or "").startswith("COM(") or re.search(r"MEDEDELING VAN DE COMMISSIE|COMMUNICATION FROM THE COMMISSION", head):
+        return "commission_communication"
+    if re.search(r"\b(NOTA|NOTE)\b", head):
+        sender = (metadata.sender or "").lower()
+        return "presidency_note" if "voorzitterschap" in sender or "presidency" in sender else "other"
+    if "conclusies van de raad" in title or "council conclusions" in title:
+        return "council_conclusions"
+    if re.search(r"\b(VERKLARING|DECLARATION)\b", head) or _reads_like_declaration(body_text):
+        return "declaration"
+    if re.search(r"\b(VERSLAG|REPORT)\b", head) or "verslag" in title:
+        return "report"
+    return "other"
+
+
+def _reads_like_declaration(text: str) -> bool:
+    """Joint declarations commit "wij"/"we" and speak of "deelnemende landen"."""
+    lowered = text.lower()
+    commitments = len(re.findall(r"\b(wij|we) zullen\b|\bzullen (wij|we)\b", lowered))
+    return commitments >= 3 and ("deelnemende landen" in lowered or "participating countries" in lowered)
+
+
+@functools.cache
+def _language_factory():  # type: ignore[no-untyped-def]
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.seed = 0  # langdetect samples randomly; a fixed seed makes ingest deterministic
+    return factory
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when it cannot be told."""
+    sample = text[:5000]
+    if len(sample.strip()) < 20:
+        return None
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        detector = _language_factory().create()
+        detector.append(sample)
+        return detector.detect()
+    except LangDetectException:
+        return None

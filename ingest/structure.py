@@ -1,0 +1,239 @@
+"""From paragraph blocks to passages: the document's own units, sections, addressees and footnotes.
+
+Shared by every format. A numbered point is one passage (its lettered sub-points and follow-up
+paragraphs stay in it); a lettered point standing alone, a bullet, a running paragraph and a
+heading are passages of their own; an addressee block is a heading passage whose text every
+numbered point below it carries in ``addressees`` until the next block, recital or heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import units
+from ingest.lines import SourceText, split_marks
+from ingest.paragraphs import Block, join_lines
+from conclusio.records import Passage, PassageKind
+
+_TERMINAL = re.compile(r"[.!?;,]['\"”’)\]]*$")
+PASSAGE_SEPARATOR = "\n\n"
+PART_SEPARATOR = "\n"
+_ADDRESSEE_LEVEL = 50
+_ACTION_LEVEL = 40
+
+
+@dataclass
+class _Draft:
+    """A passage under construction: its parts are paragraphs joined with a newline."""
+
+    kind: PassageKind
+    parts: list[str]
+    page: int
+    page_end: int
+    label: str | None = None
+    section_path: list[str] = field(default_factory=list)
+    addressees: str | None = None
+    open_for_children: bool = False  # a numbered point (or a bullet ending in ":") that sub-points attach to
+    open_for_followups: bool = False  # a point whose follow-up paragraphs belong to it
+
+
+@dataclass
+class Structured:
+    """The cleaned text and its passages."""
+
+    text: str
+    passages: list[Passage]
+
+
+class _Sections:
+    """The heading path as a stack of (level, title)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+
+    def enter(self, level: int, title: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, title))
+
+    def leave_from(self, level: int) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+
+    def path(self) -> list[str]:
+        return [title for _, title in self.stack]
+
+    def action_label(self) -> str | None:
+        for level, title in reversed(self.stack):
+            if level == _ACTION_LEVEL:
+                return title.split(":", 1)[0]
+        return None
+
+
+def build_passages(source: SourceText, source_file: str) -> Structured:
+    """Passages of a document, with ``Document.text`` and offsets into it."""
+    blocks = join_lines(source.lines, source.soft_wrapped)
+    drafts = _drafts(blocks, source.soft_wrapped)
+    return _assemble(drafts, source, source_file)
+
+
+def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    sections = _Sections()
+    addressee: str | None = None
+    lead_in: str | None = None
+    last_number: int | None = None
+    last_letter: str | None = None
+    for block in blocks:
+        plain = split_marks(block.text)[0]
+        action = units.action_heading(plain)
+        level = _heading_level(block, plain, soft_wrapped)
+        if action is not None:
+            sections.leave_from(_ACTION_LEVEL)
+            sections.enter(_ACTION_LEVEL, f"{action[0]}: {action[1]}")
+            addressee = lead_in = None
+            drafts.append(_new(block, "heading", action[0], sections.path()))
+            continue
+        block_of_addressees = units.addressee(plain)
+        if block_of_addressees and not block_of_addressees.inline:
+            addressee, lead_in = block_of_addressees.block, None
+            sections.enter(_ADDRESSEE_LEVEL, addressee)
+            drafts.append(_new(block, "heading", None, sections.path(), addressees=addressee))
+            continue
+        if level is not None:
+            sections.enter(level, plain.rstrip())
+            addressee = lead_in = None
+            drafts.append(_new(block, "heading", sections.action_label(), sections.path()))
+            continue
+        if block_of_addressees:  # "DRAAGT HET COSI OP om, ...": the block line holds the request itself
+            sections.leave_from(_ADDRESSEE_LEVEL)
+            addressee = lead_in = None
+            drafts.append(_new(block, "body", None, sections.path(), addressees=block_of_addressees.block))
+            continue
+        if units.is_recital(plain):
+            sections.leave_from(_ADDRESSEE_LEVEL)
+            addressee = lead_in = None
+            drafts.append(_new(block, "body", None, sections.path()))
+            continue
+        number = block.known_label or units.numbered_label(plain)
+        if number and number.isdigit() and (int(number) == 1 or last_number is None or int(number) == last_number + 1):
+            last_number, last_letter, lead_in = int(number), None, None
+            text = units.NUMBERED.sub("", block.text, count=1) if not block.known_label else block.text
+            draft = _new(block, "body", number, sections.path(), addressees=addressee, text=text)
+            draft.open_for_children = draft.open_for_followups = True
+            drafts.append(draft)
+            continue
+        letter = units.lettered_label(plain)
+        parent = drafts[-1] if drafts else None
+        if letter and (letter == "a" or (last_letter and ord(letter) == ord(last_letter) + 1)):
+            last_letter = letter
+            if parent is not None and parent.open_for_children:
+                _extend(parent, block, block.text)
+                continue
+            text = units.LETTERED.sub("", block.text, count=1)
+            draft = _new(block, "body", f"{letter})", sections.path(), addressees=addressee, text=text)
+            draft.open_for_followups = True
+            drafts.append(draft)
+            continue
+        if units.is_bullet(plain):
+            text = units.strip_bullet(block.text)
+            draft = _new(block, "body", sections.action_label(), sections.path(), addressees=lead_in, text=text)
+            draft.open_for_children = plain.rstrip().endswith(":")
+            drafts.append(draft)
+            continue
+        if parent is not None and parent.open_for_followups:
+            _extend(parent, block, block.text)  # a follow-up paragraph of a numbered point
+            continue
+        draft = _new(block, "body", sections.action_label(), sections.path())
+        if plain.rstrip().endswith(":"):
+            lead_in = plain.strip()  # "..., zullen wij:" introduces the bullets that follow
+        drafts.append(draft)
+    return drafts
+
+
+def _heading_level(block: Block, plain: str, soft_wrapped: bool) -> int | None:
+    """The block's heading level: given by the format, or inferred for wrapped text."""
+    if block.heading_level is not None:
+        return block.heading_level
+    if not soft_wrapped or units.HEADER_FIELD.match(plain) or units.is_bullet(plain):
+        return None
+    words = plain.split()
+    if not words or len(words) > 20 or not (words[0][0].isupper() or words[0][0].isdigit()):
+        return None
+    if plain.rstrip().endswith(":"):
+        return 3 if len(words) <= 5 else None
+    if _TERMINAL.search(plain):
+        return None
+    if units.is_upper_line(plain):
+        return 1
+    return 2 if len(words) > 6 else 3
+
+
+def _new(block: Block, kind: PassageKind, label: str | None, path: list[str], *, addressees: str | None = None,
+         text: str | None = None) -> _Draft:
+    return _Draft(kind, [(text if text is not None else block.text).strip()], block.page, block.page_end,
+                  label, list(path), addressees)
+
+
+def _extend(draft: _Draft, block: Block, text: str) -> None:
+    draft.parts.append(text.strip())
+    draft.page_end = max(draft.page_end, block.page_end)
+
+
+def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Structured:
+    """Document text, passages with offsets, and footnote passages linked to the passage citing them."""
+    pieces: list[str] = []
+    passages: list[Passage] = []
+    offset = 0
+    existing = {footnote.label for footnote in source.footnotes}
+    for draft in drafts:
+        texts, refs = [], []
+        for part in draft.parts:
+            clean, labels = split_marks(part)
+            texts.append(_tidy(clean))
+            refs.extend(label for label in labels if label not in refs and label in existing)
+        text = PART_SEPARATOR.join(t for t in texts if t)
+        if not text:
+            continue
+        offset = _append(pieces, text, offset)
+        seq = len(passages)
+        passages.append(Passage(
+            passage_id=f"{source_file}#{seq}", source_file=source_file, seq=seq, kind=draft.kind, text=text,
+            section_path=draft.section_path, paragraph=draft.label, addressees=draft.addressees,
+            page=draft.page, page_end=draft.page_end, char_start=offset - len(text), char_end=offset,
+            footnote_refs=refs,
+        ))
+    for footnote in source.footnotes:
+        text = _tidy(split_marks(footnote.text)[0])
+        if not text:
+            continue
+        offset = _append(pieces, text, offset)
+        seq = len(passages)
+        passages.append(Passage(
+            passage_id=f"{source_file}#{seq}", source_file=source_file, seq=seq, kind="footnote", text=text,
+            page=footnote.page, page_end=footnote.page, char_start=offset - len(text), char_end=offset,
+            footnote_label=footnote.label, cited_by=_citing_passage(passages, footnote.label, footnote.page),
+        ))
+    return Structured("".join(pieces), passages)
+
+
+def _append(pieces: list[str], text: str, offset: int) -> int:
+    if pieces:
+        pieces.append(PASSAGE_SEPARATOR)
+        offset += len(PASSAGE_SEPARATOR)
+    pieces.append(text)
+    return offset + len(text)
+
+
+def _citing_passage(passages: list[Passage], label: str, page: int | None) -> str | None:
+    citing = [p for p in passages if p.kind != "footnote" and label in p.footnote_refs]
+    on_page = [p for p in citing if page is None or (p.page or 0) <= page <= (p.page_end or p.page or 0)]
+    chosen = (on_page or citing)[:1]
+    return chosen[0].passage_id if chosen else None
+
+
+def _tidy(text: str) -> str:
+    """Whitespace collapsed within lines; a space left before punctuation by a removed mark closed."""
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,233 @@
+"""Plain text and Markdown converted from PDF: lines, pages and footnotes recovered.
+
+Two artefacts of the PDF conversion carry the page structure and are consumed here:
+a line that starts with a space where a page began, and a footnote block at the bottom of a
+page (Council style: a line of spaces then "1 Doc. 8085/21."; Markdown style: ``---`` then
+``<sup>1</sup> text``). Neither may reach a body passage.
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from ingest.footnote_marks import attach_glued_marks
+from ingest.units import HEADER_FIELD
+from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark, split_marks
+
+_SUP = re.compile(r"<sup>\s*([0-9]{1,3}|[a-z*†‡])\s*</sup>", re.IGNORECASE)
+_SUP_DEFINITION = re.compile(r"^\s*<sup>\s*([0-9]{1,3}|[a-z*†‡])\s*</sup>\s*(.*)$", re.IGNORECASE)
+_COUNCIL_FOOTNOTE = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+_MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_EMPHASIS = re.compile(r"(?<!\\)\*{1,3}")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_BOLD_ONLY = re.compile(r"^\*{2,3}(?:(?!\*\*).)+\*{2,3}[.:]?$")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_THEMATIC_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_SENTENCE_END = re.compile(r"[.!?;:]['\"”’)]*$")
+_SEPARATOR_MIN_SPACES = 10  # a footnote separator is a long run of spaces, not a stray " " line
+
+
+def read_text(text: str) -> SourceText:
+    """Lines, pages and footnotes of a text or Markdown file converted from PDF."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if _is_interleaved(raw_lines):
+        return _read_wrapped(raw_lines)
+    return _read_paragraphs(raw_lines)
+
+
+def _is_interleaved(lines: list[str]) -> bool:
+    """True when a converter put a blank line after every wrapped line (the blanks mean nothing)."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < 10:
+        return False
+    followed_by_single_blank = sum(
+        1
+        for a, b in zip(content, content[1:])
+        if b == a + 2
+    )
+    widths = [len(lines[i].rstrip()) for i in content]
+    return followed_by_single_blank / (len(content) - 1) > 0.6 and median(widths) < 120
+
+
+def _read_wrapped(raw_lines: list[str]) -> SourceText:
+    """Hard-wrapped text (every physical line a line of the PDF); blank lines carry no meaning."""
+    lines: list[SourceLine] = []
+    footnotes: list[FootnoteSource] = []
+    page = 1
+    seen_content = False
+    in_footnotes = False
+    md_block = False
+    pending_break = False
+    for raw in raw_lines:
+        stripped = raw.strip()
+        if not stripped:
+            if len(raw) >= _SEPARATOR_MIN_SPACES and seen_content:
+                in_footnotes, md_block = True, False
+            elif raw and seen_content:
+                pending_break = True  # a line holding only a space or two: an empty paragraph in the PDF
+            continue
+        if _THEMATIC_BREAK.match(raw) and seen_content:
+            in_footnotes, md_block = True, True
+            continue
+        starts_page = raw[0] in " \t\f" and seen_content
+        if raw.startswith("\f") and seen_content:
+            starts_page = True
+        if in_footnotes:
+            definition = _SUP_DEFINITION.match(stripped) if md_block else None
+            council = _COUNCIL_FOOTNOTE.match(stripped) if not md_block else None
+            if starts_page or not (definition or council or footnotes):
+                in_footnotes = False
+                page += 1
+                pending_break = False
+                starts_page = False
+            else:
+                _add_footnote_line(footnotes, definition or council, stripped, page)
+                continue
+        if starts_page:
+            page += 1
+        seen_content = True
+        heading = _MD_HEADING.match(stripped)
+        level = len(heading.group(1)) if heading else None
+        body = heading.group(2) if heading else stripped
+        lines.append(
+            SourceLine(_clean_markdown(body), page=page, hard_break=pending_break or level is not None,
+                       heading_level=level)
+        )
+        pending_break = level is not None
+    source = SourceText(lines=lines, footnotes=footnotes, pages=page, soft_wrapped=True)
+    return attach_glued_marks(source)
+
+
+def _add_footnote_line(footnotes: list[FootnoteSource], match: re.Match[str] | None, line: str, page: int) -> None:
+    """A new footnote when the line opens with the next label, else a continuation of the last one."""
+    if match:
+        label = match.group(1)
+        expected = str(int(footnotes[-1].label) + 1) if footnotes and footnotes[-1].label.isdigit() else None
+        if expected is None or label == expected or not footnotes or footnotes[-1].page != page:
+            footnotes.append(FootnoteSource(label, _clean_markdown(match.group(2)), page))
+            return
+    if footnotes:
+        footnotes[-1].text = f"{footnotes[-1].text} {_clean_markdown(line)}".strip()
+
+
+def _read_paragraphs(raw_lines: list[str]) -> SourceText:
+    """Text whose paragraphs are separated by blank lines (Markdown style)."""
+    blocks = _blocks(raw_lines)
+    lines: list[SourceLine] = []
+    footnotes: list[FootnoteSource] = []
+    page = 1
+    index = 0
+    after_page_break = False
+    while index < len(blocks):
+        block = blocks[index]
+        first = block[0].strip()
+        if _THEMATIC_BREAK.match(first) and len(block) == 1:
+            following = blocks[index + 1][0].strip() if index + 1 < len(blocks) else ""
+            if _SUP_DEFINITION.match(following):
+                index += 1
+                while index < len(blocks) and _SUP_DEFINITION.match(blocks[index][0].strip()):
+                    for raw in blocks[index]:
+                        definition = _SUP_DEFINITION.match(raw.strip())
+                        _add_footnote_line(footnotes, definition, raw.strip(), page)
+                    index += 1
+                page += 1
+                after_page_break = True
+                continue
+            index += 1
+            continue
+        lines.extend(_block_lines(block, page, lines, after_page_break))
+        after_page_break = False
+        index += 1
+    return SourceText(lines=lines, footnotes=footnotes, pages=page, soft_wrapped=False)
+
+
+def _blocks(raw_lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines; a hard line break after a self-contained line also ends a run."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in raw_lines:
+        if raw.strip():
+            if current and HEADER_FIELD.match(raw.strip()):
+                blocks.append(current)
+                current = []
+            current.append(raw)
+            if raw.endswith("  ") and _balanced_emphasis(raw.strip()):
+                blocks.append(current)
+                current = []
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _balanced_emphasis(line: str) -> bool:
+    """True when the line opens and closes its own emphasis ("***Actie 8: ...***", "Brussel, 18.10.2023")."""
+    return line.startswith("*") == line.endswith("*")
+
+
+def _block_lines(block: list[str], page: int, previous: list[SourceLine], after_page_break: bool) -> list[SourceLine]:
+    """One paragraph (a Markdown block) as one source line; headings keep their level."""
+    joined = " ".join(line.strip() for line in block)
+    heading = _MD_HEADING.match(joined)
+    level: int | None = None
+    if heading:
+        level, joined = len(heading.group(1)), heading.group(2)
+    elif _BOLD_ONLY.match(joined) and _looks_like_heading(_clean_markdown(joined)):
+        level = 6  # a bold line standing alone acts as a heading in converted documents
+    text = _clean_markdown(joined)
+    hard = True
+    if level is None and previous and previous[-1].heading_level is None:
+        # A paragraph cut by a page break (often around a footnote block) continues where it stopped:
+        # the previous one has no closing punctuation, and this one goes on in lower case or after the break.
+        unfinished = not _SENTENCE_END.search(split_marks(previous[-1].text)[0])
+        hard = not (unfinished and (after_page_break or _starts_lowercase(text)))
+    return [SourceLine(text, page=page, hard_break=hard, heading_level=level)]
+
+
+def _looks_like_heading(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 25:
+        return False
+    return not re.search(r"[;,]$", text)
+
+
+def _starts_lowercase(text: str) -> bool:
+    letters = text.lstrip("\"'“‘(")
+    return bool(letters) and letters[0].islower()
+
+
+def _clean_markdown(text: str) -> str:
+    """Markdown and HTML markup removed; footnote marks kept as sentinels."""
+    text = _SUP.sub(_sup_replacement, text)
+    text = _MD_LINK.sub(_link_text, text)
+    text = _MD_AUTOLINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _sup_replacement(match: re.Match[str]) -> str:
+    """A footnote sentinel, except inside a word ("ma<sup>3</sup>tch" is the name "ma³tch")."""
+    text, start, end = match.string, match.start(), match.end()
+    inside_word = start > 0 and text[start - 1].isalpha() and end < len(text) and text[end].isalpha()
+    if inside_word:
+        return match.group(1).translate(_SUPERSCRIPTS)
+    return footnote_mark(match.group(1))
+
+
+def _link_text(match: re.Match[str]) -> str:
+    label, target = match.group(1).strip(), match.group(2).strip()
+    if not target or target == "#":
+        return label
+    if target in label.replace("\\", ""):
+        return target
+    if not label:
+        return target
+    return f"{label} ({target})"

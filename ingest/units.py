@@ -1,0 +1,115 @@
+"""Recognising the document's own units at the start of a line: points, bullets, blocks, headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+LETTERED = re.compile(r"^\(?([a-z])\)\s+(?=\S)")
+BULLET = re.compile(r"^([\uf0b7\uf0a7\uf0d8\uf076\u2022\u25aa\u25cf\u25a0\u2023\u2043\u2012\u2013\u2014-])\s+(?=\S)")
+HEADER_FIELD = re.compile(
+    r"^(van|aan|d\.d\.|datum|nr\. vorig doc\.|nr\. cion doc\.|betreft|onderwerp)\s*:", re.IGNORECASE
+)
+ACTION_HEADING = re.compile(r"^(Actie|Action|Maatregel)\s+(\d{1,3})\s*[:.\u2013\u2014-]\s*(.+?)\s*\.?$")
+
+# Request verbs that open an addressee block ("verzoekt de Raad de lidstaten:", "DRAAGT HET COSI OP om").
+_REQUEST_VERBS = "verzoekt|verzoeken|roept|roepen|draagt|dragen|nodigt|nodigen|moedigt|spoort|vraagt|dringt|verzoek"
+_LOWER_BLOCK = re.compile(
+    rf"^(?:(?:de raad|de europese raad|het comité|de commissie)\s*,?\s+)?(?:{_REQUEST_VERBS})\b", re.IGNORECASE
+)
+_UPPER_BLOCK = re.compile(rf"^(?:{_REQUEST_VERBS.upper()})\b(?:\s+[A-ZÀ-Ý(][A-ZÀ-Ý()'’/,-]*)+")
+_UPPER_WORD = re.compile(r"[A-ZÀ-Ý][A-ZÀ-Ý'’-]+")
+_RECITAL_WORDS = {
+    "ZICH", "GELET", "INDACHTIG", "INGENOMEN", "VERHEUGD", "BEZORGD", "OVERWEGENDE", "CONCLUDEERT",
+    "ONDERSTREEPT", "BENADRUKT", "ERKENT", "BEVESTIGT", "HERHAALT", "NEEMT", "STELT",
+}
+_ORGANISATIONS = {"EUROPOL", "EUROJUST", "CEPOL", "FRONTEX", "INTERPOL", "EMPACT", "COSI", "ENCP", "ENAA"}
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """An addressee block: its verbatim text, and whether the block line also holds the request."""
+
+    block: str
+    inline: bool
+
+
+def numbered_label(text: str) -> str | None:
+    """"19" for a line that starts "19. "."""
+    match = NUMBERED.match(text)
+    return match.group(1) if match else None
+
+
+def lettered_label(text: str) -> str | None:
+    """"a" for a line that starts "a) "."""
+    match = LETTERED.match(text)
+    return match.group(1) if match else None
+
+
+def is_bullet(text: str) -> bool:
+    """True for a line that starts with a bullet symbol or a dash and a space."""
+    return BULLET.match(text) is not None
+
+
+def strip_bullet(text: str) -> str:
+    """The bullet's text without its symbol."""
+    return BULLET.sub("", text, count=1)
+
+
+def addressee(text: str) -> Addressee | None:
+    """The addressee block a paragraph opens with, or None."""
+    if _UPPER_BLOCK.match(text):
+        if text.rstrip().endswith(":") and len(text) < 300:
+            return Addressee(text.strip(), inline=False)
+        return Addressee(_upper_prefix(text), inline=True)
+    if _LOWER_BLOCK.match(text) and text.rstrip().endswith(":") and len(text) < 250:
+        return Addressee(text.strip(), inline=False)
+    return None
+
+
+def _upper_prefix(text: str) -> str:
+    """"DRAAGT HET COSI OP om" from "DRAAGT HET COSI OP om, binnen zijn mandaat, ..."."""
+    words = text.split()
+    taken: list[str] = []
+    for word in words:
+        core = word.strip(",;:")
+        if core and core == core.upper() and any(ch.isalpha() for ch in core):
+            taken.append(core)
+            if core != word:
+                break
+            continue
+        if core == "om":
+            taken.append(core)
+        break
+    return " ".join(taken)
+
+
+def is_recital(text: str) -> bool:
+    """True for a consideration in capitals: "ZICH ERVAN BEWUST", "VERWIJZEND naar", "DE RAAD ...,"."""
+    caps = []
+    for word in text.split()[:8]:
+        core = word.strip(",;:()")
+        if not _UPPER_WORD.fullmatch(core):
+            break
+        caps.append(core)
+    if not caps or caps[0] in _ORGANISATIONS:
+        return False
+    first = caps[0]
+    if first.endswith(("END", "ENDE")) or first in _RECITAL_WORDS:
+        return True
+    return len(caps) >= 2 and any(len(word) >= 5 for word in caps) and caps[0] in {"DE", "HET", "REKENING", "NOTA"}
+
+
+def is_upper_line(text: str) -> bool:
+    """True when every letter of the line is a capital (a block continued over lines)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def action_heading(text: str) -> tuple[str, str] | None:
+    """("Actie 4", "De criminele netwerken ...") for an action heading."""
+    match = ACTION_HEADING.match(text)
+    if not match or len(text) > 300:
+        return None
+    return f"{match.group(1)} {match.group(2)}", match.group(3).rstrip(" .")
