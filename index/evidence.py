@@ -1,0 +1,329 @@
+"""Machine-found evidence: which passages of later documents report on an obligation, and how far it got.
+
+For each obligation, passages of documents dated after the obligation's document are scored on
+two things:
+- structure (a prior): the passage sits under the same numbered action ("Actie 4" with a similar
+  title) as the obligation; or it, or its section, refers to the obligation's document by number,
+  by title or by date ("de op 13 juni 2024 aangenomen conclusies van de Raad over ..."); or its
+  document refers to it somewhere.
+- subject (topical): cosine of the obligation's text to the stored passage vector, IDF-weighted
+  overlap of stemmed words with the passage's best sentence, and a shared actor.
+``confidence = prior + (1 - prior) * topical * TOPICAL_WEIGHT``: a passage that only shares a topic
+stays below ``SIMILARITY_CAP``; only links above ``MIN_CONFIDENCE`` are kept, ``MAX_LINKS`` per
+obligation. The best sentence is the evidence text, and ``nlp.progress`` reads its status.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from conclusio.records import Document, EvidenceLink, Obligation, Passage
+from index.analysis import analyze, fold
+from index.store import ObligationQuery, Store
+
+MIN_CONFIDENCE = 0.35
+MAX_LINKS = 3
+TOPICAL_WEIGHT = 0.75
+PRIOR_ACTION = 0.5  # same action number and a similar action title
+PRIOR_SECTION_REFERENCE = 0.35  # the passage or its section names the obligation's document
+PRIOR_DOCUMENT_REFERENCE = 0.1  # the later document names it somewhere else
+SIMILARITY_CAP = TOPICAL_WEIGHT  # what a link with no structural tie can reach at best
+ACTION_TITLE_MIN = 0.3  # Jaccard of stemmed action titles for "Actie N" to count as the same action
+SECTION_MAX_SHARE = 0.25  # a "section" holding more of the document than this is the whole document
+TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name that document
+
+_ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
+_MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
+_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
+_GENERIC_TITLE_WORDS = frozenset(analyze(" ".join(_MONTHS)))
+
+
+@dataclass
+class _Sentence:
+    text: str
+    terms: frozenset[str]
+
+
+@dataclass
+class _Candidate:
+    """A body passage of some document that may report on an earlier obligation."""
+
+    passage: Passage
+    doc_date: str
+    sentences: list[_Sentence]
+    action: tuple[str, frozenset[str]] | None  # (number, title terms)
+    names: set[str] = field(default_factory=set)  # source files this passage or its section refers to
+    vector_row: int = -1
+
+
+@dataclass
+class _DocumentInfo:
+    document: Document
+    date: str | None
+    number_keys: set[str]
+    title_terms: frozenset[str]
+    date_phrases: tuple[str, ...]
+
+
+def refresh_evidence(store: Store, embedder: Any) -> int:
+    """Recompute every machine evidence link in the store; returns how many were stored."""
+    from nlp.progress import default_classifier
+
+    documents = _load_documents(store)
+    obligations = store.obligations(ObligationQuery())
+    candidates = _candidates(documents)
+    if not obligations or not candidates:
+        store.replace_evidence([])
+        return 0
+    passage_ids = [c.passage.passage_id for c in candidates]
+    passage_vectors = np.asarray(store.passage_vectors(passage_ids), dtype=np.float32)
+    for row, candidate in enumerate(candidates):
+        candidate.vector_row = row
+    obligation_vectors = embedder.encode_passages([_plain(o.source_text) for o in obligations])
+    idf = _idf(candidates)
+    classifier = default_classifier()
+    readings: dict[str, list] = {}
+    links: list[EvidenceLink] = []
+    for obligation, vector in zip(obligations, obligation_vectors, strict=True):
+        home = documents.get(obligation.source_file)
+        if home is None or home.date is None:
+            continue
+        scored = _score(obligation, home, documents, candidates, passage_vectors @ vector, idf)
+        for confidence, method, candidate, sentence in scored[:MAX_LINKS]:
+            passage = candidate.passage
+            if passage.passage_id not in readings:
+                readings[passage.passage_id] = classifier.classify_sentences(
+                    passage.text, date.fromisoformat(candidate.doc_date)
+                )
+            reading = _reading_for(readings[passage.passage_id], sentence.text)
+            status, new_end = reading.status if reading else "mentioned", reading.new_end if reading else None
+            deadline_end = obligation.deadline.end if obligation.deadline else None
+            if status in {"in_progress", "rescheduled"}:
+                late = bool(new_end and deadline_end and new_end > deadline_end)
+                status = "rescheduled" if late else "in_progress"
+            links.append(
+                EvidenceLink(
+                    obligation_id=obligation.id,
+                    passage_id=passage.passage_id,
+                    source_file=passage.source_file,
+                    paragraph=passage.paragraph,
+                    text=sentence.text,
+                    status=status,
+                    confidence=round(confidence, 3),
+                    doc_date=candidate.doc_date,
+                    new_end=new_end,
+                    method=method,
+                )
+            )
+    store.replace_evidence(links)
+    return len(links)
+
+
+def _score(
+    obligation: Obligation,
+    home: _DocumentInfo,
+    documents: dict[str, _DocumentInfo],
+    candidates: Sequence[_Candidate],
+    cosines: np.ndarray,
+    idf: dict[str, float],
+) -> list[tuple[float, str, _Candidate, _Sentence]]:
+    """Candidates above the threshold for one obligation, best first."""
+    terms = frozenset(analyze(_plain(obligation.source_text)))
+    weight = sum(idf.get(t, 0.0) for t in terms) or 1.0
+    action = _obligation_action(obligation, home.document)
+    actors = {a.lower() for a in obligation.actors}
+    scored = []
+    for candidate in candidates:
+        if candidate.passage.source_file == obligation.source_file or candidate.doc_date <= (home.date or ""):
+            continue
+        prior, method = _prior(action, candidate, home, documents)
+        sentence, lexical = max(
+            ((s, sum(idf.get(t, 0.0) for t in terms & s.terms) / weight) for s in candidate.sentences),
+            key=lambda pair: pair[1],
+        )
+        semantic = _rescale(float(cosines[candidate.vector_row]))
+        shared_actor = 1.0 if actors and any(a in fold(sentence.text) for a in actors) else 0.0
+        topical = min(1.0, 0.45 * semantic + 0.45 * min(1.0, 1.5 * lexical) + 0.1 * shared_actor)
+        confidence = prior + (1.0 - prior) * topical * TOPICAL_WEIGHT
+        if confidence >= MIN_CONFIDENCE:
+            scored.append((confidence, method, candidate, sentence))
+    scored.sort(key=lambda item: -item[0])
+    return scored
+
+
+def _prior(
+    action: tuple[str, frozenset[str]] | None,
+    candidate: _Candidate,
+    home: _DocumentInfo,
+    documents: dict[str, _DocumentInfo],
+) -> tuple[float, str]:
+    if action and candidate.action and action[0] == candidate.action[0]:
+        if _jaccard(action[1], candidate.action[1]) >= ACTION_TITLE_MIN:
+            return PRIOR_ACTION, "action_number"
+    source = home.document.source_file
+    if source in candidate.names:
+        return PRIOR_SECTION_REFERENCE, "doc_reference"
+    later = documents[candidate.passage.source_file]
+    if _names_document(later, home):
+        return PRIOR_DOCUMENT_REFERENCE, "similarity"
+    return 0.0, "similarity"
+
+
+def _rescale(cosine: float) -> float:
+    """Cosine to 0..1 where unrelated passages of the same genre sit near 0."""
+    return min(1.0, max(0.0, (cosine - 0.35) / 0.45))
+
+
+def _load_documents(store: Store) -> dict[str, _DocumentInfo]:
+    infos: dict[str, _DocumentInfo] = {}
+    for stored in store.list_documents():
+        document = store.get_document(stored.source_file)
+        if document is None:
+            continue
+        meta = document.metadata
+        infos[document.source_file] = _DocumentInfo(
+            document=document,
+            date=meta.date,
+            number_keys={_number_key(n) for n in [meta.doc_number] if n},
+            title_terms=frozenset(t for t in analyze(_plain(meta.title or "")) if not t.isdigit())
+            - _GENERIC_TITLE_WORDS,
+            date_phrases=_date_phrases(meta.date),
+        )
+    return infos
+
+
+def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
+    """Body passages of dated documents, each with the earlier documents it or its section names."""
+    from nlp.progress import default_classifier
+
+    splitter = default_classifier().nlp
+    out: list[_Candidate] = []
+    for info in documents.values():
+        if info.date is None:
+            continue
+        earlier = [o for o in documents.values() if o.date and o.date < info.date]
+        body = [p for p in info.document.passages if p.kind == "body"]
+        by_id = {p.passage_id: p for p in info.document.passages}
+        direct: dict[str, set[str]] = defaultdict(set)
+        for passage in info.document.passages:
+            named = {o.document.source_file for o in earlier if _passage_names(passage, info, o)}
+            target = by_id.get(passage.cited_by) if passage.kind == "footnote" and passage.cited_by else passage
+            if target is not None and named:
+                direct[target.passage_id] |= named
+        sections = Counter(tuple(p.section_path) for p in body)
+        section_names: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for passage in body:
+            key = tuple(passage.section_path)
+            if key and sections[key] <= max(2, SECTION_MAX_SHARE * len(body)):
+                section_names[key] |= direct.get(passage.passage_id, set())
+        for passage in body:
+            text = _plain(passage.text)
+            sentences = [_Sentence(s.text.strip(), frozenset(analyze(s.text))) for s in splitter(text).sents]
+            sentences = [s for s in sentences if s.terms] or [_Sentence(text, frozenset(analyze(text)))]
+            names = direct.get(passage.passage_id, set()) | section_names.get(tuple(passage.section_path), set())
+            out.append(_Candidate(passage, info.date, sentences, _passage_action(passage, info.document), names))
+    return out
+
+
+def _passage_names(passage: Passage, later: _DocumentInfo, earlier: _DocumentInfo) -> bool:
+    """Whether a passage names an earlier document by number, or by title (with its date when it is short)."""
+    folded = re.sub(r"\s+", "", fold(passage.text))
+    if any(key.lower() in folded for key in earlier.number_keys if len(key) >= 5):
+        return True
+    if len(earlier.title_terms) < 4:
+        return False
+    terms = set(analyze(_plain(passage.text)))
+    coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
+    dated = any(phrase in fold(passage.text) for phrase in earlier.date_phrases)
+    return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and dated)
+
+
+def _names_document(later: _DocumentInfo, earlier: _DocumentInfo) -> bool:
+    if earlier.number_keys & {_number_key(n) for n in later.document.metadata.previous_docs}:
+        return True
+    for reference in later.document.metadata.references:
+        if reference.resolved_source_file == earlier.document.source_file:
+            return True
+        if _number_key(reference.normalised) in earlier.number_keys:
+            return True
+    return False
+
+
+def _obligation_action(obligation: Obligation, document: Document) -> tuple[str, frozenset[str]] | None:
+    passage = next((p for p in document.passages if p.passage_id == obligation.passage_id), None)
+    if passage is None:
+        return _action_from_label(obligation.paragraph)
+    return _passage_action(passage, document)
+
+
+def _passage_action(passage: Passage, document: Document) -> tuple[str, frozenset[str]] | None:
+    """The numbered action a passage belongs to: its own label, else the nearest "Actie N" heading above it."""
+    for label in [passage.paragraph or "", *reversed(passage.section_path)]:
+        found = _action_from_label(label)
+        if found:
+            number, title = found
+            if not title and passage.paragraph == label:
+                title = _heading_title(passage, document, label)
+            return number, title
+    return None
+
+
+def _action_from_label(label: str | None) -> tuple[str, frozenset[str]] | None:
+    match = _ACTION_LABEL.search(_plain(label or ""))
+    if not match:
+        return None
+    return match.group(2).lower(), frozenset(analyze(match.group(3)))
+
+
+def _heading_title(passage: Passage, document: Document, label: str) -> frozenset[str]:
+    """A title for an action label given without one: the heading passage that carries the label."""
+    for other in document.passages:
+        if other.kind == "heading" and other.paragraph == label:
+            found = _action_from_label(other.text)
+            if found and found[1]:
+                return found[1]
+    return frozenset()
+
+
+def _reading_for(readings: Sequence[Any], sentence: str) -> Any:
+    for reading in readings:
+        if reading.sentence and (reading.sentence in sentence or sentence in reading.sentence):
+            return reading
+    return None
+
+
+def _idf(candidates: Sequence[_Candidate]) -> dict[str, float]:
+    frequency: Counter[str] = Counter()
+    for candidate in candidates:
+        frequency.update(set().union(*(s.terms for s in candidate.sentences)))
+    n = len(candidates)
+    return {term: math.log((n + 1) / (df + 0.5)) for term, df in frequency.items()}
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _date_phrases(iso: str | None) -> tuple[str, ...]:
+    if not iso:
+        return ()
+    day = date.fromisoformat(iso)
+    return (f"{day.day} {_MONTHS[day.month - 1]} {day.year}", f"{day.day}.{day.month}.{day.year}", day.strftime("%d.%m.%Y"))
+
+
+def _number_key(number: str) -> str:
+    """Document numbers compared without case, spaces, an "ST" prefix or a trailing "final"."""
+    key = re.sub(r"\s+", "", number.upper())
+    return re.sub(r"^ST|FINAL$", "", key)
+
+
+def _plain(text: str) -> str:
+    return _MARKUP.sub("", text)

@@ -1,0 +1,287 @@
+"""How far a later report says an action has got: completed, in progress, rescheduled or only mentioned.
+
+Dutch progress reports state completion in the past tense ("heeft ... gepubliceerd", "werd ...
+voorgelegd", "is opgericht", "publiceerde Europol"), ongoing work with aspect markers ("is bezig",
+"aan het actualiseren", "wordt momenteel", "loopt nog") and plans in the future ("zal in juni 2026
+worden bekendgemaakt", "naar verwachting", "is gepland"). A blank Dutch spaCy pipeline with the
+lookup lemmatizer gives lemmas; a token ``Matcher`` over lemmas and two morphological token
+attributes (past participle, past finite verb) finds the cues. Each sentence is read on its own;
+a text with several sentences takes the least finished reading, so one sentence about work still
+to come keeps a report from counting as done.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Span, Token
+
+from conclusio.records import EvidenceStatus
+
+_AUXILIARY_LEMMAS = frozenset({"hebben", "zijn", "worden", "zullen", "kunnen", "moeten", "willen", "mogen"})
+_AUXILIARY_FORMS = frozenset(
+    "heeft hebben had hadden is zijn was waren werd werden wordt worden zal zullen zou zouden".split()
+)
+# Separable particles that put "ge" inside a participle: af-ge-rond, op-ge-richt, bekend-ge-maakt.
+_PARTICLES = (
+    "aan af bekend bij door goed in mee na om op over plaats samen tegen terug toe tot uit vast voor weg"
+).split()
+_PARTICIPLE_SHAPE = re.compile(
+    rf"^(?:(?:{'|'.join(_PARTICLES)})?ge\w{{2,}}(?:d|t|en)|(?:be|ver|ont|her)\w{{3,}}(?:ld|nd|rd|eid|eerd|kt|pt|st|ft))$"
+)
+# Participles that describe a state or a request, not a finished piece of work.
+_NON_COMPLETION_LEMMAS = frozenset(
+    """verzoeken vragen oproepen aanmoedigen uitnodigen aanbevelen plannen voorzien verwachten richten
+    baseren wijden bedoelen betrekken verbinden belasten verplichten overtuigen noemen blijven""".split()
+)
+_NON_COMPLETION_FORMS = frozenset(
+    "gepland voorzien verwacht gericht gebaseerd gewijd bedoeld betrokken verbonden belast verplicht "
+    "overtuigd bekend bereid genoemd verzocht gevraagd opgeroepen aangemoedigd uitgenodigd".split()
+)
+
+_DETERMINERS = frozenset("de het een deze die dit dat zijn haar hun onze uw elk elke alle".split())
+_FUNCTION_WORDS = _DETERMINERS | frozenset(
+    """er hij zij ze wij we men ook al reeds nog daarin daarbij daarom in op aan met voor tijdens na bij
+    uit over onder door tot als zich samen vervolgens toen daarna eerst opnieuw verder""".split()
+)
+_NOUNS_OF_PARTICIPLE_SHAPE = frozenset("gebied geweld gebouw gezag gevolg geval gebod verband verbod bestand".split())
+
+STATUS_ORDER: dict[str, int] = {"rescheduled": 0, "in_progress": 1, "completed": 2, "mentioned": 3}
+
+
+@dataclass(frozen=True)
+class ProgressReading:
+    """What a text says about the state of an action, and the words that decided it."""
+
+    status: EvidenceStatus
+    new_end: str | None = None  # ISO: the date by which the text now expects the action
+    cue: str | None = None  # the words that decided, e.g. "werd ... voorgelegd"
+    sentence: str | None = None  # the sentence the cue is in
+
+
+def _lemma(token: Token) -> str:
+    return (token.lemma_ or token.lower_).lower()
+
+
+def _is_participle(token: Token) -> bool:
+    """A past participle by form: a lemma that is a verb other than the form, or the ge- shape."""
+    lower, lemma = token.lower_, _lemma(token)
+    if not token.is_alpha or lower in _AUXILIARY_FORMS or lower in _NOUNS_OF_PARTICIPLE_SHAPE:
+        return False
+    if lower.endswith(("heid", "ende", "gebied")):
+        return False
+    if lower.endswith(("de", "te")):  # inflected adjective ("gerichte") or past finite verb
+        return False
+    known_verb = lemma != lower and lemma.endswith("en") and lower.endswith(("d", "t", "en"))
+    return known_verb or (lemma == lower and bool(_PARTICIPLE_SHAPE.match(lower)))
+
+
+def _is_past_finite(token: Token) -> bool:
+    """A finite past-tense verb: weak ("publiceerde", "keurden") or strong ("hield", "besloot")."""
+    lower, lemma = token.lower_, _lemma(token)
+    if lower in {"had", "hadden"}:
+        return True
+    if not token.is_alpha or lemma == lower or not lemma.endswith("en") or lemma in _AUXILIARY_LEMMAS:
+        return False
+    if lower.endswith(("ende", "enden")):
+        return False
+    if lower.endswith(("de", "te", "den", "ten")):
+        # "gerichte" is an adjective (participle + e); "gebruikte" of "gebruiken" is a verb
+        if lower.startswith("ge") and not lemma.startswith("ge"):
+            return False
+        return not _attributive(token)
+    if lower.endswith("en") or _PARTICIPLE_SHAPE.match(lower):
+        return False
+    shared = len(_common_prefix(lower, lemma))
+    return shared < len(lemma) - 3  # far from the infinitive: an ablaut past, not a present form
+
+
+def _attributive(token: Token) -> bool:
+    """An inflected form between an article and a noun ("een onderbouwde aanpak") is an adjective."""
+    doc = token.doc
+    before = doc[token.i - 1].lower_ if token.i > 0 else ""
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if before in _DETERMINERS:
+        return True
+    if after is None or not after.is_alpha or after.is_title or after.is_upper:
+        return False
+    return after.lower_ not in _FUNCTION_WORDS
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+for _name, _getter in (("progress_participle", _is_participle), ("progress_past", _is_past_finite)):
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, getter=_getter)
+
+_PAST_AUXILIARIES = frozenset("heeft hebben had hadden werd werden is zijn was waren".split())
+_MAX_AUX_DISTANCE = 25  # tokens between an auxiliary and its participle in one clause
+
+_PATTERNS: dict[str, list[list[dict]]] = {
+    "FUTURE": [
+        [{"LEMMA": "zullen"}],
+        [{"LOWER": "naar"}, {"LOWER": "verwachting"}],
+        [{"LOWER": "voornemens"}],
+        [{"LOWER": {"IN": ["gepland", "voorzien", "verwacht", "beoogd"]}}],
+        [{"LOWER": "in"}, {"LOWER": "voorbereiding"}],
+    ],
+    "ONGOING": [
+        [{"LOWER": "bezig"}],
+        [{"LOWER": "aan"}, {"LOWER": "het"}, {"LOWER": {"REGEX": r"^\w{3,}en$"}}],
+        [{"LOWER": {"IN": ["momenteel", "thans", "lopende", "voortdurend", "gewerkt"]}}],
+        [{"LOWER": "nog"}, {"LOWER": {"IN": ["steeds", "niet", "gaande"]}}],
+        [{"LEMMA": "lopen"}, {"LOWER": "nog"}],
+        [{"LOWER": "aan"}, {"LOWER": "de"}, {"LOWER": "gang"}],
+        [{"LOWER": {"IN": ["blijft", "blijven"]}}],
+    ],
+    "PAST": [[{"_": {"progress_past": True}}]],
+}
+
+
+class ProgressClassifier:
+    """Reads progress cues in Dutch text; one spaCy pipeline and matcher, built once."""
+
+    def __init__(self, nlp: Language | None = None):
+        self.nlp = nlp or _blank_dutch()
+        self.matcher = Matcher(self.nlp.vocab)
+        for label, patterns in _PATTERNS.items():
+            self.matcher.add(label, patterns)
+
+    def classify(self, text: str, doc_date: date | None, deadline_end: str | None = None) -> ProgressReading:
+        """The least finished reading over the sentences of ``text``."""
+        readings = self.classify_sentences(text, doc_date, deadline_end)
+        if not readings:
+            return ProgressReading("mentioned")
+        return min(readings, key=lambda r: (STATUS_ORDER[r.status], r.new_end is None))
+
+    def classify_sentences(
+        self, text: str, doc_date: date | None, deadline_end: str | None = None
+    ) -> list[ProgressReading]:
+        """One reading per sentence, in order."""
+        doc = self.nlp(_plain(text))
+        return [self._classify_sentence(sent, doc_date, deadline_end) for sent in doc.sents if sent.text.strip()]
+
+    def _classify_sentence(self, sent: Span, doc_date: date | None, deadline_end: str | None) -> ProgressReading:
+        cues: dict[str, str] = {}
+        starts: dict[str, int] = {}
+        found = [(self.nlp.vocab.strings[m], s, e) for m, s, e in self.matcher(sent.as_doc())]
+        found += [("PAST", s, e) for s, e in _perfect_and_passive(sent)]
+        for label, start, end in sorted(found, key=lambda m: m[1]):
+            if label == "PAST":
+                if not _completes(sent[start:end]):
+                    continue
+                label = "COMPLETED"
+            cues.setdefault(label, _cue_text(sent[start:end]))
+            starts.setdefault(label, start)
+        if "COMPLETED" in cues:
+            # "X heeft Y opgericht, die ... zal onderhouden": a plan in a relative clause leaves the main clause done
+            for label in ("FUTURE", "ONGOING"):
+                if label in cues and _in_later_relative_clause(sent, starts["COMPLETED"], starts[label]):
+                    del cues[label]
+        text = sent.text.strip()
+        later, wholly_later = _dates_after(text, doc_date)
+        if "FUTURE" in cues or ("COMPLETED" not in cues and wholly_later):
+            cue = cues.get("FUTURE") or "future date"
+            if later and deadline_end and later > deadline_end:
+                return ProgressReading("rescheduled", later, cue, text)
+            return ProgressReading("in_progress", later, cue, text)
+        if "ONGOING" in cues:
+            return ProgressReading("in_progress", later, cues["ONGOING"], text)
+        if "COMPLETED" in cues:
+            return ProgressReading("completed", None, cues["COMPLETED"], text)
+        return ProgressReading("mentioned", None, None, text)
+
+
+def _perfect_and_passive(sent: Span) -> list[tuple[int, int]]:
+    """Spans from a past auxiliary to its participle in the same clause: "heeft ... gepubliceerd", "opgericht is"."""
+    spans: list[tuple[int, int]] = []
+    for i, token in enumerate(sent):
+        if not token._.progress_participle:
+            continue
+        after = sent[i + 1] if i + 1 < len(sent) else None
+        if after is not None and after.lower_ in _PAST_AUXILIARIES:
+            spans.append((i, i + 2))
+            continue
+        for j in range(i - 1, max(-1, i - _MAX_AUX_DISTANCE), -1):
+            before = sent[j]
+            if before.is_punct and before.text not in {"*", "**", "“", "”", '"'}:
+                break
+            if before.lower_ in _PAST_AUXILIARIES:
+                spans.append((j, i + 1))
+                break
+    return spans
+
+
+def _completes(span: Span) -> bool:
+    """A completion cue unless its participle or verb is a request or a state ("werd verzocht")."""
+    last = span[-1] if span[-1]._.progress_participle or span[-1]._.progress_past else span[0]
+    return last.lower_ not in _NON_COMPLETION_FORMS and _lemma(last) not in _NON_COMPLETION_LEMMAS
+
+
+_MARKUP = re.compile(r"<sup>.*?</sup>|\*+|#+ ")
+
+
+def _plain(text: str) -> str:
+    """Text without Markdown emphasis, headings and footnote marks, which split clauses for no reason."""
+    return _MARKUP.sub("", text)
+
+
+def _cue_text(span: Span) -> str:
+    if len(span) <= 2:
+        return span.text
+    return f"{span[0].text} ... {span[-1].text}"
+
+
+_RELATIVE_WORDS = frozenset("die dat waarin waarmee waarbij waardoor waarover welke wat".split())
+
+
+def _in_later_relative_clause(sent: Span, main_start: int, cue_start: int) -> bool:
+    """Whether a cue sits in a relative clause ("..., die ...") that opens after the main clause's cue."""
+    if cue_start <= main_start:
+        return False
+    tokens = [t for t in sent[main_start:cue_start]]
+    return any(a.text == "," and b.lower_ in _RELATIVE_WORDS for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+def _dates_after(text: str, doc_date: date | None) -> tuple[str | None, bool]:
+    """The latest due date in the text after the document's date, and whether some period starts after it."""
+    from nlp.deadlines import parse_deadlines  # a sibling stage module, imported where used
+
+    if doc_date is None:
+        return None, False
+    today = doc_date.isoformat()
+    deadlines = [d for d in parse_deadlines(text, doc_date) if d.end and d.end > today]
+    if not deadlines:
+        return None, False
+    return max(d.end for d in deadlines if d.end), any(d.start and d.start > today for d in deadlines)
+
+
+@lru_cache(maxsize=1)
+def _blank_dutch() -> Language:
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("sentencizer")
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> ProgressClassifier:
+    """The shared classifier; building a pipeline costs a second, so it is made once per process."""
+    return ProgressClassifier()
+
+
+def classify_progress(text: str, doc_date: date | None, deadline_end: str | None = None) -> ProgressReading:
+    """Classify a report's text as completed, in progress, rescheduled (after ``deadline_end``) or mentioned."""
+    return default_classifier().classify(text, doc_date, deadline_end)
