@@ -28,13 +28,14 @@ from index.store import LexicalQuery, ObligationQuery, SearchFilters
 DUTCH_ANALYZER = "conclusio_dutch"
 FOLDED_ANALYZER = "conclusio_folded"
 LOWERCASE_NORMALIZER = "conclusio_lowercase"
-TEXT_FIELDS = ("title^3", "section^2", "text")
+# Where a passage's words also count, with boosts over its own text (1): its document's title and its section.
+CONTEXT_FIELDS = ("title^3", "section^2")
 PHRASE_FIELD = "text.exact"
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "\u2039hl\u203a", "\u2039/hl\u203a"
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's default index.max_result_window
 
-# Lucene refuses queries of more than 1,024 clauses; a word of a multi_match costs one clause per
-# field, a phrase word one. Phrases come first (they restrict), then the user's words, then expansions.
+# Lucene refuses queries of more than 1,024 clauses; a word costs one clause per field it is
+# sought in, a phrase word one. Phrases come first (they restrict), then the user's words, then expansions.
 MAX_CLAUSES = 900
 MAX_QUERY_WORDS = 150
 MAX_PHRASES = 8
@@ -54,19 +55,31 @@ FACET_SIZE = 1_000
 _WORD = re.compile(r"\S+")
 
 
-def analysis_settings() -> dict[str, Any]:
-    """The custom Dutch analyzer and the folded phrase analyzer."""
+def analysis_settings(compound_words: Iterable[str] = ()) -> dict[str, Any]:
+    """The custom Dutch analyzer (with compound splitting over ``compound_words``) and the folded phrase analyzer."""
+    filters: dict[str, Any] = {
+        "conclusio_dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
+        "conclusio_dutch_stemmer": {"type": "stemmer", "language": "dutch"},
+    }
+    chain = ["lowercase", "asciifolding", "conclusio_dutch_stop"]
+    words = sorted(set(compound_words))
+    if words:
+        # Like index.analysis.split_compound: words of 8+ letters also yield their known parts
+        # ("drugshandel" -> "drugs", "handel"), each then stemmed like any other token.
+        filters["conclusio_compounds"] = {
+            "type": "dictionary_decompounder",
+            "word_list": words,
+            "min_word_size": 8,
+            "min_subword_size": 4,
+            "max_subword_size": max(len(w) for w in words),
+            "only_longest_match": True,
+        }
+        chain.append("conclusio_compounds")
+    chain.append("conclusio_dutch_stemmer")
     return {
-        "filter": {
-            "conclusio_dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
-            "conclusio_dutch_stemmer": {"type": "stemmer", "language": "dutch"},
-        },
+        "filter": filters,
         "analyzer": {
-            DUTCH_ANALYZER: {
-                "type": "custom",
-                "tokenizer": "standard",
-                "filter": ["lowercase", "asciifolding", "conclusio_dutch_stop", "conclusio_dutch_stemmer"],
-            },
+            DUTCH_ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": chain},
             FOLDED_ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
         },
         # Actor filters ignore case (as the embedded store does); facets show the names as written.
@@ -74,13 +87,13 @@ def analysis_settings() -> dict[str, Any]:
     }
 
 
-def _index_settings(*, knn: bool = False, analysis: bool = False) -> dict[str, Any]:
+def _index_settings(*, knn: bool = False, analysis: bool = False, compound_words: Iterable[str] = ()) -> dict[str, Any]:
     # One shard, no replica: a single-node deployment; a cluster raises replicas with the settings API.
     settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
     if knn:
         settings["knn"] = True
     if analysis:
-        settings["analysis"] = analysis_settings()
+        settings["analysis"] = analysis_settings(compound_words)
     return {"index": settings}
 
 
@@ -97,7 +110,7 @@ _STORED_ONLY = {"type": "object", "enabled": False}
 _DOC_DATE = {"type": "date", "format": "strict_date||yyyy-MM||yyyy", "ignore_malformed": True}
 
 
-def passages_index_body(dimension: int) -> dict[str, Any]:
+def passages_index_body(dimension: int, compound_words: Iterable[str] = ()) -> dict[str, Any]:
     """Passages with Dutch text fields, keyword filter fields and an HNSW ``embedding`` (Lucene, cosine)."""
     if dimension <= 0:
         raise ValueError(f"embedding dimension must be positive, got {dimension}")
@@ -139,7 +152,7 @@ def passages_index_body(dimension: int) -> dict[str, Any]:
         },
     }
     return {
-        "settings": _index_settings(knn=True, analysis=True),
+        "settings": _index_settings(knn=True, analysis=True, compound_words=compound_words),
         "mappings": {"dynamic": "strict", "properties": properties},
     }
 
@@ -260,29 +273,36 @@ def _first_words(text: str, limit: int) -> str:
 
 
 def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
-    """A bool query of match clauses built from the user's words; None when there is nothing to search."""
+    """A bool query of match clauses built from the user's words; None when there is nothing to search.
+
+    A passage must match the phrases, or else at least one word (own or expansion) in its own
+    text; title and section matches only add to the score, so every hit has words to highlight.
+    """
     phrases = [words for words in (_first_words(p, MAX_PHRASE_WORDS) for p in query.phrases[:MAX_PHRASES]) if words]
-    must = [{"match_phrase": {PHRASE_FIELD: {"query": words}}} for words in phrases]
     budget = MAX_CLAUSES - sum(len(words.split()) for words in phrases)
-    per_word = len(TEXT_FIELDS)
-    text = _first_words(query.text, min(MAX_QUERY_WORDS, budget // per_word))
-    budget -= len(text.split()) * per_word
-    should: list[dict[str, Any]] = [_words_query(text, 1.0)] if text else []
-    for term, weight in query.expansions:
-        words = _first_words(term, min(MAX_PHRASE_WORDS, budget // per_word))
+    per_word = len(CONTEXT_FIELDS) + 1
+    groups: list[tuple[str, float]] = []
+    for words, weight in ((query.text, 1.0), *query.expansions):
+        words = _first_words(words, min(MAX_QUERY_WORDS, budget // per_word))
         if words and weight > 0 and math.isfinite(weight):
-            should.append(_words_query(words, float(weight)))
+            groups.append((words, float(weight)))
             budget -= len(words.split()) * per_word
-    if (not should and not must) or k <= 0 or not versions:
+    if (not groups and not phrases) or k <= 0 or not versions:
         return None
-    boolean: dict[str, Any] = {"filter": filter_clauses(filters, versions), "should": should}
-    if must:
-        boolean["must"] = must  # phrases restrict; the words, when present, only add to the score
+    in_text = [{"match": {"text": {"query": words, "boost": weight}}} for words, weight in groups]
+    in_context = [
+        {"multi_match": {"query": words, "fields": list(CONTEXT_FIELDS), "type": "most_fields", "boost": weight}}
+        for words, weight in groups
+    ]
+    if phrases:
+        must = [{"match_phrase": {PHRASE_FIELD: {"query": words}}} for words in phrases]
+        should = in_text + in_context
     else:
-        boolean["minimum_should_match"] = 1
+        must = [{"bool": {"should": in_text, "minimum_should_match": 1}}]
+        should = in_context
     return {
         "size": min(k, MAX_RESULT_WINDOW),
-        "query": {"bool": boolean},
+        "query": {"bool": {"must": must, "should": should, "filter": filter_clauses(filters, versions)}},
         "_source": {"excludes": ["embedding"]},
         "highlight": {
             "pre_tags": [HIGHLIGHT_PRE],
@@ -291,12 +311,6 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
             "fields": {"text": {}, PHRASE_FIELD: {}},
         },
     }
-
-
-def _words_query(words: str, weight: float) -> dict[str, Any]:
-    # most_fields sums the fields' BM25 (like the embedded store's weighted columns), so a title
-    # match lifts a document's passages without flattening the differences between them.
-    return {"multi_match": {"query": words, "fields": list(TEXT_FIELDS), "type": "most_fields", "boost": weight}}
 
 
 def knn_query(vector: Sequence[float], filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:

@@ -40,6 +40,7 @@ from opensearchpy.exceptions import NotFoundError, RequestError
 
 from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference
 from index import opensearch_mappings as bodies
+from index.analysis import compound_parts
 from index.errors import ModelMismatchError, StoreNotFoundError
 from index.sqlite_store import _actors_by_passage as actors_by_passage  # one definition of passage actors
 from index.store import (
@@ -416,7 +417,7 @@ class OpenSearchStore:
         alias = self._names.passages
         previous = list(self._client.indices.get_alias(name=alias)) if self._has_passages_index() else []
         physical = f"{alias}-d{dim}-{uuid.uuid4().hex[:8]}"
-        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim))
+        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim, compound_parts()))
         moves = [{"remove": {"index": old, "alias": alias}} for old in previous]
         self._client.indices.update_aliases(body={"actions": [*moves, {"add": {"index": physical, "alias": alias}}]})
         if previous:

@@ -11,6 +11,7 @@ import pytest
 
 from conclusio.records import Deadline, Document, DocumentMetadata, Obligation, Passage, Reference
 from index import opensearch_mappings as bodies
+from index.analysis import compound_parts
 from index.opensearch_store import (
     document_record,
     metadata_from,
@@ -44,6 +45,8 @@ def clause_count(body: dict[str, Any]) -> int:
         if isinstance(node, dict) and "multi_match" in node:
             spec = node["multi_match"]
             total += len(spec["query"].split()) * len(spec["fields"])
+        if isinstance(node, dict) and "match" in node:
+            total += sum(len(v["query"].split()) for v in node["match"].values())
         if isinstance(node, dict) and "match_phrase" in node:
             total += sum(len(v["query"].split()) for v in node["match_phrase"].values())
     return total
@@ -51,7 +54,7 @@ def clause_count(body: dict[str, Any]) -> int:
 
 @pytest.fixture(scope="module")
 def passages_body() -> dict[str, Any]:
-    return bodies.passages_index_body(384)
+    return bodies.passages_index_body(384, compound_parts())
 
 
 def test_passages_mapping_declares_a_lucene_hnsw_cosine_vector_of_the_given_dimension(passages_body):
@@ -71,15 +74,26 @@ def test_text_fields_use_the_dutch_chain_and_the_phrase_subfield_is_unstemmed(pa
     dutch = analysis["analyzer"][properties["text"]["analyzer"]]
     assert dutch["tokenizer"] == "standard"
     assert dutch["filter"][:2] == ["lowercase", "asciifolding"]
+    assert dutch["filter"][-1] == "conclusio_dutch_stemmer"  # compound parts are stemmed too
     declared = {name: spec for name, spec in analysis["filter"].items()}
     custom = [declared[name] for name in dutch["filter"] if name in declared]
     assert {"type": "stop", "stopwords": "_dutch_"} in custom
     assert {"type": "stemmer", "language": "dutch"} in custom
     # Every filter the chain names is either built in or declared.
     assert set(dutch["filter"]) - set(declared) <= {"lowercase", "asciifolding"}
+    splitter = next(declared[name] for name in dutch["filter"] if declared.get(name, {}).get("type") == "dictionary_decompounder")
+    assert set(splitter["word_list"]) == set(compound_parts())  # the embedded store's vocabulary
+    assert splitter["min_word_size"] == 8 and splitter["only_longest_match"] is True
     exact = analysis["analyzer"][properties["text"]["fields"]["exact"]["analyzer"]]
     assert exact["filter"] == ["lowercase", "asciifolding"]
     assert properties["title"]["analyzer"] == properties["section"]["analyzer"] == properties["text"]["analyzer"]
+
+
+def test_without_a_compound_vocabulary_the_chain_has_no_decompounder():
+    analysis = bodies.passages_index_body(8)["settings"]["index"]["analysis"]
+    assert analysis["analyzer"][bodies.DUTCH_ANALYZER]["filter"] == [
+        "lowercase", "asciifolding", "conclusio_dutch_stop", "conclusio_dutch_stemmer",
+    ]
 
 
 def test_filter_fields_are_keywords_and_actors_have_a_case_folded_subfield(passages_body):
@@ -159,23 +173,31 @@ def test_hostile_input_only_ever_becomes_match_query_values():
     carriers = [path for path, value in walk(body) if isinstance(value, str) and "europol" in value]
     assert carriers, "the user's words must reach the query"
     for path in carriers:
-        assert path[-1] == "query" and path[-2] in {"multi_match", bodies.PHRASE_FIELD}, path
+        assert path[-1] == "query" and path[-2] in {"multi_match", "text", bodies.PHRASE_FIELD}, path
+        assert path[-3] in {"match", "match_phrase"} or path[-2] == "multi_match", path
 
 
-def test_words_search_title_section_and_text_with_boosts_and_expansions_weigh_by_boost():
-    query = LexicalQuery("drugshandel Europol", expansions=(("drug trafficking", 0.6),))
+def test_words_must_match_the_text_and_title_and_section_only_add_with_boosts():
+    query = LexicalQuery("drugshandel Europol", expansions=(("drug trafficking", 0.6), ("ignored", 0.0)))
     boolean = bodies.keyword_query(query, SearchFilters(), VERSIONS, 10)["query"]["bool"]
+    [required] = boolean["must"]
+    assert required["bool"]["minimum_should_match"] == 1
+    assert required["bool"]["should"] == [
+        {"match": {"text": {"query": "drugshandel Europol", "boost": 1.0}}},
+        {"match": {"text": {"query": "drug trafficking", "boost": 0.6}}},
+    ]
     words, expansion = (clause["multi_match"] for clause in boolean["should"])
-    assert words["fields"] == ["title^3", "section^2", "text"] and words["boost"] == 1.0
+    assert words["fields"] == ["title^3", "section^2"] and words["boost"] == 1.0
     assert expansion["query"] == "drug trafficking" and expansion["boost"] == 0.6
-    assert boolean["minimum_should_match"] == 1 and "must" not in boolean
 
 
 def test_phrases_are_required_matches_on_the_unstemmed_subfield():
     query = LexicalQuery("verslag", phrases=("verzoekt Europol",))
     boolean = bodies.keyword_query(query, SearchFilters(), VERSIONS, 10)["query"]["bool"]
     assert boolean["must"] == [{"match_phrase": {"text.exact": {"query": "verzoekt Europol"}}}]
-    assert "minimum_should_match" not in boolean  # words only add to the score of phrase matches
+    # The words only add to the score of passages that hold the phrase.
+    assert {"match": {"text": {"query": "verslag", "boost": 1.0}}} in boolean["should"]
+    assert "minimum_should_match" not in boolean
     only_phrase = bodies.keyword_query(LexicalQuery("", phrases=("eind 2026",)), SearchFilters(), VERSIONS, 5)
     assert only_phrase["query"]["bool"]["should"] == []
 
