@@ -43,7 +43,13 @@ TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name
 _ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
 _MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
 _MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
-_GENERIC_TITLE_WORDS = frozenset(analyze(" ".join(_MONTHS)))
+# Months and the names of document types and institutions say nothing about which document it is.
+_GENERIC_TITLE_WORDS = frozenset(
+    analyze(
+        " ".join(_MONTHS) + " mededeling commissie raad europees parlement conclusies verslag nota besluit "
+        "bijlage resultaat besprekingen voorstel over"
+    )
+)
 
 
 @dataclass

@@ -1,0 +1,90 @@
+"""Progress reading on Dutch report sentences, with the real spaCy pipeline and deadline parser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlp.progress import ProgressReading, classify_progress
+
+REPORT_DATE = date(2025, 11, 21)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Commissie heeft in maart 2025 haar evaluatieverslag gepubliceerd.",
+        "Het actieplan werd in oktober 2024 aan de Raad voorgelegd.",
+        "Het netwerk van aanklagers is in juni 2024 opgericht.",
+        "De gemeenschappelijke indicatoren zijn door de werkgroep vastgesteld.",
+        "In februari 2025 publiceerde Frontex de risicoanalyse.",
+        "De lidstaten hebben de richtsnoeren in januari 2025 goedgekeurd.",
+        "Het platform werd in mei 2024 in Rotterdam gelanceerd.",
+        "In september 2025 hield het netwerk zijn eerste plenaire vergadering.",
+        "Cepol heeft een opleidingsmodule over financiële onderzoeken uitgebracht, die door 20 lidstaten wordt gebruikt.",
+    ],
+)
+def test_past_tense_reports_read_as_completed(text: str) -> None:
+    reading = classify_progress(text, REPORT_DATE)
+    assert reading.status == "completed", reading
+    assert reading.cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Commissie is momenteel bezig met een effectbeoordeling.",
+        "Europol is de databank aan het uitbreiden.",
+        "De evaluatie loopt nog.",
+        "Er wordt gewerkt aan een handboek voor de lidstaten.",
+        "De tweede ronde van wederzijdse evaluaties is nog steeds aan de gang.",
+    ],
+)
+def test_ongoing_work_reads_as_in_progress(text: str) -> None:
+    assert classify_progress(text, REPORT_DATE).status == "in_progress"
+
+
+def test_future_date_after_the_deadline_is_rescheduled_with_the_new_date() -> None:
+    reading = classify_progress("Het verslag zal in juni 2026 worden bekendgemaakt.", REPORT_DATE, "2025-12-31")
+    assert reading.status == "rescheduled"
+    assert reading.new_end == "2026-06-30"
+
+
+def test_future_date_within_the_deadline_stays_in_progress() -> None:
+    reading = classify_progress("Het verslag zal in juni 2026 worden bekendgemaakt.", REPORT_DATE, "2026-12-31")
+    assert reading.status == "in_progress"
+    assert reading.new_end == "2026-06-30"
+
+
+def test_plans_without_a_date_are_in_progress() -> None:
+    reading = classify_progress("De Commissie zal naar verwachting een voorstel indienen.", REPORT_DATE)
+    assert reading == ProgressReading("in_progress", None, reading.cue, reading.sentence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uit het verslag blijkt dat de meeste netwerken legale bedrijfsstructuren gebruiken.",
+        "Drugshandel vormt een grote bedreiging voor de interne veiligheid.",
+        "Bovendien werd Europol in het stappenplan verzocht de netwerken in kaart te brengen.",
+        "De maatregelen zijn gericht op de bescherming van havens.",
+    ],
+)
+def test_statements_requests_and_states_are_only_mentions(text: str) -> None:
+    assert classify_progress(text, REPORT_DATE).status == "mentioned"
+
+
+def test_a_plan_still_to_come_keeps_a_text_from_counting_as_completed() -> None:
+    text = (
+        "De werkgroep heeft haar werkzaamheden in januari 2025 afgerond. "
+        "Het eindverslag zal in het tweede kwartaal van 2026 worden gepresenteerd."
+    )
+    reading = classify_progress(text, REPORT_DATE, "2025-12-31")
+    assert reading.status == "rescheduled"
+    assert reading.new_end == "2026-06-30"
+
+
+def test_a_plan_in_a_relative_clause_leaves_the_main_clause_completed() -> None:
+    text = "Eurojust heeft een focusgroep opgericht, die de samenwerking met de lidstaten zal versterken."
+    assert classify_progress(text, REPORT_DATE).status == "completed"
