@@ -1,0 +1,108 @@
+"""Actor gazetteer: canonical names for the bodies that EU texts ask or commit to act.
+
+Aliases live in ``nlp/data/actors.jsonl`` (one body per line: canonical name and aliases).
+As a pipeline component the gazetteer marks every alias in ``doc.spans["actors"]`` with the
+canonical name as the span's label.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+DEFAULT_ACTORS = Path(__file__).parent / "data" / "actors.jsonl"
+SPAN_KEY = "actors"
+ARTICLES = re.compile(r"^(de|het|een|the|zijn|haar|hun)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ActorTable:
+    """Alias -> canonical name, keyed by the lower-cased alias."""
+
+    canonical_by_alias: dict[str, str]
+    aliases: dict[str, list[str]]
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_ACTORS) -> ActorTable:
+        """Read the alias file."""
+        aliases: dict[str, list[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                aliases[entry["canonical"]] = [entry["canonical"], *entry["aliases"]]
+        by_alias = {alias.lower(): canonical for canonical, names in aliases.items() for alias in names}
+        return cls(by_alias, aliases)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name of a body written as ``name`` (article and case ignored), or None."""
+        key = ARTICLES.sub("", " ".join(name.split())).strip(" ,.;:").lower()
+        return self.canonical_by_alias.get(key)
+
+
+def _case_fits(written: str, alias: str) -> bool:
+    """Accept a match as written, capitalised at a sentence start, or in an all-capitals block."""
+    return written == alias or written == alias[:1].upper() + alias[1:] or written.isupper() or alias.islower() and written.lower() == alias
+
+
+class ActorGazetteer:
+    """Marks actor aliases in ``doc.spans["actors"]``; aliases are loaded at ``initialize``."""
+
+    def __init__(self, nlp, name: str = "conclusio_actor_gazetteer", actors_path: str | None = None):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.table: ActorTable | None = None
+        self._actors_path = Path(actors_path) if actors_path else DEFAULT_ACTORS
+        self._tokenizer = nlp.tokenizer
+
+    def initialize(self, get_examples=None, *, nlp=None, actors_path: str | None = None) -> None:
+        """Load the alias file and build the phrase patterns."""
+        self.table = ActorTable.load(Path(actors_path) if actors_path else self._actors_path)
+        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        for canonical, names in self.table.aliases.items():
+            self.matcher.add(canonical, [self._tokenizer(alias) for alias in names])
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.table is None:
+            self.initialize()
+        assert self.table is not None
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            span = Span(doc, start, end, label=match_id)
+            alias_canon = self.table.canonical_by_alias.get(span.text.lower())
+            alias = next((a for a in self.table.aliases.get(span.label_, []) if a.lower() == span.text.lower()), None)
+            if alias_canon and alias and _case_fits(span.text, alias):
+                spans.append(span)
+        doc.spans[SPAN_KEY] = filter_spans(spans)
+        return doc
+
+
+@lru_cache(maxsize=1)
+def _default_gazetteer() -> tuple[spacy.language.Language, ActorGazetteer]:
+    """A blank Dutch tokenizer with the gazetteer, for the plain-text functions (built once)."""
+    nlp = spacy.blank("nl")
+    gazetteer = ActorGazetteer(nlp)
+    gazetteer.initialize()
+    return nlp, gazetteer
+
+
+def canonical_actor(name: str) -> str | None:
+    """The canonical actor name for a written name ("de Europese Commissie" -> "Commissie"), or None."""
+    _, gazetteer = _default_gazetteer()
+    assert gazetteer.table is not None
+    return gazetteer.table.canonical(name)
+
+
+def find_actors(text: str) -> list[str]:
+    """Canonical names of the actors a text mentions, in order of first mention."""
+    nlp, gazetteer = _default_gazetteer()
+    doc = gazetteer(nlp.make_doc(text))
+    return list(dict.fromkeys(span.label_ for span in sorted(doc.spans[SPAN_KEY], key=lambda s: s.start)))

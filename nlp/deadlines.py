@@ -1,0 +1,392 @@
+"""Dutch temporal tagger and deadline normaliser (shared/spec/deadlines.md).
+
+Temporal expressions are found with a spaCy token ``Matcher`` whose patterns live in
+``nlp/data/deadline_patterns.json``; each match is widened to its preposition ("tegen",
+"in de loop van", "vóór" ...) and normalised to a ``Deadline``. Matches that are not due
+dates are kept apart with a reason: a period that names a plan ("EU-drugsstrategie
+2021-2025"), a date before the document's date, or a date in a past-tense clause.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from conclusio.records import Deadline
+from nlp.periods import (
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINALS,
+    PART_OF_YEAR,
+    Period,
+    add_span,
+    day_before,
+    month_period,
+    season_period,
+)
+
+DEFAULT_PATTERNS = Path(__file__).parent / "data" / "deadline_patterns.json"
+SPAN_KEY = "deadlines"
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+RANGE_RE = re.compile(r"^((?:19|20)\d\d)[-–]((?:19|20)?\d\d)$")
+NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d\d)$")
+QUARTER_CODE_RE = re.compile(r"^[QqKk]([1-4])(?:[-/]((?:19|20)\d\d))?$")
+RECURRENCES = {
+    "jaarlijks": "P1Y",
+    "tweejaarlijks": "P2Y",
+    "driejaarlijks": "P3Y",
+    "vierjaarlijks": "P4Y",
+    "vijfjaarlijks": "P5Y",
+    "halfjaarlijks": "P6M",
+    "driemaandelijks": "P3M",
+    "maandelijks": "P1M",
+}
+# Words that make a bare year or range the name of a plan, cycle or edition ("Empact 2022-2025").
+PLAN_NOUN_ENDINGS = (
+    "strategie",
+    "plan",
+    "plannen",
+    "cyclus",
+    "programma",
+    "agenda",
+    "kader",
+    "oap",
+    "prioriteit",
+    "prioriteiten",
+    "verslag",
+    "begroting",
+    "socta",
+    "routekaart",
+    "stappenplan",
+)
+PAST_MARKERS = {"heeft", "hebben", "had", "hadden", "werd", "werden", "was", "waren"}
+FUTURE_MARKERS = {"zal", "zullen", "moet", "moeten", "dient", "dienen", "voornemens", "verwacht", "beginnen"}
+CLAUSE_BOUNDARIES = {",", ";", ":", "(", ")", "die", "dat", "waarvan", "waarin", "waarbij", "welke", "wat"}
+TEMPORAL_PREPOSITIONS = {"in", "tegen", "uiterlijk", "vanaf", "tot", "tijdens", "gedurende", "op", "vóór", "rond"}
+
+if not Span.has_extension("deadline"):
+    Span.set_extension("deadline", default=None)
+if not Doc.has_extension("doc_date"):
+    Doc.set_extension("doc_date", default=None)
+
+
+@dataclass(frozen=True)
+class TaggedDeadline:
+    """A temporal expression found in a text, normalised; ``excluded`` says why it is no due date."""
+
+    deadline: Deadline
+    label: str
+    start_char: int
+    end_char: int
+    excluded: str | None = None
+
+
+def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[list[tuple[str, list[dict]]], list[list[str]]]:
+    """Matcher patterns (with ``@set`` placeholders expanded) and preposition sequences from a data file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sets: dict[str, list[str]] = data["sets"]
+
+    def expand(value: object) -> object:
+        if isinstance(value, str) and value in sets:
+            return sets[value]
+        if isinstance(value, dict):
+            return {key: expand(item) for key, item in value.items()}
+        return value
+
+    patterns = [(entry["label"], [expand(token) for token in entry["pattern"]]) for entry in data["patterns"]]
+    prepositions = sorted(data["prepositions"], key=len, reverse=True)
+    return patterns, prepositions
+
+
+class DeadlineTagger:
+    """Finds and normalises temporal expressions; as a pipeline component it fills ``doc.spans["deadlines"]``."""
+
+    def __init__(self, vocab, patterns_path: Path = DEFAULT_PATTERNS):
+        patterns, self.prepositions = load_patterns(patterns_path)
+        self.matcher = Matcher(vocab)
+        for label, pattern in patterns:
+            self.matcher.add(label, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc_date = _as_date(doc._.doc_date)
+        spans = []
+        for tagged in self.tag(doc, doc_date):
+            if tagged.excluded is None:
+                span = doc.char_span(tagged.start_char, tagged.end_char, label=tagged.label)
+                if span is not None:
+                    span._.deadline = tagged.deadline
+                    spans.append(span)
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+    def tag(self, doc: Doc, doc_date: date | None) -> list[TaggedDeadline]:
+        """Every temporal expression in ``doc`` with its normalised form and, if any, why it is excluded."""
+        matches = [Span(doc, start, end, label=doc.vocab.strings[match_id]) for match_id, start, end in self.matcher(doc)]
+        found = []
+        for core in sorted(filter_spans(matches), key=lambda span: span.start):
+            preposition = self._preposition_before(doc, core.start)
+            start = core.start - len(preposition)
+            period, recurrence = interpret(core.label_, [t.lower_ for t in core], doc_date, _next_word(doc, core.end))
+            if preposition and preposition[0] in {"vóór", "voor"} and core.label_ in {"DAY", "MONTH"}:
+                period = day_before(period)
+            text = doc[start : core.end].text
+            deadline = Deadline(
+                text=text,
+                start=_iso(period.start),
+                end=_iso(period.end),
+                granularity=period.granularity,
+                recurrence=recurrence,
+            )
+            excluded = self._exclusion(doc, core, preposition, period, doc_date)
+            found.append(TaggedDeadline(deadline, core.label_, doc[start].idx, core.end_char, excluded))
+        return found
+
+    def _preposition_before(self, doc: Doc, start: int) -> list[str]:
+        for sequence in self.prepositions:
+            if start - len(sequence) >= 0 and [t.lower_ for t in doc[start - len(sequence) : start]] == sequence:
+                return sequence
+        return []
+
+    def _exclusion(self, doc: Doc, core: Span, preposition: list[str], period: Period, doc_date: date | None) -> str | None:
+        if core.label_ in {"YEAR", "YEARS"} and core[0].lower_ not in {"de", "het", "dit", "volgend", "volgende", "komend", "komende"}:
+            reason = _bare_year_reason(doc, core, preposition)
+            if reason:
+                return reason
+        if doc_date is not None and period.end is not None and period.end < doc_date:
+            return "past"
+        if _in_past_tense_clause(doc, core):
+            return "past_tense"
+        return None
+
+
+def _bare_year_reason(doc: Doc, core: Span, preposition: list[str]) -> str | None:
+    """Why a bare year or range is a name rather than a date (None when it is a date)."""
+    first = preposition[0] if preposition else None
+    if first in TEMPORAL_PREPOSITIONS and first != "op":
+        return None
+    head = _name_before(doc, core.start - len(preposition))
+    if first in {"voor", "van"}:
+        return "name" if head is not None else None
+    if head is None:
+        return "no_temporal_cue"
+    # "in de EU-Socta 2025": a product's edition year is the year it is due in.
+    before = [t.lower_ for t in doc[max(0, head.i - 2) : head.i]]
+    if core.label_ == "YEAR" and not preposition and any(w in {"in", "aan", "voor"} for w in before):
+        return None
+    return "name"
+
+
+def _name_before(doc: Doc, index: int):
+    """The token naming a plan or product just before ``index`` (skipping "(" and "'s"), or None."""
+    i = index - 1
+    while i >= 0 and doc[i].text in {"(", "’s", "'s", "’", "'"}:
+        i -= 1
+    if i < 0:
+        return None
+    token = doc[i]
+    if token.is_punct or token.like_num:
+        return None
+    lower = token.lower_
+    named = any(ch.isupper() for ch in token.text) and not token.is_sent_start
+    if named or lower.endswith(PLAN_NOUN_ENDINGS):
+        return token
+    return None
+
+
+def _in_past_tense_clause(doc: Doc, core: Span) -> bool:
+    sentence = core.sent if doc.has_annotation("SENT_START") else doc[:]
+    left = core.start
+    while left > sentence.start and doc[left - 1].lower_ not in CLAUSE_BOUNDARIES:
+        left -= 1
+    right = core.end
+    while right < sentence.end and doc[right].lower_ not in CLAUSE_BOUNDARIES:
+        right += 1
+    words = {t.lower_ for t in doc[left:right]}
+    return bool(words & PAST_MARKERS) and not words & FUTURE_MARKERS
+
+
+def interpret(label: str, words: list[str], doc_date: date | None, next_word: str | None = None) -> tuple[Period, str | None]:
+    """The period and recurrence a matched expression stands for."""
+    if label == "RECURRENCE":
+        return Period(None, None, None), _recurrence(words)
+    if label == "SPAN":
+        return _span(words, doc_date, next_word), None
+    if label == "YEARS":
+        years = _years(words)
+        return Period(date(years[0], 1, 1), date(years[-1], 12, 31), "years"), None
+    year = _explicit_year(words)
+    if label == "DAY":
+        return _day(words, year, doc_date), None
+    if label == "MONTH":
+        month = next(MONTHS[w] for w in words if w in MONTHS)
+        return _with_inferred_year(year, doc_date, lambda y: month_period(y, month, month, "month")), None
+    if label == "SEASON":
+        season = next(w for w in words if w in {"voorjaar", "lente", "zomer", "najaar", "herfst", "winter"})
+        return _with_inferred_year(year, doc_date, lambda y: season_period(y, season)), None
+    year = year if year is not None else _relative_year(words, doc_date)
+    if year is None:
+        return Period(None, None, None), None
+    if label == "QUARTER":
+        quarter = _quarter(words)
+        return month_period(year, 3 * quarter - 2, 3 * quarter, "quarter"), None
+    if label == "PART_YEAR":
+        first, last = PART_OF_YEAR[next(w for w in words if w in PART_OF_YEAR)]
+        return month_period(year, first, last, "quarter"), None
+    if label == "HALF":
+        second = "tweede" in words or "h2" in words
+        return month_period(year, 7 if second else 1, 12 if second else 6, "half"), None
+    return month_period(year, 1, 12, "year"), None
+
+
+def _explicit_year(words: list[str]) -> int | None:
+    for word in words:
+        if YEAR_RE.match(word):
+            return int(word)
+        numeric = NUMERIC_DATE_RE.match(word)
+        if numeric:
+            return int(numeric.group(3))
+        code = QUARTER_CODE_RE.match(word)
+        if code and code.group(2):
+            return int(code.group(2))
+    return None
+
+
+def _relative_year(words: list[str], doc_date: date | None) -> int | None:
+    if doc_date is None or "jaar" not in words:
+        return None
+    if any(w in {"volgend", "volgende", "komend", "komende"} for w in words):
+        return doc_date.year + 1
+    return doc_date.year
+
+
+def _with_inferred_year(year: int | None, doc_date: date | None, build) -> Period:
+    """A period in the given year, or else in the document's year (the next one if already past)."""
+    if year is not None:
+        return build(year)
+    if doc_date is None:
+        return replace(build(2000), start=None, end=None)
+    period = build(doc_date.year)
+    return build(doc_date.year + 1) if period.end < doc_date else period
+
+
+def _day(words: list[str], year: int | None, doc_date: date | None) -> Period:
+    numeric = NUMERIC_DATE_RE.match(words[0])
+    if numeric:
+        day = date(int(numeric.group(3)), int(numeric.group(2)), int(numeric.group(1)))
+        return Period(day, day, "day")
+    month = next(MONTHS[w] for w in words if w in MONTHS)
+    day_number = int(re.findall(r"\d+", " ".join(w for w in words if w not in MONTHS and not YEAR_RE.match(w)))[-1])
+
+    def build(y: int) -> Period:
+        day = date(y, month, day_number)
+        return Period(day, day, "day")
+
+    return _with_inferred_year(year, doc_date, build)
+
+
+def _quarter(words: list[str]) -> int:
+    for word in words:
+        code = QUARTER_CODE_RE.match(word)
+        if code:
+            return int(code.group(1))
+    return next(ORDINALS[w] for w in words if w in ORDINALS)
+
+
+def _years(words: list[str]) -> list[int]:
+    years: list[int] = []
+    for word in words:
+        pair = RANGE_RE.match(word)
+        if pair:
+            first, last = pair.group(1), pair.group(2)
+            years += [int(first), int(first[: 4 - len(last)] + last)]
+        elif YEAR_RE.match(word):
+            years.append(int(word))
+    return years
+
+
+def _recurrence(words: list[str]) -> str | None:
+    for word in words:
+        if word in RECURRENCES:
+            return RECURRENCES[word]
+    counts = [NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS and w not in {"een", "één"}]
+    if "half" in words or "tweemaal" in words or ({"keer", "maal"} & set(words) and counts == [2]):
+        return "P6M"
+    if "maanden" in words:
+        return f"P{counts[0] if counts else 1}M"
+    if words[0] in {"om", "elk", "elke", "ieder", "iedere"} and counts:
+        return f"P{counts[0]}Y"
+    return "P1Y"
+
+
+def _span(words: list[str], doc_date: date | None, next_word: str | None) -> Period:
+    """ "binnen zes maanden" counted from the document's date; an unknown anchor ("na ...") gives no date."""
+    if words[0] != "binnen" or next_word in {"na", "nadat", "vanaf", "volgend"} or doc_date is None:
+        return Period(None, None, None)
+    amount = NUMBER_WORDS.get(words[1]) or int(words[1])
+    return Period(doc_date, add_span(doc_date, amount, words[2]), "day")
+
+
+def _next_word(doc: Doc, index: int) -> str | None:
+    return doc[index].lower_ if index < len(doc) else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+@lru_cache(maxsize=1)
+def _default_tagger_pipeline() -> tuple[Language, DeadlineTagger]:
+    """A tokenizer, sentencizer and tagger for the plain-text functions below (built once)."""
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    return nlp, DeadlineTagger(nlp.vocab)
+
+
+def tag_text(text: str, doc_date: date | None) -> list[TaggedDeadline]:
+    """Every temporal expression in a text, excluded ones included (with their reason)."""
+    nlp, tagger = _default_tagger_pipeline()
+    return tagger.tag(nlp(text), doc_date)
+
+
+def parse_deadlines(text: str, doc_date: date | None) -> list[Deadline]:
+    """The due dates a text states, in order; names of plans, past dates and past-tense dates left out."""
+    return [tagged.deadline for tagged in tag_text(text, doc_date) if tagged.excluded is None]
+
+
+def normalise(expression: str, doc_date: date | None) -> Deadline | None:
+    """One written deadline ("tegen eind 2024") normalised; None when no temporal expression is in it."""
+    found = tag_text(expression, doc_date)
+    if not found:
+        return None
+    best = max(found, key=lambda t: t.end_char - t.start_char)
+    return replace(best.deadline, text=expression.strip())
+
+
+def merge_recurrence(deadlines: Iterable[Deadline]) -> Deadline | None:
+    """The governing deadline of one unit: a recurrence with a first due date merges into one."""
+    items = list(deadlines)
+    if not items:
+        return None
+    recurring = next((d for d in items if d.recurrence), None)
+    dated = [d for d in items if d.end is not None]
+    if recurring and dated:
+        first = dated[0]
+        return replace(first, text=f"{recurring.text} ..., {first.text}", recurrence=recurring.recurrence)
+    return dated[0] if dated else items[0]

@@ -1,0 +1,46 @@
+"""Modality cues: the words that make a sentence a request, a commitment or an obligation.
+
+A token ``Matcher`` (no parser is needed) marks each cue in ``doc.spans["modality"]``; the
+span label is the modality (request | commitment | obligation). Patterns are data in
+``nlp/data/modality_patterns.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+DEFAULT_PATTERNS = Path(__file__).parent / "data" / "modality_patterns.json"
+SPAN_KEY = "modality"
+# Cue labels in the data file -> the modality they express.
+MODALITY_OF_CUE = {
+    "COMMIT": "commitment",
+    "OBLIGE": "obligation",
+    "REQUEST": "request",
+    "INVITE": "request",
+    "BLOCK": "request",
+    "WE_COMMIT": "commitment",
+}
+
+
+class ModalityTagger:
+    """Marks modality cues; span labels are cue kinds (COMMIT, OBLIGE, REQUEST, INVITE, BLOCK, WE_COMMIT)."""
+
+    def __init__(self, vocab, patterns_path: Path = DEFAULT_PATTERNS):
+        self.matcher = Matcher(vocab)
+        for label, patterns in json.loads(Path(patterns_path).read_text(encoding="utf-8")).items():
+            self.matcher.add(label, patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        doc.spans[SPAN_KEY] = sorted(filter_spans(spans), key=lambda span: span.start)
+        return doc
+
+
+def modality_of(cue: Span) -> str:
+    """The modality a cue span expresses."""
+    return MODALITY_OF_CUE[cue.label_]

@@ -1,0 +1,103 @@
+"""From a parsed ``Document`` to its ``Obligation`` records (shared/spec/obligations.md)."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from conclusio.records import Document, Obligation, Passage
+from nlp import units
+from nlp.pipeline import default_pipeline
+
+WE_COMMIT = re.compile(r"\b(?:wij|we) zullen\b|\bzullen (?:wij|we)\b", re.IGNORECASE)
+NUMBERED = re.compile(r"^\d+[a-z]?$")
+LETTERED = re.compile(r"^\(?[a-z]\)$|^\(?[ivx]+\)$")
+
+
+def _annotate(pipeline: Language, text: str, **extensions) -> Doc:
+    doc = pipeline.make_doc(text)
+    for name, value in extensions.items():
+        setattr(doc._, name, value)
+    for _, component in pipeline.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _is_declaration(document: Document) -> bool:
+    """A joint declaration commits its signatories as "wij"."""
+    return document.metadata.kind == "declaration" or len(WE_COMMIT.findall(document.text)) >= 2
+
+
+def _passage_offset(document: Document, passage: Passage) -> int:
+    """Where the passage text starts in the document text (its own offsets, checked)."""
+    if document.text[passage.char_start : passage.char_start + len(passage.text)] == passage.text:
+        return passage.char_start
+    found = document.text.find(passage.text)
+    return found if found >= 0 else passage.char_start
+
+
+def extract_obligations(document: Document, pipeline: Language | None = None) -> list[Obligation]:
+    """Every obligation unit of a document, in document order."""
+    nlp = pipeline or default_pipeline()
+    doc_date = document.metadata.date
+    declaration = _is_declaration(document)
+    blocks: dict[str, units.Block | None] = {}
+    obligations: list[Obligation] = []
+    nearby: list[str] = []
+    previous_section: list[str] | None = None
+    last_block_unit: Obligation | None = None
+    for passage in document.passages:
+        if passage.kind != "body" or not passage.text.strip():
+            continue
+        if passage.section_path != previous_section:
+            nearby, previous_section = [], passage.section_path
+        block = None
+        if passage.addressees:
+            if passage.addressees not in blocks:
+                blocks[passage.addressees] = units.read_block(_annotate(nlp, passage.addressees, doc_date=doc_date))
+            block = blocks[passage.addressees]
+        label = (passage.paragraph or "").strip()
+        offset = _passage_offset(document, passage)
+        if block is not None and LETTERED.match(label) and last_block_unit is not None:
+            # Lettered sub-points belong to their numbered parent.
+            last_block_unit.char_end = offset + len(passage.text.rstrip())
+            last_block_unit.source_text = document.text[last_block_unit.char_start : last_block_unit.char_end]
+            last_block_unit.action = last_block_unit.source_text
+            continue
+        numbered_block = block if block is not None and label else None
+        doc = _annotate(nlp, passage.text, doc_date=doc_date, block=numbered_block, declaration=declaration, nearby_actors=nearby)
+        found = doc._.obligation_units or []
+        for n, unit in enumerate(found, start=1):
+            record = _record(document, passage, doc, unit, offset, n)
+            obligations.append(record)
+            if unit.explicit_actor:
+                nearby = unit.actors
+        if numbered_block is not None and found:
+            last_block_unit = obligations[-len(found)]
+        elif block is None:
+            last_block_unit = None
+    return obligations
+
+
+def _record(document: Document, passage: Passage, doc: Doc, unit: units.UnitCandidate, offset: int, n: int) -> Obligation:
+    start = offset + unit.start_char
+    end = offset + unit.end_char
+    source_text = document.text[start:end]
+    key = passage.paragraph or f"p{passage.seq}"
+    return Obligation(
+        id=f"{document.source_file}#{key}#{n}",
+        source_file=document.source_file,
+        passage_id=passage.passage_id,
+        paragraph=passage.paragraph,
+        page=passage.page,
+        actors=unit.actors,
+        action=source_text.strip(),
+        verbs=units.unit_verbs(doc, unit),
+        deadline=units.unit_deadline(doc, unit),
+        modality=unit.modality,  # type: ignore[arg-type]
+        source_text=source_text,
+        char_start=start,
+        char_end=end,
+    )
