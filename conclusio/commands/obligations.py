@@ -95,7 +95,7 @@ def run_obligations(args: argparse.Namespace) -> int:
         rows = track(
             store,
             open_curation(settings),
-            as_of=args.as_of or date.today().isoformat(),
+            as_of=date.fromisoformat(args.as_of) if args.as_of else date.today(),
             query=ObligationQuery(actor=args.actor, source_files=tuple(args.doc), due_before=args.due_before),
             status=args.status,
         )

@@ -1,0 +1,159 @@
+"""Obligations page: filter and track obligations, review their evidence, set statuses, export."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from typing import get_args
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from conclusio.records import ObligationStatus, to_dict
+from index.store import ObligationQuery
+from index.tracking import track
+from ui import resources
+from ui.exports import export_obligations
+
+STATUSES = list(get_args(ObligationStatus))
+STATUS_COLOURS = {"done": "#2e7d32", "overdue": "#c62828", "due soon": "#ef6c00", "open": "#1565c0",
+                  "no deadline": "#9e9e9e"}
+EXPORTS = {"CSV": ("csv", "text/csv"), "Excel": ("xlsx", "application/vnd.openxmlformats-officedocument."
+                                                         "spreadsheetml.sheet"),
+           "Markdown": ("md", "text/markdown"), "Calendar": ("ics", "text/calendar")}
+
+settings = resources.load_settings()
+store = resources.store_or_stop(settings)
+curation = resources.curation(settings)
+
+st.title("Obligations")
+every_obligation = store.obligations(ObligationQuery())
+actors = sorted({actor for o in every_obligation for actor in o.actors})
+documents = sorted({o.source_file for o in every_obligation})
+
+with st.sidebar:
+    st.subheader("Filters")
+    as_of = st.date_input("Status as of", value=date.today(), key="as_of")
+    actor = st.selectbox("Actor", actors, index=None, placeholder="any actor", key="actor")
+    statuses = st.multiselect("Status", STATUSES, key="statuses")
+    chosen_documents = st.multiselect("Document", documents, key="documents")
+    due_before = st.date_input("Due before", value=None, key="due_before")
+    who = st.text_input("Your name (for the audit trail)", value=getpass.getuser(), key="who")
+
+query = ObligationQuery(actor=actor, source_files=tuple(chosen_documents),
+                        due_before=due_before.isoformat() if due_before else None)
+rows = [r for r in track(store, curation, as_of=as_of, query=query) if not statuses or r.status in statuses]
+if not rows:
+    st.info("No obligations match these filters.")
+    st.stop()
+
+counts = pd.Series([r.status for r in rows]).value_counts()
+for column, status in zip(st.columns(len(STATUSES)), STATUSES):
+    column.metric(status, int(counts.get(status, 0)))
+
+table = pd.DataFrame(
+    {
+        "status": r.status + (" (manual)" if r.status_source == "manual" else ""),
+        "actors": ", ".join(r.obligation.actors),
+        "action": r.obligation.action,
+        "deadline": r.obligation.deadline.text if r.obligation.deadline else "",
+        "due": r.obligation.deadline.end if r.obligation.deadline else None,
+        "document": r.doc_number or r.obligation.source_file,
+        "paragraph": r.obligation.paragraph,
+        "evidence": len(r.evidence),
+    }
+    for r in rows
+)
+
+dated = pd.DataFrame(
+    {"due": r.obligation.deadline.end, "actor": actor_name, "status": r.status, "action": r.obligation.action,
+     "deadline": r.obligation.deadline.text, "id": r.obligation.id}
+    for r in rows if r.obligation.deadline and r.obligation.deadline.end
+    for actor_name in (r.obligation.actors or ["(no actor)"])
+)
+if not dated.empty:
+    st.subheader("Deadlines by actor")
+    chart = (
+        alt.Chart(dated)
+        .mark_circle(size=90, opacity=0.8)
+        .encode(
+            x=alt.X("due:T", title="due"),
+            y=alt.Y("actor:N", title=None, sort="-x"),
+            color=alt.Color("status:N", scale=alt.Scale(domain=STATUSES, range=[STATUS_COLOURS.get(s, "#000") for s in STATUSES])),
+            tooltip=["id", "actor", "status", "deadline", "action"],
+        )
+        .properties(height=alt.Step(28))
+    )
+    rule = alt.Chart(pd.DataFrame({"today": [as_of.isoformat()]})).mark_rule(strokeDash=[4, 4]).encode(x="today:T")
+    st.altair_chart(chart + rule, width="stretch")
+
+st.subheader(f"{len(rows)} obligations")
+selection = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="table",
+    column_config={"action": st.column_config.TextColumn(width="large"),
+                   "due": st.column_config.DateColumn(format="YYYY-MM-DD")},
+)
+
+downloads = st.columns(len(EXPORTS))
+for column, (label, (fmt, mime)) in zip(downloads, EXPORTS.items()):
+    column.download_button(f"Download {label}", export_obligations(rows, fmt), file_name=f"obligations.{fmt}",
+                           mime=mime, key=f"download_{fmt}")
+
+selected = selection.selection.rows if selection else []
+if not selected:
+    st.caption("Select a row to see its source point and evidence, review the evidence and set its status.")
+    st.stop()
+
+row = rows[selected[0]]
+obligation = row.obligation
+st.divider()
+st.subheader(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
+             + (f", p. {obligation.page}" if obligation.page else ""))
+st.markdown(f"**Status:** {row.status} ({row.status_source})" + (f" — {row.status_note}" if row.status_note else ""))
+if row.rescheduled:
+    st.markdown(f"**Rescheduled:** now expected by {row.expected_end}")
+st.markdown(f"**Actors:** {', '.join(obligation.actors)}  ·  **Modality:** {obligation.modality}"
+            + (f"  ·  **Deadline:** {obligation.deadline.text} → {obligation.deadline.end}"
+               if obligation.deadline else ""))
+st.info(obligation.source_text)
+
+st.markdown("**Evidence from later documents**")
+if not row.evidence:
+    st.caption("No later passage reports on this obligation.")
+for link in row.evidence:
+    with st.container(border=True):
+        review = f", {link.review}" if link.review else ""
+        st.markdown(f"`{link.status}` {link.source_file} {link.paragraph or ''} "
+                    f"(confidence {link.confidence:.2f}, {link.method}{review})")
+        st.write(link.text)
+        confirm, reject, clear = st.columns(3)
+        verdict = None
+        if confirm.button("Confirm", key=f"confirm_{link.passage_id}"):
+            verdict = "confirmed"
+        if reject.button("Reject", key=f"reject_{link.passage_id}"):
+            verdict = "rejected"
+        if clear.button("Clear review", key=f"clear_{link.passage_id}", disabled=link.review is None):
+            verdict = "clear"
+        if verdict:
+            curation.review_link(obligation.id, link.passage_id, None if verdict == "clear" else verdict, who)
+            st.rerun()
+
+with st.form("set_status"):
+    st.markdown("**Set the status by hand**")
+    choice = st.selectbox("Status", ["(computed)"] + STATUSES, key="manual_status")
+    note = st.text_input("Note", key="manual_note")
+    if st.form_submit_button("Save"):
+        curation.set_status(obligation.id, None if choice == "(computed)" else choice, who, note)
+        st.rerun()
+
+trail = curation.audit_trail(obligation.id)
+if trail:
+    st.markdown("**Audit trail**")
+    st.dataframe(pd.DataFrame([to_dict(e) for e in trail]),
+                 hide_index=True, width="stretch")
