@@ -27,7 +27,7 @@ whose ``queries`` are the ``keyword_query`` bool and the ``knn_query`` clause.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -210,7 +210,7 @@ class OpenSearchStore:
         passages: list[Passage] = []
         if self._has_passages_index():
             current = [{"term": {"source_file": source_file}}, {"term": {"doc_version": record["version"]}}]
-            passages = sorted(self._scan_passages({"bool": {"filter": current}}), key=lambda p: p.seq)
+            passages = sorted(self._passages({"bool": {"filter": current}}), key=lambda p: p.seq)
         return Document(
             source_file=record["source_file"],
             content_hash=record["content_hash"],
@@ -221,7 +221,7 @@ class OpenSearchStore:
         )
 
     def list_documents(self) -> list[StoredDocument]:
-        records = list(self._scan(self._names.documents, {"match_all": {}}))
+        records = self._all(self._names.documents, {"match_all": {}}, {"excludes": ["text"]})
         records.sort(key=lambda r: (r.get("doc_date") is None, r.get("doc_date") or "", r["source_file"]))
         return [
             StoredDocument(
@@ -239,7 +239,7 @@ class OpenSearchStore:
         if not passage_ids or not self._has_passages_index():
             return []
         query = bodies.by_ids_query("passage_id", passage_ids, self._versions())
-        found = {p.passage_id: p for p in self._scan_passages(query)}
+        found = {p.passage_id: p for p in self._passages(query)}
         return [found[pid] for pid in passage_ids if pid in found]
 
     # -- search ----------------------------------------------------------------------
@@ -263,13 +263,16 @@ class OpenSearchStore:
         ]
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
-        model = self.embedding_model()
-        if model is None or k <= 0:
+        stored = self._get_meta(_EMBEDDING_KEY)
+        versions = self._versions()
+        if stored is None or not versions or k <= 0 or not self._has_passages_index():
             return []
         query_vector = np.asarray(vector, dtype=np.float32).ravel()
-        if query_vector.shape[0] != model[1]:
-            raise ModelMismatchError(model[0], model[1], "the query's model", int(query_vector.shape[0]), self.location)
-        body = bodies.knn_query(query_vector.tolist(), filters, self._versions(), k)
+        if query_vector.shape[0] != int(stored["dim"]):
+            raise ModelMismatchError(
+                stored["name"], int(stored["dim"]), "the query's model", int(query_vector.shape[0]), self.location
+            )
+        body = bodies.knn_query(query_vector.tolist(), filters, versions, k)
         if body is None:
             return []
         hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
@@ -284,10 +287,9 @@ class OpenSearchStore:
         if not passage_ids or model is None:
             return np.zeros((0, dim), dtype=np.float32)
         query = bodies.by_ids_query("passage_id", passage_ids, self._versions())
-        body = {"query": query, "_source": ["passage_id", "embedding"]}
         found = {
-            hit["_source"]["passage_id"]: hit["_source"]["embedding"]
-            for hit in helpers.scan(self._client, query=body, index=self._names.passages)
+            source["passage_id"]: source["embedding"]
+            for source in self._all(self._names.passages, query, ["passage_id", "embedding"])
         }
         rows = [found[pid] for pid in passage_ids if pid in found]
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
@@ -302,7 +304,7 @@ class OpenSearchStore:
     # -- obligations and evidence -----------------------------------------------------
 
     def obligations(self, query: ObligationQuery) -> list[Obligation]:
-        sources = list(self._scan(self._names.obligations, bodies.obligations_filter(query, self._versions())))
+        sources = self._all(self._names.obligations, bodies.obligations_filter(query, self._versions()))
         sources.sort(key=lambda s: (s.get("doc_date") is None, s.get("doc_date") or "", s["source_file"], s["ord"]))
         return [obligation_from(s["record"]) for s in sources]
 
@@ -341,7 +343,7 @@ class OpenSearchStore:
         if obligation_ids is not None:
             clauses.append({"terms": {"obligation_id": sorted(set(obligation_ids))}})
         sources = sorted(
-            self._scan(self._names.evidence, {"bool": {"filter": clauses}}),
+            self._all(self._names.evidence, {"bool": {"filter": clauses}}),
             key=lambda s: (s["obligation_id"], s["passage_id"]),
         )
         return [EvidenceLink(**s["record"]) for s in sources]
@@ -389,12 +391,7 @@ class OpenSearchStore:
         query: dict[str, Any] = {"match_all": {}}
         if exclude is not None:
             query = {"bool": {"must_not": [{"term": {"source_file": exclude}}]}}
-        body = {"query": query, "_source": ["version"], "size": bodies.MAX_RESULT_WINDOW}
-        result = self._client.search(index=self._names.documents, body=body, track_total_hits=True)
-        hits = result["hits"]["hits"]
-        if result["hits"]["total"]["value"] > len(hits):  # past one page: scroll through them all
-            hits = list(helpers.scan(self._client, query=body, index=self._names.documents))
-        return [hit["_source"]["version"] for hit in hits]
+        return [source["version"] for source in self._all(self._names.documents, query, source=["version"])]
 
     def _has_passages_index(self) -> bool:
         return bool(self._client.indices.exists_alias(name=self._names.passages))
@@ -431,8 +428,8 @@ class OpenSearchStore:
 
     def _obligation_ids(self, source_file: str) -> list[str]:
         """Ids of every stored obligation of a file, in any version."""
-        query = {"query": {"term": {"source_file": source_file}}, "_source": ["id"]}
-        return sorted({hit["_source"]["id"] for hit in helpers.scan(self._client, query=query, index=self._names.obligations)})
+        records = self._all(self._names.obligations, {"term": {"source_file": source_file}}, ["id"])
+        return sorted({record["id"] for record in records})
 
     def _delete_evidence(self, source_file: str, obligation_ids: Sequence[str]) -> None:
         """Evidence found in a file or about its obligations goes with the file (it is recomputed after ingest)."""
@@ -464,14 +461,17 @@ class OpenSearchStore:
     def _put_meta(self, key: str, value: dict[str, Any]) -> None:
         self._client.index(index=self._names.meta, id=key, body={"value": value}, refresh=True)
 
-    def _scan(self, index: str, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        for hit in helpers.scan(self._client, query={"query": query}, index=index):
-            yield hit["_source"]
+    def _all(self, index: str, query: dict[str, Any], source: Any = True) -> list[dict[str, Any]]:
+        """The ``_source`` of every match: one search page, or a scroll when there are more."""
+        body = {"query": query, "_source": source}
+        result = self._client.search(index=index, body=body, size=bodies.MAX_RESULT_WINDOW, track_total_hits=True)
+        hits = result["hits"]["hits"]
+        if result["hits"]["total"]["value"] > len(hits):
+            hits = list(helpers.scan(self._client, query=body, index=index))
+        return [hit["_source"] for hit in hits]
 
-    def _scan_passages(self, query: dict[str, Any]) -> Iterator[Passage]:
-        body = {"query": query, "_source": {"excludes": ["embedding"]}}
-        for hit in helpers.scan(self._client, query=body, index=self._names.passages):
-            yield passage_from(hit["_source"])
+    def _passages(self, query: dict[str, Any]) -> list[Passage]:
+        return [passage_from(source) for source in self._all(self._names.passages, query, {"excludes": ["embedding"]})]
 
 
 def passage_source(
