@@ -32,6 +32,7 @@ class OpenSearchCurationStore:
     """The ``CurationStore`` protocol over two OpenSearch indices."""
 
     def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+        self._owns_client = client is None
         self._client = client if client is not None else connect(url)
         reachable(self._client, url)
         self._curation = f"{index_prefix}-curation"
@@ -76,8 +77,9 @@ class OpenSearchCurationStore:
         ]
 
     def close(self) -> None:
-        """Release the connection."""
-        self._client.close()
+        """Release the connection (unless the client was handed in: then it is the caller's)."""
+        if self._owns_client:
+            self._client.close()
 
     def _change(
         self,

@@ -129,6 +129,7 @@ class OpenSearchStore:
     def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
         self._url = url
         self._names = IndexNames(index_prefix)
+        self._owns_client = client is None
         self._client = client if client is not None else connect(url)
         reachable(self._client, url)
         for name, body in (
@@ -370,7 +371,8 @@ class OpenSearchStore:
         )
 
     def close(self) -> None:
-        self._client.close()
+        if self._owns_client:  # a client handed in belongs to the caller
+            self._client.close()
 
     def drop(self) -> None:
         """Delete every index of this store (tests and ``reembed``); the store is unusable afterwards."""
