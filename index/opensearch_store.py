@@ -316,13 +316,7 @@ class OpenSearchStore:
             {
                 "_index": self._names.evidence,
                 "_id": f"{batch}|{link.obligation_id}|{link.passage_id}",
-                "_source": {
-                    "batch": batch,
-                    "obligation_id": link.obligation_id,
-                    "passage_id": link.passage_id,
-                    "source_file": link.source_file,
-                    "record": asdict(link),
-                },
+                "_source": evidence_source(link, batch),
             }
             for link in links
         ]
@@ -526,6 +520,17 @@ def obligation_from(record: dict[str, Any]) -> Obligation:
     """An Obligation back from its stored record."""
     deadline = record.get("deadline")
     return Obligation(**{**record, "deadline": Deadline(**deadline) if deadline else None})
+
+
+def evidence_source(link: EvidenceLink, batch: str) -> dict[str, Any]:
+    """The evidence-index record: the whole link, tagged with its batch."""
+    return {
+        "batch": batch,
+        "obligation_id": link.obligation_id,
+        "passage_id": link.passage_id,
+        "source_file": link.source_file,
+        "record": asdict(link),
+    }
 
 
 def document_record(document: Document, version: str, obligations: int) -> dict[str, Any]:

@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conclusio.records import Deadline, Document, DocumentMetadata, Obligation, Passage, Reference
+from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference
 from index import opensearch_mappings as bodies
 from index.analysis import compound_parts
 from index.opensearch_store import (
     document_record,
+    evidence_source,
     metadata_from,
     obligation_from,
     obligation_source,
@@ -137,6 +138,15 @@ def sample_document() -> tuple[Document, list[Obligation]]:
     return Document("note.txt", "f" * 64, text, metadata, passages), [obligation]
 
 
+def sample_link(document: Document) -> EvidenceLink:
+    passage = document.passages[1]
+    return EvidenceLink(
+        obligation_id="004.txt#7#1", passage_id=passage.passage_id, source_file=document.source_file,
+        paragraph=passage.paragraph, text=passage.text, status="in_progress", confidence=0.8,
+        doc_date=document.metadata.date, method="action_number",
+    )
+
+
 def test_every_field_the_store_writes_is_mapped_so_strict_mappings_accept_it(passages_body):
     document, obligations = sample_document()
     vector = np.full(384, 0.05, dtype=np.float32)
@@ -144,6 +154,7 @@ def test_every_field_the_store_writes_is_mapped_so_strict_mappings_accept_it(pas
         (passages_body, passage_source(document.passages[1], vector, document.metadata, "v1", ["Europol"], True)),
         (bodies.obligations_index_body(), obligation_source(obligations[0], "v1", "2025-11-21", 0)),
         (bodies.documents_index_body(), document_record(document, "v1", len(obligations))),
+        (bodies.evidence_index_body(), evidence_source(sample_link(document), "batch-1")),
     ]
     for body, record in records:
         assert body["mappings"]["dynamic"] == "strict"
@@ -162,6 +173,8 @@ def test_records_round_trip_to_the_same_dataclasses():
     assert obligation_from(stored["record"]) == obligations[0]
     record = json.loads(json.dumps(document_record(document, "v1", 1)))
     assert metadata_from(record["metadata"]) == document.metadata
+    link = sample_link(document)
+    assert EvidenceLink(**json.loads(json.dumps(evidence_source(link, "b")))["record"]) == link
 
 
 def test_hostile_input_only_ever_becomes_match_query_values():
