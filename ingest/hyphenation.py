@@ -20,7 +20,7 @@ def join_wrapped(left: str, right: str) -> str:
     last = _LAST_WORD.search(left)
     if last is None or not left[-2:-1].isalpha():
         return f"{left} {right}"
-    before = last.group(1)[:-1].rsplit("-", 1)[-1]
+    before = last.group(1).rsplit("-", 1)[-1]
     first = _FIRST_WORD.match(right)
     after = first.group(1) if first else ""
     if after.lower().strip(",.;:") in _CONJUNCTIONS:

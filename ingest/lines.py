@@ -54,3 +54,4 @@ class SourceText:
     footnotes: list[FootnoteSource] = field(default_factory=list)
     pages: int | None = None
     soft_wrapped: bool = True  # lines are wrapped at a fixed width and must be rejoined into paragraphs
+    paginated: bool = True  # False for formats without pages (HTML): passages then carry no page

@@ -26,6 +26,8 @@ _FIELD = re.compile(
     r"no\. prev\. doc\.)\s*:\s*(?P<value>.*)$", re.IGNORECASE,
 )
 _OWN_NUMBER = re.compile(r"^(?:ST\s+)?\d{4,5}/(?:\d{1,2}/)?\d{2}(?:\s+REV\s*\d+)?(?:\s+\(OR\.\s*\w+\))?$")
+# The Council footer repeats the document's own number: "10512/24   JAI.1   NL", "15571/25 JAI.1 LIMITE NL".
+_FOOTER_NUMBER = re.compile(r"^(\d{4,5}/(?:\d{1,2}/)?\d{2}(?:\s+REV\s*\d+)?)\s+(?:[A-Z][A-Z.\d/-]*\s+)*[A-Z]{2}(?:\s+\d{1,4})?$")
 _COM_NUMBER = re.compile(r"^(?:COM|SWD|JOIN|SEC)\s*\(\d{4}\)\s*\d+(?:\s+final)?$")
 _CLASSIFICATION = re.compile(
     r"^(LIMITE|(?:TRÈS SECRET|SECRET|CONFIDENTIEL|RESTREINT) UE\s*/\s*EU (?:TOP SECRET|SECRET|CONFIDENTIAL|RESTRICTED)"
@@ -113,7 +115,7 @@ def _fields(header: list[str]) -> dict[str, str]:
 
 def _own_number(header: list[str]) -> str | None:
     for line in header[:25]:
-        if _OWN_NUMBER.match(line) or _COM_NUMBER.match(line):
+        if _OWN_NUMBER.match(line) or _COM_NUMBER.match(line) or _FOOTER_NUMBER.match(line):
             return normalise_doc_number(line)
     return None
 

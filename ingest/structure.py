@@ -201,8 +201,8 @@ def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Str
         passages.append(Passage(
             passage_id=f"{source_file}#{seq}", source_file=source_file, seq=seq, kind=draft.kind, text=text,
             section_path=draft.section_path, paragraph=draft.label, addressees=draft.addressees,
-            page=draft.page, page_end=draft.page_end, char_start=offset - len(text), char_end=offset,
-            footnote_refs=refs,
+            page=draft.page if source.paginated else None, page_end=draft.page_end if source.paginated else None,
+            char_start=offset - len(text), char_end=offset, footnote_refs=refs,
         ))
     for footnote in source.footnotes:
         text = _tidy(split_marks(footnote.text)[0])
@@ -212,7 +212,8 @@ def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Str
         seq = len(passages)
         passages.append(Passage(
             passage_id=f"{source_file}#{seq}", source_file=source_file, seq=seq, kind="footnote", text=text,
-            page=footnote.page, page_end=footnote.page, char_start=offset - len(text), char_end=offset,
+            page=footnote.page if source.paginated else None, page_end=footnote.page if source.paginated else None,
+            char_start=offset - len(text), char_end=offset,
             footnote_label=footnote.label, cited_by=_citing_passage(passages, footnote.label, footnote.page),
         ))
     return Structured("".join(pieces), passages)

@@ -12,7 +12,7 @@ import re
 from statistics import median
 
 from ingest.footnote_marks import attach_glued_marks
-from ingest.units import HEADER_FIELD
+from ingest.units import HEADER_FIELD, LETTERED, NUMBERED, addressee, is_bullet, is_recital
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark, split_marks
 
 _SUP = re.compile(r"<sup>\s*([0-9]{1,3}|[a-z*†‡])\s*</sup>", re.IGNORECASE)
@@ -139,8 +139,9 @@ def _read_paragraphs(raw_lines: list[str]) -> SourceText:
                 continue
             index += 1
             continue
-        lines.extend(_block_lines(block, page, lines, after_page_break))
-        after_page_break = False
+        for part in _split_units(block):
+            lines.extend(_block_lines(part, page, lines, after_page_break))
+            after_page_break = False
         index += 1
     return SourceText(lines=lines, footnotes=footnotes, pages=page, soft_wrapped=False)
 
@@ -164,6 +165,23 @@ def _blocks(raw_lines: list[str]) -> list[list[str]]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def _split_units(block: list[str]) -> list[list[str]]:
+    """A block cut where a line opens a unit after a finished line ("1. ...", "a) ...", "van: ...")."""
+    parts: list[list[str]] = [[]]
+    for raw in block:
+        line = _clean_markdown(raw)
+        previous = _clean_markdown(parts[-1][-1]) if parts[-1] else ""
+        opens_unit = bool(
+            NUMBERED.match(line) or LETTERED.match(line) or is_bullet(line) or HEADER_FIELD.match(line)
+            or addressee(line) or is_recital(line)
+        )
+        after_finished = _SENTENCE_END.search(previous) or HEADER_FIELD.match(previous) or HEADER_FIELD.match(line)
+        if parts[-1] and opens_unit and after_finished:
+            parts.append([])
+        parts[-1].append(raw)
+    return parts
 
 
 def _balanced_emphasis(line: str) -> bool:

@@ -1,0 +1,203 @@
+"""Word (.docx) files with python-docx: headings from styles, automatic numbering and footnotes.
+
+python-docx has no footnote API, so the footnotes part of the package is read with lxml; its
+numbering is rendered from numbering.xml ("19.", "a)") so the structure step sees the labels a
+reader sees.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ingest.decode import normalise_chars
+from ingest.errors import IngestError
+from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": W}
+_HEADING_STYLE = re.compile(r"^(?:heading|kop|titre|überschrift)\s*(\d)$", re.IGNORECASE)
+_BULLET_FORMATS = {"bullet", "none"}
+
+
+def _q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def read_docx(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, str]:
+    """Paragraph lines, footnotes and header text of a Word document."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not data.startswith(b"PK"):
+        raise IngestError(path, "not a Word file (not a ZIP package)")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as e:
+        raise IngestError(path, f"corrupt Word file ({e})") from e
+    numbering = _Numbering(document)
+    footnote_texts = _footnote_texts(document)
+    labels: dict[str, str] = {}
+    lines: list[SourceLine] = []
+    page = 1
+    for paragraph in _body_paragraphs(document.element.body):
+        text, page_breaks = _paragraph_text(paragraph, labels, footnote_texts)
+        style = _style_name(document, paragraph)
+        heading = _HEADING_STYLE.match(style)
+        level = int(heading.group(1)) if heading else (1 if style.lower() == "title" else None)
+        label = numbering.label(paragraph, document)
+        if label and level is None:
+            text = f"{label} {text}"
+        if text.strip():
+            lines.append(SourceLine(normalise_chars(text), page=page, hard_break=True, heading_level=level))
+        page += page_breaks
+    footnotes = [FootnoteSource(label, normalise_chars(footnote_texts[note_id]), _page_of(lines, label))
+                 for note_id, label in labels.items() if note_id in footnote_texts]
+    header = "\n".join(line.text for line in lines[:40])
+    return SourceText(lines, footnotes, pages=page, soft_wrapped=False), header
+
+
+def _body_paragraphs(body):  # type: ignore[no-untyped-def]
+    """Paragraphs in reading order, including those inside table cells."""
+    for child in body.iterchildren():
+        if child.tag == _q("p"):
+            yield child
+        elif child.tag == _q("tbl"):
+            yield from child.iter(_q("p"))
+
+
+def _paragraph_text(paragraph, labels: dict[str, str], footnote_texts: dict[str, str]) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """The paragraph's text with footnote marks as sentinels, and the page breaks it contains."""
+    parts: list[str] = []
+    breaks = 0
+    for element in paragraph.iter():
+        tag = element.tag
+        if tag == _q("t") and element.text:
+            parts.append(element.text)
+        elif tag in (_q("tab"), _q("cr")):
+            parts.append(" ")
+        elif tag == _q("br"):
+            if element.get(_q("type")) == "page":
+                breaks += 1
+            parts.append(" ")
+        elif tag == _q("lastRenderedPageBreak"):
+            breaks += 1
+        elif tag == _q("footnoteReference"):
+            note_id = element.get(_q("id"))
+            if note_id in footnote_texts:
+                label = labels.setdefault(note_id, str(len(labels) + 1))
+                parts.append(footnote_mark(label))
+    return "".join(parts), breaks
+
+
+def _style_name(document, paragraph) -> str:  # type: ignore[no-untyped-def]
+    style_id = paragraph.find("w:pPr/w:pStyle", _NS)
+    if style_id is None:
+        return ""
+    try:
+        return document.styles.get_by_id(style_id.get(_q("val")), 1).name or ""
+    except (KeyError, ValueError):
+        return style_id.get(_q("val")) or ""
+
+
+def _footnote_texts(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Footnote id -> text, from word/footnotes.xml when the package has it."""
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/footnotes") and not rel.is_external:
+            root = etree.fromstring(rel.target_part.blob)
+            notes = {}
+            for note in root.iterfind("w:footnote", _NS):
+                if note.get(_q("type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                text = "".join(t.text or "" for t in note.iter(_q("t")))
+                notes[note.get(_q("id"))] = re.sub(r"\s+", " ", text).strip()
+            return notes
+    return {}
+
+
+def _page_of(lines: list[SourceLine], label: str) -> int | None:
+    mark = footnote_mark(label)
+    return next((line.page for line in lines if mark in line.text), None)
+
+
+class _Numbering:
+    """Renders automatic list numbers ("19.", "a)") from numbering.xml, counting as Word does."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[tuple[str, int], int] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract = {a.get(_q("abstractNumId")): a for a in root.iterfind("w:abstractNum", _NS)}
+        for num in root.iterfind("w:num", _NS):
+            ref = num.find("w:abstractNumId", _NS)
+            definition = abstract.get(ref.get(_q("val"))) if ref is not None else None
+            if definition is None:
+                continue
+            for level in definition.iterfind("w:lvl", _NS):
+                fmt = level.find("w:numFmt", _NS)
+                text = level.find("w:lvlText", _NS)
+                start = level.find("w:start", _NS)
+                self.formats[(num.get(_q("numId")), int(level.get(_q("ilvl"))))] = (
+                    fmt.get(_q("val")) if fmt is not None else "decimal",
+                    text.get(_q("val")) if text is not None else "%1.",
+                    int(start.get(_q("val"))) if start is not None else 1,
+                )
+
+    def label(self, paragraph, document) -> str | None:  # type: ignore[no-untyped-def]
+        num_pr = paragraph.find("w:pPr/w:numPr", _NS)
+        if num_pr is None:
+            num_pr = self._style_numbering(paragraph, document)
+        if num_pr is None:
+            return None
+        num_id = num_pr.find("w:numId", _NS)
+        level = num_pr.find("w:ilvl", _NS)
+        key = (num_id.get(_q("val")) if num_id is not None else "", int(level.get(_q("val"))) if level is not None else 0)
+        if key not in self.formats or key[0] == "0":
+            return None
+        fmt, pattern, start = self.formats[key]
+        if fmt in _BULLET_FORMATS:
+            return "\u2022"
+        for deeper in [k for k in self.counters if k[0] == key[0] and k[1] > key[1]]:
+            del self.counters[deeper]  # a new parent item restarts its sub-list
+        self.counters[key] = self.counters.get(key, start - 1) + 1
+        value = self.counters[key]
+        rendered = _render(value, fmt)
+        return re.sub(r"%\d", rendered, pattern, count=1) if "%" in pattern else f"{rendered}."
+
+    @staticmethod
+    def _style_numbering(paragraph, document):  # type: ignore[no-untyped-def]
+        style_id = paragraph.find("w:pPr/w:pStyle", _NS)
+        if style_id is None:
+            return None
+        try:
+            style = document.styles.get_by_id(style_id.get(_q("val")), 1)
+        except (KeyError, ValueError):
+            return None
+        while style is not None:
+            found = style.element.find("w:pPr/w:numPr", _NS)
+            if found is not None:
+                return found
+            style = style.base_style
+        return None
+
+
+def _render(value: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (value - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (value - 1) % 26)
+    if fmt in ("lowerRoman", "upperRoman"):
+        numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+        out = ""
+        for number, numeral in numerals:
+            while value >= number:
+                out, value = out + numeral, value - number
+        return out if fmt == "lowerRoman" else out.upper()
+    return str(value)

@@ -1,0 +1,133 @@
+"""HTML pages (EUR-Lex style) with BeautifulSoup: headings, numbered points and footnotes.
+
+EUR-Lex sets numbered points as table rows ("1." | text) or as paragraphs with classes, and
+footnotes as links: the mark ``<a href="#ntr1">(1)</a>`` in the text points to the note, which
+links back. A link whose label is a short number and whose target sits in a separate block is
+taken as a footnote mark; the target's block becomes the footnote.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.decode import normalise_chars
+from ingest.errors import IngestError
+from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr", "dt", "dd", "blockquote", "caption"}
+_HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_HEADING_CLASSES = (
+    (re.compile(r"(^|-)doc-ti$|^title-doc"), 1),
+    (re.compile(r"ti-section-1|ti-grseq-1"), 2),
+    (re.compile(r"ti-section-2|ti-grseq-2|ti-art$|sti-art"), 3),
+)
+_MARK_LABEL = re.compile(r"^[(\[]?\s*(\d{1,3}|[*†‡])\s*[)\]]?$")
+_SKIPPED = ("script", "style", "nav", "noscript", "template", "head")
+
+
+def read_html(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, str]:
+    """Block lines, footnotes and header text of an HTML page."""
+    from bs4 import BeautifulSoup
+
+    if b"\x00" in data[:4096]:
+        raise IngestError(path, "binary content (NUL bytes) in an HTML file")
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup(_SKIPPED):
+        tag.decompose()
+    for line_break in soup.find_all("br"):
+        line_break.replace_with(" ")
+    root = soup.body or soup
+    footnotes = _extract_footnotes(root)
+    lines: list[SourceLine] = []
+    for block in _leaf_blocks(root):
+        level = _heading_level(block)
+        text = _block_text(block)
+        if text:
+            lines.append(SourceLine(normalise_chars(text), page=1, hard_break=True, heading_level=level))
+    if not lines:
+        raise IngestError(path, "no text in the HTML page")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    header = "\n".join([title] + [line.text for line in lines[:40]])
+    return SourceText(lines, footnotes, pages=None, soft_wrapped=False, paginated=False), header
+
+
+def _extract_footnotes(root) -> list[FootnoteSource]:  # type: ignore[no-untyped-def]
+    """Footnote blocks found through their marks; marks replaced by sentinels, notes removed."""
+    notes: list[FootnoteSource] = []
+    seen_blocks = set()
+    for link in list(root.find_all("a", href=True)):
+        if link.parent is None:
+            continue
+        href = link["href"]
+        label_match = _MARK_LABEL.match(link.get_text("", strip=True))
+        if not href.startswith("#") or not label_match:
+            continue
+        target = root.find(id=href[1:]) or root.find("a", attrs={"name": href[1:]})
+        if target is None:
+            continue
+        note_block = _enclosing_block(target)
+        mark_block = _enclosing_block(link)
+        if note_block is None or note_block is mark_block or id(note_block) in seen_blocks:
+            if note_block is not None and id(note_block) in seen_blocks:
+                link.replace_with(footnote_mark(label_match.group(1)))
+            continue
+        seen_blocks.add(id(note_block))
+        label = label_match.group(1)
+        for own_label in note_block.find_all("a"):
+            if _MARK_LABEL.match(own_label.get_text("", strip=True)):
+                own_label.decompose()
+                break
+        notes.append(FootnoteSource(label, normalise_chars(_clean(note_block.get_text("")))))
+        note_block.decompose()
+        link.replace_with(footnote_mark(label))
+    return notes
+
+
+def _enclosing_block(element):  # type: ignore[no-untyped-def]
+    node = element
+    while node is not None and getattr(node, "name", None) not in _BLOCKS - {"div", "tr"}:
+        node = node.parent
+    return node
+
+
+def _leaf_blocks(root):  # type: ignore[no-untyped-def]
+    """Blocks that hold text directly: paragraphs, headings, list items, and table rows as one line."""
+    for element in root.find_all(True):
+        name = element.name
+        if name == "tr":
+            if not element.find("tr"):
+                yield element
+            continue
+        if name not in _BLOCKS or element.find_parent("tr") is not None:
+            continue
+        if element.find([b for b in _BLOCKS if b != "li"] + ["table"]):
+            continue  # a container: its children are yielded themselves
+        yield element
+
+
+def _block_text(block) -> str:  # type: ignore[no-untyped-def]
+    if block.name == "tr":
+        cells = [_clean(cell.get_text("")) for cell in block.find_all(["td", "th"], recursive=False)]
+        cells = [cell for cell in cells if cell]
+        if len(cells) >= 2 and re.fullmatch(r"\(?\w{1,4}[.)]", cells[0]):
+            label = cells[0]
+            label = f"{label.strip('()')})" if label.startswith("(") else label
+            return f"{label} {' '.join(cells[1:])}"
+        return " ".join(cells)
+    return _clean(block.get_text(""))
+
+
+def _heading_level(block) -> int | None:  # type: ignore[no-untyped-def]
+    if block.name in _HEADING_TAGS:
+        return _HEADING_TAGS[block.name]
+    for css in block.get("class", []) or []:
+        for pattern, level in _HEADING_CLASSES:
+            if pattern.search(css):
+                return level
+    return None
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([,.;:)])", r"\1", text)

@@ -1,0 +1,227 @@
+"""PDF files with pypdf: text lines per page with font sizes, page furniture and footnotes separated.
+
+Lines are rebuilt from pypdf's text chunks (position and size), so a footnote mark set in a
+smaller raised font becomes a mark, the smaller lines at the bottom of a page become footnotes,
+and lines repeated on most pages (modulo digits: "10512/24 JAI.1 NL", page numbers) are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.decode import normalise_chars
+from ingest.errors import IngestError
+from ingest.footnote_marks import attach_glued_marks
+from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
+from ingest.ocr import ocr_pdf
+
+_MIN_TEXT_CHARS = 20
+_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:\d{1,4}|[ivxlc]{1,6})(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
+_FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_FURNITURE_SLOTS = 3  # lines at the top and bottom of a page that may be running headers or footers
+
+
+@dataclass
+class _Chunk:
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+@dataclass
+class _Line:
+    y: float
+    size: float
+    chunks: list[_Chunk] = field(default_factory=list)
+    text: str = ""
+    starts_with_mark: str | None = None  # a raised label opening the line: a footnote's number
+
+
+def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, str]:
+    """Lines and footnotes of a PDF, and the text its metadata is read from."""
+    reader = _open(path, data)
+    pages = [_page_lines(page) for page in reader.pages]
+    if sum(len(line.text) for lines in pages for line in lines) < _MIN_TEXT_CHARS:
+        text_pages = ocr_pdf(path, ocr_language)
+        lines = [SourceLine(t, page=n) for n, page in enumerate(text_pages, 1) for t in page.splitlines() if t.strip()]
+        return SourceText(lines, pages=len(text_pages)), "\n".join(text_pages[:1])
+    furniture = _repeated_furniture(pages)
+    lines: list[SourceLine] = []
+    footnotes: list[FootnoteSource] = []
+    header: list[str] = []
+    for number, page_lines in enumerate(pages, 1):
+        kept = [line for index, line in enumerate(page_lines) if not _is_furniture(line, index, page_lines, furniture)]
+        if number == 1:
+            header = [line.text for line in page_lines if _furniture_key(line.text) in furniture][:2]
+            header += [line.text for line in kept]
+        body, notes = _split_footnotes(kept)
+        lines.extend(SourceLine(line.text, page=number) for line in body)
+        footnotes.extend(FootnoteSource(label, text, number) for label, text in notes)
+    source = attach_glued_marks(SourceText(lines, footnotes, pages=len(pages), soft_wrapped=True))
+    return source, "\n".join(header)
+
+
+def _open(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        raise IngestError(path, "not a PDF file (no %PDF header)")
+    if b"%%EOF" not in data[-2048:]:
+        raise IngestError(path, "truncated or corrupt PDF (no end-of-file marker)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise IngestError(path, "encrypted PDF (password-protected)")
+        if len(reader.pages) == 0:
+            raise IngestError(path, "PDF has no pages")
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise IngestError(path, f"corrupt PDF ({e})") from e
+    return reader
+
+
+def _opens_without_password(reader) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # pypdf raises several types (missing crypto backend, bad key): all mean "locked"
+        return False
+
+
+def _page_lines(page) -> list[_Line]:  # type: ignore[no-untyped-def]
+    """The page's text lines, top to bottom, with superscript marks turned into sentinels."""
+    chunks: list[_Chunk] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, font_size: float) -> None:
+        if not text or not text.strip():
+            return
+        scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        chunks.append(_Chunk(normalise_chars(text), x, y, (font_size or 1) * (scale or 1)))
+
+    page.extract_text(visitor_text=visit)
+    return _build_lines(chunks)
+
+
+def _build_lines(chunks: list[_Chunk]) -> list[_Line]:
+    regular = sorted((c for c in chunks if "\n" not in c.text.strip()), key=lambda c: -c.y)
+    lines: list[_Line] = []
+    body_size = _usual_size(chunks)
+    for chunk in sorted(chunks, key=lambda c: (-c.y, c.x)):
+        if chunk.size < 0.8 * body_size and _attach_superscript(chunk, lines, regular):
+            continue
+        line = next((ln for ln in lines if abs(ln.y - chunk.y) <= 0.35 * max(ln.size, chunk.size)), None)
+        if line is None:
+            line = _Line(chunk.y, chunk.size)
+            lines.append(line)
+        line.chunks.append(chunk)
+        line.size = max(line.size, chunk.size)
+    for line in lines:
+        line.text, line.starts_with_mark = _line_text(line)
+    return sorted((ln for ln in lines if ln.text), key=lambda ln: -ln.y)
+
+
+def _attach_superscript(chunk: _Chunk, lines: list[_Line], regular: list[_Chunk]) -> bool:
+    """Attach a small raised chunk to the line whose baseline sits just below it."""
+    label = chunk.text.strip()
+    if not re.fullmatch(r"\d{1,3}|[*†‡]", label):
+        return False
+    for other in regular:
+        if other.size >= 1.1 * chunk.size and 0 < chunk.y - other.y <= 0.6 * other.size:
+            line = next((ln for ln in lines if abs(ln.y - other.y) <= 0.35 * other.size), None)
+            if line is None:
+                line = _Line(other.y, other.size)
+                lines.append(line)
+            line.chunks.append(_Chunk(footnote_mark(label), chunk.x, other.y, other.size))
+            return True
+    return False
+
+
+def _line_text(line: _Line) -> tuple[str, str | None]:
+    parts: list[str] = []
+    previous_raw = ""
+    ordered = sorted(line.chunks, key=lambda c: c.x)
+    for chunk in ordered:
+        raw = chunk.text
+        if parts and (previous_raw.endswith(("\n", " ")) or raw[:1].isspace()):
+            parts.append(" ")
+        parts.append(raw.strip())
+        previous_raw = raw
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    opening = re.match(r"^\ue000([^\ue001]*)\ue001\s*", text)
+    if opening:
+        return text[opening.end():], opening.group(1)
+    return text, None
+
+
+def _usual_size(chunks: list[_Chunk]) -> float:
+    weights: Counter[float] = Counter()
+    for chunk in chunks:
+        weights[round(chunk.size, 1)] += len(chunk.text.strip())
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text)).strip().lower()
+
+
+def _repeated_furniture(pages: list[list[_Line]]) -> set[str]:
+    """Lines near the top or bottom that repeat, digits aside, on most pages: running headers and footers."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edge = lines[:_FURNITURE_SLOTS] + lines[-_FURNITURE_SLOTS:]
+        counts.update({_furniture_key(line.text) for line in edge})
+    threshold = max(2, math.ceil(0.5 * len(pages)))
+    return {key for key, count in counts.items() if count >= threshold and key}
+
+
+def _is_furniture(line: _Line, index: int, lines: list[_Line], furniture: set[str]) -> bool:
+    at_edge = index < _FURNITURE_SLOTS or index >= len(lines) - _FURNITURE_SLOTS
+    if not at_edge:
+        return False
+    return _furniture_key(line.text) in furniture or bool(_PAGE_NUMBER.match(line.text))
+
+
+def _split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[tuple[str, str]]]:
+    """Body lines, and the footnotes set in a smaller font at the bottom of the page."""
+    if not lines:
+        return [], []
+    body_size = _line_size_mode(lines)
+    start = len(lines)
+    while start > 0 and lines[start - 1].size < 0.92 * body_size:
+        start -= 1
+    zone = lines[start:]
+    if not zone or not _opens_footnote(zone[0]):
+        return lines, []
+    notes: list[tuple[str, str]] = []
+    for line in zone:
+        opening = _opens_footnote(line)
+        if opening:
+            notes.append(opening)
+        elif notes:
+            notes[-1] = (notes[-1][0], f"{notes[-1][1]} {line.text}")
+    return lines[:start], notes
+
+
+def _opens_footnote(line: _Line) -> tuple[str, str] | None:
+    if line.starts_with_mark:
+        return line.starts_with_mark, line.text
+    match = _FOOTNOTE_START.match(line.text)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _line_size_mode(lines: list[_Line]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0]

@@ -1,0 +1,33 @@
+"""HTML ingestion of an EUR-Lex-style page: headings by class, points in tables, linked notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest import parse_file
+
+
+def test_structure_of_an_eurlex_page(eurlex_html: Path) -> None:
+    document = parse_file(eurlex_html)
+    headings = [p.text for p in document.passages if p.kind == "heading"]
+    assert headings[:2] == ["Conclusies van de Raad over de bestrijding van drugshandel", "Inleiding"]
+    points = {p.paragraph: p for p in document.passages if p.kind == "body" and p.paragraph}
+    assert list(points) == ["1", "2"]
+    assert points["1"].addressees == "verzoekt de Raad de lidstaten:"
+    assert "a) de genomen maatregelen" in points["2"].text
+    assert all(p.page is None for p in document.passages)
+    assert document.metadata.date == "2025-11-21" and document.metadata.pages is None
+    assert document.media_type == "text/html"
+
+
+def test_footnotes_of_an_eurlex_page(eurlex_html: Path) -> None:
+    document = parse_file(eurlex_html)
+    notes = {p.footnote_label: p for p in document.passages if p.kind == "footnote"}
+    assert notes["1"].text == "Doc. 14114/23."
+    assert notes["2"].text.startswith("PB L 135")
+    point = next(p for p in document.passages if p.paragraph == "1")
+    assert point.footnote_refs == ["2"] and notes["2"].cited_by == point.passage_id
+    assert "(2)" not in point.text and point.text.endswith("2016/794;")
+    for passage in document.passages:
+        if passage.kind != "footnote":
+            assert "14114/23" not in passage.text
