@@ -23,6 +23,6 @@ with st.sidebar:
     model = resources.embedder(settings)
     st.caption(f"Model: `{model.name}` (dim {model.dim})")
     if model.fallback_reason:
-        st.caption(f":orange[Fallback] — {model.fallback_reason}")
+        st.caption(":orange[Offline fallback model in use]", help=model.fallback_reason)
 
 navigation.run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def streamlit_command(port: int, address: str) -> list[str]:
     """The command line that serves the app."""
     return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-            "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
+            "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "minimal"]
 
 
 def run_ui(args: argparse.Namespace) -> int:
@@ -37,10 +37,5 @@ def run_ui(args: argparse.Namespace) -> int:
                CONCLUSIO_EMBED_MODEL=settings.embed_model, HF_HUB_OFFLINE=os.environ.get("HF_HUB_OFFLINE", "1"))
     print(f"Conclusio UI: http://{args.address}:{args.port}  (store: {env['CONCLUSIO_STORE']}; Ctrl-C stops it)",
           flush=True)
-    process = subprocess.Popen(streamlit_command(args.port, args.address), env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        process.wait(timeout=10)
-        return 0
+    # Replace this process, so that signals (Ctrl-C, a service manager's SIGTERM) reach Streamlit itself.
+    os.execve(sys.executable, streamlit_command(args.port, args.address), env)
