@@ -26,7 +26,7 @@ from nlp.deadlines import DeadlineTagger
 from nlp.modality import DEFAULT_PATTERNS as DEFAULT_MODALITY_PATTERNS
 from nlp.modality import ModalityTagger
 
-for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("obligation_units", None)):
+for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("main_actor", None), ("obligation_units", None)):
     if not Doc.has_extension(name):
         Doc.set_extension(name, default=default)
 
@@ -62,7 +62,9 @@ class ObligationExtractor:
         self.find_units = find_units
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.obligation_units = self.find_units(doc, doc._.block, doc._.declaration, doc._.nearby_actors or [])
+        doc._.obligation_units = self.find_units(
+            doc, doc._.block, doc._.declaration, doc._.nearby_actors or [], doc._.main_actor
+        )
         return doc
 
 

@@ -38,11 +38,15 @@ def _passage_offset(document: Document, passage: Passage) -> int:
     return found if found >= 0 else passage.char_start
 
 
+MAIN_ACTOR_BY_KIND = {"commission_communication": "Commissie", "declaration": "deelnemende landen"}
+
+
 def extract_obligations(document: Document, pipeline: Language | None = None) -> list[Obligation]:
     """Every obligation unit of a document, in document order."""
     nlp = pipeline or default_pipeline()
     doc_date = document.metadata.date
     declaration = _is_declaration(document)
+    main_actor = "deelnemende landen" if declaration else MAIN_ACTOR_BY_KIND.get(document.metadata.kind or "")
     blocks: dict[str, units.Block | None] = {}
     obligations: list[Obligation] = []
     nearby: list[str] = []
@@ -66,8 +70,11 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
             last_block_unit.source_text = document.text[last_block_unit.char_start : last_block_unit.char_end]
             last_block_unit.action = last_block_unit.source_text
             continue
-        numbered_block = block if block is not None and label else None
-        doc = _annotate(nlp, passage.text, doc_date=doc_date, block=numbered_block, declaration=declaration, nearby_actors=nearby)
+        # A numbered point or a bullet under a block; the block line itself is no point.
+        numbered_block = block if block is not None and passage.text.strip() != passage.addressees.strip() else None
+        doc = _annotate(
+            nlp, passage.text, doc_date=doc_date, block=numbered_block, declaration=declaration, nearby_actors=nearby, main_actor=main_actor
+        )
         found = doc._.obligation_units or []
         for n, unit in enumerate(found, start=1):
             record = _record(document, passage, doc, unit, offset, n)

@@ -32,7 +32,6 @@ RECITAL_WORDS = {
     "overwegende",
     "vaststellend",
     "opmerkend",
-    "nota",
     "houdend",
     "bezorgd",
     "betreurend",
@@ -44,6 +43,7 @@ RECITAL_WORDS = {
     "concludeert",
 }
 ARTICLES = {"de", "het", "een", "alle", "hun", "zijn", "haar", "onze", "deze", "die"}
+NO_ACTOR = ""  # a passive whose agent is named but is no actor ("door voorbereidend overleg")
 SUBORDINATORS = {"die", "dat", "wanneer", "als", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
 BOUNDARY_WORDS = {"om", "te", "teneinde", ":", ";"}
 BODY_NOUN_ENDINGS = (
@@ -86,6 +86,7 @@ class UnitCandidate:
     explicit_actor: bool = True
     segments: list[Span] = field(default_factory=list)
     cue_start: int | None = None  # token index of the modality cue; None for a numbered point
+    finite_verb: str | None = None  # lemma of a present-tense main verb ("organiseert" -> "organiseren")
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def segments(doc: Doc) -> list[Span]:
 
 def is_recital(span: Span) -> bool:
     """A consideration ("erkennend", "ZICH ERVAN BEWUST", "ingenomen met") rather than an operative text."""
-    return any(t.lower_ in RECITAL_WORDS for t in span[:6])
+    return any(t.lower_ in RECITAL_WORDS for t in span[:3])
 
 
 def _actor_spans(doc: Doc, start: int, end: int) -> list[Span]:
@@ -140,8 +141,12 @@ def _chain(doc: Doc, spans: list[Span], anchor: int, direction: int) -> list[str
                 continue
             break
         else:
-            while position < len(doc) and doc[position].lower_ in ARTICLES:
+            skipped = 0
+            while position < len(doc) and (
+                doc[position].lower_ in ARTICLES or (skipped < 2 and doc[position].is_lower and doc[position].lower_.endswith("e"))
+            ):
                 position += 1
+                skipped += 1
             span = by_start.get(position)
             if span is None:
                 break
@@ -175,6 +180,8 @@ def _noun_phrase_actor(span: Span) -> str | None:
     tokens = [t for t in span if not t.is_punct]
     if not tokens or len(tokens) > 7 or tokens[0].lower_ not in {"de", "het"}:
         return None
+    if any(t.lower_ in {"van", "voor", "met", "in", "op", "over"} for t in tokens):
+        return None  # "het werk van de havenalliantie": the head is no body
     head = tokens[-1]
     if head.lower_.endswith(BODY_NOUN_ENDINGS) or (head.text.isupper() and len(head.text) > 1):
         return " ".join(t.text for t in tokens[1:])
@@ -201,9 +208,11 @@ def _agent(doc: Doc, cue: Span, limit: int, spans: list[Span]) -> list[str]:
     end = _clause_end(doc, cue.end, limit)
     for token in doc[cue.start : end]:
         if token.lower_ == "door":
-            found = _chain(doc, spans, token.i + 1, +1)
-            if found:
-                return found
+            position = token.i + 1
+            while position < end and (doc[position].lower_ in ARTICLES or doc[position].lower_.endswith(("e", "d"))):
+                position += 1
+            found = _chain(doc, spans, position, +1) or _chain(doc, spans, token.i + 1, +1)
+            return found or [NO_ACTOR]
     return []
 
 
@@ -222,19 +231,38 @@ def _addressee_zone(doc: Doc, cue: Span, limit: int) -> tuple[int, int]:
     return start, end
 
 
-def _addressees(doc: Doc, cue: Span, limit: int) -> list[str]:
+def _addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
     start, end = _addressee_zone(doc, cue, limit)
-    spans = _actor_spans(doc, start, end)
-    found = list(dict.fromkeys(s.label_ for s in sorted(spans, key=lambda s: s.start)))
+    spans = sorted(_actor_spans(doc, start, end), key=lambda s: s.start)
+    named_any = bool(spans)
+    if spans and _subject_follows_verb(doc, cue, floor, spans[0]):
+        # "In deze conclusies moedigt de Raad ... aan": the noun after the verb is its subject.
+        spans = spans[1:]
+    found = list(dict.fromkeys(s.label_ for s in spans))
     if len(found) > 1 and found[0] == "Raad":
         # "verzoekt de Raad de lidstaten": the Council is the one asking, not an addressee.
         found = found[1:]
-    if not found:
-        words = [t for t in doc[start:end] if t.is_alpha and t.lower_ not in ARTICLES and t.lower_ != "om"]
-        if words:
+    if not found and not named_any:
+        zone = [t for t in doc[start:end] if not t.is_punct]
+        led_by_article = bool(zone) and (zone[0].lower_ in {"de", "het", "alle"} or zone[0].text.isupper())
+        words = [t for t in zone if t.is_alpha and t.lower_ not in ARTICLES and t.lower_ != "om"]
+        if words and led_by_article and len(words) <= 8:
             name = " ".join(t.text for t in words)
             found = [name.lower() if name.isupper() else name]
     return found
+
+
+def _subject_follows_verb(doc: Doc, cue: Span, floor: int, first: Span) -> bool:
+    """True when the request verb stands second after a fronted phrase, so the next noun is its subject."""
+    if cue.start <= floor or cue[0].text.isupper():
+        return False
+    previous = doc[cue.start - 1]
+    if previous.lower_ in {"en", "of"} or _subject_before(doc, cue.start, _actor_spans(doc, floor, cue.start)):
+        return False
+    if previous.lower_ in {"hij", "zij", "ze", "het", "men"} or doc[cue.start + 1].lower_ in {"hij", "zij", "ze"}:
+        return False
+    gap = [t for t in doc[cue.start + 1 : first.start] if t.lower_ not in ARTICLES]
+    return not gap
 
 
 def read_block(doc: Doc) -> Block | None:
@@ -255,13 +283,15 @@ def read_block(doc: Doc) -> Block | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class UnitContext:
     """What a passage's units may inherit: the block above it and the actor committed just before."""
 
     block: Block | None
     declaration: bool
     nearby_actors: list[str]
+    main_actor: str | None = None
+    previous_subject: list[str] = field(default_factory=list)
 
 
 def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCandidate | None:
@@ -276,7 +306,13 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
         if cue.label_ == "WE_COMMIT":
             actors = ["deelnemende landen"] if context.declaration else []
         elif cue.label_ in {"INVITE", "REQUEST"}:
-            actors = _addressees(doc, cue, segment.end) if cue.label_ == "INVITE" else [s.label_ for s in _actor_spans(doc, cue.start, cue.end)]
+            if _in_relative_clause(doc, cue, segment.start):
+                continue  # a request reported from another text ("conclusies, waarin ... wordt verzocht")
+            actors = (
+                _addressees(doc, cue, segment.end, segment.start)
+                if cue.label_ == "INVITE"
+                else [s.label_ for s in _actor_spans(doc, cue.start, cue.end)]
+            )
             if not actors and cue.label_ == "REQUEST":
                 actors = _subject_before(doc, cue.start, spans)
         elif not _is_passive(doc, cue, segment.end) and (
@@ -285,9 +321,16 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             actors = _subject_before(doc, cue.start, spans) or _chain(doc, spans, cue.end, +1)
         elif _is_passive(doc, cue, segment.end):
             actors = _agent(doc, cue, segment.end, spans)
-            if not actors:
+            if actors == [NO_ACTOR]:
+                actors = []
+            elif not actors and not _in_relative_clause(doc, cue, segment.start):
                 explicit = False
-                actors = context.block.actors if context.block else list(context.nearby_actors)
+                if context.block:
+                    actors = context.block.actors
+                elif context.previous_subject:
+                    actors = list(context.previous_subject)
+                elif context.main_actor and context.main_actor in context.nearby_actors:
+                    actors = [context.main_actor]
         else:
             actors = _subject_before(doc, cue.start, spans) or _chain(doc, spans, cue.end, +1)
             if not actors and cue.label_ in {"COMMIT", "OBLIGE"}:
@@ -298,8 +341,17 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = [subject] if subject else []
         if actors:
             actors = _with_co_actors(doc, segment, spans, actors)
-            return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], cue.start)
+            verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST"} else cue.start
+            return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], verbs_from)
     return _present_with_future_date(doc, segment, spans)
+
+
+def _in_relative_clause(doc: Doc, cue: Span, floor: int) -> bool:
+    """ "..., wat zal worden gebruikt": the cue belongs to a relative clause, not the main one."""
+    i = cue.start - 1
+    while i >= floor and doc[i].lower_ in {"ook", "dan", "nog", "daarbij", "verder"}:
+        i -= 1
+    return i >= floor and doc[i].lower_ in {"wat", "die", "dat", "waarmee", "waarin", "waarbij", "welke", "waardoor"}
 
 
 def _clause_start(doc: Doc, index: int, floor: int) -> int:
@@ -325,22 +377,31 @@ def _present_with_future_date(doc: Doc, segment: Span, spans: list[Span]) -> Uni
             continue
         actors = _chain(doc, spans, deadline.end + 1, +1)
         if actors and doc[deadline.end].is_alpha and doc[deadline.end].lower_.endswith("t"):
-            return UnitCandidate(segment.start_char, segment.end_char, actors, "commitment", True, [segment])
+            unit = UnitCandidate(segment.start_char, segment.end_char, actors, "commitment", True, [segment], deadline.end)
+            unit.finite_verb = doc[deadline.end].lemma_ or None
+            return unit
     return None
 
 
-def find_units(doc: Doc, block: Block | None, declaration: bool, nearby_actors: list[str]) -> list[UnitCandidate]:
+def find_units(
+    doc: Doc, block: Block | None, declaration: bool, nearby_actors: list[str], main_actor: str | None = None
+) -> list[UnitCandidate]:
     """The obligation units of one passage; under a block the first segment is always a unit."""
     parts = segments(doc)
     if not parts or is_recital(parts[0]):
         return []
     units: list[UnitCandidate] = []
     nearby = list(nearby_actors)
+    previous_subject: list[str] = []
     for part in parts:
         if block is not None and not units:
             units.append(UnitCandidate(part.start_char, part.end_char, list(block.actors), block.modality, True, [part]))
             continue
-        unit = _unit_from_segment(doc, part, UnitContext(block, declaration, nearby))
+        if block is None and part.text.rstrip().endswith(":"):
+            previous_subject = []
+            continue  # the introduction of a list ("zullen wij:"); its items are the units
+        unit = _unit_from_segment(doc, part, UnitContext(block, declaration, nearby, main_actor, previous_subject))
+        previous_subject = _chain(doc, _actor_spans(doc, part.start, part.end), part.start, +1)
         if unit is not None:
             units.append(unit)
             if unit.explicit_actor:
@@ -355,15 +416,22 @@ def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     """Main verbs of a unit (all its segments)."""
     first = unit.segments[0]
     clause = doc[unit.cue_start : first.end] if unit.cue_start is not None else first
-    return main_verbs(clause)
+    # A list item under "zullen wij:" is a bare verb group ("Relevante kennis delen ...").
+    verbs = main_verbs(clause, in_verb_group=unit.cue_start is None and unit.modality != "request")
+    if unit.finite_verb and unit.finite_verb.endswith("en"):
+        verbs = [unit.finite_verb] + [v for v in verbs if v != unit.finite_verb]
+    return verbs
 
 
 def unit_deadline(doc: Doc, unit: UnitCandidate) -> Deadline | None:
     """The deadline that governs a unit: a recurrence merged with its first date, else the first cued date."""
+    floor = unit.segments[0].start
+    if unit.cue_start is not None:
+        floor = _clause_start(doc, unit.cue_start, floor)
     found = [
         s._.deadline
         for s in doc.spans.get(deadline_tagging.SPAN_KEY, [])
-        if s.start_char >= unit.start_char and s.end_char <= unit.end_char
+        if s.start >= floor and s.start_char >= unit.start_char and s.end_char <= unit.end_char
     ]
     if not found:
         return None

@@ -48,13 +48,18 @@ PARTICLES = {
     "tot",
     "vrij",
     "deel",
+    "bekend",
     "plaats",
     "gebruik",
     "kennis",
 }
 VOWELS = set("aeiouy")
 PURPOSE_MARKERS = {"om", "teneinde", "zodat", "opdat", "waardoor", "waarbij"}
-NOT_VERBS = {"te", "ten", "en", "of", "alsmede", "tussen", "binnen", "buiten", "boven", "beneden", "tegen", "sinds", "wegen"}
+NOT_VERBS = {"te", "ten", "en", "of", "alsmede", "tussen", "binnen", "buiten", "boven", "beneden", "tegen", "sinds", "wegen", "samen", "even", "tevens", "eigen", "open", "volgen"}
+# A bare infinitive ends its verb group: it is followed by one of these (or punctuation) ...
+GROUP_FOLLOWERS = {"en", "of", "om", "te", "die", "dat", "wat", "waarbij", "teneinde", "zodat", "van", "met", "aan", "in", "op", "voor", "naar", "over", "bij", "tot", "via", "door", "als"}
+# ... and is not preceded by a determiner, which would make it a plural noun.
+DETERMINERS = {"de", "het", "een", "alle", "hun", "haar", "zijn", "deze", "die", "dit", "dat", "twee", "drie", "vele", "meer", "andere", "onze"}
 
 
 def participle_infinitive(text: str) -> str | None:
@@ -95,6 +100,14 @@ def _infinitive(token: Token) -> str | None:
     return participle_infinitive(text)
 
 
+def _bare_infinitive_fits(tokens: list[Token], index: int) -> bool:
+    """A bare infinitive closes a verb group and does not follow a determiner (else it is a plural noun)."""
+    nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+    previous = tokens[index - 1].lower_ if index >= 1 else ""
+    closes = nxt is None or nxt.is_punct or nxt.lower_ in GROUP_FOLLOWERS
+    return closes and previous not in DETERMINERS and not tokens[index - 1].lower_.endswith("e") if index >= 1 else closes
+
+
 def _with_particle(tokens: list[Token], index: int, verb: str) -> str:
     """Join a separable particle written before "te" ("uit te rollen") to its verb."""
     if index >= 2 and tokens[index - 1].lower_ == "te" and tokens[index - 2].lower_ in PARTICLES:
@@ -104,7 +117,7 @@ def _with_particle(tokens: list[Token], index: int, verb: str) -> str:
     return verb
 
 
-def main_verbs(clause: Span) -> list[str]:
+def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
     """Infinitive lemmas of the main verbs of a clause, in order, without auxiliaries or purpose clauses."""
     tokens = list(clause)
     verbs: list[str] = []
@@ -122,13 +135,15 @@ def main_verbs(clause: Span) -> list[str]:
         passive_participle = (i >= 1 and tokens[i - 1].lower_ in {"worden", "wordt"}) or (
             i + 1 < len(tokens) and tokens[i + 1].lower_ in {"worden", "wordt"}
         )
-        if not (is_te_infinitive or passive_participle or _follows_verb_context(tokens, i)):
+        if not (is_te_infinitive or passive_participle or in_verb_group or _follows_verb_context(tokens, i)):
             continue
         verb = _infinitive(token)
         if verb is None or verb in AUXILIARIES:
             continue
-        if not is_te_infinitive and not passive_participle and not verb == lower:
+        if not is_te_infinitive and not passive_participle and not (verb == lower and _bare_infinitive_fits(tokens, i)):
             continue
+        if verb.startswith("ge") and verb == lower and (passive_participle or not _bare_infinitive_fits(tokens, i)):
+            continue  # a strong participle ("gekeken") we cannot lemmatise
         if in_purpose:
             purpose_closed = True  # the purpose clause closes with its verb; coordinated verbs follow until a comma
             continue
