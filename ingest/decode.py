@@ -78,6 +78,8 @@ def decode_text(path: Path, data: bytes) -> str:
 def normalise_chars(text: str) -> str:
     """Ligatures, odd spaces and soft hyphens replaced; compatibility forms folded where safe."""
     text = text.translate(_FIX_TABLE)
+    if text.isascii():
+        return text
     # NFKC only on characters that have a compatibility decomposition and are not private-use
     # (bullets like U+F0B7 must survive) nor superscript digits (footnote marks in some PDFs).
     return "".join(

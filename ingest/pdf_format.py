@@ -56,7 +56,8 @@ def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, st
     footnotes: list[FootnoteSource] = []
     header: list[str] = []
     for number, page_lines in enumerate(pages, 1):
-        kept = [line for index, line in enumerate(page_lines) if not _is_furniture(line, index, page_lines, furniture)]
+        edges = _edge_indexes(page_lines)
+        kept = [line for index, line in enumerate(page_lines) if not _is_furniture(line, index, edges, furniture)]
         if number == 1:
             header = [line.text for line in page_lines if _furniture_key(line.text) in furniture][:2]
             header += [line.text for line in kept]
@@ -173,21 +174,36 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text)).strip().lower()
 
 
+def _edge_indexes(lines: list[_Line]) -> set[int]:
+    """Lines set apart at the top or bottom of the page by a gap wider than the line spacing."""
+    def wide(upper: _Line, lower: _Line) -> bool:
+        return upper.y - lower.y > 1.6 * max(upper.size, lower.size)
+
+    edges: set[int] = set()
+    for index in range(min(_FURNITURE_SLOTS, len(lines) - 1)):
+        if wide(lines[index], lines[index + 1]):
+            edges.update(range(index + 1))
+            break
+    for index in range(len(lines) - 1, max(len(lines) - 1 - _FURNITURE_SLOTS, 0), -1):
+        if wide(lines[index - 1], lines[index]):
+            edges.update(range(index, len(lines)))
+            break
+    return edges
+
+
 def _repeated_furniture(pages: list[list[_Line]]) -> set[str]:
-    """Lines near the top or bottom that repeat, digits aside, on most pages: running headers and footers."""
+    """Edge lines that repeat, digits aside, on most pages: running headers and footers."""
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
-        edge = lines[:_FURNITURE_SLOTS] + lines[-_FURNITURE_SLOTS:]
-        counts.update({_furniture_key(line.text) for line in edge})
+        counts.update({_furniture_key(lines[index].text) for index in _edge_indexes(lines)})
     threshold = max(2, math.ceil(0.5 * len(pages)))
     return {key for key, count in counts.items() if count >= threshold and key}
 
 
-def _is_furniture(line: _Line, index: int, lines: list[_Line], furniture: set[str]) -> bool:
-    at_edge = index < _FURNITURE_SLOTS or index >= len(lines) - _FURNITURE_SLOTS
-    if not at_edge:
+def _is_furniture(line: _Line, index: int, edges: set[int], furniture: set[str]) -> bool:
+    if index not in edges:
         return False
     return _furniture_key(line.text) in furniture or bool(_PAGE_NUMBER.match(line.text))
 
