@@ -16,6 +16,7 @@ from ingest.hyphenation import join_wrapped
 from ingest.lines import SourceLine, split_marks
 
 _TERMINAL = re.compile(r"[.!?;:]['\"”’)\]]*$")
+_BARE_LABEL = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]$")
 _OPENING_UPPER = re.compile(r"^[\"'“‘(]*[A-ZÀ-Ý0-9]")
 
 
@@ -36,10 +37,15 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
     width = _line_width(lines) if soft_wrapped else 0
     blocks: list[Block] = []
     sequence = _Sequence()
+    pending_label = ""
     for line in lines:
         text = line.text.strip()
         if not text:
             continue
+        if _BARE_LABEL.match(text) and line.heading_level is None:
+            pending_label = f"{text} "  # "19." alone on its line, its text on the next
+            continue
+        text, pending_label = pending_label + text, ""
         plain = split_marks(text)[0]
         current = blocks[-1] if blocks else None
         starts = current is None or line.hard_break or line.heading_level is not None

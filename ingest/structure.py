@@ -120,7 +120,8 @@ def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
         if number and number.isdigit() and (int(number) == 1 or last_number is None or int(number) == last_number + 1):
             last_number, last_letter, lead_in = int(number), None, None
             text = units.NUMBERED.sub("", block.text, count=1) if not block.known_label else block.text
-            draft = _new(block, "body", number, sections.path(), addressees=addressee, text=text)
+            own = units.point_addressee(split_marks(text)[0])  # "5. VERZOEKT de lidstaten om ..."
+            draft = _new(block, "body", number, sections.path(), addressees=own or addressee, text=text)
             draft.open_for_children = draft.open_for_followups = True
             drafts.append(draft)
             continue

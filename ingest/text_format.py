@@ -25,6 +25,8 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _EMPHASIS = re.compile(r"(?<!\\)\*{1,3}")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _BOLD_ONLY = re.compile(r"^\*{2,3}(?:(?!\*\*).)+\*{2,3}[.:]?$")
+_MD_LIST_ITEM = re.compile(r"^[*+]\s+(?=\S)")  # "* item" would otherwise lose its bullet with the emphasis
+_MARKDOWN_SIGN = re.compile(r"^#{1,6}\s|<sup>|^\*\*\S|^-{3,}\s*$|^\s*<https?://|\]\(https?://")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _THEMATIC_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SENTENCE_END = re.compile(r"[.!?;:]['\"”’)]*$")
@@ -42,8 +44,8 @@ def read_text(text: str) -> SourceText:
 def _is_interleaved(lines: list[str]) -> bool:
     """True when a converter put a blank line after every wrapped line (the blanks mean nothing)."""
     content = [i for i, line in enumerate(lines) if line.strip()]
-    if len(content) < 10:
-        return False
+    if len(content) < 10 or any(_MARKDOWN_SIGN.search(lines[i]) for i in content):
+        return False  # Markdown separates blocks with blank lines on purpose
     followed_by_single_blank = sum(
         1
         for a, b in zip(content, content[1:])
@@ -223,6 +225,7 @@ def _starts_lowercase(text: str) -> bool:
 def _clean_markdown(text: str) -> str:
     """Markdown and HTML markup removed; footnote marks kept as sentinels."""
     text = _SUP.sub(_sup_replacement, text)
+    text = _MD_LIST_ITEM.sub("- ", text)
     text = _MD_LINK.sub(_link_text, text)
     text = _MD_AUTOLINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+NUMBERED = re.compile(r"^\(?(\d{1,3})[.)]\s+(?=\S)")
 LETTERED = re.compile(r"^\(?([a-z])\)\s+(?=\S)")
 BULLET = re.compile(r"^([\uf0b7\uf0a7\uf0d8\uf076\u2022\u25aa\u25cf\u25a0\u2023\u2043\u2012\u2013\u2014-])\s+(?=\S)")
 HEADER_FIELD = re.compile(
@@ -18,7 +18,9 @@ _REQUEST_VERBS = "verzoekt|verzoeken|roept|roepen|draagt|dragen|nodigt|nodigen|m
 _LOWER_BLOCK = re.compile(
     rf"^(?:(?:de raad|de europese raad|het comité|de commissie)\s*,?\s+)?(?:{_REQUEST_VERBS})\b", re.IGNORECASE
 )
-_UPPER_BLOCK = re.compile(rf"^(?:{_REQUEST_VERBS.upper()})\b(?:\s+[A-ZÀ-Ý(][A-ZÀ-Ý()'’/,-]*)+")
+_UPPER_VERB = re.compile(rf"^(?:{_REQUEST_VERBS.upper()})\b")
+_SEPARABLE_VERBS = {"roept", "roepen", "draagt", "dragen", "nodigt", "nodigen", "moedigt", "spoort", "dringt"}
+_PARTICLE = re.compile(r"^.{0,160}?\s(?:OP|UIT|AAN|op|uit|aan)(?=[\s,:;]|$)(?:,?\s+om\b)?")
 _UPPER_WORD = re.compile(r"[A-ZÀ-Ý][A-ZÀ-Ý'’-]+")
 _RECITAL_WORDS = {
     "ZICH", "GELET", "INDACHTIG", "INGENOMEN", "VERHEUGD", "BEZORGD", "OVERWEGENDE", "CONCLUDEERT",
@@ -59,13 +61,40 @@ def strip_bullet(text: str) -> str:
 
 def addressee(text: str) -> Addressee | None:
     """The addressee block a paragraph opens with, or None."""
-    if _UPPER_BLOCK.match(text):
-        if text.rstrip().endswith(":") and len(text) < 300:
-            return Addressee(text.strip(), inline=False)
-        return Addressee(_upper_prefix(text), inline=True)
-    if _LOWER_BLOCK.match(text) and text.rstrip().endswith(":") and len(text) < 250:
-        return Addressee(text.strip(), inline=False)
+    stripped = text.strip()
+    if _UPPER_VERB.match(stripped):
+        if stripped.endswith(":") and len(stripped) < 300:
+            return Addressee(stripped, inline=False)
+        return Addressee(_inline_block(stripped), inline=True)
+    if _LOWER_BLOCK.match(stripped) and stripped.endswith(":") and len(stripped) < 250:
+        return Addressee(stripped, inline=False)
     return None
+
+
+def point_addressee(text: str) -> str | None:
+    """The request a numbered point opens with itself: "VERZOEKT de lidstaten om" in "5. VERZOEKT ..."."""
+    stripped = text.strip()
+    if not (_UPPER_VERB.match(stripped) or _LOWER_BLOCK.match(stripped)):
+        return None
+    found = addressee(stripped)
+    if found is not None:
+        return found.block
+    return _inline_block(stripped)
+
+
+def _inline_block(text: str) -> str:
+    """The block part of a line that holds its request too: "DRAAGT HET COSI OP om", "NODIGT de Commissie UIT"."""
+    caps = _upper_prefix(text)
+    if len([w for w in caps.split() if w != "om"]) >= 2:
+        return caps
+    if text.split()[0].lower() in _SEPARABLE_VERBS:
+        particle = _PARTICLE.match(text)
+        if particle:
+            return particle.group(0).strip()
+    until_om = re.match(r"^(.{0,160}?\s)om\b", text)
+    if until_om:
+        return until_om.group(0)
+    return re.split(r"[,;:]", text, maxsplit=1)[0][:160].strip()
 
 
 def _upper_prefix(text: str) -> str:

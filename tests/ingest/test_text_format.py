@@ -1,0 +1,92 @@
+"""Text converted from PDF: page-break artefacts, footnote blocks and glued marks, both styles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest import parse_file
+from ingest.text_format import read_text
+
+SEPARATOR = " " * 49
+
+COUNCIL_STYLE = "\n\n".join([
+    " RESULTAAT BESPREKINGEN",
+    "van: het secretariaat-generaal van de Raad",
+    "d.d.: 9 maart 2025",
+    "Betreft: Conclusies van de Raad over de bestrijding van",
+    "cybercriminaliteit",
+    "DE RAAD VAN DE EUROPESE UNIE,",
+    "VERWIJZEND naar de strategie voor de veiligheidsunie (2020-2025)1 en de conclusies",
+    "van de Raad over ransomware2, waarin de lidstaten worden opgeroepen de samenwerking te",
+    "versterken;",
+    "VERZOEKT DE LIDSTATEN OM:",
+    "1. de capaciteit van hun rechtshandhavingsinstanties voor digitale onderzoeken te",
+    "versterken en de samenwerking met het Europees Centrum voor cybercriminaliteit bij",
+    SEPARATOR,
+    "1 COM(2020) 605 final.",
+    "2 Doc. 9364/24.",
+    " Europol verder te intensiveren, in het bijzonder bij de bestrijding van ransomware en van",
+    "de verkoop van gestolen gegevens op het darknet;",
+    "2. tegen eind 2026 verslag uit te brengen over de stand van zaken.",
+])
+
+MARKDOWN_STYLE = """Brussel, 3.5.2024
+COM(2024) 200 final
+
+**MEDEDELING VAN DE COMMISSIE AAN HET EUROPEES PARLEMENT EN DE RAAD**
+
+## 1. INLEIDING
+
+De Commissie zal in 2025 een evaluatie<sup>1</sup> uitvoeren van de bestaande regels inzake de
+
+---
+
+<sup>1</sup> Zie COM(2023) 641 final.
+
+bestrijding van drugsprecursoren en de resultaten aan de Raad voorleggen.
+
+### ***Actie 1: Precursoren sneller registreren***
+
+*Belangrijkste actoren: Commissie, lidstaten*
+
+De Commissie zal een voorstel indienen.
+"""
+
+
+def test_council_style_pages_footnotes_and_marks() -> None:
+    source = read_text(COUNCIL_STYLE)
+    assert source.pages == 2
+    assert [(f.label, f.text, f.page) for f in source.footnotes] == [
+        ("1", "COM(2020) 605 final.", 1), ("2", "Doc. 9364/24.", 1)]
+    assert not any(line.text.startswith(" ") or "COM(2020) 605" in line.text for line in source.lines)
+
+
+def test_council_style_document(tmp_path: Path) -> None:
+    path = tmp_path / "cyber.txt"
+    path.write_text(COUNCIL_STYLE, encoding="utf-8")
+    document = parse_file(path)
+    points = {p.paragraph: p for p in document.passages if p.kind == "body" and p.paragraph}
+    assert list(points) == ["1", "2"]
+    assert points["1"].text.endswith("gestolen gegevens op het darknet;")
+    assert (points["1"].page, points["1"].page_end) == (1, 2)
+    assert points["1"].addressees == "VERZOEKT DE LIDSTATEN OM:"
+    recital = next(p for p in document.passages if p.text.startswith("VERWIJZEND"))
+    assert "(2020-2025) en de conclusies" in recital.text and "ransomware, waarin" in recital.text
+    assert recital.footnote_refs == ["1", "2"]
+    assert document.metadata.date == "2025-03-09"
+    assert document.metadata.title == "Conclusies van de Raad over de bestrijding van cybercriminaliteit"
+
+
+def test_markdown_style_document(tmp_path: Path) -> None:
+    path = tmp_path / "mededeling.md"
+    path.write_text(MARKDOWN_STYLE, encoding="utf-8")
+    document = parse_file(path)
+    metadata = document.metadata
+    assert (metadata.doc_number, metadata.date, metadata.kind) == ("COM(2024) 200", "2024-05-03", "commission_communication")
+    body = [p for p in document.passages if p.kind == "body"]
+    evaluation = next(p for p in body if p.text.startswith("De Commissie zal in 2025"))
+    assert evaluation.text.endswith("aan de Raad voorleggen.") and evaluation.footnote_refs == ["1"]
+    assert (evaluation.page, evaluation.page_end) == (1, 2)
+    proposal = next(p for p in body if p.text == "De Commissie zal een voorstel indienen.")
+    assert proposal.paragraph == "Actie 1" and proposal.section_path[-1] == "Actie 1: Precursoren sneller registreren"
+    assert not any("*" in p.text or "<sup>" in p.text for p in document.passages)
