@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -82,7 +81,10 @@ def ingest_paths(
     stored = {d.source_file: d for d in store.list_documents()}
     parsed: list[tuple[Path, Document, float]] = []
     seen: dict[str, Path] = {}
-    for path in ingest.discover([Path(p) for p in paths]):
+    files, discovery_errors = ingest.discover([Path(p) for p in paths])
+    for error in discovery_errors:
+        record(FileResult(error.path, "failed", error.reason))
+    for path in files:
         started = time.perf_counter()
         name = path.name
         if name in seen:
@@ -104,7 +106,7 @@ def ingest_paths(
             )
             continue
         try:
-            document = ingest.parse_file(path, settings=settings)
+            document = ingest.parse_file(path, max_bytes=settings.max_file_bytes, ocr_language=settings.ocr_language)
         except IngestError as e:
             record(FileResult(str(path), "failed", e.reason, seconds=time.perf_counter() - started))
             continue
@@ -125,7 +127,7 @@ def ingest_paths(
     changed = False
     for path, document, parse_seconds in parsed:
         started = time.perf_counter()
-        document = resolve_references(document, known_numbers)
+        document = with_resolved_references(document, known_numbers)
         try:
             obligations = _extract(document, pipeline)
         except Exception as e:  # an extractor bug on one document must not stop the batch
@@ -171,16 +173,13 @@ def reembed(store: Store, embedder: Embedder) -> int:
     return sum(len(document.passages) for document, _, _ in rebuilt)
 
 
-def resolve_references(document: Document, known_numbers: dict[str, str]) -> Document:
+def with_resolved_references(document: Document, known_numbers: dict[str, str]) -> Document:
     """The document with each reference to a stored (or co-ingested) document pointing at its file."""
-    references = []
-    for reference in document.metadata.references:
-        target = known_numbers.get(_number_key(reference.normalised))
-        if target and target != document.source_file:
-            reference = replace(reference, resolved_source_file=target)
-        references.append(reference)
-    metadata = replace(document.metadata, references=references)
-    return replace(document, metadata=metadata)
+    import ingest
+
+    others = {number: file for number, file in known_numbers.items() if file != document.source_file}
+    references = ingest.resolve_references(list(document.metadata.references), others)
+    return replace(document, metadata=replace(document.metadata, references=references))
 
 
 def _extract(document: Document, pipeline: Any) -> list[Obligation]:
@@ -209,13 +208,15 @@ def _refresh_evidence(store: Store, embedder: Embedder, report: IngestReport) ->
 
 
 def _doc_numbers(pairs: Iterable[tuple[str, str | None]]) -> dict[str, str]:
-    return {_number_key(number): source_file for source_file, number in pairs if number}
+    """Normalised document number -> source file, for resolving references."""
+    import ingest
 
-
-def _number_key(number: str) -> str:
-    """A comparison key for document numbers: case, spaces and a trailing "final" ignored."""
-    key = re.sub(r"\s+", "", number.upper())
-    return re.sub(r"FINAL$", "", key)
+    known: dict[str, str] = {}
+    for source_file, number in pairs:
+        normalised = ingest.normalise_doc_number(number) if number else None
+        if normalised:
+            known[normalised] = source_file
+    return known
 
 
 def _sha256(path: Path) -> str:

@@ -48,7 +48,8 @@ class TestSQLiteStore(StoreContract):
         write(store, old, embedder.name)
         before = self.snapshot(store, old.document.source_file)
         passages = list(new.document.passages)
-        passages[-1] = replace(passages[-1], text=None)  # NOT NULL violated after earlier rows went in
+        # A duplicate passage id violates UNIQUE only after the earlier rows went in.
+        passages[-1] = replace(passages[-1], passage_id=passages[0].passage_id)
         broken = replace(new, document=replace(new.document, passages=passages))
         with pytest.raises(sqlite3.IntegrityError):
             write(store, broken, embedder.name)
