@@ -8,10 +8,15 @@ _VOWELS = set("aeiouyáéíóúàèëïöüâêîôû")
 _CONJUNCTIONS = {"en", "of", "tot", "and", "or", "et", "ou", "und", "oder"}
 _LAST_WORD = re.compile(r"(\S+)-$")
 _FIRST_WORD = re.compile(r"^(\S+)")
+_WORD = re.compile(r"\w+(?:-\w+)*")
 
 
-def join_wrapped(left: str, right: str) -> str:
-    """Two wrapped lines as one line, with a line-end hyphen removed only where it split a word."""
+def join_wrapped(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """Two wrapped lines as one line, with a line-end hyphen removed only where it split a word.
+
+    ``vocabulary`` (lower-case words of the same document) settles the case when the document
+    itself writes the word elsewhere, joined or hyphenated.
+    """
     left, right = left.rstrip(), right.lstrip()
     if not left:
         return right
@@ -25,9 +30,23 @@ def join_wrapped(left: str, right: str) -> str:
     after = first.group(1) if first else ""
     if after.lower().strip(",.;:") in _CONJUNCTIONS:
         return f"{left} {right}"  # "rechtshandhavings- en justitiële": a suspended compound
+    word = after.rstrip(",.;:)”’\"").lower()
+    joined, hyphenated = f"{before.lower()}{word}", f"{before.lower()}-{word}"
+    if hyphenated in vocabulary and joined not in vocabulary:
+        return left + right
+    if joined in vocabulary and hyphenated not in vocabulary:
+        return left[:-1] + right
     if keeps_hyphen(before, after):
         return left + right
     return left[:-1] + right
+
+
+def vocabulary_of(lines: list[str]) -> frozenset[str]:
+    """Lower-case words (hyphenated compounds kept whole) that occur inside lines, not at their end."""
+    words: set[str] = set()
+    for line in lines:
+        words.update(token.lower() for token in _WORD.findall(line.rstrip("-")))
+    return frozenset(words)
 
 
 def keeps_hyphen(before: str, after: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ingest import units
-from ingest.hyphenation import join_wrapped
+from ingest.hyphenation import join_wrapped, vocabulary_of
 from ingest.lines import SourceLine, split_marks
 
 _TERMINAL = re.compile(r"[.!?;:]['\"”’)\]]*$")
@@ -35,6 +35,7 @@ class Block:
 def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
     """Paragraph blocks from source lines."""
     width = _line_width(lines) if soft_wrapped else 0
+    vocabulary = vocabulary_of([line.text for line in lines])
     blocks: list[Block] = []
     sequence = _Sequence()
     pending_label = ""
@@ -59,7 +60,7 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
         if starts:
             blocks.append(Block(text, line.page, line.page, line.heading_level, line.known_label, plain))
         else:
-            current.text = join_wrapped(current.text, text)
+            current.text = join_wrapped(current.text, text, vocabulary)
             current.page_end = line.page
             current.last_line = plain
     return blocks

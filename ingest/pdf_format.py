@@ -61,7 +61,9 @@ def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, st
         if number == 1:
             header = [line.text for line in page_lines if _furniture_key(line.text) in furniture][:2]
             header += [line.text for line in kept]
-        body, notes = _split_footnotes(kept)
+        body, notes, carried = _split_footnotes(kept, continuing=bool(footnotes))
+        if carried and footnotes:  # a long footnote runs on at the bottom of the next page
+            footnotes[-1].text = f"{footnotes[-1].text} {carried}"
         lines.extend(SourceLine(line.text, page=number) for line in body)
         footnotes.extend(FootnoteSource(label, text, number) for label, text in notes)
     source = attach_glued_marks(SourceText(lines, footnotes, pages=len(pages), soft_wrapped=True))
@@ -208,25 +210,28 @@ def _is_furniture(line: _Line, index: int, edges: set[int], furniture: set[str])
     return _furniture_key(line.text) in furniture or bool(_PAGE_NUMBER.match(line.text))
 
 
-def _split_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[tuple[str, str]]]:
-    """Body lines, and the footnotes set in a smaller font at the bottom of the page."""
+def _split_footnotes(lines: list[_Line], continuing: bool) -> tuple[list[_Line], list[tuple[str, str]], str]:
+    """Body lines, the footnotes set in a smaller font at the bottom of the page, and the text that
+    continues the previous page's last footnote (small lines before the first label)."""
     if not lines:
-        return [], []
+        return [], [], ""
     body_size = _line_size_mode(lines)
     start = len(lines)
     while start > 0 and lines[start - 1].size < 0.92 * body_size:
         start -= 1
     zone = lines[start:]
-    if not zone or not _opens_footnote(zone[0]):
-        return lines, []
+    first_label = next((i for i, line in enumerate(zone) if _opens_footnote(line)), None)
+    if not zone or first_label is None or (first_label > 0 and not continuing):
+        return lines, [], ""
+    carried = " ".join(line.text for line in zone[:first_label])
     notes: list[tuple[str, str]] = []
-    for line in zone:
+    for line in zone[first_label:]:
         opening = _opens_footnote(line)
         if opening:
             notes.append(opening)
-        elif notes:
+        else:
             notes[-1] = (notes[-1][0], f"{notes[-1][1]} {line.text}")
-    return lines[:start], notes
+    return lines[:start], notes, carried
 
 
 def _opens_footnote(line: _Line) -> tuple[str, str] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.hyphenation import join_wrapped
+from ingest.hyphenation import join_wrapped, vocabulary_of
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,10 @@ from ingest.hyphenation import join_wrapped
 )
 def test_join_wrapped(left: str, right: str, joined: str) -> None:
     assert join_wrapped(left, right) == joined
+
+
+def test_the_document_decides_when_it_writes_the_word_elsewhere() -> None:
+    vocabulary = vocabulary_of(["de actieleiders en de medeleiders", "een co-voorzitter van de groep"])
+    assert join_wrapped("de actie-", "leiders van", vocabulary) == "de actieleiders van"
+    assert join_wrapped("de co-", "voorzitter", vocabulary) == "de co-voorzitter"
+    assert join_wrapped("de bedrijfs-", "structuren", vocabulary) == "de bedrijfsstructuren"
