@@ -180,10 +180,20 @@ def _split_units(block: list[str]) -> list[list[str]]:
             or addressee(line) or is_recital(line)
         )
         after_finished = _SENTENCE_END.search(previous) or HEADER_FIELD.match(previous) or HEADER_FIELD.match(line)
-        if parts[-1] and opens_unit and after_finished:
+        in_list = bool(parts[-1]) and _list_kind(_clean_markdown(parts[-1][0])) == _list_kind(line) is not None
+        if parts[-1] and opens_unit and (after_finished or in_list):
             parts.append([])
         parts[-1].append(raw)
     return parts
+
+
+def _list_kind(line: str) -> str | None:
+    """"numbered", "lettered" or "bullet" for a list item line (items of one list follow each other)."""
+    if NUMBERED.match(line):
+        return "numbered"
+    if LETTERED.match(line):
+        return "lettered"
+    return "bullet" if is_bullet(line) else None
 
 
 def _balanced_emphasis(line: str) -> bool:

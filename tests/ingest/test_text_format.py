@@ -90,3 +90,12 @@ def test_markdown_style_document(tmp_path: Path) -> None:
     proposal = next(p for p in body if p.text == "De Commissie zal een voorstel indienen.")
     assert proposal.paragraph == "Actie 1" and proposal.section_path[-1] == "Actie 1: Precursoren sneller registreren"
     assert not any("*" in p.text or "<sup>" in p.text for p in document.passages)
+
+
+def test_markdown_list_items_without_punctuation_stay_apart(tmp_path: Path) -> None:
+    path = tmp_path / "lijst.md"
+    path.write_text("## Acties\n\nDe Commissie zal:\n\n- een studie laten uitvoeren\n- de lidstaten raadplegen\n"
+                    "  over de resultaten\n- verslag uitbrengen\n", encoding="utf-8")
+    bullets = [p for p in parse_file(path).passages if p.addressees == "De Commissie zal:"]
+    assert [b.text for b in bullets] == [
+        "een studie laten uitvoeren", "de lidstaten raadplegen over de resultaten", "verslag uitbrengen"]
