@@ -52,6 +52,7 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
     nearby: list[str] = []
     previous_section: list[str] | None = None
     last_block_unit: Obligation | None = None
+    numbers: dict[str, int] = {}
     for passage in document.passages:
         if passage.kind != "body" or not passage.text.strip():
             continue
@@ -76,8 +77,11 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
             nlp, passage.text, doc_date=doc_date, block=numbered_block, declaration=declaration, nearby_actors=nearby, main_actor=main_actor
         )
         found = doc._.obligation_units or []
-        for n, unit in enumerate(found, start=1):
-            record = _record(document, passage, doc, unit, offset, n)
+        key = passage.paragraph or f"p{passage.seq}"
+        for unit in found:
+            # Numbered per label, not per passage: one label ("Actie 1") can span several passages.
+            numbers[key] = numbers.get(key, 0) + 1
+            record = _record(document, passage, doc, unit, offset, numbers[key])
             obligations.append(record)
             if unit.explicit_actor:
                 nearby = unit.actors
