@@ -19,8 +19,14 @@ from conclusio.records import Passage, PassageKind
 _TERMINAL = re.compile(r"[.!?;,]['\"”’)\]]*$")
 PASSAGE_SEPARATOR = "\n\n"
 PART_SEPARATOR = "\n"
-_ADDRESSEE_LEVEL = 50
+# Section levels on one scale: numbered headings 10/20/30 by depth ("3." / "3.1."), other headings
+# nest under the innermost numbered one, then actions, lead-in headings ("Algemene overwegingen:")
+# and addressee blocks, which a new block replaces.
+_NUMBER_STEP = 10
 _ACTION_LEVEL = 40
+_LEAD_IN_LEVEL = 45
+_ADDRESSEE_LEVEL = 50
+_SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*(?=[A-ZÀ-Ýa-z])")
 
 
 @dataclass
@@ -61,6 +67,10 @@ class _Sections:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
 
+    def numbered_level(self) -> int:
+        """The level of the innermost numbered section open, or 0."""
+        return max((level for level, _ in self.stack if level % _NUMBER_STEP == 0 and level < _ACTION_LEVEL), default=0)
+
     def path(self) -> list[str]:
         return [title for _, title in self.stack]
 
@@ -98,11 +108,12 @@ def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
         block_of_addressees = units.addressee(plain)
         if block_of_addressees and not block_of_addressees.inline:
             addressee, lead_in = block_of_addressees.block, None
+            sections.leave_from(_LEAD_IN_LEVEL)
             sections.enter(_ADDRESSEE_LEVEL, addressee)
             drafts.append(_new(block, "heading", None, sections.path(), addressees=addressee))
             continue
         if level is not None:
-            sections.enter(level, plain.rstrip())
+            sections.enter(_section_level(level, plain, sections), plain.rstrip())
             addressee = lead_in = None
             drafts.append(_new(block, "heading", sections.action_label(), sections.path()))
             continue
@@ -153,6 +164,16 @@ def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
     return drafts
 
 
+def _section_level(level: int, title: str, sections: _Sections) -> int:
+    """Where a heading sits: by its own number when it has one (formats' levels are unreliable)."""
+    number = _SECTION_NUMBER.match(title)
+    if number:
+        return _NUMBER_STEP * min(3, number.group(1).count(".") + 1)
+    if title.rstrip().endswith(":"):
+        return _LEAD_IN_LEVEL
+    return sections.numbered_level() + min(level, _NUMBER_STEP - 1)
+
+
 def _heading_level(block: Block, plain: str, soft_wrapped: bool) -> int | None:
     """The block's heading level: given by the format, or inferred for wrapped text."""
     if block.heading_level is not None:
@@ -166,8 +187,8 @@ def _heading_level(block: Block, plain: str, soft_wrapped: bool) -> int | None:
         return 3 if len(words) <= 5 else None
     if _TERMINAL.search(plain):
         return None
-    if units.is_upper_line(plain):
-        return 1
+    if units.is_upper_line(plain) or re.match(r"^[A-ZÀ-Ý]{4,}\b[:.]?(\s|$)", plain):
+        return 1  # "BIJLAGE", "BIJLAGE: Belangrijkste ...": a part of the document
     return 2 if len(words) > 6 else 3
 
 
