@@ -44,8 +44,11 @@ def read_docx(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, 
     labels: dict[str, str] = {}
     lines: list[SourceLine] = []
     page = 1
-    for paragraph in _body_paragraphs(document.element.body):
-        text, page_breaks = _paragraph_text(paragraph, labels, footnote_texts)
+    for group in _body_units(document.element.body):
+        paragraph = group[0]
+        pieces = [_paragraph_text(p, labels, footnote_texts) for p in group]
+        text = " ".join(piece.strip() for piece, _ in pieces if piece.strip())
+        page_breaks = sum(breaks for _, breaks in pieces)
         style = _style_name(document, paragraph)
         heading = _HEADING_STYLE.match(style)
         level = int(heading.group(1)) if heading else (1 if style.lower() == "title" else None)
@@ -61,13 +64,18 @@ def read_docx(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, 
     return SourceText(lines, footnotes, pages=page, soft_wrapped=False), header
 
 
-def _body_paragraphs(body):  # type: ignore[no-untyped-def]
-    """Paragraphs in reading order, including those inside table cells."""
+def _body_units(body):  # type: ignore[no-untyped-def]
+    """Paragraphs in reading order; a table row is one unit ("van:" | "het voorzitterschap", "1." | text)."""
     for child in body.iterchildren():
         if child.tag == _q("p"):
-            yield child
+            yield [child]
         elif child.tag == _q("tbl"):
-            yield from child.iter(_q("p"))
+            for row in child.iter(_q("tr")):
+                cells = [list(cell.iter(_q("p"))) for cell in row.iterfind("w:tc", _NS)]
+                if len(cells) == 1:
+                    yield from ([p] for p in cells[0])
+                elif cells:
+                    yield [p for cell in cells for p in cell]
 
 
 def _paragraph_text(paragraph, labels: dict[str, str], footnote_texts: dict[str, str]) -> tuple[str, int]:  # type: ignore[no-untyped-def]

@@ -42,3 +42,20 @@ def test_a_broken_word_file_is_an_ingest_error(tmp_path: Path) -> None:
     text.write_text("gewone tekst", encoding="utf-8")
     with pytest.raises(IngestError, match="not a Word file"):
         parse_file(text)
+
+
+def test_header_fields_in_a_table(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("NOTA")
+    table = word.add_table(rows=3, cols=2)
+    for row, (name, value) in enumerate([("van:", "het voorzitterschap"), ("aan:", "het Comité"),
+                                         ("Betreft:", "Bestrijding van drugshandel")]):
+        table.cell(row, 0).text, table.cell(row, 1).text = name, value
+    word.add_paragraph("De Raad wordt verzocht nota te nemen van dit verslag.")
+    path = tmp_path / "nota.docx"
+    word.save(str(path))
+    metadata = parse_file(path).metadata
+    assert (metadata.sender, metadata.recipient, metadata.title, metadata.kind) == (
+        "het voorzitterschap", "het Comité", "Bestrijding van drugshandel", "presidency_note")
