@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.lines import MARK_OPEN, SourceLine, SourceText, footnote_mark
+from ingest.lines import MARK_OPEN, SourceLine, SourceText, footnote_mark, split_marks
 
 _FOLLOWING = r"(?=[\s,.;:)\]”’\"]|$)"
 _YEAR = re.compile(r"(19|20)\d\d$")
@@ -21,8 +21,10 @@ def attach_glued_marks(source: SourceText) -> SourceText:
         if footnote.page is not None:
             by_page.setdefault(footnote.page, []).append(footnote.label)
     for page, labels in by_page.items():
-        page_lines = [line for line in source.lines if line.page == page and MARK_OPEN not in line.text]
-        _mark_page(page_lines, labels)
+        on_page = [line for line in source.lines if line.page == page]
+        already = {label for line in on_page for label in split_marks(line.text)[1]}
+        unmarked = [label for label in labels if label not in already]
+        _mark_page([line for line in on_page if MARK_OPEN not in line.text], unmarked)
     return source
 
 
