@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -29,6 +30,7 @@ _CHAR_FIXES = {
     "\ufb06": "st",
 }
 _FIX_TABLE = str.maketrans(_CHAR_FIXES)
+_LINE_END_SOFT_HYPHEN = re.compile(r"\u00ad(?=[ \t]*(?:\n|$))")
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -77,7 +79,8 @@ def decode_text(path: Path, data: bytes) -> str:
 
 def normalise_chars(text: str) -> str:
     """Ligatures, odd spaces and soft hyphens replaced; compatibility forms folded where safe."""
-    text = text.translate(_FIX_TABLE)
+    # A soft hyphen where a line ends marks a word split by the layout; elsewhere it is invisible.
+    text = _LINE_END_SOFT_HYPHEN.sub("-", text).translate(_FIX_TABLE)
     if text.isascii():
         return text
     # NFKC only on characters that have a compatibility decomposition and are not private-use

@@ -58,3 +58,11 @@ def test_missing_and_oversized_files(tmp_path: Path) -> None:
     big.write_text(COUNCIL_TEXT * 100, encoding="utf-8")
     with pytest.raises(IngestError, match="over the limit"):
         parse_file(big, max_bytes=1000)
+
+
+def test_ligatures_spaces_and_soft_hyphens_are_normalised() -> None:
+    from ingest.decode import normalise_chars
+
+    assert normalise_chars("ﬁnanciële\u00a0middelen en rechts\u00adhandhaving") == "financiële middelen en rechtshandhaving"
+    assert normalise_chars("de rechtshandhavings\u00ad\ninstanties") == "de rechtshandhavings-\ninstanties"
+    assert normalise_chars("\uf0b7 punt") == "\uf0b7 punt"  # private-use bullets survive
