@@ -20,6 +20,7 @@ from typing import Any, Literal
 from conclusio.records import Document, Obligation
 from conclusio.settings import Settings
 from index.embeddings import Embedder
+from index.errors import ModelMismatchError
 from index.store import ObligationQuery, Store
 from ingest.errors import IngestError
 
@@ -135,7 +136,14 @@ def ingest_paths(
             record(FileResult(str(path), "failed", f"obligation extraction failed: {type(e).__name__}: {e}"))
             continue
         vectors = embedder.encode_passages([p.text for p in document.passages])
-        store.write_document(document, vectors, obligations, embedder.name)
+        try:
+            store.write_document(document, vectors, obligations, embedder.name)
+        except ModelMismatchError:
+            raise  # every file would fail the same way: the user must re-embed or switch model
+        except Exception as e:  # e.g. duplicate ids from one document; the store is left as it was
+            log.exception("storing %s failed", document.source_file)
+            record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
+            continue
         changed = True
         record(
             FileResult(
