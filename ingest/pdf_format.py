@@ -108,14 +108,22 @@ def _page_lines(page) -> list[_Line]:  # type: ignore[no-untyped-def]
         scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        chunks.append(_Chunk(normalise_chars(text), x, y, (font_size or 1) * (scale or 1)))
+        size = (font_size or 1) * (scale or 1)
+        # pypdf sometimes hands over several lines at once; later lines sit one line spacing lower.
+        parts = normalise_chars(text).split("\n")
+        offset = 0
+        for index, part in enumerate(parts):
+            if part.strip():
+                ending = "\n" if index < len(parts) - 1 else ""  # kept: a chunk that ended a line is spaced
+                chunks.append(_Chunk(part + ending, x, y - offset * 1.15 * size, size))
+                offset += 1
 
     page.extract_text(visitor_text=visit)
     return _build_lines(chunks)
 
 
 def _build_lines(chunks: list[_Chunk]) -> list[_Line]:
-    regular = sorted((c for c in chunks if "\n" not in c.text.strip()), key=lambda c: -c.y)
+    regular = sorted(chunks, key=lambda c: -c.y)
     lines: list[_Line] = []
     body_size = _usual_size(chunks)
     for chunk in sorted(chunks, key=lambda c: (-c.y, c.x)):
