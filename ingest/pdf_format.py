@@ -160,9 +160,11 @@ def _line_text(line: _Line) -> tuple[str, str | None]:
     parts: list[str] = []
     previous_raw = ""
     ordered = sorted(line.chunks, key=lambda c: c.x)
-    for chunk in ordered:
+    for index, chunk in enumerate(ordered):
         raw = chunk.text
-        if parts and (previous_raw.endswith(("\n", " ")) or raw[:1].isspace()):
+        if _is_small_label(chunk, line.size) and (index == 0 or not previous_raw[-1:].isspace()):
+            raw = footnote_mark(raw.strip())  # a mark set smaller on the baseline (rise not reported)
+        elif parts and (previous_raw.endswith(("\n", " ")) or raw[:1].isspace()):
             parts.append(" ")
         parts.append(raw.strip())
         previous_raw = raw
@@ -171,6 +173,10 @@ def _line_text(line: _Line) -> tuple[str, str | None]:
     if opening:
         return text[opening.end():], opening.group(1)
     return text, None
+
+
+def _is_small_label(chunk: _Chunk, line_size: float) -> bool:
+    return chunk.size < 0.9 * line_size and re.fullmatch(r"\d{1,3}", chunk.text.strip()) is not None
 
 
 def _usual_size(chunks: list[_Chunk]) -> float:

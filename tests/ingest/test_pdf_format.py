@@ -106,3 +106,34 @@ def test_pdf_without_text_layer_needs_ocr(tmp_path: Path) -> None:
         pytest.skip("tesseract is installed here; the refusal path cannot be observed")
     with pytest.raises(IngestError, match="no text layer"):
         parse_file(scanned)
+
+
+def test_justified_paragraphs_with_baseline_marks(tmp_path: Path) -> None:
+    """A layout engine's PDF (platypus): justified text, marks in a smaller font on the baseline."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    style = ParagraphStyle("body", fontName="Times-Roman", fontSize=12, leading=15, alignment=TA_JUSTIFY)
+    story = [Paragraph("VERZOEKT DE COMMISSIE OM:", style)]
+    story += [Paragraph(f"{n}. de samenwerking met de douane<super>{n}</super> in de havens van de Unie te versterken "
+                        "en daarover tegen eind 2025 verslag uit te brengen aan de Raad en het Europees Parlement;",
+                        style) for n in (1, 2)]
+
+    def furniture(canvas, document) -> None:  # type: ignore[no-untyped-def]
+        canvas.setFont("Times-Roman", 7)
+        canvas.drawString(72, 104, "1")
+        canvas.drawString(72, 92, "2")
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(80, 100, "Doc. 9397/25.")
+        canvas.drawString(80, 88, "Verordening (EU) 2021/444.")
+
+    path = tmp_path / "platypus.pdf"
+    SimpleDocTemplate(str(path)).build(story, onFirstPage=furniture)
+    document = parse_file(path)
+    found = points(document)
+    assert list(found) == ["1", "2"]
+    assert found["1"].footnote_refs == ["1"] and found["2"].footnote_refs == ["2"]
+    assert "douane in de havens" in found["1"].text
+    notes = {p.footnote_label: p.text for p in document.passages if p.kind == "footnote"}
+    assert notes == {"1": "Doc. 9397/25.", "2": "Verordening (EU) 2021/444."}
