@@ -1,0 +1,45 @@
+"""Fixtures for the search tests: the sample corpus in a real store, and a real searcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="session")
+def search_store(request, tmp_path_factory, embedder, corpus_dir):
+    """The ingested sample corpus; parsed without obligations when the NLP stage is not there."""
+    try:
+        return request.getfixturevalue("corpus_store")
+    except pytest.skip.Exception:
+        pass
+    import ingest
+    from index.sqlite_store import SQLiteStore
+
+    store = SQLiteStore(tmp_path_factory.mktemp("search-store"))
+    for path in sorted(corpus_dir.glob("*.txt")):
+        document = ingest.parse_file(path)
+        store.write_document(document, embedder.encode_passages([p.text for p in document.passages]), [], embedder.name)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def searcher(search_store, embedder, test_settings):
+    """The searcher the CLI builds: expander from settings (glossary + EuroVoc when present)."""
+    from index.search import Searcher
+
+    return Searcher.from_settings(test_settings, search_store, embedder)
+
+
+@pytest.fixture(scope="session")
+def dev_queries_path() -> Path:
+    return DATA_DIR / "search_dev_queries.jsonl"
+
+
+@pytest.fixture(scope="session")
+def similar_cases_path() -> Path:
+    return DATA_DIR / "similar_dev_cases.jsonl"

@@ -1,0 +1,68 @@
+"""Cross-lingual expansion with the shipped glossary and the shared EuroVoc labels."""
+
+import pytest
+
+from conclusio.settings import Settings
+from index.crosslingual import QueryExpander, detect_language, load_glossary
+
+
+@pytest.fixture(scope="module")
+def expander(test_settings):
+    return QueryExpander.from_settings(test_settings)
+
+
+def test_glossary_covers_the_genre_in_four_languages():
+    concepts = load_glossary()
+    assert len(concepts) >= 150
+    complete = [c for c in concepts if all(c.forms.get(lang) for lang in ("nl", "en", "de", "fr"))]
+    assert len(complete) == len(concepts)
+    assert len({c.key for c in concepts}) == len(concepts)
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "dutch"),
+    [
+        ("money laundering and asset recovery", "en", "witwassen"),
+        ("Geldwäsche und Vermögensabschöpfung", "de", "witwassen"),
+        ("le recrutement des jeunes par les réseaux criminels", "fr", "criminele netwerken"),
+        ("customs controls in the ports", "en", "havens"),
+    ],
+)
+def test_foreign_queries_get_a_dutch_rendering(expander, query, language, dutch):
+    expansion = expander.expand(query)
+    assert expansion.language == language
+    assert dutch in expansion.dutch_text
+    assert all(0 < weight < 1 for _, weight in expansion.terms)
+
+
+def test_dutch_queries_stay_dutch_and_get_synonyms(expander):
+    expansion = expander.expand("welke acties tegen drugshandel in havens")
+    assert expansion.language == "nl"
+    assert expansion.dutch_text == "welke acties tegen drugshandel in havens"
+    assert "drugssmokkel" in expansion.shown_terms
+
+
+def test_eurovoc_adds_concepts_the_glossary_lacks(expander, test_settings):
+    if test_settings.eurovoc_dir is None:
+        pytest.skip("no EuroVoc folder configured on this machine")
+    expansion = expander.expand("the common agricultural policy")
+    assert any(m.concept.source == "eurovoc" for m in expansion.matches)
+    assert "landbouwbeleid" in expansion.dutch_text
+
+
+def test_without_eurovoc_the_glossary_still_works_and_says_so(tmp_path):
+    expander = QueryExpander.from_settings(Settings(eurovoc_dir=tmp_path, odwn_dir=None))
+    assert any("EuroVoc" in note for note in expander.notes)
+    assert "witwassen" in expander.expand("money laundering").dutch_text
+
+
+def test_language_detection_on_short_queries():
+    assert detect_language("what did the Council ask") == "en"
+    assert detect_language("was hat der Rat beschlossen") == "de"
+    assert detect_language("qu'est-ce que le Conseil a demandé") == "fr"
+    assert detect_language("wat vraagt de Raad aan de lidstaten") == "nl"
+
+
+def test_odd_input_gives_an_expansion_not_an_error(expander):
+    for text in ("", "!!!", "NEAR(*)", "' OR 1=1 --"):
+        assert expander.expand(text).language in ("nl", "en", "de", "fr")

@@ -1,0 +1,134 @@
+"""Search over the ingested sample corpus with the real store, model and expander."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from index.evaluate import evaluate_search, load_jsonl
+from index.search import Searcher, prepare_query
+from index.store import SearchFilters
+
+HOSTILE = [
+    "",
+    "   ",
+    "x" * 10_000,
+    "drugs " * 2_000,
+    "!!! ??? ...",
+    "NEAR(drugs havens)",
+    "drugs*",
+    '"',
+    '"unbalanced phrase',
+    "(",
+    ")",
+    "-",
+    "- drugs",
+    "' OR 1=1; DROP TABLE passages; --",
+    "drugs' AND 'x'='x",
+    "title:drugs OR body:havens",
+    "\x00\x01",
+    "🙂",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_hostile_queries_get_an_answer_never_an_exception(searcher: Searcher, query, mode):
+    result = searcher.search(query, k=5, mode=mode)
+    assert isinstance(result.hits, list)
+    if not result.hits:
+        assert result.message
+
+
+def test_empty_and_symbol_only_queries_say_why(searcher: Searcher):
+    assert searcher.search("").message == "empty query"
+    assert "no searchable words" in searcher.search("?!*").message
+    assert "cut" in searcher.search("drugshandel " * 1000).message
+
+
+def test_unknown_mode_is_reported(searcher: Searcher):
+    assert "unknown mode" in searcher.search("drugs", mode="fuzzy").message
+
+
+def test_quoted_phrases_are_pulled_out():
+    prepared = prepare_query('"legale bedrijfsstructuren" Europol')
+    assert prepared.phrases == ("legale bedrijfsstructuren",)
+    assert prepared.text == "legale bedrijfsstructuren Europol"
+
+
+def test_a_phrase_must_match_as_a_phrase(searcher: Searcher):
+    result = searcher.search('"ondergronds bankieren"', mode="lexical")
+    assert result.hits
+    assert all("ondergronds bankieren" in " ".join(h.text.split()).lower() for h in result.hits)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_every_mode_returns_hits_with_snippet_and_citation(searcher: Searcher, mode):
+    result = searcher.search("designerprecursoren", k=5, mode=mode)
+    assert 0 < len(result.hits) <= 5
+    for hit in result.hits:
+        assert hit.text and hit.snippet and hit.citation
+        assert hit.citation.split(", ")[0] in {hit.doc_number, hit.source_file} or hit.doc_title
+
+
+def test_matched_terms_are_marked_in_the_snippet(searcher: Searcher):
+    hit = searcher.search("designerprecursoren", k=1, mode="lexical").hits[0]
+    assert re.search(r"\*\*designerprecursor\w*\*\*", hit.snippet, re.IGNORECASE)
+    assert "**" not in hit.text
+
+
+def test_citation_names_number_label_and_page(searcher: Searcher):
+    hits = searcher.search("Actie 4 criminele netwerken in kaart brengen", k=20, mode="lexical").hits
+    numbered = [h for h in hits if h.doc_number and h.paragraph and h.page]
+    assert numbered
+    hit = numbered[0]
+    assert hit.citation.startswith(hit.doc_number)
+    assert hit.paragraph in hit.citation and f"p. {hit.page}" in hit.citation
+
+
+def test_compound_parts_are_searchable(searcher: Searcher):
+    hits = searcher.search("preventie", k=20, mode="lexical").hits
+    assert any("criminaliteitspreventie" in h.text.lower() for h in hits)
+
+
+def test_english_query_finds_dutch_passages(searcher: Searcher):
+    result = searcher.search("money laundering and confiscation of criminal assets", k=10)
+    assert result.language == "en"
+    assert any("witwas" in term or "ontneming" in term for term in result.expansions)
+    assert any(("witwas" in h.text.lower()) or ("ontneming" in h.text.lower()) for h in result.hits)
+
+
+def test_filters_restrict_and_facets_count_the_results(searcher: Searcher, search_store):
+    documents = {d.source_file: d for d in search_store.list_documents()}
+    target = next(name for name, d in documents.items() if d.metadata.doc_number == "COM(2023) 641")
+    result = searcher.search("drugshandel", k=10, filters=SearchFilters(source_files=(target,)))
+    assert result.hits and all(h.source_file == target for h in result.hits)
+    unfiltered = searcher.search("drugshandel", k=10)
+    assert unfiltered.facets.counts
+    assert sum(next(iter(unfiltered.facets.counts.values())).values()) > 0
+
+
+def test_date_filter_excludes_later_documents(searcher: Searcher, search_store):
+    result = searcher.search("drugshandel", k=20, filters=SearchFilters(date_to="2023-12-31"))
+    dates = {d.source_file: d.metadata.date for d in search_store.list_documents()}
+    assert all(dates[h.source_file] is None or dates[h.source_file] <= "2023-12-31" for h in result.hits)
+
+
+def test_dev_set_is_well_formed(dev_queries_path):
+    records = load_jsonl(dev_queries_path)
+    assert len(records) >= 40
+    kinds = {r["kind"] for r in records}
+    assert kinds == {"nl_keyword", "nl_question", "nl_paraphrase", "en", "de", "fr"}
+    assert all(r["relevant"] and all(j.get("anchor") or j.get("paragraph") for j in r["relevant"]) for r in records)
+
+
+def test_english_dev_queries_reach_the_right_dutch_passage(searcher: Searcher, dev_queries_path, tmp_path):
+    english = [r for r in load_jsonl(dev_queries_path) if r["kind"] == "en"]
+    subset = tmp_path / "en.jsonl"
+    subset.write_text("\n".join(json.dumps(r) for r in english), encoding="utf-8")
+    evaluation = evaluate_search(subset, searcher, k=10, modes=("hybrid",))
+    assert not evaluation.unjudgeable
+    hybrid = next(s for s in evaluation.summaries() if s.kind == "ALL")
+    assert hybrid.success >= 0.8
