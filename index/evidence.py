@@ -8,9 +8,11 @@ two things:
   document refers to it somewhere.
 - subject (topical): cosine of the obligation's text to the stored passage vector, IDF-weighted
   overlap of stemmed words with the passage's best sentence, and a shared actor.
-``confidence = prior + (1 - prior) * topical * TOPICAL_WEIGHT``: a passage that only shares a topic
-stays below ``SIMILARITY_CAP``; only links above ``MIN_CONFIDENCE`` are kept, ``MAX_LINKS`` per
-obligation. The best sentence is the evidence text, and ``nlp.progress`` reads its status.
+``confidence = topical * (TOPICAL_WEIGHT + prior)``: structure amplifies a shared subject but never
+replaces it, so a passage that only shares a topic stays at or below ``TOPICAL_WEIGHT`` and a passage
+in the right section about something else stays low (a passage under the same action number is
+kept at ``ACTION_FLOOR``, so every action shows its report section). Only links above
+``MIN_CONFIDENCE`` are kept, ``MAX_LINKS`` per obligation. The best sentence is the evidence text, and ``nlp.progress`` reads its status.
 """
 
 from __future__ import annotations
@@ -31,17 +33,24 @@ from index.store import ObligationQuery, Store
 
 MIN_CONFIDENCE = 0.35
 MAX_LINKS = 3
-TOPICAL_WEIGHT = 0.75
+TOPICAL_WEIGHT = 0.6  # what a link with no structural tie can reach at best
 PRIOR_ACTION = 0.5  # same action number and a similar action title
-PRIOR_SECTION_REFERENCE = 0.35  # the passage or its section names the obligation's document
+PRIOR_SECTION_REFERENCE = 0.3  # the passage or its section names the obligation's document
 PRIOR_DOCUMENT_REFERENCE = 0.1  # the later document names it somewhere else
-SIMILARITY_CAP = TOPICAL_WEIGHT  # what a link with no structural tie can reach at best
+ACTION_FLOOR = 0.4  # a passage under the same numbered action is always worth showing
+ON_TIME_BONUS = 0.1  # a completion dated inside the obligation's due period ("in november 2024" for "eind 2024")
+SEMANTIC_SHARE, LEXICAL_SHARE, ACTOR_SHARE = 0.3, 0.6, 0.1  # parts of the topical score
+LEXICAL_ACTION_SHARE = 0.6  # the action clause weighs more than the rest of the unit's text
+LEXICAL_SCALE = 2.5  # an IDF-weighted word cosine of 0.4 is already a clear match between two texts
+PRECISION_SHARE = 0.6  # a short report sentence made of the obligation's own words counts too
+MIN_SHARED_WORDS = 3
 ACTION_TITLE_MIN = 0.3  # Jaccard of stemmed action titles for "Actie N" to count as the same action
 SECTION_MAX_SHARE = 0.25  # a "section" holding more of the document than this is the whole document
 TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name that document
 
 _ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
 _MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
+_ANAPHORA = frozenset("deze dit die dat hiermee daarmee daarbij hierbij".split())
 _MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
 # Months and the names of document types and institutions say nothing about which document it is.
 _GENERIC_TITLE_WORDS = frozenset(
@@ -56,6 +65,9 @@ _GENERIC_TITLE_WORDS = frozenset(
 class _Sentence:
     text: str
     terms: frozenset[str]
+    folded: str = ""
+    names: frozenset[str] = frozenset()  # earlier documents this sentence names itself
+    norm: float = 0.0  # IDF norm of its terms, computed on first use
 
 
 @dataclass
@@ -77,6 +89,7 @@ class _DocumentInfo:
     number_keys: set[str]
     title_terms: frozenset[str]
     date_phrases: tuple[str, ...]
+    named: set[str] = field(default_factory=set)  # earlier documents some passage of this one names
 
 
 def refresh_evidence(store: Store, embedder: Any) -> int:
@@ -93,9 +106,12 @@ def refresh_evidence(store: Store, embedder: Any) -> int:
     passage_vectors = np.asarray(store.passage_vectors(passage_ids), dtype=np.float32)
     for row, candidate in enumerate(candidates):
         candidate.vector_row = row
-    obligation_vectors = embedder.encode_passages([_plain(o.source_text) for o in obligations])
+    obligation_vectors = _obligation_vectors(store, embedder, obligations)
     idf = _idf(candidates)
     classifier = default_classifier()
+    commitments: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for other in obligations:
+        commitments[other.passage_id].append(_content_terms(other.source_text))
     readings: dict[str, list] = {}
     links: list[EvidenceLink] = []
     for obligation, vector in zip(obligations, obligation_vectors, strict=True):
@@ -111,6 +127,14 @@ def refresh_evidence(store: Store, embedder: Any) -> int:
                 )
             reading = _reading_for(readings[passage.passage_id], sentence.text)
             status, new_end = reading.status if reading else "mentioned", reading.new_end if reading else None
+            if status == "completed" and (
+                obligation.source_file in sentence.names or _restates_an_obligation(sentence, commitments[passage.passage_id])
+            ):
+                # "de op 13 juni aangenomen conclusies": the document was adopted, not the action done;
+                # a later request or commitment repeating the action is no report of it either
+                status = "mentioned"
+            if status == "completed" and _dated_within(sentence.text, obligation, candidate.doc_date):
+                confidence = min(1.0, confidence + ON_TIME_BONUS)
             deadline_end = obligation.deadline.end if obligation.deadline else None
             if status in {"in_progress", "rescheduled"}:
                 late = bool(new_end and deadline_end and new_end > deadline_end)
@@ -133,6 +157,15 @@ def refresh_evidence(store: Store, embedder: Any) -> int:
     return len(links)
 
 
+def _obligation_vectors(store: Store, embedder: Any, obligations: Sequence[Obligation]) -> np.ndarray:
+    """The stored vector of each obligation's passage; encoded afresh only when the store has none."""
+    ids = [o.passage_id for o in obligations]
+    vectors = np.asarray(store.passage_vectors(ids), dtype=np.float32)
+    if vectors.shape[0] == len(ids):
+        return vectors
+    return embedder.encode_passages([_plain(o.source_text) for o in obligations])
+
+
 def _score(
     obligation: Obligation,
     home: _DocumentInfo,
@@ -142,27 +175,85 @@ def _score(
     idf: dict[str, float],
 ) -> list[tuple[float, str, _Candidate, _Sentence]]:
     """Candidates above the threshold for one obligation, best first."""
-    terms = frozenset(analyze(_plain(obligation.source_text)))
-    weight = sum(idf.get(t, 0.0) for t in terms) or 1.0
+    action_terms = _content_terms(obligation.action or obligation.source_text)
+    source_terms = _content_terms(obligation.source_text)
+    action_norm, source_norm = _norm(action_terms, idf), _norm(source_terms, idf)
     action = _obligation_action(obligation, home.document)
-    actors = {a.lower() for a in obligation.actors}
+    actors = {fold(a) for a in obligation.actors if len(a) > 2}
     scored = []
     for candidate in candidates:
         if candidate.passage.source_file == obligation.source_file or candidate.doc_date <= (home.date or ""):
             continue
         prior, method = _prior(action, candidate, home, documents)
         sentence, lexical = max(
-            ((s, sum(idf.get(t, 0.0) for t in terms & s.terms) / weight) for s in candidate.sentences),
+            (
+                (s, max(
+                    LEXICAL_ACTION_SHARE * _weighted_cosine(action_terms, action_norm, s, idf)
+                    + (1 - LEXICAL_ACTION_SHARE) * _weighted_cosine(source_terms, source_norm, s, idf),
+                    PRECISION_SHARE * _sentence_precision(source_terms, s, idf),
+                ))
+                for s in candidate.sentences
+            ),
             key=lambda pair: pair[1],
         )
         semantic = _rescale(float(cosines[candidate.vector_row]))
-        shared_actor = 1.0 if actors and any(a in fold(sentence.text) for a in actors) else 0.0
-        topical = min(1.0, 0.45 * semantic + 0.45 * min(1.0, 1.5 * lexical) + 0.1 * shared_actor)
-        confidence = prior + (1.0 - prior) * topical * TOPICAL_WEIGHT
+        shared_actor = 1.0 if any(a in sentence.folded for a in actors) else 0.0
+        topical = min(1.0, SEMANTIC_SHARE * semantic + LEXICAL_SHARE * min(1.0, LEXICAL_SCALE * lexical) + ACTOR_SHARE * shared_actor)
+        confidence = min(1.0, topical * (TOPICAL_WEIGHT + prior))
+        if method == "action_number":
+            confidence = max(confidence, ACTION_FLOOR)
         if confidence >= MIN_CONFIDENCE:
-            scored.append((confidence, method, candidate, sentence))
-    scored.sort(key=lambda item: -item[0])
-    return scored
+            scored.append((confidence, topical, method, candidate, sentence))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    return [(confidence, method, candidate, sentence) for confidence, _, method, candidate, sentence in scored]
+
+
+def _sentence_precision(terms: frozenset[str], sentence: _Sentence, idf: dict[str, float]) -> float:
+    """Share of the sentence's word weight that the obligation's words cover (when enough words are shared)."""
+    own = frozenset(t for t in sentence.terms if not any(ch.isdigit() for ch in t))
+    shared = terms & own
+    if len(shared) < MIN_SHARED_WORDS:
+        return 0.0
+    return sum(idf.get(t, 0.0) for t in shared) / (sum(idf.get(t, 0.0) for t in own) or 1.0)
+
+
+def _restates_an_obligation(sentence: _Sentence, commitments: Sequence[frozenset[str]]) -> bool:
+    """Whether the sentence is (mostly) the text of an obligation found in the same passage."""
+    own = _content_terms(sentence.text)
+    return bool(own) and any(len(own & terms) >= 0.6 * len(own) for terms in commitments)
+
+
+def _dated_within(text: str, obligation: Obligation, doc_date: str) -> bool:
+    """Whether the sentence dates what it reports inside the obligation's own due period ("in november 2024")."""
+    from nlp.deadlines import tag_text
+
+    deadline = obligation.deadline
+    if deadline is None or not deadline.start or not deadline.end:
+        return False
+    for tagged in tag_text(text, date.fromisoformat(doc_date)):
+        found = tagged.deadline
+        if found.start and found.end and deadline.start <= found.start and found.end <= deadline.end:
+            return True
+    return False
+
+
+def _content_terms(text: str) -> frozenset[str]:
+    """Stemmed words without numbers: dates and counts match across unrelated sentences."""
+    return frozenset(t for t in analyze(_plain(text)) if not any(ch.isdigit() for ch in t))
+
+
+def _norm(terms: frozenset[str], idf: dict[str, float]) -> float:
+    return math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in terms)) or 1.0
+
+
+def _weighted_cosine(terms: frozenset[str], norm: float, sentence: _Sentence, idf: dict[str, float]) -> float:
+    """IDF-weighted cosine of two word sets, so a long obligation is not penalised for its length alone."""
+    shared = terms & sentence.terms
+    if not shared:
+        return 0.0
+    if sentence.norm == 0.0:
+        sentence.norm = _norm(sentence.terms, idf)
+    return sum(idf.get(t, 0.0) ** 2 for t in shared) / (norm * sentence.norm)
 
 
 def _prior(
@@ -178,14 +269,14 @@ def _prior(
     if source in candidate.names:
         return PRIOR_SECTION_REFERENCE, "doc_reference"
     later = documents[candidate.passage.source_file]
-    if _names_document(later, home):
+    if source in later.named or _names_document(later, home):
         return PRIOR_DOCUMENT_REFERENCE, "similarity"
     return 0.0, "similarity"
 
 
 def _rescale(cosine: float) -> float:
-    """Cosine to 0..1 where unrelated passages of the same genre sit near 0."""
-    return min(1.0, max(0.0, (cosine - 0.35) / 0.45))
+    """Cosine to 0..1 where unrelated passages of the same genre (cosine about 0.5) sit near 0."""
+    return min(1.0, max(0.0, (cosine - 0.5) / 0.35))
 
 
 def _load_documents(store: Store) -> dict[str, _DocumentInfo]:
@@ -220,10 +311,11 @@ def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
         by_id = {p.passage_id: p for p in info.document.passages}
         direct: dict[str, set[str]] = defaultdict(set)
         for passage in info.document.passages:
-            named = {o.document.source_file for o in earlier if _passage_names(passage, info, o)}
+            named = {o.document.source_file for o in earlier if _names(passage.text, o)}
             target = by_id.get(passage.cited_by) if passage.kind == "footnote" and passage.cited_by else passage
             if target is not None and named:
                 direct[target.passage_id] |= named
+                info.named |= named
         sections = Counter(tuple(p.section_path) for p in body)
         section_names: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for passage in body:
@@ -232,23 +324,43 @@ def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
                 section_names[key] |= direct.get(passage.passage_id, set())
         for passage in body:
             text = _plain(passage.text)
-            sentences = [_Sentence(s.text.strip(), frozenset(analyze(s.text))) for s in splitter(text).sents]
-            sentences = [s for s in sentences if s.terms] or [_Sentence(text, frozenset(analyze(text)))]
+            sentences = [_sentence(s.text) for s in splitter(text).sents]
+            sentences = _with_continuations([s for s in sentences if s.terms]) or [_sentence(text)]
+            for sentence in sentences:
+                sentence.names = frozenset(o.document.source_file for o in earlier if _names(sentence.text, o))
             names = direct.get(passage.passage_id, set()) | section_names.get(tuple(passage.section_path), set())
             out.append(_Candidate(passage, info.date, sentences, _passage_action(passage, info.document), names))
     return out
 
 
-def _passage_names(passage: Passage, later: _DocumentInfo, earlier: _DocumentInfo) -> bool:
-    """Whether a passage names an earlier document by number, or by title (with its date when it is short)."""
-    folded = re.sub(r"\s+", "", fold(passage.text))
+def _sentence(text: str) -> _Sentence:
+    return _Sentence(text.strip(), frozenset(analyze(text)), fold(text))
+
+
+def _with_continuations(sentences: list[_Sentence]) -> list[_Sentence]:
+    """Join a sentence that goes on about the one before ("Deze inventarisatie zal ...") to it."""
+    out: list[_Sentence] = []
+    for sentence in sentences:
+        first = sentence.text.split(maxsplit=1)[0].lower() if sentence.text else ""
+        if out and first in _ANAPHORA:
+            previous = out.pop()
+            sentence = _Sentence(
+                f"{previous.text} {sentence.text}", previous.terms | sentence.terms, f"{previous.folded} {sentence.folded}"
+            )
+        out.append(sentence)
+    return out
+
+
+def _names(text: str, earlier: _DocumentInfo) -> bool:
+    """Whether a text names an earlier document by number, or by title (with its date when it is short)."""
+    folded = re.sub(r"\s+", "", fold(text))
     if any(key.lower() in folded for key in earlier.number_keys if len(key) >= 5):
         return True
     if len(earlier.title_terms) < 4:
         return False
-    terms = set(analyze(_plain(passage.text)))
+    terms = set(analyze(_plain(text)))
     coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
-    dated = any(phrase in fold(passage.text) for phrase in earlier.date_phrases)
+    dated = any(phrase in fold(text) for phrase in earlier.date_phrases)
     return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and dated)
 
 
@@ -299,11 +411,12 @@ def _heading_title(passage: Passage, document: Document, label: str) -> frozense
     return frozenset()
 
 
-def _reading_for(readings: Sequence[Any], sentence: str) -> Any:
-    for reading in readings:
-        if reading.sentence and (reading.sentence in sentence or sentence in reading.sentence):
-            return reading
-    return None
+def _reading_for(readings: Sequence[Any], text: str) -> Any:
+    """The least finished reading among the sentences that make up the evidence text."""
+    from nlp.progress import STATUS_ORDER
+
+    inside = [r for r in readings if r.sentence and (r.sentence in text or text in r.sentence)]
+    return min(inside, key=lambda r: (STATUS_ORDER[r.status], r.new_end is None), default=None)
 
 
 def _idf(candidates: Sequence[_Candidate]) -> dict[str, float]:

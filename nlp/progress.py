@@ -143,7 +143,6 @@ _PATTERNS: dict[str, list[list[dict]]] = {
         [{"LOWER": "nog"}, {"LOWER": {"IN": ["steeds", "niet", "gaande"]}}],
         [{"LEMMA": "lopen"}, {"LOWER": "nog"}],
         [{"LOWER": "aan"}, {"LOWER": "de"}, {"LOWER": "gang"}],
-        [{"LOWER": {"IN": ["blijft", "blijven"]}}],
     ],
     "PAST": [[{"_": {"progress_past": True}}]],
 }
@@ -217,10 +216,18 @@ def _perfect_and_passive(sent: Span) -> list[tuple[int, int]]:
             before = sent[j]
             if before.is_punct and before.text not in {"*", "**", "“", "”", '"'}:
                 break
-            if before.lower_ in _PAST_AUXILIARIES:
+            if before.lower_ in _PAST_AUXILIARIES and not _possessive(before):
                 spans.append((j, i + 1))
                 break
     return spans
+
+
+def _possessive(token: Token) -> bool:
+    """"zijn" before a noun ("zijn werkzaamheden") is a possessive, not the auxiliary."""
+    if token.lower_ != "zijn" or token.i + 1 >= len(token.doc):
+        return False
+    after = token.doc[token.i + 1]
+    return after.is_alpha and not after._.progress_participle and after.lower_ not in _FUNCTION_WORDS
 
 
 def _completes(span: Span) -> bool:
