@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from conclusio.records import Deadline
+from nlp.windows import match_near_triggers
 from nlp.periods import (
     MONTHS,
     NUMBER_WORDS,
@@ -92,10 +93,15 @@ class TaggedDeadline:
     excluded: str | None = None
 
 
+TRIGGER_SETS = ("@month", "@season", "@recurrence_adverb", "@unit", "@once")
+TRIGGER_WORDS = {"kwartaal", "q1", "q2", "q3", "q4", "k1", "k2", "k3", "k4", "h1", "h2"}
+
+
 def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[list[tuple[str, list[dict]]], list[list[str]]]:
     """Matcher patterns (with ``@set`` placeholders expanded) and preposition sequences from a data file."""
     data = json.loads(path.read_text(encoding="utf-8"))
     sets: dict[str, list[str]] = data["sets"]
+    sets["@triggers"] = sorted(TRIGGER_WORDS.union(*(sets[name] for name in TRIGGER_SETS)))
 
     def expand(value: object) -> object:
         if isinstance(value, str) and value in sets:
@@ -106,6 +112,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[list[tuple[str, list[d
 
     patterns = [(entry["label"], [expand(token) for token in entry["pattern"]]) for entry in data["patterns"]]
     prepositions = sorted(data["prepositions"], key=len, reverse=True)
+    patterns.append(("@triggers", [expand("@triggers")]))  # type: ignore[list-item]
     return patterns, prepositions
 
 
@@ -114,9 +121,20 @@ class DeadlineTagger:
 
     def __init__(self, vocab, patterns_path: Path = DEFAULT_PATTERNS):
         patterns, self.prepositions = load_patterns(patterns_path)
+        trigger_words = next(p[0] for label, p in patterns if label == "@triggers")
+        self.trigger_lowers = {vocab.strings.add(w) for w in trigger_words}
+        self.trigger_shapes = {
+            vocab.strings.add(shape)
+            for _, pattern in patterns
+            if isinstance(pattern, list)
+            for token in pattern
+            if isinstance(token, dict)
+            for shape in _shapes(token)
+        }
         self.matcher = Matcher(vocab)
         for label, pattern in patterns:
-            self.matcher.add(label, [pattern])
+            if label != "@triggers":
+                self.matcher.add(label, [pattern])
 
     def __call__(self, doc: Doc) -> Doc:
         doc_date = _as_date(doc._.doc_date)
@@ -132,7 +150,9 @@ class DeadlineTagger:
 
     def tag(self, doc: Doc, doc_date: date | None) -> list[TaggedDeadline]:
         """Every temporal expression in ``doc`` with its normalised form and, if any, why it is excluded."""
-        matches = [Span(doc, start, end, label=doc.vocab.strings[match_id]) for match_id, start, end in self.matcher(doc)]
+        lowers, shapes = self.trigger_lowers, self.trigger_shapes
+        matches = match_near_triggers(self.matcher, doc, lambda t: t.lower in lowers or t.shape in shapes, 7, 7)
+        matches = [span for span in matches if all(_valid_number(token.text) for token in span if token.text[:1].isdigit())]
         found = []
         for core in sorted(filter_spans(matches), key=lambda span: span.start):
             preposition = self._preposition_before(doc, core.start)
@@ -168,6 +188,30 @@ class DeadlineTagger:
         if _in_past_tense_clause(doc, core):
             return "past_tense"
         return None
+
+
+def _shapes(token: dict) -> list[str]:
+    shape = token.get("SHAPE")
+    if isinstance(shape, str):
+        return [shape]
+    return list(shape.get("IN", [])) if isinstance(shape, dict) else []
+
+
+DAY_RE = re.compile(r"^([1-9]|0[1-9]|[12]\d|3[01])(?:-([1-9]|0[1-9]|[12]\d|3[01]))?$")
+
+
+def _valid_number(text: str) -> bool:
+    """The patterns match digit shapes; this checks the values (years 1900-2099, days, real dates)."""
+    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text):
+        return True
+    numeric = NUMERIC_DATE_RE.match(text)
+    if numeric:
+        try:
+            date(int(numeric.group(3)), int(numeric.group(2)), int(numeric.group(1)))
+        except ValueError:
+            return False
+        return True
+    return False
 
 
 def _bare_year_reason(doc: Doc, core: Span, preposition: list[str]) -> str | None:

@@ -11,8 +11,10 @@ import json
 from pathlib import Path
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import filter_spans
+
+from nlp.windows import match_near_triggers
 
 DEFAULT_PATTERNS = Path(__file__).parent / "data" / "modality_patterns.json"
 SPAN_KEY = "modality"
@@ -32,11 +34,18 @@ class ModalityTagger:
 
     def __init__(self, vocab, patterns_path: Path = DEFAULT_PATTERNS):
         self.matcher = Matcher(vocab)
+        first_words: set[str] = set()
         for label, patterns in json.loads(Path(patterns_path).read_text(encoding="utf-8")).items():
             self.matcher.add(label, patterns)
+            for pattern in patterns:
+                lower = pattern[0].get("LOWER")
+                first_words.update(lower.get("IN", []) if isinstance(lower, dict) else [lower])
+        # Every cue starts with one of these words; the matcher only runs next to them (speed).
+        self.first_words = {vocab.strings.add(word) for word in first_words}
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        first_words = self.first_words
+        spans = match_near_triggers(self.matcher, doc, lambda t: t.lower in first_words, 0, 10)
         doc.spans[SPAN_KEY] = sorted(filter_spans(spans), key=lambda span: span.start)
         return doc
 

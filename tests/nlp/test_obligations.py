@@ -1,0 +1,193 @@
+"""Obligation units from documents of the genre, through the real pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import spacy
+
+import nlp.factories  # noqa: F401  (registers the components)
+from nlp import extract_obligations
+from tests.nlp.conftest import make_document
+
+BLOCK = "verzoekt de Raad de lidstaten en Europol:"
+
+
+def test_numbered_points_under_a_block_take_its_addressees(pipeline):
+    document = make_document(
+        [
+            ("3", None, "erkennend dat Europol de lidstaten zal blijven ondersteunen;"),
+            (None, BLOCK, BLOCK),
+            ("4", BLOCK, "uiterlijk in de loop van 2025 een gemeenschappelijke methode te ontwikkelen, in nauwe samenwerking met Cepol;"),
+            ("5", BLOCK, "de resultaten te delen met de Commissie;"),
+        ]
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.paragraph, o.actors, o.modality) for o in found] == [
+        ("4", ["lidstaten", "Europol"], "request"),
+        ("5", ["lidstaten", "Europol"], "request"),
+    ]
+    assert found[0].deadline is not None and found[0].deadline.end == "2025-12-31"
+    assert found[0].verbs == ["ontwikkelen"]
+
+
+def test_separate_request_sentence_inside_a_point_is_its_own_unit(pipeline):
+    block = "verzoekt de Raad de Commissie:"
+    document = make_document(
+        [
+            (None, block, block),
+            (
+                "7",
+                block,
+                "een verslag op te stellen over de uitvoering; In dit verband worden de lidstaten verzocht hun gegevens tegen eind 2025 te delen. "
+                "Daarnaast zal Eurojust een netwerk opzetten;",
+            ),
+        ]
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.modality) for o in found] == [
+        (["Commissie"], "request"),
+        (["lidstaten"], "request"),
+        (["Eurojust"], "commitment"),
+    ]
+    assert found[1].deadline.end == "2025-12-31"
+    assert found[0].deadline is None
+    assert [o.id for o in found] == ["test.txt#7#1", "test.txt#7#2", "test.txt#7#3"]
+
+
+def test_lettered_sub_points_belong_to_their_parent(pipeline):
+    block = "VERZOEKT DE EUROPESE COMMISSIE OM:"
+    document = make_document(
+        [
+            (None, block, block),
+            ("2", block, "specifieke werkzaamheden uit te voeren, teneinde:"),
+            ("a)", block, "toezicht te houden op de strategieën;"),
+            ("b)", block, "activiteiten te ondersteunen;"),
+            ("3", block, "de samenwerking te bevorderen."),
+        ]
+    )
+    found = extract_obligations(document, pipeline)
+    assert [o.paragraph for o in found] == ["2", "3"]
+    assert found[0].actors == ["Commissie"]
+    assert "activiteiten te ondersteunen" in found[0].source_text
+
+
+def test_capitals_request_in_running_text(pipeline):
+    document = make_document(
+        [
+            (None, None, "DRAAGT HET COSI OP om de uitvoering van deze conclusies te monitoren."),
+            (None, None, "VERZOEKT HET VOORZITTERSCHAP aan de Raad verslag uit te brengen over de vorderingen."),
+        ]
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.modality) for o in found] == [(["COSI"], "request"), (["voorzitterschap"], "request")]
+
+
+def test_commission_commitments_in_action_sections(pipeline):
+    document = make_document(
+        [
+            ("Actie 5", None, "De Commissie heeft in 2023 een studie gestart. Daarom zal de Commissie in 2025 een netwerk van deskundigen opzetten."),
+            ("Actie 5", None, "Als eerste stap zal een projectgroep worden opgericht met steun van Europol."),
+            ("Actie 6", None, "Samen met de lidstaten zal de Commissie richtsnoeren ontwikkelen, met de steun van Eurojust."),
+            ("Actie 6", None, "De Commissie moedigt de lidstaten en Europol sterk aan om in 2025 gezamenlijke acties uit te voeren."),
+        ],
+        date="2024-10-18",
+        kind="commission_communication",
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.modality, o.deadline.end if o.deadline else None) for o in found] == [
+        (["Commissie"], "commitment", "2025-12-31"),
+        (["Commissie"], "commitment", None),
+        (["Commissie", "lidstaten"], "commitment", None),
+        (["lidstaten", "Europol"], "request", "2025-12-31"),
+    ]
+    assert found[0].verbs == ["opzetten"]
+    assert found[1].verbs == ["oprichten"]
+
+
+def test_passive_without_a_named_actor_nearby_is_no_unit(pipeline):
+    document = make_document(
+        [(None, None, "Het verslag zal in 2025 worden gepubliceerd. De samenwerking moet worden versterkt.")],
+        kind="council_conclusions",
+    )
+    assert extract_obligations(document, pipeline) == []
+
+
+def test_declaration_commitments_and_list_items(pipeline):
+    intro = "Om deze samenwerking voort te zetten, zullen wij:"
+    document = make_document(
+        [
+            (None, None, "Wij zullen ten minste eenmaal per jaar bijeenkomen. We zullen ook samenwerken met derde landen."),
+            (None, None, intro),
+            (None, intro, "Relevante kennis en analyses delen over georganiseerde criminaliteit."),
+            (None, intro, "Criminele netwerken prioriteren en bestrijden."),
+        ],
+        date=None,
+        kind="declaration",
+    )
+    found = extract_obligations(document, pipeline)
+    assert [o.actors for o in found] == [["deelnemende landen"]] * 4
+    assert {o.modality for o in found} == {"commitment"}
+    assert found[0].deadline.recurrence == "P1Y"
+    assert found[2].verbs == ["delen"]
+
+
+def test_present_tense_with_future_date_is_a_commitment(pipeline):
+    document = make_document(
+        [("Actie 10", None, "Op 17 en 18 december 2025 organiseert de Commissie een bijeenkomst met de lidstaten.")],
+        date="2025-11-21",
+        kind="presidency_note",
+    )
+    (found,) = extract_obligations(document, pipeline)
+    assert found.actors == ["Commissie"]
+    assert found.deadline.end == "2025-12-18"
+    assert found.verbs[0] == "organiseren"
+
+
+def test_progress_report_sentences_are_not_units(pipeline):
+    document = make_document(
+        [
+            (
+                "Actie 4",
+                None,
+                "Europol heeft in april 2025 een verslag uitgebracht. Europol is bezig met de actualisering van de dataset. "
+                "Deze actualisering zal in juni 2026 worden bekendgemaakt.",
+            )
+        ],
+        date="2025-11-21",
+        kind="presidency_note",
+    )
+    (found,) = extract_obligations(document, pipeline)
+    assert found.actors == ["Europol"]
+    assert found.deadline.end == "2026-06-30"
+
+
+def test_footnotes_are_skipped_and_offsets_point_into_the_document(pipeline):
+    document = make_document(
+        [
+            ("1", None, "De Commissie zal tegen eind 2025 een voorstel indienen."),
+            (None, None, "De Commissie zal dit in 2026 evalueren."),
+        ]
+    )
+    footnote = replace(document.passages[1], kind="footnote")
+    document.passages[1] = footnote
+    (found,) = extract_obligations(document, pipeline)
+    assert document.text[found.char_start : found.char_end] == found.source_text
+    assert found.passage_id == document.passages[0].passage_id
+    assert found.page == 1
+
+
+def test_pipeline_registration_with_blank_dutch():
+    pipeline = spacy.blank("nl")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("conclusio_actor_gazetteer")
+    pipeline.add_pipe("conclusio_deadline_tagger")
+    pipeline.add_pipe("conclusio_modality")
+    pipeline.add_pipe("conclusio_obligation_extractor")
+    pipeline.initialize()
+    doc = pipeline.make_doc("Daarom zal de Europese Commissie in 2025 een voorstel indienen.")
+    doc._.doc_date = "2024-06-13"
+    for _, component in pipeline.pipeline:
+        doc = component(doc)
+    (unit,) = doc._.obligation_units
+    assert (unit.actors, unit.modality) == (["Commissie"], "commitment")

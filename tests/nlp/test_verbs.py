@@ -1,0 +1,31 @@
+"""Main verbs of action clauses as infinitive lemmas."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.verbs import main_verbs, participle_infinitive
+
+
+@pytest.mark.parametrize(
+    ("clause", "verbs"),
+    [
+        ("deze applicatie in de loop van 2025 uit te rollen", ["uitrollen"]),
+        ("de dataset ter beschikking van de lidstaten te stellen", ["stellen"]),
+        ("hun methoden verder te ontwikkelen om de netwerken nauwkeuriger op te sporen", ["ontwikkelen"]),
+        ("het resultaat te integreren in de Socta en er rekening mee te houden", ["integreren", "houden"]),
+        ("zal de Commissie een kader opzetten", ["opzetten"]),
+        ("moet een contactpunt worden opgericht", ["oprichten"]),
+        ("te overwegen deel te nemen aan de ontwikkeling", ["overwegen", "deelnemen"]),
+    ],
+)
+def test_main_verbs(pipeline, clause, verbs):
+    assert main_verbs(pipeline(clause)[:]) == verbs
+
+
+@pytest.mark.parametrize(
+    ("participle", "infinitive"),
+    [("vastgesteld", "vaststellen"), ("geïntegreerd", "integreren"), ("ontwikkeld", "ontwikkelen"), ("gemaakt", "maken")],
+)
+def test_participle_infinitive(participle, infinitive):
+    assert participle_infinitive(participle) == infinitive
