@@ -53,6 +53,7 @@ st.dataframe(
     passages[passages["kind"].isin(kinds)],
     hide_index=True,
     width="stretch",
+    height=600,
     column_order=("paragraph", "kind", "page", "section", "addressees", "text", "passage_id"),
     column_config={"text": st.column_config.TextColumn(width="large")},
 )

@@ -58,7 +58,7 @@ table = pd.DataFrame(
         "actors": ", ".join(r.obligation.actors),
         "action": r.obligation.action,
         "deadline": r.obligation.deadline.text if r.obligation.deadline else "",
-        "due": r.obligation.deadline.end if r.obligation.deadline else None,
+        "due": pd.Timestamp(r.obligation.deadline.end) if r.obligation.deadline and r.obligation.deadline.end else None,
         "document": r.doc_number or r.obligation.source_file,
         "paragraph": r.obligation.paragraph,
         "evidence": len(r.evidence),
@@ -74,19 +74,20 @@ dated = pd.DataFrame(
 )
 if not dated.empty:
     st.subheader("Deadlines by actor")
-    chart = (
+    points = (
         alt.Chart(dated)
         .mark_circle(size=90, opacity=0.8)
         .encode(
             x=alt.X("due:T", title="due"),
-            y=alt.Y("actor:N", title=None, sort="-x"),
-            color=alt.Color("status:N", scale=alt.Scale(domain=STATUSES, range=[STATUS_COLOURS.get(s, "#000") for s in STATUSES])),
+            y=alt.Y("actor:N", title=None),
+            color=alt.Color("status:N", legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=STATUSES, range=[STATUS_COLOURS.get(s, "#000") for s in STATUSES])),
             tooltip=["id", "actor", "status", "deadline", "action"],
         )
-        .properties(height=alt.Step(28))
     )
-    rule = alt.Chart(pd.DataFrame({"today": [as_of.isoformat()]})).mark_rule(strokeDash=[4, 4]).encode(x="today:T")
-    st.altair_chart(chart + rule, width="stretch")
+    today = alt.Chart(pd.DataFrame({"as of": [pd.Timestamp(as_of)]})).mark_rule(color="#555", strokeDash=[4, 4])
+    chart = (points + today.encode(x="as of:T")).properties(height=alt.Step(28))
+    st.altair_chart(chart, width="stretch")
 
 st.subheader(f"{len(rows)} obligations")
 selection = st.dataframe(

@@ -11,6 +11,8 @@ settings = resources.load_settings()
 resources.store_or_stop(settings)
 
 st.title("Prior wording")
+if "draft" not in st.session_state:  # a link such as /prior_wording?draft=... opens with that draft
+    st.session_state.draft = st.query_params.get("draft", "")
 draft = st.text_area("Draft text", height=120, key="draft",
                      placeholder="Plak een conceptzin, bv. 'verzoekt Europol een verslag op te stellen over ...'")
 k = st.slider("Passages", min_value=1, max_value=20, value=5, key="similar_k")

@@ -19,7 +19,10 @@ settings = resources.load_settings()
 store = resources.store_or_stop(settings)
 
 st.title("Search")
+if "query" not in st.session_state:  # a link such as /?q=europol opens with that search
+    st.session_state.query = st.query_params.get("q", "")
 query = st.text_input("Query", placeholder="bv. verslag van Europol over legale bedrijfsstructuren", key="query")
+st.query_params["q"] = query
 left, right = st.columns([3, 1])
 mode = left.segmented_control("Mode", ("hybrid", "lexical", "semantic"), default="hybrid", key="mode") or "hybrid"
 k = right.number_input("Hits", min_value=1, max_value=50, value=10, key="k")
