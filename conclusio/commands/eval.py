@@ -7,6 +7,9 @@ from pathlib import Path
 
 from conclusio.commands._common import CliError, add_format, print_json
 from conclusio.commands.search import open_searcher
+from conclusio.settings import REPO_ROOT
+
+DEADLINE_CASES = REPO_ROOT / "tests" / "data" / "deadline_cases.jsonl"
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -28,8 +31,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     deadlines = targets.add_parser("deadlines", parents=[common], help="accuracy of deadline normalisation",
                                    description="Normalise the deadline expressions of a cases file and compare "
-                                   "with the expected dates (default: the cases shipped with Conclusio).")
-    deadlines.add_argument("cases", nargs="?", metavar="CASES", help="cases file (JSONL)")
+                                   "with the expected dates.")
+    deadlines.add_argument("cases", nargs="?", metavar="CASES",
+                           help="cases file (JSONL; default: the cases shipped in tests/data)")
     add_format(deadlines, "text", "json")
     deadlines.set_defaults(func=run_eval_deadlines)
 
@@ -73,8 +77,7 @@ def run_eval_obligations(args: argparse.Namespace) -> int:
 def run_eval_deadlines(args: argparse.Namespace) -> int:
     from nlp.evaluate import evaluate_deadline_cases
 
-    result = evaluate_deadline_cases(existing(args.cases)) if args.cases else evaluate_deadline_cases()
-    return report(result, args.format)
+    return report(evaluate_deadline_cases(existing(args.cases or str(DEADLINE_CASES))), args.format)
 
 
 def run_eval_search(args: argparse.Namespace) -> int:
