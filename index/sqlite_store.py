@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -398,12 +398,14 @@ class SQLiteStore:
         if query.shape[0] != matrix.vectors.shape[1]:
             stored = self.embedding_model() or ("?", matrix.vectors.shape[1])
             raise ModelMismatchError(stored[0], stored[1], "the query's model", int(query.shape[0]), str(self.directory))
-        filter_sql, filter_params = _filter_clause(filters)
-        allowed = np.array(
-            [r for (r,) in self._all(f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params)],
-            dtype=np.int64,
-        )
-        mask = np.isin(matrix.rowids, allowed)
+        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()):
+            mask = np.isin(matrix.kinds, list(filters.passage_kinds)) if filters.passage_kinds else matrix.kinds != ""
+        else:
+            filter_sql, filter_params = _filter_clause(filters)
+            allowed = self._all(
+                f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
+            )
+            mask = np.isin(matrix.rowids, np.array([r for (r,) in allowed], dtype=np.int64))
         if not mask.any():
             return []
         similarities = matrix.vectors[mask] @ query
@@ -436,14 +438,15 @@ class SQLiteStore:
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
         if self._matrix is None or self._matrix.generation != generation:
-            rows = self._all("SELECT rowid, vector FROM passages WHERE vector IS NOT NULL ORDER BY rowid")
-            rowids = np.array([r for r, _ in rows], dtype=np.int64)
+            rows = self._all("SELECT rowid, kind, vector FROM passages WHERE vector IS NOT NULL ORDER BY rowid")
+            rowids = np.array([r for r, _, _ in rows], dtype=np.int64)
+            kinds = np.array([k for _, k, _ in rows], dtype=object)
             vectors = (
-                np.vstack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
+                np.vstack([np.frombuffer(v, dtype=np.float32) for _, _, v in rows])
                 if rows
                 else np.zeros((0, 0), dtype=np.float32)
             )
-            self._matrix = _VectorMatrix(generation, rowids, vectors)
+            self._matrix = _VectorMatrix(generation, rowids, kinds, vectors)
         return self._matrix
 
     def _passages_by_rowid(self, rowids: list[int]) -> dict[int, Passage]:
@@ -519,6 +522,7 @@ class SQLiteStore:
 class _VectorMatrix:
     generation: str
     rowids: np.ndarray
+    kinds: np.ndarray  # passage kind per row, so the default filter needs no SQL
     vectors: np.ndarray
 
 
