@@ -71,6 +71,7 @@ def extract_metadata(header: list[str], passages: list[Passage], pages: int | No
         language=language,
         pages=pages,
     )
+    metadata.references = [r for r in metadata.references if r.normalised != metadata.doc_number]  # not itself
     metadata.title = fields.get("betreft") or fields.get("onderwerp") or fields.get("subject") \
         or _communication_title(header) or default_title or _first_heading(passages)
     metadata.kind = _kind(header, metadata, body_text)

@@ -169,3 +169,9 @@ def test_declaration_bullets_carry_their_lead_in(corpus: dict[str, Document]) ->
     assert len(bullets) == 6
     assert "a) de verwevenheid" in bullets[-1].text and "e) het in acht nemen" in bullets[-1].text
     assert not any(p.text.startswith(("\uf0b7", "- ")) for p in body(document))
+
+
+def test_a_document_does_not_reference_itself(corpus: dict[str, Document]) -> None:
+    for document in corpus.values():
+        own = document.metadata.doc_number
+        assert own is None or own not in {r.normalised for r in document.metadata.references}
