@@ -2,7 +2,7 @@
 
 Lines are rebuilt from pypdf's text chunks (position and size), so a footnote mark set in a
 smaller raised font becomes a mark, the smaller lines at the bottom of a page become footnotes,
-and lines repeated on most pages (modulo digits: "10512/24 JAI.1 NL", page numbers) are dropped.
+and edge lines repeated on many pages (modulo digits: "10512/24 JAI.1 NL", page numbers) are dropped.
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def _repeated_furniture(pages: list[list[_Line]]) -> set[str]:
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update({_furniture_key(lines[index].text) for index in _edge_indexes(lines)})
-    threshold = max(2, math.ceil(0.5 * len(pages)))
+    threshold = max(2, math.ceil(0.3 * len(pages)))  # annex pages may carry a footer of their own
     return {key for key, count in counts.items() if count >= threshold and key}
 
 
