@@ -95,8 +95,9 @@ def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
     lead_in: str | None = None
     last_number: int | None = None
     last_letter: str | None = None
-    for block in blocks:
+    for index, block in enumerate(blocks):
         plain = split_marks(block.text)[0]
+        following = split_marks(blocks[index + 1].text)[0] if index + 1 < len(blocks) else ""
         action = units.action_heading(plain)
         level = _heading_level(block, plain, soft_wrapped)
         if action is not None:
@@ -105,7 +106,7 @@ def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
             addressee = lead_in = None
             drafts.append(_new(block, "heading", action[0], sections.path()))
             continue
-        block_of_addressees = units.addressee(plain)
+        block_of_addressees = units.addressee(plain) or units.unpunctuated_block(plain, following)
         if block_of_addressees and not block_of_addressees.inline:
             addressee, lead_in = block_of_addressees.block, None
             sections.leave_from(_LEAD_IN_LEVEL)

@@ -71,6 +71,16 @@ def addressee(text: str) -> Addressee | None:
     return None
 
 
+def unpunctuated_block(text: str, following: str) -> Addressee | None:
+    """A block line whose colon was lost ("verzoekt de Raad de lidstaten") when a numbered point follows."""
+    stripped = text.strip()
+    if not (_UPPER_VERB.match(stripped) or _LOWER_BLOCK.match(stripped)) or numbered_label(following) is None:
+        return None
+    if len(stripped.split()) > 15 or re.search(r"[.;,]$", stripped):
+        return None
+    return Addressee(stripped, inline=False)
+
+
 def point_addressee(text: str) -> str | None:
     """The request a numbered point opens with itself: "VERZOEKT de lidstaten om" in "5. VERZOEKT ..."."""
     stripped = text.strip()

@@ -126,3 +126,13 @@ def test_a_paragraph_over_a_page_break_keeps_both_pages() -> None:
         + wrapped("daarover tegen eind 2025 verslag uit te brengen.", page=5)
     )
     assert (passages[0].page, passages[0].page_end) == (4, 5)
+
+
+def test_an_addressee_block_that_lost_its_colon() -> None:
+    passages = structure(wrapped(
+        "verzoekt de Raad de lidstaten en Europol",
+        "1. de gegevens over criminele netwerken tweejaarlijks te actualiseren;",
+        "2. de methode voor de inventarisatie verder te verfijnen.",
+    ))
+    points = labelled(passages)
+    assert points["1"].addressees == points["2"].addressees == "verzoekt de Raad de lidstaten en Europol"
