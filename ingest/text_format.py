@@ -141,6 +141,11 @@ def _read_paragraphs(raw_lines: list[str]) -> SourceText:
                 continue
             index += 1
             continue
+        if _SUP_DEFINITION.match(first):  # notes without a "---" rule before them: still notes, not body
+            for raw in block:
+                _add_footnote_line(footnotes, _SUP_DEFINITION.match(raw.strip()), raw.strip(), page)
+            index += 1
+            continue
         for part in _split_units(block):
             lines.extend(_block_lines(part, page, lines, after_page_break))
             after_page_break = False

@@ -99,3 +99,14 @@ def test_markdown_list_items_without_punctuation_stay_apart(tmp_path: Path) -> N
     bullets = [p for p in parse_file(path).passages if p.addressees == "De Commissie zal:"]
     assert [b.text for b in bullets] == [
         "een studie laten uitvoeren", "de lidstaten raadplegen over de resultaten", "verslag uitbrengen"]
+
+
+def test_markdown_notes_without_a_rule_are_still_notes(tmp_path: Path) -> None:
+    path = tmp_path / "noten.md"
+    path.write_text("## Inleiding\n\nDe Raad heeft conclusies aangenomen<sup>1</sup>.\n\n"
+                    "<sup>1</sup> Doc. 11153/24.\n\nDe Commissie zal verslag uitbrengen.\n", encoding="utf-8")
+    passages = parse_file(path).passages
+    assert [p.text for p in passages if p.kind == "body"] == [
+        "De Raad heeft conclusies aangenomen.", "De Commissie zal verslag uitbrengen."]
+    (note,) = [p for p in passages if p.kind == "footnote"]
+    assert note.text == "Doc. 11153/24." and note.cited_by == passages[1].passage_id
