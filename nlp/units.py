@@ -71,6 +71,11 @@ BODY_NOUN_ENDINGS = (
     "alliantie",
     "eu",
     "unie",
+    "forum",
+    "partnerschap",
+    "eenheden",
+    "contactgroep",
+    "taskforce",
 )
 DEADLINE_CUES = ("tegen", "uiterlijk", "vóór", "voor", "in de loop van", "binnen", "niet later dan", "ten laatste")
 
@@ -175,9 +180,14 @@ def _subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
     return found
 
 
-def _noun_phrase_actor(span: Span) -> str | None:
-    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep")."""
+def _noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
+    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep").
+
+    With ``bare``, a single plural noun without article also counts ("Financiële-inlichtingeneenheden").
+    """
     tokens = [t for t in span if not t.is_punct]
+    if bare and len(tokens) == 1 and tokens[0].lower_.endswith(BODY_NOUN_ENDINGS) and tokens[0].lower_ not in ARTICLES:
+        return tokens[0].text[:1].lower() + tokens[0].text[1:] if not tokens[0].text[1:2].isupper() else tokens[0].text
     if not tokens or len(tokens) > 7 or tokens[0].lower_ not in {"de", "het"}:
         return None
     if any(t.lower_ in {"van", "voor", "met", "in", "op", "over"} for t in tokens):
@@ -205,7 +215,9 @@ def _is_passive(doc: Doc, cue: Span, limit: int) -> bool:
 
 def _agent(doc: Doc, cue: Span, limit: int, spans: list[Span]) -> list[str]:
     """The agent of a passive ("door de Commissie")."""
-    end = _clause_end(doc, cue.end, limit)
+    end = cue.end
+    while end < limit and doc[end].text not in {";", ".", ":", "(", ","}:
+        end += 1
     for token in doc[cue.start : end]:
         if token.lower_ == "door":
             position = token.i + 1
@@ -315,6 +327,9 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             )
             if not actors and cue.label_ == "REQUEST":
                 actors = _subject_before(doc, cue.start, spans)
+                if not actors:
+                    subject = _noun_phrase_actor(doc[_clause_start(doc, cue.start, segment.start) : cue.start], bare=True)
+                    actors = [subject] if subject else []
         elif not _is_passive(doc, cue, segment.end) and (
             _subject_before(doc, cue.start, spans) or _chain(doc, spans, cue.end, +1)
         ):
@@ -327,7 +342,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                 explicit = False
                 if context.block:
                     actors = context.block.actors
-                elif context.previous_subject:
+                elif context.previous_subject and _anaphoric_subject(doc, cue, segment.start):
                     actors = list(context.previous_subject)
                 elif context.main_actor and context.main_actor in context.nearby_actors:
                     actors = [context.main_actor]
@@ -336,14 +351,26 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             if not actors and cue.label_ in {"COMMIT", "OBLIGE"}:
                 if len(doc) > cue.end and doc[cue.end].lower_ in {"we", "wij"}:
                     actors = ["deelnemende landen"] if context.declaration else []
+                elif cue.start > segment.start and doc[cue.start - 1].lower_ == "en":
+                    # "De Commissie steunt ... en zal dat blijven doen": the subject opens the sentence.
+                    actors = _chain(doc, spans, segment.start, +1)
                 else:
-                    subject = _noun_phrase_actor(doc[_clause_start(doc, cue.start, segment.start) : cue.start])
+                    subject = _noun_phrase_actor(doc[_clause_start(doc, cue.start, segment.start) : cue.start], bare=True)
+                    for length in (2, 3):  # "zal de havenalliantie", "zal de nieuwe projectgroep"
+                        if not subject and cue.end + length <= segment.end and doc[cue.end].lower_ in {"de", "het"}:
+                            subject = _noun_phrase_actor(doc[cue.end : cue.end + length])
                     actors = [subject] if subject else []
         if actors:
             actors = _with_co_actors(doc, segment, spans, actors)
             verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST"} else cue.start
             return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], verbs_from)
     return _present_with_future_date(doc, segment, spans)
+
+
+def _anaphoric_subject(doc: Doc, cue: Span, floor: int) -> bool:
+    """ "Deze inventarisatie zal ... worden bekendgemaakt": the subject points back to the previous sentence."""
+    start = _clause_start(doc, cue.start, floor)
+    return start < cue.start and doc[start].lower_ in {"deze", "dit", "die", "dat", "dergelijke"}
 
 
 def _in_relative_clause(doc: Doc, cue: Span, floor: int) -> bool:
