@@ -89,80 +89,110 @@ def build_passages(source: SourceText, source_file: str) -> Structured:
 
 
 def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
-    drafts: list[_Draft] = []
-    sections = _Sections()
-    addressee: str | None = None
-    lead_in: str | None = None
-    last_number: int | None = None
-    last_letter: str | None = None
+    builder = _DraftBuilder(soft_wrapped)
     for index, block in enumerate(blocks):
-        plain = split_marks(block.text)[0]
         following = split_marks(blocks[index + 1].text)[0] if index + 1 < len(blocks) else ""
+        builder.add(block, following)
+    return builder.drafts
+
+
+class _DraftBuilder:
+    """Turns blocks into passage drafts, tracking sections, the addressee block and list numbering."""
+
+    def __init__(self, soft_wrapped: bool) -> None:
+        self.soft_wrapped = soft_wrapped
+        self.drafts: list[_Draft] = []
+        self.sections = _Sections()
+        self.addressee: str | None = None  # the block numbered points are addressed by
+        self.lead_in: str | None = None  # "..., zullen wij:" before a list of bullets
+        self.last_number: int | None = None
+        self.last_letter: str | None = None
+
+    def add(self, block: Block, following: str) -> None:
+        plain = split_marks(block.text)[0]
         action = units.action_heading(plain)
-        level = _heading_level(block, plain, soft_wrapped)
         if action is not None:
-            sections.leave_from(_ACTION_LEVEL)
-            sections.enter(_ACTION_LEVEL, f"{action[0]}: {action[1]}")
-            addressee = lead_in = None
-            drafts.append(_new(block, "heading", action[0], sections.path()))
-            continue
+            return self._action(block, *action)
         block_of_addressees = units.addressee(plain) or units.unpunctuated_block(plain, following)
         if block_of_addressees and not block_of_addressees.inline:
-            addressee, lead_in = block_of_addressees.block, None
-            sections.leave_from(_LEAD_IN_LEVEL)
-            sections.enter(_ADDRESSEE_LEVEL, addressee)
-            drafts.append(_new(block, "heading", None, sections.path(), addressees=addressee))
-            continue
+            return self._addressee_block(block, block_of_addressees.block)
+        level = _heading_level(block, plain, self.soft_wrapped)
         if level is not None:
-            sections.enter(_section_level(level, plain, sections), plain.rstrip())
-            addressee = lead_in = None
-            drafts.append(_new(block, "heading", sections.action_label(), sections.path()))
-            continue
-        if block_of_addressees:  # "DRAAGT HET COSI OP om, ...": the block line holds the request itself
-            sections.leave_from(_ADDRESSEE_LEVEL)
-            addressee = lead_in = None
-            drafts.append(_new(block, "body", None, sections.path(), addressees=block_of_addressees.block))
-            continue
-        if units.is_recital(plain):
-            sections.leave_from(_ADDRESSEE_LEVEL)
-            addressee = lead_in = None
-            drafts.append(_new(block, "body", None, sections.path()))
-            continue
+            return self._heading(block, plain, level)
+        if block_of_addressees or units.is_recital(plain):
+            # "DRAAGT HET COSI OP om, ..." holds its request itself; a recital closes the block.
+            self.sections.leave_from(_ADDRESSEE_LEVEL)
+            self.addressee = self.lead_in = None
+            inline = block_of_addressees.block if block_of_addressees else None
+            return self._append(_new(block, "body", None, self.sections.path(), addressees=inline))
         number = block.known_label or units.numbered_label(plain)
-        if number and number.isdigit() and (int(number) == 1 or last_number is None or int(number) == last_number + 1):
-            last_number, last_letter, lead_in = int(number), None, None
-            text = units.NUMBERED.sub("", block.text, count=1) if not block.known_label else block.text
-            own = units.point_addressee(split_marks(text)[0])  # "5. VERZOEKT de lidstaten om ..."
-            draft = _new(block, "body", number, sections.path(), addressees=own or addressee, text=text)
-            draft.open_for_children = draft.open_for_followups = True
-            drafts.append(draft)
-            continue
+        if number and number.isdigit() and self._next_number(int(number)):
+            return self._numbered(block, number)
         letter = units.lettered_label(plain)
-        parent = drafts[-1] if drafts else None
-        if letter and (letter == "a" or (last_letter and ord(letter) == ord(last_letter) + 1)):
-            last_letter = letter
-            if parent is not None and parent.open_for_children:
-                _extend(parent, block, block.text)
-                continue
-            text = units.LETTERED.sub("", block.text, count=1)
-            draft = _new(block, "body", f"{letter})", sections.path(), addressees=addressee, text=text)
-            draft.open_for_followups = True
-            drafts.append(draft)
-            continue
+        if letter and (letter == "a" or (self.last_letter and ord(letter) == ord(self.last_letter) + 1)):
+            return self._lettered(block, letter)
         if units.is_bullet(plain):
-            text = units.strip_bullet(block.text)
-            draft = _new(block, "body", sections.action_label(), sections.path(), addressees=lead_in, text=text)
-            draft.open_for_children = plain.rstrip().endswith(":")
-            drafts.append(draft)
-            continue
+            return self._bullet(block, plain)
+        return self._running(block, plain)
+
+    def _action(self, block: Block, label: str, title: str) -> None:
+        self.sections.leave_from(_ACTION_LEVEL)
+        self.sections.enter(_ACTION_LEVEL, f"{label}: {title}")
+        self.addressee = self.lead_in = None
+        self._append(_new(block, "heading", label, self.sections.path()))
+
+    def _addressee_block(self, block: Block, text: str) -> None:
+        self.addressee, self.lead_in = text, None
+        self.sections.leave_from(_LEAD_IN_LEVEL)
+        self.sections.enter(_ADDRESSEE_LEVEL, text)
+        self._append(_new(block, "heading", None, self.sections.path(), addressees=text))
+
+    def _heading(self, block: Block, plain: str, level: int) -> None:
+        self.sections.enter(_section_level(level, plain, self.sections), plain.rstrip())
+        self.addressee = self.lead_in = None
+        self._append(_new(block, "heading", self.sections.action_label(), self.sections.path()))
+
+    def _next_number(self, value: int) -> bool:
+        return value == 1 or self.last_number is None or value == self.last_number + 1
+
+    def _numbered(self, block: Block, number: str) -> None:
+        self.last_number, self.last_letter, self.lead_in = int(number), None, None
+        text = units.NUMBERED.sub("", block.text, count=1) if not block.known_label else block.text
+        own = units.point_addressee(split_marks(text)[0])  # "5. VERZOEKT de lidstaten om ..."
+        draft = _new(block, "body", number, self.sections.path(), addressees=own or self.addressee, text=text)
+        draft.open_for_children = draft.open_for_followups = True
+        self._append(draft)
+
+    def _lettered(self, block: Block, letter: str) -> None:
+        self.last_letter = letter
+        parent = self.drafts[-1] if self.drafts else None
+        if parent is not None and parent.open_for_children:
+            return _extend(parent, block, block.text)  # a sub-point of a numbered point
+        text = units.LETTERED.sub("", block.text, count=1)
+        draft = _new(block, "body", f"{letter})", self.sections.path(), addressees=self.addressee, text=text)
+        draft.open_for_followups = True
+        self._append(draft)
+
+    def _bullet(self, block: Block, plain: str) -> None:
+        parent = self.drafts[-1] if self.drafts else None
+        if parent is not None and parent.open_for_children and parent.label and parent.label.isdigit():
+            return _extend(parent, block, block.text)  # a dash list inside a numbered point
+        text = units.strip_bullet(block.text)
+        label = self.sections.action_label()
+        draft = _new(block, "body", label, self.sections.path(), addressees=self.lead_in, text=text)
+        draft.open_for_children = plain.rstrip().endswith(":")
+        self._append(draft)
+
+    def _running(self, block: Block, plain: str) -> None:
+        parent = self.drafts[-1] if self.drafts else None
         if parent is not None and parent.open_for_followups:
-            _extend(parent, block, block.text)  # a follow-up paragraph of a numbered point
-            continue
-        draft = _new(block, "body", sections.action_label(), sections.path())
+            return _extend(parent, block, block.text)  # a follow-up paragraph of a point
         if plain.rstrip().endswith(":"):
-            lead_in = plain.strip()  # "..., zullen wij:" introduces the bullets that follow
-        drafts.append(draft)
-    return drafts
+            self.lead_in = plain.strip()
+        self._append(_new(block, "body", self.sections.action_label(), self.sections.path()))
+
+    def _append(self, draft: _Draft) -> None:
+        self.drafts.append(draft)
 
 
 def _section_level(level: int, title: str, sections: _Sections) -> int:

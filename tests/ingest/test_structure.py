@@ -136,3 +136,16 @@ def test_an_addressee_block_that_lost_its_colon() -> None:
     ))
     points = labelled(passages)
     assert points["1"].addressees == points["2"].addressees == "verzoekt de Raad de lidstaten en Europol"
+
+
+def test_a_dash_list_inside_a_numbered_point_stays_in_it() -> None:
+    passages = structure(wrapped(
+        "verzoekt de Raad de Commissie:",
+        "1. een verslag in te dienen over:",
+        "\u2013 de uitvoering van de routekaart;",
+        "\u2013 de financiering van de acties;",
+        "2. de lidstaten te ondersteunen.",
+    ))
+    points = labelled(passages)
+    assert list(points) == ["1", "2"]
+    assert "de uitvoering van de routekaart;" in points["1"].text and "de financiering" in points["1"].text
