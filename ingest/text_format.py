@@ -90,6 +90,7 @@ def _read_wrapped(raw_lines: list[str]) -> SourceText:
                 _add_footnote_line(footnotes, definition or council, stripped, page)
                 continue
         if starts_page:
+            _salvage_unruled_footnotes(lines, footnotes, page)
             page += 1
         seen_content = True
         heading = _MD_HEADING.match(stripped)
@@ -100,8 +101,26 @@ def _read_wrapped(raw_lines: list[str]) -> SourceText:
                        heading_level=level)
         )
         pending_break = level is not None
+    _salvage_unruled_footnotes(lines, footnotes, page)
     source = SourceText(lines=lines, footnotes=footnotes, pages=page, soft_wrapped=True)
     return attach_glued_marks(source)
+
+
+def _salvage_unruled_footnotes(lines: list[SourceLine], footnotes: list[FootnoteSource], page: int) -> None:
+    """Footnotes a conversion left without their rule of spaces: the page's last lines "N text",
+    numbered on from the last footnote seen, are moved out of the body."""
+    expected = int(footnotes[-1].label) + 1 if footnotes and footnotes[-1].label.isdigit() else 1
+    start = len(lines)
+    while start > 0 and lines[start - 1].page == page and _COUNCIL_FOOTNOTE.match(lines[start - 1].text):
+        start -= 1
+    tail = [_COUNCIL_FOOTNOTE.match(line.text) for line in lines[start:]]
+    labels = [int(match.group(1)) for match in tail if match]
+    if not labels or labels != list(range(expected, expected + len(labels))):
+        return
+    if start == 0 or lines[start - 1].page != page:
+        return  # a page of numbered lines only is a list, not notes
+    footnotes.extend(FootnoteSource(match.group(1), match.group(2), page) for match in tail if match)
+    del lines[start:]
 
 
 def _add_footnote_line(footnotes: list[FootnoteSource], match: re.Match[str] | None, line: str, page: int) -> None:

@@ -110,3 +110,11 @@ def test_markdown_notes_without_a_rule_are_still_notes(tmp_path: Path) -> None:
         "De Raad heeft conclusies aangenomen.", "De Commissie zal verslag uitbrengen."]
     (note,) = [p for p in passages if p.kind == "footnote"]
     assert note.text == "Doc. 11153/24." and note.cited_by == passages[1].passage_id
+
+
+def test_council_footnotes_without_their_rule_are_still_notes() -> None:
+    text = COUNCIL_STYLE.replace(SEPARATOR + "\n\n", "")
+    source = read_text(text)
+    assert [(f.label, f.text, f.page) for f in source.footnotes] == [
+        ("1", "COM(2020) 605 final.", 1), ("2", "Doc. 9364/24.", 1)]
+    assert not any("COM(2020) 605" in line.text for line in source.lines)
