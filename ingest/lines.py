@@ -34,7 +34,6 @@ class SourceLine:
     page: int = 1
     hard_break: bool = False  # the format knows a paragraph starts here (blank line, <p>, Word paragraph)
     heading_level: int | None = None  # the format knows this is a heading (Markdown #, <h2>, Word style)
-    known_label: str | None = None  # the format knows the point's number (Word numbering, <li>)
 
 
 @dataclass

@@ -28,7 +28,6 @@ class Block:
     page: int
     page_end: int
     heading_level: int | None = None
-    known_label: str | None = None
     last_line: str = ""
 
 
@@ -58,7 +57,7 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
         if line.heading_level is None:
             sequence.observe(plain, starts)
         if starts:
-            blocks.append(Block(text, line.page, line.page, line.heading_level, line.known_label, plain))
+            blocks.append(Block(text, line.page, line.page, line.heading_level, plain))
         else:
             current.text = join_wrapped(current.text, text, vocabulary)
             current.page_end = line.page

@@ -125,7 +125,7 @@ class _DraftBuilder:
             self.addressee = self.lead_in = None
             inline = block_of_addressees.block if block_of_addressees else None
             return self._append(_new(block, "body", None, self.sections.path(), addressees=inline))
-        number = block.known_label or units.numbered_label(plain)
+        number = units.numbered_label(plain)
         if number and number.isdigit() and self._next_number(int(number)):
             return self._numbered(block, number)
         letter = units.lettered_label(plain)
@@ -157,7 +157,7 @@ class _DraftBuilder:
 
     def _numbered(self, block: Block, number: str) -> None:
         self.last_number, self.last_letter, self.lead_in = int(number), None, None
-        text = units.NUMBERED.sub("", block.text, count=1) if not block.known_label else block.text
+        text = units.NUMBERED.sub("", block.text, count=1)
         own = units.point_addressee(split_marks(text)[0])  # "5. VERZOEKT de lidstaten om ..."
         draft = _new(block, "body", number, self.sections.path(), addressees=own or self.addressee, text=text)
         draft.open_for_children = draft.open_for_followups = True
