@@ -13,9 +13,12 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def search_store(request, tmp_path_factory, embedder, corpus_dir):
     """The ingested sample corpus; parsed without obligations when the NLP stage is not there."""
     try:
-        return request.getfixturevalue("corpus_store")
+        shared = request.getfixturevalue("corpus_store")
     except pytest.skip.Exception:
-        pass
+        shared = None
+    if shared is not None:
+        yield shared
+        return
     import ingest
     from index.sqlite_store import SQLiteStore
 
