@@ -26,6 +26,8 @@ from conclusio.records import Obligation
 from nlp import deadlines as deadline_tagging
 from nlp.obligations import extract_obligations
 
+# The shared deadline cases (also used by tests/nlp/test_deadlines.py); the CLI's default for `eval deadlines`.
+DEFAULT_DEADLINE_CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "deadline_cases.jsonl"
 MARKUP = re.compile(r"<sup>.*?</sup>|\*\*|\*")
 DEADLINE_TOLERANCE_DAYS = 31
 VERB_JACCARD = 0.5
@@ -239,7 +241,7 @@ def _baseline_date(text: str, doc_date: date | None) -> str | None:
     return found[0][1].date().isoformat() if found else None
 
 
-def evaluate_deadline_cases(cases_path: Path) -> DeadlineEvaluation:
+def evaluate_deadline_cases(cases_path: Path = DEFAULT_DEADLINE_CASES) -> DeadlineEvaluation:
     """Score our normaliser and dateparser's ``search_dates`` on the cases file (one JSON case per line)."""
     cases = [json.loads(line) for line in Path(cases_path).read_text(encoding="utf-8").splitlines() if line.strip()]
     evaluation = DeadlineEvaluation(len(cases), 0, 0)

@@ -30,6 +30,10 @@ def _is_declaration(document: Document) -> bool:
     return document.metadata.kind == "declaration" or len(WE_COMMIT.findall(document.text)) >= 2
 
 
+def _ends_with_colon(text: str) -> bool:
+    return text.rstrip().endswith(":")
+
+
 def _passage_offset(document: Document, passage: Passage) -> int:
     """Where the passage text starts in the document text (its own offsets, checked)."""
     if document.text[passage.char_start : passage.char_start + len(passage.text)] == passage.text:
@@ -53,17 +57,27 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
     previous_section: list[str] | None = None
     last_block_unit: Obligation | None = None
     numbers: dict[str, int] = {}
+    block_line: str | None = None  # our own reading of the last block line, where ingest gives none
     for passage in document.passages:
-        if passage.kind != "body" or not passage.text.strip():
+        if passage.kind == "footnote" or not passage.text.strip():
+            continue
+        label = (passage.paragraph or "").strip()
+        if _ends_with_colon(passage.text):
+            if passage.text.strip() not in blocks:
+                blocks[passage.text.strip()] = units.read_block(_annotate(nlp, passage.text.strip(), doc_date=doc_date))
+            block_line = passage.text.strip() if blocks[passage.text.strip()] else None
+        elif not label:
+            block_line = None
+        if passage.kind != "body":
             continue
         if passage.section_path != previous_section:
             nearby, previous_section = [], passage.section_path
         block = None
-        if passage.addressees:
-            if passage.addressees not in blocks:
-                blocks[passage.addressees] = units.read_block(_annotate(nlp, passage.addressees, doc_date=doc_date))
-            block = blocks[passage.addressees]
-        label = (passage.paragraph or "").strip()
+        addressees = passage.addressees or (block_line if label and passage.text.strip() != block_line else None)
+        if addressees:
+            if addressees not in blocks:
+                blocks[addressees] = units.read_block(_annotate(nlp, addressees, doc_date=doc_date))
+            block = blocks[addressees]
         offset = _passage_offset(document, passage)
         if block is not None and LETTERED.match(label) and last_block_unit is not None:
             # Lettered sub-points belong to their numbered parent.
@@ -72,7 +86,7 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
             last_block_unit.action = last_block_unit.source_text
             continue
         # A numbered point or a bullet under a block; the block line itself is no point.
-        numbered_block = block if block is not None and passage.text.strip() != passage.addressees.strip() else None
+        numbered_block = block if block is not None and passage.text.strip() != addressees.strip() else None
         doc = _annotate(
             nlp, passage.text, doc_date=doc_date, block=numbered_block, declaration=declaration, nearby_actors=nearby, main_actor=main_actor
         )

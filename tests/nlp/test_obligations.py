@@ -191,3 +191,21 @@ def test_pipeline_registration_with_blank_dutch():
         doc = component(doc)
     (unit,) = doc._.obligation_units
     assert (unit.actors, unit.modality) == (["Commissie"], "commitment")
+
+
+def test_block_line_without_ingest_addressees_still_governs_its_points(pipeline):
+    document = make_document(
+        [
+            (None, None, "ROEPT DE LIDSTATEN EN EUROJUST OP OM:"),
+            ("1", None, "uiterlijk in de eerste helft van 2026 nationale contactpunten aan te wijzen;"),
+            ("2", None, "de samenwerking met derde landen te versterken."),
+            (None, None, "De Raad zal de uitvoering van deze conclusies in 2027 evalueren."),
+        ]
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.paragraph, o.actors, o.modality) for o in found] == [
+        ("1", ["lidstaten", "Eurojust"], "request"),
+        ("2", ["lidstaten", "Eurojust"], "request"),
+        (None, ["Raad"], "commitment"),
+    ]
+    assert found[0].deadline.end == "2026-06-30"
