@@ -115,7 +115,39 @@ def _block_text(block) -> str:  # type: ignore[no-untyped-def]
             label = f"{label.strip('()')})" if label.startswith("(") else label
             return f"{label} {' '.join(cells[1:])}"
         return " ".join(cells)
-    return _clean(block.get_text(""))
+    text = _clean(_own_text(block))
+    return f"{_list_marker(block)}{text}" if block.name == "li" and text else text
+
+
+def _own_text(element) -> str:  # type: ignore[no-untyped-def]
+    """The element's text without nested lists (their items are blocks of their own)."""
+    from bs4 import Comment, NavigableString
+
+    parts: list[str] = []
+    for child in element.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            parts.append(str(child))
+        elif child.name not in ("ol", "ul"):
+            parts.append(_own_text(child))
+    return "".join(parts)
+
+
+def _list_marker(item) -> str:  # type: ignore[no-untyped-def]
+    """The number or bullet a browser would draw before a list item: "3. ", "b) ", "• "."""
+    parent = item.find_parent(["ol", "ul"])
+    if parent is None or parent.name == "ul":
+        return "\u2022 "
+    siblings = parent.find_all("li", recursive=False)
+    try:
+        start = int(parent.get("start", 1))
+    except ValueError:
+        start = 1
+    position = start + next((i for i, sibling in enumerate(siblings) if sibling is item), 0)
+    if parent.get("type") == "a":
+        return f"{chr(ord('a') + (position - 1) % 26)}) "
+    return f"{position}. "
 
 
 def _heading_level(block) -> int | None:  # type: ignore[no-untyped-def]

@@ -31,3 +31,15 @@ def test_footnotes_of_an_eurlex_page(eurlex_html: Path) -> None:
     for passage in document.passages:
         if passage.kind != "footnote":
             assert "14114/23" not in passage.text
+
+
+def test_ordered_lists_keep_their_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "lijst.html"
+    path.write_text(
+        "<html><body><h2>Conclusies</h2><p>verzoekt de Raad de lidstaten:</p><ol>"
+        "<li>de samenwerking te versterken, met name:<ol type='a'><li>in havens;</li><li>op luchthavens;</li></ol></li>"
+        "<li>verslag uit te brengen.</li></ol></body></html>", encoding="utf-8")
+    points = {p.paragraph: p for p in parse_file(path).passages if p.kind == "body" and p.paragraph}
+    assert list(points) == ["1", "2"]
+    assert points["1"].text == "de samenwerking te versterken, met name:\na) in havens;\nb) op luchthavens;"
+    assert points["2"].addressees == "verzoekt de Raad de lidstaten:"
