@@ -96,8 +96,7 @@ def _leaf_blocks(root):  # type: ignore[no-untyped-def]
     for element in root.find_all(True):
         name = element.name
         if name == "tr":
-            if not element.find("tr"):
-                yield element
+            yield element  # a row's own cells; rows of a nested table follow as blocks of their own
             continue
         if name not in _BLOCKS or element.find_parent("tr") is not None:
             continue
@@ -108,7 +107,7 @@ def _leaf_blocks(root):  # type: ignore[no-untyped-def]
 
 def _block_text(block) -> str:  # type: ignore[no-untyped-def]
     if block.name == "tr":
-        cells = [_clean(cell.get_text("")) for cell in block.find_all(["td", "th"], recursive=False)]
+        cells = [_clean(_own_text(cell, skip=("table", "ol", "ul"))) for cell in block.find_all(["td", "th"], recursive=False)]
         cells = [cell for cell in cells if cell]
         if len(cells) >= 2 and re.fullmatch(r"\(?\w{1,4}[.)]", cells[0]):
             label = cells[0]
@@ -119,8 +118,8 @@ def _block_text(block) -> str:  # type: ignore[no-untyped-def]
     return f"{_list_marker(block)}{text}" if block.name == "li" and text else text
 
 
-def _own_text(element) -> str:  # type: ignore[no-untyped-def]
-    """The element's text without nested lists (their items are blocks of their own)."""
+def _own_text(element, skip: tuple[str, ...] = ("ol", "ul")) -> str:  # type: ignore[no-untyped-def]
+    """The element's text without nested lists or tables (their items are blocks of their own)."""
     from bs4 import Comment, NavigableString
 
     parts: list[str] = []
@@ -129,8 +128,8 @@ def _own_text(element) -> str:  # type: ignore[no-untyped-def]
             continue
         if isinstance(child, NavigableString):
             parts.append(str(child))
-        elif child.name not in ("ol", "ul"):
-            parts.append(_own_text(child))
+        elif child.name not in skip:
+            parts.append(_own_text(child, skip))
     return "".join(parts)
 
 

@@ -43,3 +43,15 @@ def test_ordered_lists_keep_their_numbers(tmp_path: Path) -> None:
     assert list(points) == ["1", "2"]
     assert points["1"].text == "de samenwerking te versterken, met name:\na) in havens;\nb) op luchthavens;"
     assert points["2"].addressees == "verzoekt de Raad de lidstaten:"
+
+
+def test_nested_eurlex_tables_keep_the_point_and_its_sub_points(tmp_path: Path) -> None:
+    path = tmp_path / "genest.html"
+    path.write_text(
+        "<html><body><p class='oj-normal'>verzoekt de Raad de Commissie:</p><table><tr><td><p>1.</p></td>"
+        "<td><p>een verslag op te stellen over:</p><table><tr><td><p>(a)</p></td><td><p>de havens;</p></td></tr>"
+        "<tr><td><p>(b)</p></td><td><p>de luchthavens;</p></td></tr></table></td></tr>"
+        "<tr><td><p>2.</p></td><td><p>de lidstaten te steunen.</p></td></tr></table></body></html>", encoding="utf-8")
+    points = {p.paragraph: p for p in parse_file(path).passages if p.kind == "body" and p.paragraph}
+    assert points["1"].text == "een verslag op te stellen over:\na) de havens;\nb) de luchthavens;"
+    assert points["2"].text == "de lidstaten te steunen."
