@@ -136,4 +136,6 @@ def _line_width(lines: list[SourceLine]) -> int:
     lengths = sorted(len(split_marks(line.text)[0]) for line in lines if line.heading_level is None)
     if not lengths:
         return 80
+    if len(lengths) < 30:
+        return lengths[-1]  # too few lines for a percentile: the longest line is the measure
     return lengths[int(0.9 * (len(lengths) - 1))]

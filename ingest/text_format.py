@@ -36,27 +36,25 @@ _SEPARATOR_MIN_SPACES = 10  # a footnote separator is a long run of spaces, not 
 def read_text(text: str) -> SourceText:
     """Lines, pages and footnotes of a text or Markdown file converted from PDF."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if _is_interleaved(raw_lines):
-        return _read_wrapped(raw_lines)
-    return _read_paragraphs(raw_lines)
+    content = [i for i, line in enumerate(raw_lines) if line.strip()]
+    markdown = any(_MARKDOWN_SIGN.search(raw_lines[i]) for i in content)
+    wrapped = median(len(raw_lines[i].rstrip()) for i in content) < 120 if content else False
+    if markdown or not wrapped:
+        return _read_paragraphs(raw_lines)  # Markdown separates blocks with blank lines on purpose
+    return _read_wrapped(raw_lines, blank_lines_break=not _is_interleaved(raw_lines, content))
 
 
-def _is_interleaved(lines: list[str]) -> bool:
+def _is_interleaved(lines: list[str], content: list[int]) -> bool:
     """True when a converter put a blank line after every wrapped line (the blanks mean nothing)."""
-    content = [i for i, line in enumerate(lines) if line.strip()]
-    if len(content) < 10 or any(_MARKDOWN_SIGN.search(lines[i]) for i in content):
-        return False  # Markdown separates blocks with blank lines on purpose
-    followed_by_single_blank = sum(
-        1
-        for a, b in zip(content, content[1:])
-        if b == a + 2
-    )
-    widths = [len(lines[i].rstrip()) for i in content]
-    return followed_by_single_blank / (len(content) - 1) > 0.6 and median(widths) < 120
+    if len(content) < 10:
+        return False
+    followed_by_single_blank = sum(1 for a, b in zip(content, content[1:]) if b == a + 2)
+    return followed_by_single_blank / (len(content) - 1) > 0.6
 
 
-def _read_wrapped(raw_lines: list[str]) -> SourceText:
-    """Hard-wrapped text (every physical line a line of the PDF); blank lines carry no meaning."""
+def _read_wrapped(raw_lines: list[str], blank_lines_break: bool) -> SourceText:
+    """Hard-wrapped text (every physical line a line of the PDF); blank lines end a paragraph only
+    when the converter did not put one after every line."""
     lines: list[SourceLine] = []
     footnotes: list[FootnoteSource] = []
     page = 1
@@ -69,7 +67,7 @@ def _read_wrapped(raw_lines: list[str]) -> SourceText:
         if not stripped:
             if len(raw) >= _SEPARATOR_MIN_SPACES and seen_content:
                 in_footnotes, md_block = True, False
-            elif raw and seen_content:
+            elif (raw or blank_lines_break) and seen_content:
                 pending_break = True  # a line holding only a space or two: an empty paragraph in the PDF
             continue
         if _THEMATIC_BREAK.match(raw) and seen_content:
