@@ -118,3 +118,13 @@ def test_council_footnotes_without_their_rule_are_still_notes() -> None:
     assert [(f.label, f.text, f.page) for f in source.footnotes] == [
         ("1", "COM(2020) 605 final.", 1), ("2", "Doc. 9364/24.", 1)]
     assert not any("COM(2020) 605" in line.text for line in source.lines)
+
+
+def test_hard_wrapped_text_without_interleaved_blanks(tmp_path: Path) -> None:
+    path = tmp_path / "compact.txt"
+    path.write_text(COUNCIL_STYLE.replace("\n\n", "\n"), encoding="utf-8")
+    document = parse_file(path)
+    points = {p.paragraph: p for p in document.passages if p.kind == "body" and p.paragraph}
+    assert list(points) == ["1", "2"] and (points["1"].page, points["1"].page_end) == (1, 2)
+    assert points["1"].text.endswith("op het darknet;")
+    assert [p.footnote_label for p in document.passages if p.kind == "footnote"] == ["1", "2"]
