@@ -94,7 +94,7 @@ class TaggedDeadline:
 
 
 TRIGGER_SETS = ("@month", "@season", "@recurrence_adverb", "@unit", "@once")
-TRIGGER_WORDS = {"kwartaal", "q1", "q2", "q3", "q4", "k1", "k2", "k3", "k4", "h1", "h2"}
+TRIGGER_WORDS = {"helft", "jaarhelft", "halfjaar", "semester", "kwartaal", "q1", "q2", "q3", "q4", "k1", "k2", "k3", "k4", "h1", "h2"}
 
 
 def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[list[tuple[str, list[dict]]], list[list[str]]]:

@@ -38,7 +38,8 @@ _PARTICIPLE_SHAPE = re.compile(
 # Participles that describe a state or a request, not a finished piece of work.
 _NON_COMPLETION_LEMMAS = frozenset(
     """verzoeken vragen oproepen aanmoedigen uitnodigen aanbevelen plannen voorzien verwachten richten
-    baseren wijden bedoelen betrekken verbinden belasten verplichten overtuigen noemen blijven""".split()
+    baseren wijden bedoelen betrekken verbinden belasten verplichten overtuigen noemen blijven
+    omvatten bevatten vormen betreffen behelzen beogen inhouden""".split()
 )
 _NON_COMPLETION_FORMS = frozenset(
     "gepland voorzien verwacht gericht gebaseerd gewijd bedoeld betrokken verbonden belast verplicht "
@@ -51,6 +52,12 @@ _FUNCTION_WORDS = _DETERMINERS | frozenset(
     uit over onder door tot als zich samen vervolgens toen daarna eerst opnieuw verder""".split()
 )
 _NOUNS_OF_PARTICIPLE_SHAPE = frozenset("gebied geweld gebouw gezag gevolg geval gebod verband verbod bestand".split())
+
+_DISCUSSION_LEMMAS = frozenset(
+    """bespreken bediscussiëren beraadslagen verkennen aankaarten agenderen overleggen""".split()
+)
+# "Het doel van deze actie was ...": a sentence about the aim, whatever its tense
+_GOAL_PATTERNS = [[{"LOWER": "doel"}], [{"LOWER": "doelstelling"}], [{"LOWER": "tot"}, {"LOWER": "doel"}]]
 
 STATUS_ORDER: dict[str, int] = {"rescheduled": 0, "in_progress": 1, "completed": 2, "mentioned": 3}
 
@@ -145,6 +152,7 @@ _PATTERNS: dict[str, list[list[dict]]] = {
         [{"LOWER": "aan"}, {"LOWER": "de"}, {"LOWER": "gang"}],
     ],
     "PAST": [[{"_": {"progress_past": True}}]],
+    "GOAL": _GOAL_PATTERNS,
 }
 
 
@@ -180,7 +188,8 @@ class ProgressClassifier:
             if label == "PAST":
                 if not _completes(sent[start:end]):
                     continue
-                label = "COMPLETED"
+                # talking about an action ("werd besproken") is work on it, not its delivery
+                label = "ONGOING" if _verb_lemma(sent[start:end]) in _DISCUSSION_LEMMAS else "COMPLETED"
             cues.setdefault(label, _cue_text(sent[start:end]))
             starts.setdefault(label, start)
         if "COMPLETED" in cues:
@@ -188,6 +197,8 @@ class ProgressClassifier:
             for label in ("FUTURE", "ONGOING"):
                 if label in cues and _in_later_relative_clause(sent, starts["COMPLETED"], starts[label]):
                     del cues[label]
+        if "GOAL" in cues and starts["GOAL"] <= 3:
+            return ProgressReading("mentioned", None, cues["GOAL"], sent.text.strip())
         text = sent.text.strip()
         later, wholly_later = _dates_after(text, doc_date)
         if "FUTURE" in cues or ("COMPLETED" not in cues and wholly_later):
@@ -220,6 +231,11 @@ def _perfect_and_passive(sent: Span) -> list[tuple[int, int]]:
                 spans.append((j, i + 1))
                 break
     return spans
+
+
+def _verb_lemma(span: Span) -> str:
+    last = span[-1] if span[-1]._.progress_participle or span[-1]._.progress_past else span[0]
+    return _lemma(last)
 
 
 def _possessive(token: Token) -> bool:

@@ -41,7 +41,15 @@ RECITAL_WORDS = {
     "nemend",
     "gelet",
     "concludeert",
+    "brengend",
+    "herhalend",
+    "indachtig",
+    "beklemtonend",
+    "toejuichend",
+    "waarderend",
+    "refererend",
 }
+PARTNER_WORDS = {"steun", "ondersteuning", "samenwerking", "overleg", "hulp", "behulp", "bijstand", "medewerking", "betrokkenheid"}
 ARTICLES = {"de", "het", "een", "alle", "hun", "zijn", "haar", "onze", "deze", "die"}
 NO_ACTOR = ""  # a passive whose agent is named but is no actor ("door voorbereidend overleg")
 SUBORDINATORS = {"die", "dat", "wanneer", "als", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
@@ -245,7 +253,7 @@ def _addressee_zone(doc: Doc, cue: Span, limit: int) -> tuple[int, int]:
 
 def _addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
     start, end = _addressee_zone(doc, cue, limit)
-    spans = sorted(_actor_spans(doc, start, end), key=lambda s: s.start)
+    spans = [s for s in sorted(_actor_spans(doc, start, end), key=lambda s: s.start) if not _is_partner(doc, s)]
     named_any = bool(spans)
     if spans and _subject_follows_verb(doc, cue, floor, spans[0]):
         # "In deze conclusies moedigt de Raad ... aan": the noun after the verb is its subject.
@@ -262,6 +270,12 @@ def _addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
             name = " ".join(t.text for t in words)
             found = [name.lower() if name.isupper() else name]
     return found
+
+
+def _is_partner(doc: Doc, span: Span) -> bool:
+    """ "in (nauwe) samenwerking met X", "met de steun van X": X helps but is not asked to act."""
+    window = [t.lower_ for t in doc[max(0, span.start - 5) : span.start]]
+    return any(word in PARTNER_WORDS for word in window) and any(word in {"met", "van"} for word in window)
 
 
 def _subject_follows_verb(doc: Doc, cue: Span, floor: int, first: Span) -> bool:

@@ -209,3 +209,17 @@ def test_block_line_without_ingest_addressees_still_governs_its_points(pipeline)
         (None, ["Raad"], "commitment"),
     ]
     assert found[0].deadline.end == "2026-06-30"
+
+
+def test_partner_in_a_block_is_not_an_addressee(pipeline):
+    block = "verzoekt de Raad de lidstaten en de Commissie, in nauwe samenwerking met Europol:"
+    document = make_document([(None, block, block), ("8", block, "in het eerste halfjaar van 2025 een actieplan op te stellen;")])
+    (found,) = extract_obligations(document, pipeline)
+    assert found.actors == ["lidstaten", "Commissie"]
+    assert found.deadline.end == "2025-06-30"
+
+
+def test_council_request_in_running_text_names_the_addressee(pipeline):
+    document = make_document([(None, None, "De Raad verzoekt de Commissie om uiterlijk eind 2025 verslag uit te brengen.")])
+    (found,) = extract_obligations(document, pipeline)
+    assert (found.actors, found.modality, found.deadline.end) == (["Commissie"], "request", "2025-12-31")
