@@ -30,6 +30,9 @@ def council_pages(point_offset: int = 0, note_offset: int = 0) -> list[PdfPage]:
     f = note_offset
     return [
         PdfPage([
+            "LIMITE",
+            "COSI 98",
+            "ENFOPOL 250",
             "RESULTAAT BESPREKINGEN",
             "van: het secretariaat-generaal van de Raad",
             "d.d.: 13 juni 2024",

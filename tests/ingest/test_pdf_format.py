@@ -26,6 +26,7 @@ def test_metadata_from_the_first_page_and_the_footer(document) -> None:
     assert metadata.kind == "council_conclusions"
     assert metadata.title == "Conclusies van de Raad over de bestrijding van georganiseerde criminaliteit"
     assert metadata.pages == 3
+    assert metadata.classification == ["LIMITE"] and metadata.codes == ["COSI 98", "ENFOPOL 250"]
     assert document.media_type == "application/pdf"
 
 
