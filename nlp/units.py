@@ -28,7 +28,6 @@ RECITAL_WORDS = {
     "bewust",
     "verwijzend",
     "herinnerend",
-    "gezien",
     "overwegende",
     "vaststellend",
     "opmerkend",
@@ -362,6 +361,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = [context.main_actor]
         else:
             actors = _subject_before(doc, cue.start, spans) or _chain(doc, spans, cue.end, +1)
+            actors = actors or _subordinate_subject(doc, cue, segment.start, spans)
             if not actors and cue.label_ in {"COMMIT", "OBLIGE"}:
                 if len(doc) > cue.end and doc[cue.end].lower_ in {"we", "wij"}:
                     actors = ["deelnemende landen"] if context.declaration else []
@@ -379,6 +379,14 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST"} else cue.start
             return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], verbs_from)
     return _present_with_future_date(doc, segment, spans)
+
+
+def _subordinate_subject(doc: Doc, cue: Span, floor: int, spans: list[Span]) -> list[str]:
+    """ "..., die de Commissie in 2026 zal goedkeuren": in a subordinate clause the subject follows the pronoun."""
+    start = _clause_start(doc, cue.start, floor)
+    if start < cue.start and doc[start].lower_ in SUBORDINATORS - {"om", "teneinde"}:
+        return [a for a in _chain(doc, spans, start + 1, +1)]
+    return []
 
 
 def _anaphoric_subject(doc: Doc, cue: Span, floor: int) -> bool:

@@ -223,3 +223,16 @@ def test_council_request_in_running_text_names_the_addressee(pipeline):
     document = make_document([(None, None, "De Raad verzoekt de Commissie om uiterlijk eind 2025 verslag uit te brengen.")])
     (found,) = extract_obligations(document, pipeline)
     assert (found.actors, found.modality, found.deadline.end) == (["Commissie"], "request", "2025-12-31")
+
+
+def test_subject_of_a_subordinate_clause_and_a_fronted_phrase(pipeline):
+    document = make_document(
+        [
+            ("Actie 3", None, "Er werd bepaald welke onderwerpen aan bod komen in de havenstrategie, die de Commissie in 2026 zal goedkeuren."),
+            ("Actie 6", None, "Gezien de grensoverschrijdende aard van de criminaliteit zal de AMLA een mechanisme opzetten."),
+        ],
+        date="2025-11-21",
+        kind="presidency_note",
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.deadline.end if o.deadline else None) for o in found] == [(["Commissie"], "2026-12-31"), (["AMLA"], None)]
