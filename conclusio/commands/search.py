@@ -21,6 +21,7 @@ from conclusio.records import Hit, to_dict
 SEARCH_HIT_FIELDS = ("passage_id", "source_file", "doc_number", "doc_title", "paragraph", "page", "score", "text",
                      "snippet", "citation")
 SIMILAR_HIT_FIELDS = SEARCH_HIT_FIELDS + ("similarity", "diff")
+FACET_VALUES_SHOWN = 8  # per facet in text output; JSON has no facets, the UI shows them all
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -152,9 +153,10 @@ def print_search_text(query: str, result, *, header: bool) -> None:
     if result.expansions:
         print("\nexpanded with: " + ", ".join(result.expansions))
     for facet, values in result.facets.counts.items():
-        if values:
-            shown = ", ".join(f"{value} ({n})" for value, n in sorted(values.items(), key=lambda kv: -kv[1]))
-            print(f"{facet}: {shown}")
+        ranked = sorted(values.items(), key=lambda kv: -kv[1])
+        if ranked:
+            more = f", +{len(ranked) - FACET_VALUES_SHOWN} more" if len(ranked) > FACET_VALUES_SHOWN else ""
+            print(f"{facet}: " + ", ".join(f"{value} ({n})" for value, n in ranked[:FACET_VALUES_SHOWN]) + more)
     if header:
         print()
 
