@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.windows import match_near_triggers
@@ -45,7 +45,7 @@ class ModalityTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         first_words = self.first_words
-        spans = match_near_triggers(self.matcher, doc, lambda t: t.lower in first_words, 0, 10)
+        spans: list[Span] = match_near_triggers(self.matcher, doc, lambda t: t.lower in first_words, 0, 10)
         doc.spans[SPAN_KEY] = sorted(filter_spans(spans), key=lambda span: span.start)
         return doc
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-import nlp.factories  # noqa: F401  (registers the components)
+from nlp import factories  # noqa: F401  (registers the components)
 
 TRAINED_DUTCH = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
 OUR_COMPONENTS = (

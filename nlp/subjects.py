@@ -1,0 +1,246 @@
+"""Who acts in a clause, without a parser: subjects, addressees, agents and partners.
+
+Works on token positions of a ``Doc`` whose actor gazetteer has run (``doc.spans["actors"]``):
+a subject is the actor chain next to the modal verb ("de Commissie zal", "zal Europol"), an
+addressee the actor named after a request verb ("verzoekt de Raad de lidstaten"), an agent the
+actor after "door" in a passive. Partners ("met de steun van X") are left out.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from nlp import actors as actor_tagging
+
+PARTNER_WORDS = {"steun", "ondersteuning", "samenwerking", "overleg", "hulp", "behulp", "bijstand", "medewerking", "betrokkenheid"}
+ARTICLES = {"de", "het", "een", "alle", "hun", "zijn", "haar", "onze", "deze", "die"}
+NO_ACTOR = ""  # a passive whose agent is named but is no actor ("door voorbereidend overleg")
+SUBORDINATORS = {"die", "dat", "wanneer", "als", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
+BOUNDARY_WORDS = {"om", "te", "teneinde", ":", ";"}
+BODY_NOUN_ENDINGS = (
+    "groep",
+    "netwerk",
+    "netwerken",
+    "agentschap",
+    "agentschappen",
+    "autoriteit",
+    "autoriteiten",
+    "diensten",
+    "comité",
+    "bureau",
+    "instantie",
+    "instanties",
+    "organen",
+    "landen",
+    "staten",
+    "ministeries",
+    "secretariaat",
+    "voorzitterschap",
+    "parlementen",
+    "regeringen",
+    "partners",
+    "alliantie",
+    "eu",
+    "unie",
+    "forum",
+    "partnerschap",
+    "eenheden",
+    "contactgroep",
+    "taskforce",
+)
+def actor_spans(doc: Doc, start: int, end: int) -> list[Span]:
+    return [s for s in doc.spans.get(actor_tagging.SPAN_KEY, []) if s.start >= start and s.end <= end]
+
+
+def chain(doc: Doc, spans: list[Span], anchor: int, direction: int) -> list[str]:
+    """Actors joined by "en" / "," that end (direction -1) or start (direction +1) at ``anchor``."""
+    by_start = {s.start: s for s in spans}
+    by_end = {s.end: s for s in spans}
+    found: list[str] = []
+    position = anchor
+    while True:
+        if direction < 0:
+            span = by_end.get(position)
+            if span is None:
+                break
+            found.insert(0, span.label_)
+            position = span.start
+            while position > 0 and doc[position - 1].lower_ in ARTICLES:
+                position -= 1
+            if position > 0 and doc[position - 1].lower_ in {"en", ","}:
+                position -= 1
+                continue
+            break
+        else:
+            skipped = 0
+            while position < len(doc) and (
+                doc[position].lower_ in ARTICLES or (skipped < 2 and doc[position].is_lower and doc[position].lower_.endswith("e"))
+            ):
+                position += 1
+                skipped += 1
+            span = by_start.get(position)
+            if span is None:
+                break
+            found.append(span.label_)
+            position = span.end
+            if position < len(doc) and doc[position].lower_ in {"en", ","}:
+                position += 1
+                continue
+            break
+    return list(dict.fromkeys(found))
+
+
+def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
+    position = cue_start
+    if position > 0 and doc[position - 1].lower_ in {"zelf", "ook", "dan", "daarom"}:
+        position -= 1
+    found = chain(doc, spans, position, -1)
+    if found:
+        first = min((s for s in spans if s.label_ == found[0] and s.end <= cue_start), key=lambda s: -s.end, default=None)
+        if first is not None:
+            before = first.start - 1
+            while before >= 0 and doc[before].lower_ in ARTICLES:
+                before -= 1
+            if before >= 0 and doc[before].lower_ in {"van", "met", "door", "aan", "via", "bij", "tot", "voor", "tussen"}:
+                return []
+    return found
+
+
+def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
+    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep").
+
+    With ``bare``, a single plural noun without article also counts ("Financiële-inlichtingeneenheden").
+    """
+    tokens = [t for t in span if not t.is_punct]
+    if bare and len(tokens) == 1 and tokens[0].lower_.endswith(BODY_NOUN_ENDINGS) and tokens[0].lower_ not in ARTICLES:
+        return tokens[0].text[:1].lower() + tokens[0].text[1:] if not tokens[0].text[1:2].isupper() else tokens[0].text
+    if not tokens or len(tokens) > 7 or tokens[0].lower_ not in {"de", "het"}:
+        return None
+    if any(t.lower_ in {"van", "voor", "met", "in", "op", "over"} for t in tokens):
+        return None  # "het werk van de havenalliantie": the head is no body
+    head = tokens[-1]
+    if head.lower_.endswith(BODY_NOUN_ENDINGS) or (head.text.isupper() and len(head.text) > 1):
+        return " ".join(t.text for t in tokens[1:])
+    return None
+
+
+def clause_end(doc: Doc, start: int, limit: int) -> int:
+    end = start
+    while end < limit and doc[end].text not in {";", ".", ":"}:
+        end += 1
+    return end
+
+
+def is_passive(doc: Doc, cue: Span, limit: int) -> bool:
+    end = cue.end
+    while end < limit and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in SUBORDINATORS:
+        end += 1
+    # After "zal/moet" the passive auxiliary is the infinitive "worden"; a finite "wordt" belongs to another clause.
+    return any(t.lower_ == "worden" for t in doc[cue.end : end]) or cue.label_ == "REQUEST"
+
+
+def agent(doc: Doc, cue: Span, limit: int, spans: list[Span]) -> list[str]:
+    """The agent of a passive ("door de Commissie")."""
+    end = cue.end
+    while end < limit and doc[end].text not in {";", ".", ":", "(", ","}:
+        end += 1
+    for token in doc[cue.start : end]:
+        if token.lower_ == "door":
+            position = token.i + 1
+            while position < end and (doc[position].lower_ in ARTICLES or doc[position].lower_.endswith(("e", "d"))):
+                position += 1
+            found = chain(doc, spans, position, +1) or chain(doc, spans, token.i + 1, +1)
+            return found or [NO_ACTOR]
+    return []
+
+
+def addressee_zone(doc: Doc, cue: Span, limit: int) -> tuple[int, int]:
+    """The tokens that name whom a request verb addresses: all-capitals run, or up to "om"/"te"/":"."""
+    start = cue.start + 1 if cue.label_ == "INVITE" and len(cue) == 1 else cue.start
+    end = start
+    if cue[0].text.isupper():
+        while end < limit and (doc[end].text.isupper() or not doc[end].is_alpha) and doc[end].text not in {":", ";"}:
+            end += 1
+        return start, end
+    if len(cue) > 1:
+        return cue.start + 1, cue.end - 1
+    while end < limit and doc[end].lower_ not in BOUNDARY_WORDS:
+        end += 1
+    return start, end
+
+
+def addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
+    start, end = addressee_zone(doc, cue, limit)
+    spans = [s for s in sorted(actor_spans(doc, start, end), key=lambda s: s.start) if not is_partner(doc, s)]
+    named_any = bool(spans)
+    if spans and subject_follows_verb(doc, cue, floor, spans[0]):
+        # "In deze conclusies moedigt de Raad ... aan": the noun after the verb is its subject.
+        spans = spans[1:]
+    found = list(dict.fromkeys(s.label_ for s in spans))
+    if len(found) > 1 and found[0] == "Raad":
+        # "verzoekt de Raad de lidstaten": the Council is the one asking, not an addressee.
+        found = found[1:]
+    if not found and not named_any:
+        zone = [t for t in doc[start:end] if not t.is_punct]
+        led_by_article = bool(zone) and (zone[0].lower_ in {"de", "het", "alle"} or zone[0].text.isupper())
+        words = [t for t in zone if t.is_alpha and t.lower_ not in ARTICLES and t.lower_ != "om"]
+        if words and led_by_article and len(words) <= 8:
+            name = " ".join(t.text for t in words)
+            found = [name.lower() if name.isupper() else name]
+    return found
+
+
+def is_partner(doc: Doc, span: Span) -> bool:
+    """ "in (nauwe) samenwerking met X", "met de steun van X": X helps but is not asked to act."""
+    window = [t.lower_ for t in doc[max(0, span.start - 5) : span.start]]
+    return any(word in PARTNER_WORDS for word in window) and any(word in {"met", "van"} for word in window)
+
+
+def subject_follows_verb(doc: Doc, cue: Span, floor: int, first: Span) -> bool:
+    """True when the request verb stands second after a fronted phrase, so the next noun is its subject."""
+    if cue.start <= floor or cue[0].text.isupper():
+        return False
+    previous = doc[cue.start - 1]
+    if previous.lower_ in {"en", "of"} or subject_before(doc, cue.start, actor_spans(doc, floor, cue.start)):
+        return False
+    if previous.lower_ in {"hij", "zij", "ze", "het", "men"} or doc[cue.start + 1].lower_ in {"hij", "zij", "ze"}:
+        return False
+    gap = [t for t in doc[cue.start + 1 : first.start] if t.lower_ not in ARTICLES]
+    return not gap
+
+
+def subordinate_subject(doc: Doc, cue: Span, floor: int, spans: list[Span]) -> list[str]:
+    """ "..., die de Commissie in 2026 zal goedkeuren": in a subordinate clause the subject follows the pronoun."""
+    start = clause_start(doc, cue.start, floor)
+    if start < cue.start and doc[start].lower_ in SUBORDINATORS - {"om", "teneinde"}:
+        return [a for a in chain(doc, spans, start + 1, +1)]
+    return []
+
+
+def anaphoric_subject(doc: Doc, cue: Span, floor: int) -> bool:
+    """ "Deze inventarisatie zal ... worden bekendgemaakt": the subject points back to the previous sentence."""
+    start = clause_start(doc, cue.start, floor)
+    return start < cue.start and doc[start].lower_ in {"deze", "dit", "die", "dat", "dergelijke"}
+
+
+def in_relative_clause(doc: Doc, cue: Span, floor: int) -> bool:
+    """ "..., wat zal worden gebruikt": the cue belongs to a relative clause, not the main one."""
+    i = cue.start - 1
+    while i >= floor and doc[i].lower_ in {"ook", "dan", "nog", "daarbij", "verder"}:
+        i -= 1
+    return i >= floor and doc[i].lower_ in {"wat", "die", "dat", "waarmee", "waarin", "waarbij", "welke", "waardoor"}
+
+
+def clause_start(doc: Doc, index: int, floor: int) -> int:
+    start = index
+    while start > floor and doc[start - 1].text not in {",", ";", ":", "(", ")"}:
+        start -= 1
+    return start
+
+
+def with_co_actors(doc: Doc, segment: Span, spans: list[Span], actors: list[str]) -> list[str]:
+    """ "samen met X" makes X a co-actor (unlike "met de steun van X" or "in samenwerking met X")."""
+    for token in segment[:-1]:
+        if token.lower_ == "samen" and doc[token.i + 1].lower_ == "met":
+            actors = actors + [a for a in chain(doc, spans, token.i + 2, +1) if a not in actors]
+    return actors
