@@ -68,6 +68,7 @@ class _Sentence:
     folded: str = ""
     names: frozenset[str] = frozenset()  # earlier documents this sentence names itself
     norm: float = 0.0  # IDF norm of its terms, computed on first use
+    weight: float = 0.0  # IDF sum of its word terms, computed on first use
 
 
 @dataclass
@@ -210,11 +211,12 @@ def _score(
 
 def _sentence_precision(terms: frozenset[str], sentence: _Sentence, idf: dict[str, float]) -> float:
     """Share of the sentence's word weight that the obligation's words cover (when enough words are shared)."""
-    own = frozenset(t for t in sentence.terms if not any(ch.isdigit() for ch in t))
-    shared = terms & own
+    shared = terms & sentence.terms
     if len(shared) < MIN_SHARED_WORDS:
         return 0.0
-    return sum(idf.get(t, 0.0) for t in shared) / (sum(idf.get(t, 0.0) for t in own) or 1.0)
+    if sentence.weight == 0.0:
+        sentence.weight = sum(idf.get(t, 0.0) for t in sentence.terms if not t.isdigit()) or 1.0
+    return sum(idf.get(t, 0.0) for t in shared) / sentence.weight
 
 
 def _restates_an_obligation(sentence: _Sentence, commitments: Sequence[frozenset[str]]) -> bool:
@@ -228,8 +230,8 @@ def _dated_within(text: str, obligation: Obligation, doc_date: str) -> bool:
     from nlp.deadlines import tag_text
 
     deadline = obligation.deadline
-    if deadline is None or not deadline.start or not deadline.end:
-        return False
+    if deadline is None or not deadline.start or not deadline.end or deadline.granularity in {"year", "years"}:
+        return False  # a whole year is too wide a window to tell an on-time delivery from any event
     for tagged in tag_text(text, date.fromisoformat(doc_date)):
         found = tagged.deadline
         if found.start and found.end and deadline.start <= found.start and found.end <= deadline.end:
@@ -327,7 +329,9 @@ def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
             sentences = [_sentence(s.text) for s in splitter(text).sents]
             sentences = _with_continuations([s for s in sentences if s.terms]) or [_sentence(text)]
             for sentence in sentences:
-                sentence.names = frozenset(o.document.source_file for o in earlier if _names(sentence.text, o))
+                sentence.names = frozenset(
+                    o.document.source_file for o in earlier if _names(sentence.text, o, sentence.terms)
+                )
             names = direct.get(passage.passage_id, set()) | section_names.get(tuple(passage.section_path), set())
             out.append(_Candidate(passage, info.date, sentences, _passage_action(passage, info.document), names))
     return out
@@ -351,14 +355,14 @@ def _with_continuations(sentences: list[_Sentence]) -> list[_Sentence]:
     return out
 
 
-def _names(text: str, earlier: _DocumentInfo) -> bool:
+def _names(text: str, earlier: _DocumentInfo, terms: frozenset[str] | None = None) -> bool:
     """Whether a text names an earlier document by number, or by title (with its date when it is short)."""
     folded = re.sub(r"\s+", "", fold(text))
     if any(key.lower() in folded for key in earlier.number_keys if len(key) >= 5):
         return True
     if len(earlier.title_terms) < 4:
         return False
-    terms = set(analyze(_plain(text)))
+    terms = terms if terms is not None else frozenset(analyze(_plain(text)))
     coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
     dated = any(phrase in fold(text) for phrase in earlier.date_phrases)
     return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and dated)

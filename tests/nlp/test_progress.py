@@ -88,3 +88,13 @@ def test_a_plan_still_to_come_keeps_a_text_from_counting_as_completed() -> None:
 def test_a_plan_in_a_relative_clause_leaves_the_main_clause_completed() -> None:
     text = "Eurojust heeft een focusgroep opgericht, die de samenwerking met de lidstaten zal versterken."
     assert classify_progress(text, REPORT_DATE).status == "completed"
+
+
+def test_a_discussion_is_work_in_progress_not_delivery() -> None:
+    reading = classify_progress("De kwestie werd in maart 2025 in de werkgroep besproken.", REPORT_DATE)
+    assert reading.status == "in_progress"
+
+
+def test_a_statement_of_the_aim_is_only_a_mention() -> None:
+    text = "Het doel van deze maatregel was de samenwerking tussen de douane en de politie te versterken."
+    assert classify_progress(text, REPORT_DATE).status == "mentioned"
