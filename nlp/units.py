@@ -246,7 +246,7 @@ def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     first = unit.segments[0]
     clause = doc[unit.cue_start : first.end] if unit.cue_start is not None else first
     # A list item under "zullen wij:" is a bare verb group ("Relevante kennis delen ...").
-    verbs = main_verbs(clause, in_verb_group=unit.cue_start is None and unit.modality != "request")
+    verbs = main_verbs(clause, in_verb_group=unit.modality != "request")
     if unit.finite_verb and unit.finite_verb.endswith("en"):
         verbs = [unit.finite_verb] + [v for v in verbs if v != unit.finite_verb]
     return verbs
