@@ -18,7 +18,7 @@ from ingest.decode import normalise_chars
 from ingest.errors import IngestError
 from ingest.footnote_marks import attach_glued_marks
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
-from ingest.ocr import ocr_pdf
+from ingest.ocr import OcrLine, ocr_pdf
 
 _MIN_TEXT_CHARS = 20
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:\d{1,4}|[ivxlc]{1,6})(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
@@ -48,9 +48,7 @@ def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, st
     reader = _open(path, data)
     pages = [_page_lines(page) for page in reader.pages]
     if sum(len(line.text) for lines in pages for line in lines) < _MIN_TEXT_CHARS:
-        text_pages = ocr_pdf(path, ocr_language)
-        lines = [SourceLine(t, page=n) for n, page in enumerate(text_pages, 1) for t in page.splitlines() if t.strip()]
-        return SourceText(lines, pages=len(text_pages)), "\n".join(text_pages[:1])
+        pages = [_ocr_page_lines(page) for page in ocr_pdf(path, len(pages), ocr_language)]
     furniture = _repeated_furniture(pages)
     lines: list[SourceLine] = []
     footnotes: list[FootnoteSource] = []
@@ -64,7 +62,8 @@ def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, st
         body, notes, carried = _split_footnotes(kept, continuing=bool(footnotes))
         if carried and footnotes:  # a long footnote runs on at the bottom of the next page
             footnotes[-1].text = f"{footnotes[-1].text} {carried}"
-        lines.extend(SourceLine(line.text, page=number) for line in body)
+        breaks = _spaced_paragraph_starts(body)
+        lines.extend(SourceLine(line.text, page=number, hard_break=index in breaks) for index, line in enumerate(body))
         footnotes.extend(FootnoteSource(label, text, number) for label, text in notes)
     source = attach_glued_marks(SourceText(lines, footnotes, pages=len(pages), soft_wrapped=True))
     return source, "\n".join(header)
@@ -120,6 +119,12 @@ def _page_lines(page) -> list[_Line]:  # type: ignore[no-untyped-def]
 
     page.extract_text(visitor_text=visit)
     return _build_lines(chunks)
+
+
+def _ocr_page_lines(ocr_lines: list[OcrLine]) -> list[_Line]:
+    """A scanned page's OCR'd lines as text-layer lines: pieces on one baseline (a hanging label
+    read as its own block) are joined, and furniture and footnotes are then found the same way."""
+    return _build_lines([_Chunk(normalise_chars(line.text) + " ", line.x, line.y, line.size) for line in ocr_lines])
 
 
 def _build_lines(chunks: list[_Chunk]) -> list[_Line]:
@@ -222,6 +227,16 @@ def _is_furniture(line: _Line, index: int, edges: set[int], furniture: set[str])
     if index not in edges:
         return False
     return _furniture_key(line.text) in furniture or bool(_PAGE_NUMBER.match(line.text))
+
+
+def _spaced_paragraph_starts(lines: list[_Line]) -> set[int]:
+    """Lines set apart from the line above by clearly more than the page's usual line spacing: the
+    blank line a scan or a spaced layout puts between paragraphs, which the words alone do not show."""
+    gaps = [upper.y - lower.y for upper, lower in zip(lines, lines[1:])]
+    if len(gaps) < 2:
+        return set()
+    usual = sorted(gaps)[len(gaps) // 2]
+    return {index + 1 for index, gap in enumerate(gaps) if usual > 0 and gap > 1.6 * usual}
 
 
 def _split_footnotes(lines: list[_Line], continuing: bool) -> tuple[list[_Line], list[tuple[str, str]], str]:
