@@ -74,11 +74,12 @@ class Expansion:
     phrases: tuple[str, ...] = ()
     matches: tuple[ConceptMatch, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. "EuroVoc not configured: glossary only"
+    translations: tuple[str, ...] = ()  # Dutch forms that replaced the query's own words
 
     @property
     def shown_terms(self) -> list[str]:
-        """The expansions to show the user, strongest first."""
-        return [term for term, _ in self.terms]
+        """The expansions to show the user: translations first, then the weighted terms."""
+        return list(dict.fromkeys([*self.translations, *(term for term, _ in self.terms)]))
 
 
 @dataclass
@@ -251,8 +252,8 @@ class QueryExpander:
         if language == "nl":
             terms = self._dutch_synonyms(words, matches)
             return Expansion("nl", query, tuple(terms), phrases, tuple(matches), self.notes)
-        dutch_text, terms = self._translate(words, matches, language)
-        return Expansion(language, dutch_text, tuple(terms), phrases, tuple(matches), self.notes)
+        dutch_text, terms, translations = self._translate(words, matches, language)
+        return Expansion(language, dutch_text, tuple(terms), phrases, tuple(matches), self.notes, translations)
 
     def _matches(self, query: str, words: list[str]) -> list[ConceptMatch]:
         matches = [
@@ -283,11 +284,12 @@ class QueryExpander:
 
     def _translate(
         self, words: list[str], matches: list[ConceptMatch], language: str
-    ) -> tuple[str, list[tuple[str, float]]]:
+    ) -> tuple[str, list[tuple[str, float]], tuple[str, ...]]:
         by_start: dict[int, list[ConceptMatch]] = {}
         for match in matches:
             by_start.setdefault(match.start, []).append(match)
         rendered: list[str] = []
+        translations: list[str] = []
         terms: dict[str, float] = {}
         i = 0
         stop = _FUNCTION_WORDS.get(language, set())
@@ -301,6 +303,7 @@ class QueryExpander:
             here.sort(key=lambda m: m.concept.source != "glossary")
             primary = here[0].concept
             rendered.append(primary.dutch[0])
+            translations.append(primary.dutch[0])
             for match in here:
                 base = 0.8 if match.concept.source == "glossary" else 0.6
                 for rank, form in enumerate(match.concept.dutch):
@@ -309,7 +312,7 @@ class QueryExpander:
         for form in rendered:
             terms.pop(form, None)  # already in the Dutch text at full weight
         ranked = sorted(terms.items(), key=lambda kv: -kv[1])[:16]
-        return " ".join(rendered), ranked
+        return " ".join(rendered), ranked, tuple(dict.fromkeys(translations))
 
 
 _ALL_FUNCTION_WORDS = set().union(*_FUNCTION_WORDS.values())
