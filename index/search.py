@@ -129,7 +129,7 @@ class Searcher:
         lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" else []
         semantic = self._semantic(prepared, expansion, filters, depth) if mode != "lexical" else []
         ranked = self._rank(mode, lexical, semantic)
-        passages = {sp.passage.passage_id: sp for sp in [*lexical, *semantic]}
+        passages = {sp.passage.passage_id: sp for sp in [*semantic, *lexical]}  # lexical keeps its highlights
         terms = query_terms(expansion.dutch_text, *prepared.phrases, *(t for t, _ in expansion.terms))
         if expansion.language != "nl":
             terms = terms | query_terms(prepared.text)
@@ -144,8 +144,7 @@ class Searcher:
     def _expand(self, prepared: PreparedQuery) -> Expansion:
         if self.expander is None:
             return Expansion("nl", prepared.text, phrases=prepared.phrases)
-        expansion = self.expander.expand(prepared.text, prepared.phrases)
-        return expansion
+        return self.expander.expand(prepared.text, prepared.phrases)
 
     def _lexical(
         self, prepared: PreparedQuery, expansion: Expansion, filters: SearchFilters, depth: int
