@@ -12,13 +12,17 @@ two things:
 replaces it, so a passage that only shares a topic stays at or below ``TOPICAL_WEIGHT`` and a passage
 in the right section about something else stays low (a passage under the same action number is
 kept at ``ACTION_FLOOR``, so every action shows its report section). Only links above
-``MIN_CONFIDENCE`` are kept, ``MAX_LINKS`` per obligation. The best sentence is the evidence text, and ``nlp.progress`` reads its status.
+``MIN_CONFIDENCE`` are kept, ``MAX_LINKS`` per obligation. The best sentence (with a following
+sentence that refers back to it, "Deze inventarisatie zal ...") is the evidence text, and
+``nlp.progress`` reads its status. A completion read in a sentence that names the obligation's own
+document, or that restates an obligation, counts as a mention. Weights were set on the sample
+corpus with the offline English MiniLM, whose cosines on Dutch text separate poorly (unrelated
+passages about 0.5), hence the weight on word overlap.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,8 +31,17 @@ from typing import Any
 
 import numpy as np
 
-from conclusio.records import Document, EvidenceLink, Obligation, Passage
+from conclusio.records import EvidenceLink, Obligation, Passage
 from index.analysis import analyze, fold
+from index.document_ties import (
+    DocumentInfo,
+    load_documents,
+    names_document,
+    obligation_action,
+    passage_action,
+    plain,
+    text_names,
+)
 from index.store import ObligationQuery, Store
 
 MIN_CONFIDENCE = 0.35
@@ -46,19 +59,8 @@ PRECISION_SHARE = 0.6  # a short report sentence made of the obligation's own wo
 MIN_SHARED_WORDS = 3
 ACTION_TITLE_MIN = 0.3  # Jaccard of stemmed action titles for "Actie N" to count as the same action
 SECTION_MAX_SHARE = 0.25  # a "section" holding more of the document than this is the whole document
-TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name that document
 
-_ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
-_MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
 _ANAPHORA = frozenset("deze dit die dat hiermee daarmee daarbij hierbij".split())
-_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
-# Months and the names of document types and institutions say nothing about which document it is.
-_GENERIC_TITLE_WORDS = frozenset(
-    analyze(
-        " ".join(_MONTHS) + " mededeling commissie raad europees parlement conclusies verslag nota besluit "
-        "bijlage resultaat besprekingen voorstel over"
-    )
-)
 
 
 @dataclass
@@ -83,21 +85,11 @@ class _Candidate:
     vector_row: int = -1
 
 
-@dataclass
-class _DocumentInfo:
-    document: Document
-    date: str | None
-    number_keys: set[str]
-    title_terms: frozenset[str]
-    date_phrases: tuple[str, ...]
-    named: set[str] = field(default_factory=set)  # earlier documents some passage of this one names
-
-
 def refresh_evidence(store: Store, embedder: Any) -> int:
     """Recompute every machine evidence link in the store; returns how many were stored."""
     from nlp.progress import default_classifier
 
-    documents = _load_documents(store)
+    documents = load_documents(store)
     obligations = store.obligations(ObligationQuery())
     candidates = _candidates(documents)
     if not obligations or not candidates:
@@ -121,41 +113,52 @@ def refresh_evidence(store: Store, embedder: Any) -> int:
             continue
         scored = _score(obligation, home, documents, candidates, passage_vectors @ vector, idf)
         for confidence, method, candidate, sentence in scored[:MAX_LINKS]:
-            passage = candidate.passage
-            if passage.passage_id not in readings:
-                readings[passage.passage_id] = classifier.classify_sentences(
-                    passage.text, date.fromisoformat(candidate.doc_date)
+            passage_id = candidate.passage.passage_id
+            if passage_id not in readings:
+                readings[passage_id] = classifier.classify_sentences(
+                    candidate.passage.text, date.fromisoformat(candidate.doc_date)
                 )
-            reading = _reading_for(readings[passage.passage_id], sentence.text)
-            status, new_end = reading.status if reading else "mentioned", reading.new_end if reading else None
-            if status == "completed" and (
-                obligation.source_file in sentence.names or _restates_an_obligation(sentence, commitments[passage.passage_id])
-            ):
-                # "de op 13 juni aangenomen conclusies": the document was adopted, not the action done;
-                # a later request or commitment repeating the action is no report of it either
-                status = "mentioned"
-            if status == "completed" and _dated_within(sentence.text, obligation, candidate.doc_date):
-                confidence = min(1.0, confidence + ON_TIME_BONUS)
-            deadline_end = obligation.deadline.end if obligation.deadline else None
-            if status in {"in_progress", "rescheduled"}:
-                late = bool(new_end and deadline_end and new_end > deadline_end)
-                status = "rescheduled" if late else "in_progress"
-            links.append(
-                EvidenceLink(
-                    obligation_id=obligation.id,
-                    passage_id=passage.passage_id,
-                    source_file=passage.source_file,
-                    paragraph=passage.paragraph,
-                    text=sentence.text,
-                    status=status,
-                    confidence=round(confidence, 3),
-                    doc_date=candidate.doc_date,
-                    new_end=new_end,
-                    method=method,
-                )
-            )
+            restates = _restates_an_obligation(sentence, commitments[passage_id])
+            links.append(_link(obligation, candidate, sentence, confidence, method, readings[passage_id], restates))
     store.replace_evidence(links)
     return len(links)
+
+
+def _link(
+    obligation: Obligation,
+    candidate: _Candidate,
+    sentence: _Sentence,
+    confidence: float,
+    method: str,
+    readings: Sequence[Any],
+    restates: bool,
+) -> EvidenceLink:
+    """The evidence link, with the progress its sentence reports measured against the obligation's deadline."""
+    reading = _reading_for(readings, sentence.text)
+    status, new_end = (reading.status, reading.new_end) if reading else ("mentioned", None)
+    if status == "completed" and (obligation.source_file in sentence.names or restates):
+        # "de op 13 juni aangenomen conclusies": the document was adopted, not the action done;
+        # a later request or commitment repeating the action is no report of it either
+        status = "mentioned"
+    if status == "completed" and _dated_within(sentence.text, obligation, candidate.doc_date):
+        confidence = min(1.0, confidence + ON_TIME_BONUS)
+    deadline_end = obligation.deadline.end if obligation.deadline else None
+    if status in {"in_progress", "rescheduled"}:
+        late = bool(new_end and deadline_end and new_end > deadline_end)
+        status = "rescheduled" if late else "in_progress"
+    passage = candidate.passage
+    return EvidenceLink(
+        obligation_id=obligation.id,
+        passage_id=passage.passage_id,
+        source_file=passage.source_file,
+        paragraph=passage.paragraph,
+        text=sentence.text,
+        status=status,
+        confidence=round(confidence, 3),
+        doc_date=candidate.doc_date,
+        new_end=new_end,
+        method=method,
+    )
 
 
 def _obligation_vectors(store: Store, embedder: Any, obligations: Sequence[Obligation]) -> np.ndarray:
@@ -164,13 +167,13 @@ def _obligation_vectors(store: Store, embedder: Any, obligations: Sequence[Oblig
     vectors = np.asarray(store.passage_vectors(ids), dtype=np.float32)
     if vectors.shape[0] == len(ids):
         return vectors
-    return embedder.encode_passages([_plain(o.source_text) for o in obligations])
+    return embedder.encode_passages([plain(o.source_text) for o in obligations])
 
 
 def _score(
     obligation: Obligation,
-    home: _DocumentInfo,
-    documents: dict[str, _DocumentInfo],
+    home: DocumentInfo,
+    documents: dict[str, DocumentInfo],
     candidates: Sequence[_Candidate],
     cosines: np.ndarray,
     idf: dict[str, float],
@@ -179,7 +182,7 @@ def _score(
     action_terms = _content_terms(obligation.action or obligation.source_text)
     source_terms = _content_terms(obligation.source_text)
     action_norm, source_norm = _norm(action_terms, idf), _norm(source_terms, idf)
-    action = _obligation_action(obligation, home.document)
+    action = obligation_action(obligation, home.document)
     actors = {fold(a) for a in obligation.actors if len(a) > 2}
     scored = []
     for candidate in candidates:
@@ -241,7 +244,7 @@ def _dated_within(text: str, obligation: Obligation, doc_date: str) -> bool:
 
 def _content_terms(text: str) -> frozenset[str]:
     """Stemmed words without numbers: dates and counts match across unrelated sentences."""
-    return frozenset(t for t in analyze(_plain(text)) if not any(ch.isdigit() for ch in t))
+    return frozenset(t for t in analyze(plain(text)) if not any(ch.isdigit() for ch in t))
 
 
 def _norm(terms: frozenset[str], idf: dict[str, float]) -> float:
@@ -261,8 +264,8 @@ def _weighted_cosine(terms: frozenset[str], norm: float, sentence: _Sentence, id
 def _prior(
     action: tuple[str, frozenset[str]] | None,
     candidate: _Candidate,
-    home: _DocumentInfo,
-    documents: dict[str, _DocumentInfo],
+    home: DocumentInfo,
+    documents: dict[str, DocumentInfo],
 ) -> tuple[float, str]:
     if action and candidate.action and action[0] == candidate.action[0]:
         if _jaccard(action[1], candidate.action[1]) >= ACTION_TITLE_MIN:
@@ -271,7 +274,7 @@ def _prior(
     if source in candidate.names:
         return PRIOR_SECTION_REFERENCE, "doc_reference"
     later = documents[candidate.passage.source_file]
-    if source in later.named or _names_document(later, home):
+    if source in later.named or names_document(later, home):
         return PRIOR_DOCUMENT_REFERENCE, "similarity"
     return 0.0, "similarity"
 
@@ -281,25 +284,7 @@ def _rescale(cosine: float) -> float:
     return min(1.0, max(0.0, (cosine - 0.5) / 0.35))
 
 
-def _load_documents(store: Store) -> dict[str, _DocumentInfo]:
-    infos: dict[str, _DocumentInfo] = {}
-    for stored in store.list_documents():
-        document = store.get_document(stored.source_file)
-        if document is None:
-            continue
-        meta = document.metadata
-        infos[document.source_file] = _DocumentInfo(
-            document=document,
-            date=meta.date,
-            number_keys={_number_key(n) for n in [meta.doc_number] if n},
-            title_terms=frozenset(t for t in analyze(_plain(meta.title or "")) if not t.isdigit())
-            - _GENERIC_TITLE_WORDS,
-            date_phrases=_date_phrases(meta.date),
-        )
-    return infos
-
-
-def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
+def _candidates(documents: dict[str, DocumentInfo]) -> list[_Candidate]:
     """Body passages of dated documents, each with the earlier documents it or its section names."""
     from nlp.progress import default_classifier
 
@@ -313,7 +298,7 @@ def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
         by_id = {p.passage_id: p for p in info.document.passages}
         direct: dict[str, set[str]] = defaultdict(set)
         for passage in info.document.passages:
-            named = {o.document.source_file for o in earlier if _names(passage.text, o)}
+            named = {o.document.source_file for o in earlier if text_names(passage.text, o)}
             target = by_id.get(passage.cited_by) if passage.kind == "footnote" and passage.cited_by else passage
             if target is not None and named:
                 direct[target.passage_id] |= named
@@ -325,15 +310,15 @@ def _candidates(documents: dict[str, _DocumentInfo]) -> list[_Candidate]:
             if key and sections[key] <= max(2, SECTION_MAX_SHARE * len(body)):
                 section_names[key] |= direct.get(passage.passage_id, set())
         for passage in body:
-            text = _plain(passage.text)
+            text = plain(passage.text)
             sentences = [_sentence(s.text) for s in splitter(text).sents]
             sentences = _with_continuations([s for s in sentences if s.terms]) or [_sentence(text)]
             for sentence in sentences:
                 sentence.names = frozenset(
-                    o.document.source_file for o in earlier if _names(sentence.text, o, sentence.terms)
+                    o.document.source_file for o in earlier if text_names(sentence.text, o, sentence.terms)
                 )
             names = direct.get(passage.passage_id, set()) | section_names.get(tuple(passage.section_path), set())
-            out.append(_Candidate(passage, info.date, sentences, _passage_action(passage, info.document), names))
+            out.append(_Candidate(passage, info.date, sentences, passage_action(passage, info.document), names))
     return out
 
 
@@ -353,66 +338,6 @@ def _with_continuations(sentences: list[_Sentence]) -> list[_Sentence]:
             )
         out.append(sentence)
     return out
-
-
-def _names(text: str, earlier: _DocumentInfo, terms: frozenset[str] | None = None) -> bool:
-    """Whether a text names an earlier document by number, or by title (with its date when it is short)."""
-    folded = re.sub(r"\s+", "", fold(text))
-    if any(key.lower() in folded for key in earlier.number_keys if len(key) >= 5):
-        return True
-    if len(earlier.title_terms) < 4:
-        return False
-    terms = terms if terms is not None else frozenset(analyze(_plain(text)))
-    coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
-    dated = any(phrase in fold(text) for phrase in earlier.date_phrases)
-    return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and dated)
-
-
-def _names_document(later: _DocumentInfo, earlier: _DocumentInfo) -> bool:
-    if earlier.number_keys & {_number_key(n) for n in later.document.metadata.previous_docs}:
-        return True
-    for reference in later.document.metadata.references:
-        if reference.resolved_source_file == earlier.document.source_file:
-            return True
-        if _number_key(reference.normalised) in earlier.number_keys:
-            return True
-    return False
-
-
-def _obligation_action(obligation: Obligation, document: Document) -> tuple[str, frozenset[str]] | None:
-    passage = next((p for p in document.passages if p.passage_id == obligation.passage_id), None)
-    if passage is None:
-        return _action_from_label(obligation.paragraph)
-    return _passage_action(passage, document)
-
-
-def _passage_action(passage: Passage, document: Document) -> tuple[str, frozenset[str]] | None:
-    """The numbered action a passage belongs to: its own label, else the nearest "Actie N" heading above it."""
-    for label in [passage.paragraph or "", *reversed(passage.section_path)]:
-        found = _action_from_label(label)
-        if found:
-            number, title = found
-            if not title and passage.paragraph == label:
-                title = _heading_title(passage, document, label)
-            return number, title
-    return None
-
-
-def _action_from_label(label: str | None) -> tuple[str, frozenset[str]] | None:
-    match = _ACTION_LABEL.search(_plain(label or ""))
-    if not match:
-        return None
-    return match.group(2).lower(), frozenset(analyze(match.group(3)))
-
-
-def _heading_title(passage: Passage, document: Document, label: str) -> frozenset[str]:
-    """A title for an action label given without one: the heading passage that carries the label."""
-    for other in document.passages:
-        if other.kind == "heading" and other.paragraph == label:
-            found = _action_from_label(other.text)
-            if found and found[1]:
-                return found[1]
-    return frozenset()
 
 
 def _reading_for(readings: Sequence[Any], text: str) -> Any:
@@ -435,18 +360,3 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _date_phrases(iso: str | None) -> tuple[str, ...]:
-    if not iso:
-        return ()
-    day = date.fromisoformat(iso)
-    return (f"{day.day} {_MONTHS[day.month - 1]} {day.year}", f"{day.day}.{day.month}.{day.year}", day.strftime("%d.%m.%Y"))
-
-
-def _number_key(number: str) -> str:
-    """Document numbers compared without case, spaces, an "ST" prefix or a trailing "final"."""
-    key = re.sub(r"\s+", "", number.upper())
-    return re.sub(r"^ST|FINAL$", "", key)
-
-
-def _plain(text: str) -> str:
-    return _MARKUP.sub("", text)

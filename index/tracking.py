@@ -45,6 +45,7 @@ class TrackedObligation:
     expected_end: str | None = None  # the later date a report now expects, when rescheduled
     rescheduled: bool = False
     evidence: list[EvidenceLink] = field(default_factory=list)
+    rejected_evidence: list[EvidenceLink] = field(default_factory=list)  # kept apart so a review can be undone
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract object, plus tracking keys (status_source, expected_end, ...)."""
@@ -144,6 +145,7 @@ def _tracked(
         expected_end=latest.new_end if latest and completion is None else None,
         rescheduled=latest is not None and completion is None,
         evidence=visible,
+        rejected_evidence=[link for link in links if link.review == "rejected"],
     )
 
 

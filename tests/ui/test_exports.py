@@ -112,3 +112,23 @@ def test_ics_has_one_all_day_event_per_dated_obligation(rows: list[TrackedObliga
 def test_unknown_format_is_refused(rows: list[TrackedObligation]) -> None:
     with pytest.raises(ExportError, match="pdf"):
         export_obligations(rows, "pdf")  # type: ignore[arg-type]
+
+
+def test_corpus_obligations_read_back_from_every_format(corpus_store, tmp_path: Path) -> None:
+    from index.tracking import track
+
+    rows = track(corpus_store, None, as_of=date(2025, 11, 21))
+    assert rows
+    ids = [r.obligation.id for r in rows]
+    read_csv = list(csv.DictReader(io.StringIO(export_obligations(rows, "csv").decode("utf-8"), newline="")))
+    assert read_csv == [flat_row(r) for r in rows]
+    export_obligations(rows, "xlsx", tmp_path / "all.xlsx")
+    sheet = load_workbook(tmp_path / "all.xlsx").active
+    read_xlsx = [dict(zip(COLUMNS, (v or "" for v in values), strict=True)) for values in sheet.iter_rows(min_row=2, values_only=True)]
+    assert read_xlsx == read_csv
+    assert [d["id"] for d in json.loads(export_obligations(rows, "json"))] == ids
+    events = Calendar.from_ical(export_obligations(rows, "ics")).walk("VEVENT")
+    dated = [r for r in rows if r.obligation.deadline and r.obligation.deadline.end]
+    assert len(events) == len(dated)
+    assert {e.decoded("dtstart").isoformat() for e in events} == {r.obligation.deadline.end for r in dated}
+    assert len(export_obligations(rows, "md").decode("utf-8").splitlines()) == len(rows) + 2
