@@ -7,6 +7,7 @@ and edge lines repeated on many pages (modulo digits: "10512/24 JAI.1 NL", page 
 
 from __future__ import annotations
 
+import difflib
 import io
 import math
 import re
@@ -23,6 +24,7 @@ from ingest.ocr import OcrLine, ocr_pdf
 _MIN_TEXT_CHARS = 20
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:\d{1,4}|[ivxlc]{1,6})(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_OCR_ALIKE = 0.8  # similarity of two OCR readings of one footer (difflib ratio)
 _FURNITURE_SLOTS = 3  # lines at the top and bottom of a page that may be running headers or footers
 
 
@@ -47,9 +49,10 @@ def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, st
     """Lines and footnotes of a PDF, and the text its metadata is read from."""
     reader = _open(path, data)
     pages = [_page_lines(page) for page in reader.pages]
-    if sum(len(line.text) for lines in pages for line in lines) < _MIN_TEXT_CHARS:
+    scanned = sum(len(line.text) for lines in pages for line in lines) < _MIN_TEXT_CHARS
+    if scanned:
         pages = [_ocr_page_lines(page) for page in ocr_pdf(path, len(pages), ocr_language)]
-    furniture = _repeated_furniture(pages)
+    furniture = _repeated_furniture(pages, misreads=scanned)
     lines: list[SourceLine] = []
     footnotes: list[FootnoteSource] = []
     header: list[str] = []
@@ -212,15 +215,29 @@ def _edge_indexes(lines: list[_Line]) -> set[int]:
     return edges
 
 
-def _repeated_furniture(pages: list[list[_Line]]) -> set[str]:
-    """Edge lines that repeat, digits aside, on most pages: running headers and footers."""
+def _repeated_furniture(pages: list[list[_Line]], *, misreads: bool = False) -> set[str]:
+    """Edge lines that repeat, digits aside, on most pages: running headers and footers. With
+    ``misreads`` (OCR'd pages) a line counts as repeated on a page where it reads nearly the same."""
     if len(pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({_furniture_key(lines[index].text) for index in _edge_indexes(lines)})
+    page_keys = [{_furniture_key(lines[index].text) for index in _edge_indexes(lines)} for lines in pages]
+    counts: Counter[str] = Counter(key for keys in page_keys for key in keys)
+    if misreads:
+        counts = Counter({key: sum(any(_reads_alike(key, other) for other in keys) for keys in page_keys)
+                          for key in counts})
     threshold = max(2, math.ceil(0.3 * len(pages)))  # annex pages may carry a footer of their own
     return {key for key, count in counts.items() if count >= threshold and key}
+
+
+def _reads_alike(key: str, other: str) -> bool:
+    """The same line read twice by OCR ("#/# jai.# nl", "#/# jal# nl"): a few characters differ."""
+    if key == other:
+        return True
+    if abs(len(key) - len(other)) > 0.25 * max(len(key), len(other)):
+        return False
+    matcher = difflib.SequenceMatcher(None, key, other, autojunk=False)
+    return matcher.real_quick_ratio() >= _OCR_ALIKE and matcher.quick_ratio() >= _OCR_ALIKE and \
+        matcher.ratio() >= _OCR_ALIKE
 
 
 def _is_furniture(line: _Line, index: int, edges: set[int], furniture: set[str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,8 +34,8 @@ SCANNED_PAGES = [
         (28, "maken en daarover verslag uit te brengen aan het Permanent Comité;"),
         (0, ""),
         (0, "verzoekt de Raad Europol:"),
-        (0, "21.   de lidstaten bij de inventarisatie te ondersteunen met een jaarlijkse"),
-        (28, "analyse van de dreiging."),
+        (0, "21.   de lidstaten bij de inventarisatie te steunen met een jaarlijkse dreigings-"),
+        (28, "analyse voor de rechtshandhavingsinstanties."),
     ],
 ]
 
@@ -54,11 +55,12 @@ def truetype_font(size_pt: int):  # type: ignore[no-untyped-def]
 
 
 def write_scanned_pdf(path: Path) -> Path:
-    """An image-only PDF: each page is a 300 dpi grey picture of text, with the running footer and page number."""
+    """An image-only PDF: each page a 300 dpi black-and-white scan of text, with the running footer and page number."""
     from PIL import Image, ImageDraw
 
     body, small = truetype_font(BODY_PT), truetype_font(NOTE_PT)
     images = []
+    speckles = random.Random(24)
     for number, lines in enumerate(SCANNED_PAGES, 1):
         image = Image.new("L", PAGE_SIZE, 255)
         draw = ImageDraw.Draw(image)
@@ -70,9 +72,20 @@ def write_scanned_pdf(path: Path) -> Path:
         footer_y = PAGE_SIZE[1] - MARGIN
         draw.text((MARGIN, footer_y), FOOTER, font=small, fill=0)
         draw.text((PAGE_SIZE[0] - MARGIN, footer_y), str(number), font=body, fill=0, anchor="ra")
-        images.append(image)
+        images.append(_as_scanned(image, speckles))
     images[0].save(path, save_all=True, append_images=images[1:], resolution=DPI)
     return path
+
+
+def _as_scanned(image, speckles: random.Random):  # type: ignore[no-untyped-def]
+    """What a scanner makes of a printed page: slightly skewed, specks of dust, black and white."""
+    from PIL import Image
+
+    image = image.rotate(0.5, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    dots = image.load()
+    for _ in range(5000):
+        dots[speckles.randrange(image.width), speckles.randrange(image.height)] = 0
+    return image.point(lambda value: 0 if value < 160 else 255).convert("1")
 
 
 def ocr_missing_reason(language: str = "nld") -> str | None:
@@ -123,6 +136,7 @@ def test_ocr_recovers_numbered_points_with_pages_and_addressees(ocr_document) ->
     assert nineteen.addressees is not None and "lidstaten" in nineteen.addressees.lower()
     assert found["20"].addressees == nineteen.addressees  # the block runs on over the page break
     assert found["21"].addressees is not None and "europol" in found["21"].addressees.lower()
+    assert "dreigingsanalyse" in found["21"].text  # a word hyphenated at the line end is joined
     assert ocr_document.metadata.pages == 2
     title = ocr_document.passages[0]
     assert title.text.lower().startswith("conclusies") and "verzoekt" not in title.text  # kept apart by the gap
