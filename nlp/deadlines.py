@@ -126,8 +126,8 @@ class DeadlineTagger:
 
     def tag(self, doc: Doc, doc_date: date | None) -> list[TaggedDeadline]:
         """Every temporal expression in ``doc`` with its normalised form and, if any, why it is excluded."""
-        lowers, shapes = self.trigger_lowers, self.trigger_shapes
-        matches = match_near_triggers(self.matcher, doc, lambda t: t.lower in lowers or t.shape in shapes, 7, 7)
+        # The longest patterns reach 5 tokens before a trigger word and 4 after it.
+        matches = match_near_triggers(self.matcher, doc, self.trigger_lowers, self.trigger_shapes, 5, 4)
         matches = [span for span in matches if all(_valid_number(token.text) for token in span if token.text[:1].isdigit())]
         found = []
         for core in sorted(filter_spans(matches), key=lambda span: span.start):
@@ -149,8 +149,9 @@ class DeadlineTagger:
         return found
 
     def _preposition_before(self, doc: Doc, start: int) -> list[str]:
+        before = [t.lower_ for t in doc[max(0, start - 5) : start]]
         for sequence in self.prepositions:
-            if start - len(sequence) >= 0 and [t.lower_ for t in doc[start - len(sequence) : start]] == sequence:
+            if len(sequence) <= len(before) and before[len(before) - len(sequence) :] == sequence:
                 return sequence
         return []
 

@@ -44,8 +44,7 @@ class ModalityTagger:
         self.first_words = {vocab.strings.add(word) for word in first_words}
 
     def __call__(self, doc: Doc) -> Doc:
-        first_words = self.first_words
-        spans: list[Span] = match_near_triggers(self.matcher, doc, lambda t: t.lower in first_words, 0, 10)
+        spans: list[Span] = match_near_triggers(self.matcher, doc, self.first_words, set(), 0, 10)
         doc.spans[SPAN_KEY] = sorted(filter_spans(spans), key=lambda span: span.start)
         return doc
 
