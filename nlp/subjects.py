@@ -15,7 +15,7 @@ from nlp import actors as actor_tagging
 PARTNER_WORDS = {"steun", "ondersteuning", "samenwerking", "overleg", "hulp", "behulp", "bijstand", "medewerking", "betrokkenheid"}
 ARTICLES = {"de", "het", "een", "alle", "hun", "zijn", "haar", "onze", "deze", "die"}
 NO_ACTOR = ""  # a passive whose agent is named but is no actor ("door voorbereidend overleg")
-SUBORDINATORS = {"die", "dat", "wanneer", "als", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
+SUBORDINATORS = {"die", "dat", "wanneer", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
 BOUNDARY_WORDS = {"om", "te", "teneinde", ":", ";"}
 BODY_NOUN_ENDINGS = (
     "groep",
