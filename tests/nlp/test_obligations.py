@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 import spacy
 
 import nlp.factories  # noqa: F401  (registers the components)
@@ -236,3 +237,31 @@ def test_subject_of_a_subordinate_clause_and_a_fronted_phrase(pipeline):
     )
     found = extract_obligations(document, pipeline)
     assert [(o.actors, o.deadline.end if o.deadline else None) for o in found] == [(["Commissie"], "2026-12-31"), (["AMLA"], None)]
+
+
+COUNCIL_CONCLUSIONS = """ RESULTAAT BESPREKINGEN
+d.d.: 9 maart 2025
+Betreft: Conclusies van de Raad over de bestrijding van vuurwapenhandel
+ BIJLAGE
+DE RAAD VAN DE EUROPESE UNIE,
+ERKENNEND dat vuurwapenhandel een ernstige bedreiging vormt en dat de lidstaten moeten samenwerken;
+VERWIJZEND naar het EU-actieplan 2020-2025 inzake vuurwapenhandel;
+VERZOEKT DE LIDSTATEN OM:
+1. uiterlijk 31 december 2025 nationale contactpunten aan te wijzen, in nauwe samenwerking met Europol;
+2. jaarlijks gegevens over inbeslagnames te delen met Europol, te beginnen in 2026;
+VERZOEKT DE COMMISSIE EN FRONTEX OM:
+3. de samenwerking met de Westelijke Balkan te versterken. In dit verband wordt Frontex verzocht tegen medio 2026 een risicoanalyse op te stellen;
+"""
+
+
+def test_council_conclusions_through_ingest(tmp_path, pipeline):
+    ingest = pytest.importorskip("ingest")
+    path = tmp_path / "900_conclusies.txt"
+    path.write_text(COUNCIL_CONCLUSIONS, encoding="utf-8")
+    found = extract_obligations(ingest.parse_file(path), pipeline)
+    assert [(o.paragraph, o.actors, o.deadline.end if o.deadline else None, o.deadline.recurrence if o.deadline else None) for o in found] == [
+        ("1", ["lidstaten"], "2025-12-31", None),
+        ("2", ["lidstaten"], "2026-12-31", "P1Y"),
+        ("3", ["Commissie", "Frontex"], None, None),
+        ("3", ["Frontex"], "2026-07-31", None),
+    ]
