@@ -241,10 +241,21 @@ def find_units(
     return units
 
 
+def _after_block_verb(doc: Doc, segment: Span) -> Span:
+    """ "DRAAGT HET COSI OP om ... te evalueren": the action starts after the request verb and its "om"."""
+    opening = [c for c in doc.spans.get(modality_tagging.SPAN_KEY, []) if c.start == segment.start and c.label_ == "INVITE"]
+    if not opening:
+        return segment
+    start = opening[0].end
+    while start < segment.end and doc[start].lower_ in {"om", ",", ":"}:
+        start += 1
+    return doc[start : segment.end]
+
+
 def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     """Main verbs of a unit (all its segments)."""
     first = unit.segments[0]
-    clause = doc[unit.cue_start : first.end] if unit.cue_start is not None else first
+    clause = doc[unit.cue_start : first.end] if unit.cue_start is not None else _after_block_verb(doc, first)
     # A list item under "zullen wij:" is a bare verb group ("Relevante kennis delen ...").
     verbs = main_verbs(clause, in_verb_group=unit.modality != "request")
     if unit.finite_verb and unit.finite_verb.endswith("en"):
