@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from conclusio.records import Document, Obligation
+from conclusio.records import Document, Obligation, Passage
 from conclusio.settings import Settings
 from index.embeddings import Embedder
 from index.errors import ModelMismatchError
@@ -135,7 +135,7 @@ def ingest_paths(
             log.exception("obligation extraction failed on %s", document.source_file)
             record(FileResult(str(path), "failed", f"obligation extraction failed: {type(e).__name__}: {e}"))
             continue
-        vectors = embedder.encode_passages([p.text for p in document.passages])
+        vectors = embedder.encode_passages([embedding_text(p) for p in document.passages])
         try:
             store.write_document(document, vectors, obligations, embedder.name)
         except ModelMismatchError:
@@ -169,7 +169,7 @@ def reembed(store: Store, embedder: Embedder) -> int:
         if document is None:
             continue
         obligations = store.obligations(ObligationQuery(source_files=(document.source_file,)))
-        vectors = embedder.encode_passages([p.text for p in document.passages])
+        vectors = embedder.encode_passages([embedding_text(p) for p in document.passages])
         rebuilt.append((document, vectors, obligations))
     for document, _, _ in rebuilt:
         store.delete_document(document.source_file)
@@ -179,6 +179,19 @@ def reembed(store: Store, embedder: Embedder) -> int:
     if rebuilt:
         _refresh_evidence(store, embedder, report)
     return sum(len(document.passages) for document, _, _ in rebuilt)
+
+
+def embedding_text(passage: Passage) -> str:
+    """What is embedded for a passage: its addressee block, then its text.
+
+    A numbered point under "verzoekt de Raad de lidstaten en Europol:" is addressed to
+    them though its own text never names them; on the dev queries this context helped
+    hybrid search slightly, while adding section headings made it worse.
+    """
+    block = (passage.addressees or "").strip()
+    if not block or block == passage.text.strip():
+        return passage.text
+    return f"{block}\n{passage.text}"
 
 
 def with_resolved_references(document: Document, known_numbers: dict[str, str]) -> Document:

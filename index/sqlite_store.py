@@ -162,7 +162,8 @@ class SQLiteStore:
             obligations_per_passage[obligation.passage_id] += 1
         title_terms = " ".join(analyze(document.metadata.title or ""))
         with self._transaction() as db:
-            self._check_model(db, document.source_file, embedding_model, dim)
+            if document.passages:  # a document without passages brings no vectors to compare
+                self._check_model(db, document.source_file, embedding_model, dim)
             self._delete(db, document.source_file)
             meta = document.metadata
             db.execute(

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conclusio.pipeline import ingest_paths, reembed
+import numpy as np
+
+from conclusio.pipeline import embedding_text, ingest_paths, reembed
 from index.embeddings import Embedder
 from index.sqlite_store import SQLiteStore
 from index.store import ObligationQuery
@@ -93,6 +95,20 @@ def test_references_resolve_to_stored_and_co_ingested_documents(tmp_path, store,
     assert store.get_document("a_nota.txt").metadata.doc_number == "6021/25"
     references = store.get_document("b_verwijzing.txt").metadata.references
     assert [r.resolved_source_file for r in references if r.normalised == "6021/25"] == ["a_nota.txt"]
+
+
+def test_points_are_embedded_with_their_addressee_block(corpus_store, embedder):
+    passages = [
+        p
+        for d in corpus_store.list_documents()
+        for p in corpus_store.get_document(d.source_file).passages
+        if p.addressees and p.addressees.strip() != p.text.strip()
+    ]
+    assert passages
+    sample = passages[:: max(1, len(passages) // 3)][:3]
+    assert all(embedding_text(p).startswith(p.addressees.strip()) for p in sample)
+    stored = corpus_store.passage_vectors([p.passage_id for p in sample])
+    np.testing.assert_allclose(stored, embedder.encode_passages([embedding_text(p) for p in sample]), atol=1e-4)
 
 
 def test_one_bad_file_fails_alone(tmp_path, store, test_settings, embedder, nlp_pipeline):
