@@ -105,10 +105,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 
 @dataclass(frozen=True)
 class ColumnWeights:
-    """BM25 weights per FTS5 column: document title and section headings above body text."""
+    """BM25 weights per FTS5 column.
 
-    title: float = 2.0
-    section: float = 2.0
+    ``title`` and ``section`` hold context every passage of a document or section inherits,
+    so they weigh below the passage's own words; a heading passage's own text is in ``body``
+    and BM25's length normalisation already favours those short passages. On the dev
+    queries, lexical nDCG@10 rose from 0.614 (2, 2, 1) to 0.666 (0.25, 0.5, 1).
+    """
+
+    title: float = 0.25
+    section: float = 0.5
     body: float = 1.0
     surface: float = 1.0
 
