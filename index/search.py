@@ -16,7 +16,7 @@ from conclusio.records import Hit, Passage
 from index.analysis import analyze
 from index.crosslingual import Expansion, QueryExpander
 from index.fusion import reciprocal_rank_fusion
-from index.similar import best_window, combined_similarity, cosine_rows, word_diff
+from index.similar import WEIGHT_MEANING, best_window, combined_similarity, cosine_rows, word_diff
 from index.snippets import citation, highlight, make_snippet, query_terms
 from index.store import FacetCounts, LexicalQuery, ScoredPassage, SearchFilters, Store
 
@@ -199,6 +199,7 @@ class Searcher:
             window = best_window(draft, passage.text)
             scored.append((combined_similarity(window, cosines.get(pid, 0.0)), passage, window))
         scored.sort(key=lambda item: -item[0])
+        scored = self._rescore_windows(scored[: max(k * 3, 15)], vector)
         hits = []
         for similarity, passage, window in scored[:k]:
             hit = self._hit(ScoredPassage(passage, similarity), similarity, terms)
@@ -207,6 +208,23 @@ class Searcher:
             hit.diff = word_diff(window.text, draft)
             hits.append(hit)
         return hits
+
+    def _rescore_windows(self, scored: list, vector: np.ndarray) -> list:
+        """Meaning of the best window itself, not only of its whole passage, for the front runners.
+
+        A passage vector blurs one sentence among many; a draft is one sentence. Encoding only
+        the shortlisted windows keeps this to one small batch.
+        """
+        if not scored:
+            return scored
+        window_vectors = self.embedder.encode_passages([window.text for _, _, window in scored])
+        window_cosines = cosine_rows(window_vectors, vector).tolist()
+        rescored = []
+        for (similarity, passage, window), window_cosine in zip(scored, window_cosines):
+            passage_cosine = (similarity - combined_similarity(window, 0.0)) / WEIGHT_MEANING
+            meaning = max(passage_cosine, window_cosine)
+            rescored.append((combined_similarity(window, meaning), passage, window))
+        return sorted(rescored, key=lambda item: -item[0])
 
     # ---- hits ------------------------------------------------------------------------
 

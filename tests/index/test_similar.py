@@ -60,4 +60,4 @@ def test_dev_cases_meet_the_targets(searcher: Searcher, similar_cases_path):
     evaluation = evaluate_similar(similar_cases_path, searcher)
     assert len(evaluation.outcomes) >= 20
     assert evaluation.rate("light_edit", 1) >= 0.9
-    assert evaluation.rate("paraphrase", 3) >= 0.9
+    assert evaluation.rate("paraphrase", 3) >= 0.9, evaluation.to_text()
