@@ -66,3 +66,25 @@ def test_pages_say_how_to_ingest_when_the_store_is_missing(monkeypatch, tmp_path
         at.run()
         assert not at.exception, name
         assert any("conclusio ingest" in code.value for code in at.code), name
+
+
+def test_obligations_page_shows_tracked_rows_counts_and_filters(corpus_env, page, ingested_corpus):
+    from datetime import date
+
+    from index.tracking import track
+
+    at = page("obligations.py")
+    at.run()
+    assert not at.exception
+    expected = track(ingested_corpus.store, None, as_of=date.today())
+    table = at.dataframe[0].value
+    assert len(table) == len(expected) > 0
+    assert {"status", "actors", "action", "deadline", "due", "document", "paragraph"} <= set(table.columns)
+    assert sum(int(metric.value) for metric in at.metric) == len(table)
+    assert len(at.get("download_button")) == 4
+
+    at.selectbox(key="actor").select("Europol").run()
+    assert not at.exception
+    filtered = at.dataframe[0].value
+    assert 0 < len(filtered) < len(table)
+    assert all("Europol" in actors for actors in filtered["actors"])
