@@ -13,7 +13,7 @@ from index import open_curation, open_store
 from index.errors import StoreNotFoundError
 from index.sqlite_store import DB_FILE, SQLiteStore
 from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
-from test_store_contract import StoreContract, write
+from tests.index.test_store_contract import StoreContract, write
 
 
 class TestSQLiteStore(StoreContract):
