@@ -199,7 +199,7 @@ class Searcher:
             window = best_window(draft, passage.text)
             scored.append((combined_similarity(window, cosines.get(pid, 0.0)), passage, window))
         scored.sort(key=lambda item: -item[0])
-        scored = self._rescore_windows(scored[: max(k * 3, 15)], vector)
+        scored = self._rescore_windows(scored[: max(k * 2, 10)], vector)
         hits = []
         for similarity, passage, window in scored[:k]:
             hit = self._hit(ScoredPassage(passage, similarity), similarity, terms)
