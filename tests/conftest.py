@@ -38,10 +38,9 @@ def embedder(test_settings: Settings):
 @pytest.fixture(scope="session")
 def nlp_pipeline():
     """The real obligation-extraction pipeline, built once."""
-    nlp = pytest.importorskip("nlp")
-    if not hasattr(nlp, "build_pipeline"):
-        pytest.skip("nlp.build_pipeline has not landed yet")
-    return nlp.build_pipeline()
+    from nlp import build_pipeline
+
+    return build_pipeline()
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The behaviour every ``Store`` backend must show; backends subclass ``StoreContract``.
 
 A subclass provides one fixture, ``store``: a fresh, empty store for each test. The test
-documents are real: corpus files and small texts parsed by the real ingest parser, with
+documents are real: small texts in the genre's layout, parsed by the real ingest parser, with
 obligations from the real extractor and vectors from the real embedding model.
 """
 
@@ -13,12 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import ingest
 from conclusio.records import Document, EvidenceLink, Obligation
 from index.analysis import tokens
 from index.errors import ModelMismatchError
 from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
-
-ingest = pytest.importorskip("ingest")
 
 HOSTILE_QUERIES = [
     "",
@@ -56,8 +55,6 @@ class Sample:
 
 def parse(path: Path, settings) -> Document:
     """A document through the real parser."""
-    if not hasattr(ingest, "parse_file"):
-        pytest.skip("ingest.parse_file has not landed yet")
     return ingest.parse_file(path, max_bytes=settings.max_file_bytes, ocr_language=settings.ocr_language)
 
 
