@@ -48,6 +48,7 @@ from index.store import (
 
 SCHEMA_VERSION = 1
 DB_FILE = "conclusio.sqlite3"
+_PASSAGE_KINDS = ("body", "heading", "footnote")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 _SCHEMA = """
@@ -406,23 +407,27 @@ class SQLiteStore:
             stored = self.embedding_model() or ("?", matrix.vectors.shape[1])
             raise ModelMismatchError(stored[0], stored[1], "the query's model", int(query.shape[0]), str(self.directory))
         if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()):
-            mask = np.isin(matrix.kinds, list(filters.passage_kinds)) if filters.passage_kinds else matrix.kinds != ""
+            mask = np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
         else:
             filter_sql, filter_params = _filter_clause(filters)
             allowed = self._all(
                 f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
             )
             mask = np.isin(matrix.rowids, np.array([r for (r,) in allowed], dtype=np.int64))
-        if not mask.any():
+        count = int(mask.sum())
+        if count == 0:
             return []
-        similarities = matrix.vectors[mask] @ query
-        rowids = matrix.rowids[mask]
-        top = np.argsort(-similarities, kind="stable")[:k]
-        passages = self._passages_by_rowid([int(rowids[i]) for i in top])
+        # Score every row (no copy of the matrix), push filtered-out rows to the bottom, keep the top k.
+        similarities = matrix.vectors @ query
+        similarities[~mask] = -np.inf
+        k = min(k, count)
+        candidates = np.argpartition(-similarities, k - 1)[:k]
+        top = candidates[np.lexsort((matrix.rowids[candidates], -similarities[candidates]))]
+        passages = self._passages_by_rowid([int(matrix.rowids[i]) for i in top])
         return [
-            ScoredPassage(passage=passages[int(rowids[i])], score=float(similarities[i]))
+            ScoredPassage(passage=passages[int(matrix.rowids[i])], score=float(similarities[i]))
             for i in top
-            if int(rowids[i]) in passages
+            if int(matrix.rowids[i]) in passages
         ]
 
     def close(self) -> None:
@@ -447,7 +452,7 @@ class SQLiteStore:
         if self._matrix is None or self._matrix.generation != generation:
             rows = self._all("SELECT rowid, kind, vector FROM passages WHERE vector IS NOT NULL ORDER BY rowid")
             rowids = np.array([r for r, _, _ in rows], dtype=np.int64)
-            kinds = np.array([k for _, k, _ in rows], dtype=object)
+            kinds = np.array([k for _, k, _ in rows], dtype="U16")
             vectors = (
                 np.vstack([np.frombuffer(v, dtype=np.float32) for _, _, v in rows])
                 if rows
