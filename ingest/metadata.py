@@ -7,6 +7,9 @@ import re
 from datetime import date
 
 from conclusio.records import DocumentMetadata, Passage
+from ingest.front_matter import (
+    CLASSIFICATION, CODE, COM_NUMBER, COMMUNICATION_TITLE, FIELD, FOOTER_NUMBER, NOT_CODES, OWN_NUMBER, PLACE_DATE,
+)
 from ingest.references import find_references, normalise_doc_number
 
 _HEADER_LINES = 60
@@ -20,24 +23,6 @@ _MONTHS = {
 _WORD_DATE = re.compile(r"\b(\d{1,2})\s+([a-zéû]+)\s+(\d{4})\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_PLACE_DATE = re.compile(r"^(?:Brussel|Brussels|Bruxelles|Luxemburg|Luxembourg|Straatsburg|Strasbourg)\b,?\s*(?:le\s+)?(.+)$")
-_FIELD = re.compile(
-    r"^(?P<name>van|aan|d\.d\.|datum|nr\. vorig doc\.|nr\. cion doc\.|betreft|onderwerp|from|to|subject|"
-    r"no\. prev\. doc\.)\s*:\s*(?P<value>.*)$", re.IGNORECASE,
-)
-_OWN_NUMBER = re.compile(r"^(?:ST\s+)?\d{4,5}/(?:\d{1,2}/)?\d{2}(?:\s+REV\s*\d+)?(?:\s+\(OR\.\s*\w+\))?$")
-# The Council footer repeats the document's own number: "10512/24   JAI.1   NL", "15571/25 JAI.1 LIMITE NL".
-_FOOTER_NUMBER = re.compile(r"^(\d{4,5}/(?:\d{1,2}/)?\d{2}(?:\s+REV\s*\d+)?)\s+(?:[A-Z][A-Z.\d/-]*\s+)*[A-Z]{2}(?:\s+\d{1,4})?$")
-_COM_NUMBER = re.compile(r"^(?:COM|SWD|JOIN|SEC)\s*\(\d{4}\)\s*\d+(?:\s+final)?$")
-_CLASSIFICATION = re.compile(
-    r"^(LIMITE|(?:TRÈS SECRET|SECRET|CONFIDENTIEL|RESTREINT) UE\s*/\s*EU (?:TOP SECRET|SECRET|CONFIDENTIAL|RESTRICTED)"
-    r"|PUBLIC|ONLY FOR DELEGATIONS|SENSITIVE)$"
-)
-_CODE = re.compile(r"^([A-Z][A-Z-]{2,14})(?:\s+(\d{1,5}))?$")
-_NOT_CODES = {
-    "NOTA", "NOTE", "LIMITE", "BIJLAGE", "ANNEX", "RESULTAAT", "BESPREKINGEN", "MEDEDELING", "VERSLAG",
-    "REPORT", "PUBLIC", "INLEIDING", "CONCLUSIES", "ADDENDUM", "CORRIGENDUM", "INTERINSTITUTIONEEL", "DOSSIER",
-}
 _MARKUP = re.compile(r"\*{1,3}|</?[a-z]+[^>]*>|^#{1,6}\s*")
 
 
@@ -59,6 +44,8 @@ def extract_metadata(header: list[str], passages: list[Passage], pages: int | No
     """Metadata from the document's header lines and its passages."""
     fields = _fields(header)
     body_text = "\n".join(p.text for p in passages)
+    # The header's fields have no passage, but the documents they cite are still references.
+    cited_in_header = [fields[name] for name in ("nr. vorig doc.", "nr. cion doc.", "no. prev. doc.") if name in fields]
     metadata = DocumentMetadata(
         doc_number=_own_number(header),
         date=parse_date(fields.get("d.d.") or fields.get("datum") or "") or _place_date(header),
@@ -67,7 +54,7 @@ def extract_metadata(header: list[str], passages: list[Passage], pages: int | No
         classification=_classification(header),
         codes=_codes(header),
         previous_docs=_previous_docs(fields.get("nr. vorig doc.") or fields.get("no. prev. doc.") or ""),
-        references=find_references(body_text),
+        references=find_references("\n".join([*cited_in_header, body_text])),
         language=language,
         pages=pages,
     )
@@ -102,7 +89,7 @@ def _fields(header: list[str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     current: str | None = None
     for line in header:
-        match = _FIELD.match(line)
+        match = FIELD.match(line)
         if match:
             current = match.group("name").lower()
             fields.setdefault(current, match.group("value").strip())
@@ -116,14 +103,14 @@ def _fields(header: list[str]) -> dict[str, str]:
 
 def _own_number(header: list[str]) -> str | None:
     for line in header[:25]:
-        if _OWN_NUMBER.match(line) or _COM_NUMBER.match(line) or _FOOTER_NUMBER.match(line):
+        if OWN_NUMBER.match(line) or COM_NUMBER.match(line) or FOOTER_NUMBER.match(line):
             return normalise_doc_number(line)
     return None
 
 
 def _place_date(header: list[str]) -> str | None:
     for line in header[:20]:
-        match = _PLACE_DATE.match(line)
+        match = PLACE_DATE.match(line)
         if match:
             parsed = parse_date(match.group(1))
             if parsed:
@@ -134,7 +121,7 @@ def _place_date(header: list[str]) -> str | None:
 def _classification(header: list[str]) -> list[str]:
     found: list[str] = []
     for line in header[:30]:
-        match = _CLASSIFICATION.match(line)
+        match = CLASSIFICATION.match(line)
         if match and match.group(1) not in found:
             found.append(re.sub(r"\s*/\s*", "/", match.group(1)))
     return found
@@ -142,8 +129,8 @@ def _classification(header: list[str]) -> list[str]:
 
 def _codes(header: list[str]) -> list[str]:
     """Subject codes ("COSI 231", "ENFOPOL 430", bare "EUROPOL") from the code block of the header."""
-    candidates = [(i, line) for i, line in enumerate(header[:40]) if _CODE.match(line) and line.split()[0] not in _NOT_CODES]
-    numbered = [i for i, line in candidates if _CODE.match(line).group(2)]
+    candidates = [(i, line) for i, line in enumerate(header[:40]) if CODE.match(line) and line.split()[0] not in NOT_CODES]
+    numbered = [i for i, line in candidates if CODE.match(line).group(2)]
     if not numbered:
         return []
     start, end = min(numbered), max(numbered)
@@ -171,10 +158,10 @@ def _previous_docs(value: str) -> list[str]:
 def _communication_title(header: list[str]) -> str | None:
     """"MEDEDELING VAN DE COMMISSIE ... over ...": the title lines of a Commission document."""
     for index, line in enumerate(header):
-        if re.match(r"^(MEDEDELING|VERSLAG|VOORSTEL|COMMUNICATION|REPORT|PROPOSAL)\b.*\b(COMMISSIE|COMMISSION)", line):
+        if COMMUNICATION_TITLE.match(line):
             parts = [line]
             for follow in header[index + 1:index + 6]:
-                if re.match(r"^\d", follow) or _FIELD.match(follow):
+                if re.match(r"^\d", follow) or FIELD.match(follow):
                     break
                 if follow[:1].islower() or follow.isupper():
                     parts.append(follow)

@@ -4,6 +4,8 @@ Shared by every format. A numbered point is one passage (its lettered sub-points
 paragraphs stay in it); a lettered point standing alone, a bullet, a running paragraph and a
 heading are passages of their own; an addressee block is a heading passage whose text every
 numbered point below it carries in ``addressees`` until the next block, recital or heading.
+The header block (codes, classification, date, "van:"/"aan:" fields) stays in the text without a
+passage; the subject or title after it is one heading passage in the "front matter" section.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from ingest import units
-from ingest.lines import SourceText, split_marks
+from ingest.front_matter import FRONT_MATTER_SECTION, split_front_matter
+from ingest.lines import SourceLine, SourceText, split_marks
 from ingest.paragraphs import Block, join_lines
 from conclusio.records import Passage, PassageKind
 
@@ -42,6 +45,7 @@ class _Draft:
     addressees: str | None = None
     open_for_children: bool = False  # a numbered point (or a bullet ending in ":") that sub-points attach to
     open_for_followups: bool = False  # a point whose follow-up paragraphs belong to it
+    searchable: bool = True  # False for the header fields: kept in the text, but no passage
 
 
 @dataclass
@@ -83,9 +87,23 @@ class _Sections:
 
 def build_passages(source: SourceText, source_file: str) -> Structured:
     """Passages of a document, with ``Document.text`` and offsets into it."""
-    blocks = join_lines(source.lines, source.soft_wrapped)
-    drafts = _drafts(blocks, source.soft_wrapped)
+    front = split_front_matter(source.lines)
+    blocks = join_lines(front.body, source.soft_wrapped)
+    drafts = _front_matter_drafts(front.fields, front.title, source.soft_wrapped) + _drafts(blocks, source.soft_wrapped)
     return _assemble(drafts, source, source_file)
+
+
+def _front_matter_drafts(fields: list[SourceLine], title: list[SourceLine], soft_wrapped: bool) -> list[_Draft]:
+    """The header fields as one unsearchable piece of text, the subject or title as one heading."""
+    drafts: list[_Draft] = []
+    if fields:
+        drafts.append(_Draft("heading", [line.text for line in fields], fields[0].page, fields[-1].page,
+                             section_path=[FRONT_MATTER_SECTION], searchable=False))
+    blocks = join_lines(title, soft_wrapped) if title else []
+    if blocks:
+        drafts.append(_Draft("heading", [block.text for block in blocks], blocks[0].page, blocks[-1].page_end,
+                             section_path=[FRONT_MATTER_SECTION]))
+    return drafts
 
 
 def _drafts(blocks: list[Block], soft_wrapped: bool) -> list[_Draft]:
@@ -250,6 +268,8 @@ def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Str
         if not text:
             continue
         offset = _append(pieces, text, offset)
+        if not draft.searchable:
+            continue
         seq = len(passages)
         passages.append(Passage(
             passage_id=f"{source_file}#{seq}", source_file=source_file, seq=seq, kind=draft.kind, text=text,

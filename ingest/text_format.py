@@ -238,7 +238,9 @@ def _block_lines(block: list[str], page: int, previous: list[SourceLine], after_
         # A paragraph cut by a page break (often around a footnote block) continues where it stopped:
         # the previous one has no closing punctuation, and this one goes on in lower case or after the break.
         unfinished = not _SENTENCE_END.search(split_marks(previous[-1].text)[0])
-        hard = not (unfinished and (after_page_break or _starts_lowercase(text)))
+        # A header field ("aan: het Comité") always starts afresh, even after an unfinished "van: ..." line.
+        continued = unfinished and (after_page_break or _starts_lowercase(text))
+        hard = HEADER_FIELD.match(text) is not None or not continued
     return [SourceLine(text, page=page, hard_break=hard, heading_level=level)]
 
 

@@ -175,3 +175,46 @@ def test_a_document_does_not_reference_itself(corpus: dict[str, Document]) -> No
     for document in corpus.values():
         own = document.metadata.doc_number
         assert own is None or own not in {r.normalised for r in document.metadata.references}
+
+
+# What a header line looks like, written independently of the ingest patterns: a subject code, a
+# classification, a document type, a place and date, a document number, "(OR. en)" or a van/aan field.
+_BARE_HEADER_LINE = re.compile(
+    r"^(?:[A-Z][A-Z-]{2,14}(?: \d{1,5})?|LIMITE|NOTA|RESULTAAT BESPREKINGEN|\(OR\. \w+\)|\d{4,5}/\d{2}"
+    r"|COM\(\d{4}\) \d+ final|(?:Brussel|Brussels), [\w .]+\d{4}"
+    r"|(?:van|aan|d\.d\.|nr\. vorig doc\.)\s*:.*)$"
+)
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_no_passage_is_a_bare_header_line(corpus: dict[str, Document], prefix: str) -> None:
+    document = corpus[prefix]
+    for passage in document.passages:
+        for line in passage.text.split("\n"):
+            assert not (_BARE_HEADER_LINE.match(line) and line not in {"BIJLAGE", "INLEIDING"}), (prefix, line)
+    assert not any(p.text.upper() == "EUROPOL" for p in document.passages)
+
+
+@pytest.mark.parametrize(("prefix", "header", "title"), [
+    ("000", "nr. vorig doc.: 10512/24", "Betreft: Conclusies van de Raad over het in kaart brengen"),
+    ("001", "COM(2023) 641 final", "MEDEDELING VAN DE COMMISSIE AAN HET EUROPEES PARLEMENT EN DE RAAD\nover het"),
+    ("002", "EUROPOL\nNOTA\nvan: het voorzitterschap", "Betreft: De bestrijding van drugshandel"),
+    ("004", "d.d.: 4 december 2023", "Betreft: Conclusies van de Raad over de verdere stappen"),
+])
+def test_the_header_stays_in_the_text_and_only_its_title_is_a_passage(
+        corpus: dict[str, Document], prefix: str, header: str, title: str) -> None:
+    document = corpus[prefix]
+    first = document.passages[0]
+    assert header in document.text[:first.char_start]
+    assert (first.kind, first.section_path, first.seq) == ("heading", ["front matter"], 0)
+    assert first.text.startswith(title)
+    assert not any(p.section_path == ["front matter"] for p in document.passages[1:])
+    assert "front matter" not in document.passages[1].section_path  # the content's sections start afresh
+    references = {r.normalised for r in document.metadata.references}
+    assert set(document.metadata.previous_docs) <= references  # cited in the header, still a reference
+
+
+def test_a_document_without_a_header_loses_nothing(corpus: dict[str, Document]) -> None:
+    document = corpus["003"]
+    assert document.passages[0].char_start == 0
+    assert not any(p.section_path == ["front matter"] for p in document.passages)

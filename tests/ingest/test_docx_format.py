@@ -11,8 +11,15 @@ from ingest import IngestError, parse_file
 
 def test_structure_of_a_word_document(council_docx: Path) -> None:
     document = parse_file(council_docx)
-    headings = [p.text for p in document.passages if p.kind == "heading"]
-    assert headings[:2] == ["Conclusies van de Raad over criminaliteitspreventie", "Inleiding"]
+    headings = [(p.text, p.section_path) for p in document.passages if p.kind == "heading"]
+    assert headings[:3] == [
+        ("Betreft: Conclusies van de Raad over criminaliteitspreventie", ["front matter"]),
+        ("Conclusies van de Raad over criminaliteitspreventie",
+         ["Conclusies van de Raad over criminaliteitspreventie"]),
+        ("Inleiding", ["Conclusies van de Raad over criminaliteitspreventie", "Inleiding"]),
+    ]
+    assert document.text.startswith("Brussel, 4 december 2023\n\nBetreft:")  # the date stays in the text, not a passage
+    assert not any(p.text.startswith("Brussel") for p in document.passages)
     points = {p.paragraph: p for p in document.passages if p.kind == "body" and p.paragraph}
     assert list(points) == ["1", "2", "3"]  # 1 and 2 from Word numbering, 3 written out
     assert points["1"].addressees == "VERZOEKT DE LIDSTATEN OM:"
