@@ -5,9 +5,9 @@ match the same words: the standard tokenizer, lowercase, ASCII folding
 ("financiële" -> "financiele"), Snowball's Dutch stop list (``_dutch_``) and the Dutch
 Snowball stemmer. The built-in ``dutch`` analyzer is not used because it does not fold
 accents. A ``text.exact`` subfield keeps folded but unstemmed tokens with stop words,
-so quoted phrases match as written. Known difference: PyStemmer ships Snowball 3, whose Dutch
-stemmer also strips verb endings such as "-t" ("versterkt" -> "versterk"); the Lucene of
-OpenSearch 2.19 has the older Snowball Dutch, which keeps "versterkt" apart from "versterken".
+so quoted phrases match as written. The embedded chain stems with PyStemmer's ``dutch_porter``,
+the older Snowball Dutch that OpenSearch 2.19's Lucene ``dutch`` stemmer implements, so both
+backends index the same stems (neither joins "versterkt" to "versterken").
 A ``dictionary_decompounder`` over ``index.analysis.compound_parts()`` splits compounds like the
 embedded chain does, though Lucene emits every known part it finds rather than one cover.
 

@@ -290,7 +290,8 @@ class StoreContract:
     def test_stemming_matches_other_word_forms(self, store, versions, embedder):
         write(store, versions[0], embedder.name)
         assert store.keyword_search(LexicalQuery("containerscanner"), SearchFilters(), 5)
-        assert store.keyword_search(LexicalQuery("versterkt"), SearchFilters(), 5)
+        # "versterking" -> "versterk" <- "versterken" in both backends' Dutch stemmer (dutch_porter / Lucene's dutch)
+        assert store.keyword_search(LexicalQuery("versterking"), SearchFilters(), 5)
 
     def test_expansions_retrieve_and_weigh_less(self, store, versions, embedder):
         write(store, versions[0], embedder.name)
