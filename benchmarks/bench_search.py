@@ -34,6 +34,7 @@ def main() -> None:
 
     import torch
 
+    from conclusio.pipeline import embedding_text
     from conclusio.settings import Settings
     from index import open_store
     from index.embeddings import load_embedder
@@ -52,7 +53,7 @@ def main() -> None:
         started = time.perf_counter()
         for path in sorted((REPO / "corpora").glob("*.txt")):
             document = ingest.parse_file(path)
-            vectors = embedder.encode_passages([p.text for p in document.passages])
+            vectors = embedder.encode_passages([embedding_text(p) for p in document.passages])
             store.write_document(document, vectors, [], embedder.name)
         print(f"ingested corpora/ (no obligations) in {time.perf_counter() - started:.1f} s")
     searcher = Searcher.from_settings(settings, store, embedder)
@@ -61,7 +62,7 @@ def main() -> None:
     searcher.search("warm-up", k=10)  # first call loads lazy state (vector matrix, glossary)
     stats = store.stats()
     print(f"model: {embedder.name}; passages: {stats.passages}; torch threads: {torch.get_num_threads()}; "
-          f"weights {searcher.weights}, rrf_k {searcher.rrf_k}")
+          f"weights {searcher.weights}, rrf_k {searcher.rrf_k}, semantic margin {searcher.semantic_margin}")
     for mode in ("lexical", "semantic", "hybrid"):
         times = []
         for _ in range(args.repeat):

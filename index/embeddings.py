@@ -9,7 +9,7 @@ offline. When it is missing and fallback is allowed, the offline package model
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,18 +37,32 @@ class Embedder:
     query_prompt_name: str | None = None
     passage_prompt_name: str | None = None
     fallback_reason: str | None = None
+    # English rendering of Dutch text for an English-only model (index.pivot): each vector is
+    # then [text ; rendering] / sqrt(2), and ``dim`` is twice the model's own.
+    pivot: Callable[[str], str] | None = None
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Normalised float32 vectors, one row per passage text."""
         return self._encode(texts, self.passage_prefix, self.passage_prompt_name)
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalised float32 vectors, one row per query text."""
-        return self._encode(texts, self.query_prefix, self.query_prompt_name)
+    def encode_queries(self, texts: Sequence[str], pivot_sources: Sequence[str] | None = None) -> np.ndarray:
+        """Normalised float32 vectors, one row per query text (``pivot_sources``: what to render instead)."""
+        return self._encode(texts, self.query_prefix, self.query_prompt_name, pivot_sources)
 
-    def _encode(self, texts: Sequence[str], prefix: str, prompt_name: str | None) -> np.ndarray:
+    def _encode(
+        self, texts: Sequence[str], prefix: str, prompt_name: str | None, pivot_sources: Sequence[str] | None = None
+    ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.pivot is not None:
+            from index.pivot import pair_vectors
+
+            sources = texts if pivot_sources is None else pivot_sources
+            both = self._model_encode([*texts, *(self.pivot(t) for t in sources)], prefix, prompt_name)
+            return pair_vectors(both, len(texts))
+        return self._model_encode(texts, prefix, prompt_name)
+
+    def _model_encode(self, texts: Sequence[str], prefix: str, prompt_name: str | None) -> np.ndarray:
         inputs = [prefix + t for t in texts]
         extra = {"prompt_name": prompt_name} if prompt_name else {}
         vectors = self.model.encode(
@@ -65,15 +79,17 @@ class Embedder:
 def load_embedder(settings: Settings) -> Embedder:
     """The configured model from local files, else the offline fallback when allowed."""
     try:
-        return _load(settings.embed_model, settings.embed_model, settings.embed_batch_size)
+        embedder = _load(settings.embed_model, settings.embed_model, settings.embed_batch_size)
     except EmbeddingModelError as error:
         if not settings.embed_fallback:
             raise
         reason = str(error)
-    embedder = _load(FALLBACK_MODEL_NAME, _fallback_path(), settings.embed_batch_size)
-    embedder.fallback_reason = reason
-    log.info("embedding model fallback: %s", reason)
-    return embedder
+        embedder = _load(FALLBACK_MODEL_NAME, _fallback_path(), settings.embed_batch_size)
+        embedder.fallback_reason = reason
+        log.info("embedding model fallback: %s", reason)
+    from index.pivot import with_english_pivot  # English-only models read Dutch through a glossary pivot
+
+    return with_english_pivot(embedder, settings)
 
 
 @dataclass

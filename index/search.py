@@ -16,7 +16,7 @@ from conclusio.records import Hit, Passage
 from index.analysis import analyze
 from index.crosslingual import Expansion, QueryExpander
 from index.fusion import reciprocal_rank_fusion, within_margin
-from index.pivot import PivotEmbedder
+from index.pivot import is_english_only
 from index.similar import WEIGHT_MEANING, best_window, combined_similarity, cosine_rows, word_diff
 from index.snippets import citation, highlight, make_snippet, query_terms
 from index.store import FacetCounts, LexicalQuery, ScoredPassage, SearchFilters, Store
@@ -34,12 +34,6 @@ DEFAULT_WEIGHTS = (1.0, 1.0)
 # (0.3, none) 0.708, (0.3, 0.15) 0.715, the only one above lexical for every query kind.
 ENGLISH_ONLY_WEIGHTS = (1.0, 0.3)
 ENGLISH_ONLY_SEMANTIC_MARGIN = 0.15
-
-
-def is_english_only(embedder) -> bool:
-    """True for the offline all-MiniLM-L6-v2 fallback, trained on English text only."""
-    name = str(getattr(embedder, "name", "")).lower()
-    return "all-minilm" in name
 
 
 @dataclass
@@ -172,7 +166,7 @@ class Searcher:
         self, prepared: PreparedQuery, expansion: Expansion, filters: SearchFilters, depth: int
     ) -> list[ScoredPassage]:
         text = semantic_text(expansion)
-        if isinstance(self.embedder, PivotEmbedder):
+        if getattr(self.embedder, "pivot", None) is not None:  # render the bare query, not its expansions
             vector = self.embedder.encode_queries([text], pivot_sources=[expansion.dutch_text])[0]
         else:
             vector = self.embedder.encode_queries([text])[0]

@@ -1,10 +1,12 @@
 """The English pivot for English-only models, with the real glossary, EuroVoc and model."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from index.crosslingual import QueryExpander
-from index.pivot import EnglishRenderer, PivotEmbedder
+from index.pivot import EnglishRenderer, with_english_pivot
 from index.search import semantic_text
 
 
@@ -14,9 +16,13 @@ def renderer(test_settings):
 
 
 @pytest.fixture(scope="module")
-def pivot(embedder, renderer):
-    base = embedder.base if isinstance(embedder, PivotEmbedder) else embedder
-    return PivotEmbedder(base, renderer.render)
+def pivot(embedder, test_settings):
+    return with_english_pivot(embedder, test_settings)  # the fallback model: English-only
+
+
+@pytest.fixture(scope="module")
+def base(pivot):
+    return replace(pivot, pivot=None, dim=pivot.dim // 2)
 
 
 def test_known_dutch_terms_become_english_and_names_stay(renderer):
@@ -27,27 +33,27 @@ def test_known_dutch_terms_become_english_and_names_stay(renderer):
     assert " de " not in f" {english} " and " het " not in f" {english} "  # Dutch stop words go
 
 
-def test_pivot_vectors_are_unit_length_and_twice_as_wide(pivot):
+def test_pivot_vectors_are_unit_length_and_twice_as_wide(pivot, base):
     vectors = pivot.encode_passages(["De Raad verzoekt Europol een verslag op te stellen.", "Havens en douane"])
-    assert vectors.shape == (2, 2 * pivot.base.dim)
+    assert vectors.shape == (2, 2 * base.dim)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_pivot_similarity_is_the_mean_of_both_cosines(pivot):
+def test_pivot_similarity_is_the_mean_of_both_cosines(pivot, base):
     passage, query = "bestrijding van witwassen en financieel onderzoek", "witwassen"
     combined = float(pivot.encode_passages([passage])[0] @ pivot.encode_queries([query])[0])
-    native = float(pivot.base.encode_passages([passage])[0] @ pivot.base.encode_queries([query])[0])
-    english = float(pivot.base.encode_passages([pivot.render(passage)])[0]
-                    @ pivot.base.encode_queries([pivot.render(query)])[0])
+    native = float(base.encode_passages([passage])[0] @ base.encode_queries([query])[0])
+    english = float(base.encode_passages([pivot.pivot(passage)])[0]
+                    @ base.encode_queries([pivot.pivot(query)])[0])
     assert combined == pytest.approx((native + english) / 2, abs=1e-4)
 
 
-def test_an_english_query_lies_closer_to_its_dutch_passage_through_the_pivot(pivot, test_settings):
+def test_an_english_query_lies_closer_to_its_dutch_passage_through_the_pivot(pivot, base, test_settings):
     passages = ["De lidstaten versterken de bestrijding van witwassen en de confiscatie van vermogensbestanddelen.",
                 "De Commissie organiseert een conferentie over de veiligheid van jongeren op school."]
     query = "money laundering and confiscation of criminal assets"
     expansion = QueryExpander.from_settings(test_settings).expand(query)
-    base = pivot.base.encode_passages(passages) @ pivot.base.encode_queries([query])[0]
+    plain = base.encode_passages(passages) @ base.encode_queries([query])[0]
     through = pivot.encode_passages(passages) @ pivot.encode_queries(
         [semantic_text(expansion)], pivot_sources=[expansion.dutch_text])[0]
-    assert through[0] - through[1] > base[0] - base[1]
+    assert through[0] - through[1] > plain[0] - plain[1]
