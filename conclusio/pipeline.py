@@ -68,8 +68,13 @@ def ingest_paths(
     embedder: Embedder,
     pipeline: Any = None,
     on_result: Callable[[FileResult], None] | None = None,
+    force: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders into the store; unchanged files are neither parsed nor embedded."""
+    """Ingest files and folders into the store; unchanged files are neither parsed nor embedded.
+
+    ``force`` processes unchanged files again: the content hash cannot tell that a newer
+    Conclusio parses or extracts differently.
+    """
     import ingest
 
     report = IngestReport()
@@ -97,7 +102,7 @@ def ingest_paths(
         except OSError as e:
             record(FileResult(str(path), "failed", f"cannot read file ({e.strerror or e})"))
             continue
-        if store.document_state(name) == digest:
+        if not force and store.document_state(name) == digest:
             known = stored.get(name)
             record(
                 FileResult(

@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "Exit 0 when every file was ingested, 2 when some failed (the others are ingested).",
     )
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    ingest.add_argument("--force", action="store_true",
+                        help="process unchanged files again (after upgrading Conclusio: parsing or extraction changed)")
     ingest.set_defaults(func=run_ingest)
 
     reembed = subparsers.add_parser(
@@ -47,6 +49,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             embedder=embedder,
             pipeline=None,  # built by ingest_paths only when some file changed
             on_result=lambda result: print(format_result(result), flush=True),
+            force=args.force,
         )
     finally:
         store.close()

@@ -83,6 +83,18 @@ def test_reingesting_the_corpus_parses_and_embeds_nothing(ingested_corpus, embed
     assert [r.passages for r in report.results] == [r.passages for r in ingested_corpus.report.results]
 
 
+def test_force_processes_unchanged_files_again(tmp_path, store, test_settings, embedder, nlp_pipeline):
+    paths = write_files(tmp_path / "in", ["havens"])
+    ingest_paths(paths, settings=test_settings, store=store, embedder=embedder, pipeline=nlp_pipeline)
+    counting = CountingEmbedder.around(embedder)
+    report = ingest_paths(
+        paths, settings=test_settings, store=store, embedder=counting, pipeline=nlp_pipeline, force=True
+    )
+    assert [r.status for r in report.results] == ["ingested"]
+    assert counting.encoded == report.results[0].passages > 0
+    assert store.stats().documents == 1
+
+
 def test_references_resolve_to_stored_and_co_ingested_documents(tmp_path, store, test_settings, embedder, nlp_pipeline):
     folder = tmp_path / "in"
     folder.mkdir()
