@@ -42,13 +42,13 @@ from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink
 from index import opensearch_mappings as bodies
 from index.analysis import compound_parts
 from index.errors import ModelMismatchError, StoreNotFoundError
-from index.sqlite_store import _actors_by_passage as actors_by_passage  # one definition of passage actors
 from index.store import (
     FacetCounts,
     LexicalQuery,
     ObligationQuery,
     ScoredPassage,
     SearchFilters,
+    passage_actors,
     StoreStats,
     StoredDocument,
 )
@@ -165,7 +165,7 @@ class OpenSearchStore:
         if document.passages:
             self._prepare_passages_index(document.source_file, embedding_model, int(matrix.shape[1]))
         version = f"{document.content_hash[:16]}-{uuid.uuid4().hex[:12]}"
-        actors = actors_by_passage(document.passages, obligations)
+        actors = passage_actors(document.passages, obligations)
         with_obligations = {o.passage_id for o in obligations}
         actions = [
             {

@@ -42,6 +42,7 @@ from index.store import (
     ObligationQuery,
     ScoredPassage,
     SearchFilters,
+    passage_actors,
     StoredDocument,
     StoreStats,
 )
@@ -163,7 +164,7 @@ class SQLiteStore:
     ) -> None:
         vectors = np.asarray(vectors, dtype=np.float32)
         dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
-        actors_by_passage = _actors_by_passage(document.passages, obligations)
+        actors_by_passage = passage_actors(document.passages, obligations)
         obligations_per_passage: dict[str, int] = defaultdict(int)
         for obligation in obligations:
             obligations_per_passage[obligation.passage_id] += 1
@@ -603,18 +604,6 @@ def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
     if filters.has_obligations is not None:
         where.append("p.obligations > 0" if filters.has_obligations else "p.obligations = 0")
     return " AND ".join(where), params
-
-
-def _actors_by_passage(passages: Sequence[Passage], obligations: Sequence[Obligation]) -> dict[str, set[str]]:
-    """Actors mentioned in each passage's text plus the actors of its obligations."""
-    from nlp.actors import find_actors
-
-    out: dict[str, set[str]] = defaultdict(set)
-    for passage in passages:
-        out[passage.passage_id].update(find_actors(passage.text))
-    for obligation in obligations:
-        out[obligation.passage_id].update(obligation.actors)
-    return out
 
 
 def _highlights(text: str, stems: set[str], phrases: list[list[str]]) -> tuple[str, ...]:

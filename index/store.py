@@ -15,6 +15,7 @@ every backend.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -203,3 +204,15 @@ class CurationStore(Protocol):
 
     def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
         """Every manual change, oldest first."""
+
+
+def passage_actors(passages: Sequence[Passage], obligations: Sequence[Obligation]) -> dict[str, set[str]]:
+    """Actors mentioned in each passage's text plus the actors of its obligations; every backend filters and facets on these."""
+    from nlp.actors import find_actors
+
+    out: dict[str, set[str]] = defaultdict(set)
+    for passage in passages:
+        out[passage.passage_id].update(find_actors(passage.text))
+    for obligation in obligations:
+        out[obligation.passage_id].update(obligation.actors)
+    return out
