@@ -85,6 +85,40 @@ def semantic_text(expansion: Expansion, extra_terms: int = 6) -> str:
     return " ".join([expansion.dutch_text, *terms]).strip()
 
 
+MAX_POINTS_PER_LEAD_IN = 5
+
+
+def is_addressee_lead_in(passage: Passage) -> bool:
+    """True for an addressee block on its own ("verzoekt de Raad Europol:"), which has no content."""
+    return passage.kind == "heading" and bool(passage.addressees) and passage.addressees.strip() == passage.text.strip()
+
+
+def points_for_lead_ins(scored: list[ScoredPassage], points_under) -> list[ScoredPassage]:
+    """A ranked list where each addressee lead-in gives its place to the points under it.
+
+    A lead-in matches a query naming its addressee ("what did the Council ask Europol")
+    and, being short, outranks everything on BM25, yet it answers nothing: the points
+    below it do. They take its rank, best-ranked first (unranked ones in document order),
+    at most ``MAX_POINTS_PER_LEAD_IN`` of them; a point already ranked higher stays put.
+    """
+    if not any(is_addressee_lead_in(sp.passage) for sp in scored):
+        return scored
+    position = {sp.passage.passage_id: i for i, sp in enumerate(scored)}
+    ranked: list[ScoredPassage] = []
+    seen: set[str] = set()
+    for sp in scored:
+        if not is_addressee_lead_in(sp.passage):
+            if sp.passage.passage_id not in seen:
+                seen.add(sp.passage.passage_id)
+                ranked.append(sp)
+            continue
+        points = sorted(points_under(sp.passage), key=lambda p: (position.get(p.passage_id, len(scored)), p.seq))
+        for point in [p for p in points if p.passage_id not in seen][:MAX_POINTS_PER_LEAD_IN]:
+            seen.add(point.passage_id)
+            ranked.append(ScoredPassage(point, sp.score))
+    return ranked
+
+
 class Searcher:
     """Search over one store with one embedder; hold it for the session (it caches metadata)."""
 
@@ -132,6 +166,8 @@ class Searcher:
         depth = max(k * 5, 50)
         lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" else []
         semantic = self._semantic(prepared, expansion, filters, depth) if mode != "lexical" else []
+        lexical = points_for_lead_ins(lexical, self._points_under)
+        semantic = points_for_lead_ins(semantic, self._points_under)
         ranked = self._rank(mode, lexical, semantic)
         passages = {sp.passage.passage_id: sp for sp in [*semantic, *lexical]}  # lexical keeps its highlights
         terms = query_terms(expansion.dutch_text, *prepared.phrases, *(t for t, _ in expansion.terms))
@@ -186,6 +222,20 @@ class Searcher:
             within_margin([(sp.passage.passage_id, sp.score) for sp in semantic], self.semantic_margin),
         ]
         return reciprocal_rank_fusion(lists, self.weights, k=self.rrf_k)
+
+    def _points_under(self, lead_in: Passage) -> list[Passage]:
+        """The points an addressee lead-in introduces: the passages after it that carry its block."""
+        document = self.store.get_document(lead_in.source_file)
+        if document is None:
+            return []
+        points = []
+        for passage in document.passages:
+            if passage.seq <= lead_in.seq or passage.kind == "footnote":
+                continue
+            if passage.addressees != lead_in.addressees or is_addressee_lead_in(passage):
+                break
+            points.append(passage)
+        return points
 
     # ---- similar ---------------------------------------------------------------------
 

@@ -132,3 +132,16 @@ def test_english_dev_queries_reach_the_right_dutch_passage(searcher: Searcher, d
     assert not evaluation.unjudgeable
     hybrid = next(s for s in evaluation.summaries() if s.kind == "ALL")
     assert hybrid.success >= 0.8
+
+
+def test_an_addressee_lead_in_gives_its_rank_to_the_points_under_it(searcher: Searcher, search_store):
+    passages = [p for d in search_store.list_documents() for p in search_store.get_document(d.source_file).passages]
+    lead_ins = {p.passage_id: p for p in passages if p.kind == "heading" and p.addressees and p.addressees == p.text}
+    assert lead_ins, "the sample corpus has addressee blocks"
+    europol = next(p for p in lead_ins.values() if p.text.startswith("verzoekt de Raad Europol"))
+    under_it = {p.passage_id for p in passages if p.addressees == europol.text and p.passage_id not in lead_ins}
+    for mode in ("lexical", "semantic", "hybrid"):
+        hits = searcher.search("Wat vraagt de Raad aan Europol?", k=5, mode=mode).hits
+        assert hits and not any(h.passage_id in lead_ins for h in hits)
+    top = [h.passage_id for h in searcher.search("what did the Council ask Europol to deliver, by when?", k=3).hits]
+    assert set(top) <= under_it
