@@ -121,19 +121,31 @@ def _split_forms(cell: str) -> tuple[str, ...]:
     return tuple(f.strip() for f in cell.split("|") if f.strip())
 
 
+SHIPPED_GLOSSARIES = ("glossary_jha.tsv", "glossary_policy.tsv")
+
+
 def load_glossary(path: Path | None = None) -> list[Concept]:
-    """The shipped JHA glossary (or another file in the same five-column format)."""
-    if path is None:
-        text = resources.files("index").joinpath("data/glossary_jha.tsv").read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
+    """The shipped glossaries (JHA terms, then general policy wording), or one file in the same format."""
+    if path is not None:
+        return _parse_glossary(path.read_text(encoding="utf-8"), path.stem)
+    concepts: list[Concept] = []
+    for name in SHIPPED_GLOSSARIES:
+        resource = resources.files("index").joinpath(f"data/{name}")
+        if resource.is_file():
+            concepts.extend(_parse_glossary(resource.read_text(encoding="utf-8"), name.removesuffix(".tsv")))
+    return concepts
+
+
+def _parse_glossary(text: str, origin: str) -> list[Concept]:
+    """Concepts of a five-column TSV (concept, nl, en, de, fr); keys are prefixed by origin when they clash."""
     rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     header, *body = (row.split("\t") for row in rows)
     concepts = []
     for cells in body:
         record = dict(zip(header, cells))
         forms = {lang: _split_forms(record.get(lang, "")) for lang in LANGUAGES}
-        concepts.append(Concept(key=record["concept"], forms=forms, source="glossary"))
+        key = record["concept"] if origin == "glossary_jha" else f"{origin}:{record['concept']}"
+        concepts.append(Concept(key=key, forms=forms, source="glossary"))
     return concepts
 
 
