@@ -16,6 +16,8 @@ PARTNER_WORDS = {"steun", "ondersteuning", "samenwerking", "overleg", "hulp", "b
 ARTICLES = {"de", "het", "een", "alle", "hun", "zijn", "haar", "onze", "deze", "die"}
 NO_ACTOR = ""  # a passive whose agent is named but is no actor ("door voorbereidend overleg")
 SUBORDINATORS = {"die", "dat", "wanneer", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
+# A relative clause ("de landen waarvan ... worden misbruikt") has its own verbs.
+RELATIVES = {"waarvan", "waarin", "waarmee", "waarop", "waaraan", "waarover", "welke", "wat"}
 BOUNDARY_WORDS = {"om", "te", "teneinde", ":", ";"}
 BODY_NOUN_ENDINGS = (
     "groep",
@@ -47,7 +49,12 @@ BODY_NOUN_ENDINGS = (
     "eenheden",
     "contactgroep",
     "taskforce",
+    "douane",
+    "politie",
+    "vertegenwoordigers",
 )
+PRONOUNS = {"zij", "ze", "hij"}
+APPOSITION_MARKS = {",", "-", "–"}
 def actor_spans(doc: Doc, start: int, end: int) -> list[Span]:
     return [s for s in doc.spans.get(actor_tagging.SPAN_KEY, []) if s.start >= start and s.end <= end]
 
@@ -133,7 +140,7 @@ def clause_end(doc: Doc, start: int, limit: int) -> int:
 
 def is_passive(doc: Doc, cue: Span, limit: int) -> bool:
     end = cue.end
-    while end < limit and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in SUBORDINATORS:
+    while end < limit and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in SUBORDINATORS | RELATIVES:
         end += 1
     # After "zal/moet" the passive auxiliary is the infinitive "worden"; a finite "wordt" belongs to another clause.
     return any(t.lower_ == "worden" for t in doc[cue.end : end]) or cue.label_ == "REQUEST"
@@ -242,5 +249,54 @@ def with_co_actors(doc: Doc, segment: Span, spans: list[Span], actors: list[str]
     """ "samen met X" makes X a co-actor (unlike "met de steun van X" or "in samenwerking met X")."""
     for token in segment[:-1]:
         if token.lower_ == "samen" and doc[token.i + 1].lower_ == "met":
-            actors = actors + [a for a in chain(doc, spans, token.i + 2, +1) if a not in actors]
+            partners = chain(doc, spans, token.i + 2, +1)
+            if not partners:
+                named = phrase_after(doc, token.i + 2, segment.end)
+                partners = [named] if named else []
+            actors = actors + [a for a in partners if a not in actors]
     return actors
+
+
+def pronoun_subject(doc: Doc, cue: Span, floor: int) -> bool:
+    """ "Zij zal ...", "Daartoe zullen zij ...": the subject is a personal pronoun that points back."""
+    start = clause_start(doc, cue.start, floor)
+    before = cue.start - 1 >= start and doc[cue.start - 1].lower_ in PRONOUNS and cue.start - 1 <= start + 1
+    after = cue.end < len(doc) and doc[cue.end].lower_ in PRONOUNS
+    return before or after
+
+
+def apposition_subject(doc: Doc, cue: Span, segment: Span, spans: list[Span]) -> list[str]:
+    """ "Een contactgroep, bestaande uit ..., zal ...": the subject opens the sentence, before the apposition."""
+    if cue.start <= segment.start or doc[cue.start - 1].text not in APPOSITION_MARKS:
+        return []
+    end = segment.start
+    while end < cue.start and doc[end].text not in APPOSITION_MARKS | {"(", "die", "dat"}:
+        end += 1
+    if end == segment.start or end >= cue.start - 1:
+        return []
+    named = chain(doc, spans, segment.start, +1)
+    if named and all(s.end <= end for s in spans if s.label_ in named and s.start >= segment.start):
+        return named
+    phrase = opening_noun_phrase(doc[segment.start : end])
+    return [phrase] if phrase else []
+
+
+def opening_noun_phrase(span: Span) -> str | None:
+    """A body named by a short opening noun phrase, with or without article ("Een contactgroep", "Vertegenwoordigers van de lidstaten")."""
+    tokens = [t for t in span if not t.is_punct]
+    if tokens and tokens[0].lower_ == "een":
+        tokens = tokens[1:]
+    elif tokens and tokens[0].lower_ in {"de", "het"}:
+        return noun_phrase_actor(span)
+    if not tokens or len(tokens) > 6 or not tokens[0].lower_.endswith(BODY_NOUN_ENDINGS):
+        return None
+    text = " ".join(t.text for t in tokens)
+    return text[:1].lower() + text[1:] if not text[1:2].isupper() else text
+
+
+def phrase_after(doc: Doc, start: int, limit: int) -> str | None:
+    """The body named right after ``start`` by a short noun phrase ("samen met de nationale autoriteiten")."""
+    end = start
+    while end < limit and end - start < 6 and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in {"zal", "zullen", "en", "om"}:
+        end += 1
+    return noun_phrase_actor(doc[start:end]) if end > start else None

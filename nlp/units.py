@@ -19,12 +19,16 @@ from nlp.subjects import (
     addressees,
     agent,
     anaphoric_subject,
+    apposition_subject,
     chain,
     clause_start,
     in_relative_clause,
     is_passive,
     NO_ACTOR,
     noun_phrase_actor,
+    is_partner,
+    pronoun_subject,
+    PARTNER_WORDS,
     subject_before,
     subordinate_subject,
     with_co_actors,
@@ -134,6 +138,7 @@ class UnitContext:
     nearby_actors: list[str]
     main_actor: str | None = None
     previous_subject: list[str] = field(default_factory=list)
+    antecedent: list[str] = field(default_factory=list)  # whom "zij"/"hij" in the next sentence points back to
 
 
 def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCandidate | None:
@@ -172,13 +177,22 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                 explicit = False
                 if context.block:
                     actors = context.block.actors
+                elif pronoun_subject(doc, cue, segment.start):
+                    actors = list(context.antecedent)  # "Daartoe zullen zij nagaan of ... kan worden gebruikt"
                 elif context.previous_subject and anaphoric_subject(doc, cue, segment.start):
                     actors = list(context.previous_subject)
-                elif context.main_actor and context.main_actor in context.nearby_actors:
+                elif context.main_actor and (
+                    context.main_actor in context.nearby_actors or _authors_own_plan(doc, cue, segment)
+                ):
                     actors = [context.main_actor]
         else:
             actors = subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
             actors = actors or subordinate_subject(doc, cue, segment.start, spans)
+            actors = actors or [s.label_ for s in actor_spans(doc, cue.start, cue.end)]  # "is de Commissie van plan"
+            actors = actors or apposition_subject(doc, cue, segment, spans)
+            if not actors and pronoun_subject(doc, cue, segment.start):
+                actors = list(context.antecedent)
+                explicit = False
             if not actors and cue.label_ in {"COMMIT", "OBLIGE"}:
                 if len(doc) > cue.end and doc[cue.end].lower_ in {"we", "wij"}:
                     actors = ["deelnemende landen"] if context.declaration else []
@@ -190,12 +204,26 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     for length in (2, 3):  # "zal de havenalliantie", "zal de nieuwe projectgroep"
                         if not subject and cue.end + length <= segment.end and doc[cue.end].lower_ in {"de", "het"}:
                             subject = noun_phrase_actor(doc[cue.end : cue.end + length])
+                    if not subject and cue.end < segment.end and doc[cue.end].text[:1].islower():
+                        subject = noun_phrase_actor(doc[cue.end : cue.end + 1], bare=True)  # "zullen rechtshandhavingsinstanties"
                     actors = [subject] if subject else []
         if actors:
             actors = with_co_actors(doc, segment, spans, actors)
             verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST"} else cue.start
             return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], verbs_from)
     return _present_with_future_date(doc, segment, spans)
+
+
+def _authors_own_plan(doc: Doc, cue: Span, segment: Span) -> bool:
+    """A passive plan with no agent that the author stands behind: "zal in 2024 worden geëvalueerd", or
+    "moet met de steun van Eurojust ... worden opgericht" (a named helper implies a concrete action)."""
+    helpers = [s for s in actor_spans(doc, segment.start, segment.end) if is_partner(doc, s)]
+    if any(s.label_ == doc._.main_actor for s in helpers):
+        return False  # "zal worden voortgezet met steun van de Commissie": the author only helps
+    if cue.label_ == "COMMIT":
+        return True
+    window = [t.lower_ for t in doc[cue.start : segment.end]]
+    return cue.label_ == "OBLIGE" and any(w in PARTNER_WORDS for w in window) and "met" in window
 
 
 def _present_with_future_date(doc: Doc, segment: Span, spans: list[Span]) -> UnitCandidate | None:
@@ -222,6 +250,7 @@ def find_units(
     units: list[UnitCandidate] = []
     nearby = list(nearby_actors)
     previous_subject: list[str] = []
+    antecedent = list(nearby_actors)
     for part in parts:
         if block is not None and not units:
             units.append(UnitCandidate(part.start_char, part.end_char, list(block.actors), block.modality, True, [part]))
@@ -229,8 +258,9 @@ def find_units(
         if block is None and part.text.rstrip().endswith(":"):
             previous_subject = []
             continue  # the introduction of a list ("zullen wij:"); its items are the units
-        unit = _unit_from_segment(doc, part, UnitContext(block, declaration, nearby, main_actor, previous_subject))
+        unit = _unit_from_segment(doc, part, UnitContext(block, declaration, nearby, main_actor, previous_subject, antecedent))
         previous_subject = chain(doc, actor_spans(doc, part.start, part.end), part.start, +1)
+        antecedent = _antecedent(doc, part, unit) or antecedent
         if unit is not None:
             units.append(unit)
             if unit.explicit_actor:
@@ -239,6 +269,18 @@ def find_units(
             units[-1].end_char = part.end_char
             units[-1].segments.append(part)
     return units
+
+
+def _antecedent(doc: Doc, part: Span, unit: UnitCandidate | None) -> list[str]:
+    """Whom a pronoun in the next sentence points back to: this sentence's unit, its opening body, or its first actor."""
+    if unit is not None:
+        return list(unit.actors)
+    for length in (2, 3):  # "Het netwerk is ...", "De nieuwe projectgroep zal ..."
+        opening = noun_phrase_actor(doc[part.start : min(part.start + length, part.end)])
+        if opening:
+            return [opening]
+    named = sorted(actor_spans(doc, part.start, part.end), key=lambda s: s.start)
+    return [named[0].label_] if named else []
 
 
 def _after_block_verb(doc: Doc, segment: Span) -> Span:
@@ -258,6 +300,10 @@ def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     clause = doc[unit.cue_start : first.end] if unit.cue_start is not None else _after_block_verb(doc, first)
     # A list item under "zullen wij:" is a bare verb group ("Relevante kennis delen ...").
     verbs = main_verbs(clause, in_verb_group=unit.modality != "request")
+    opening_om = next((t.i for t in clause if t.lower_ == "om"), None)
+    if not verbs and opening_om is not None:
+        # "aangemoedigd om ... te maken", "van plan om ... vast te stellen": this "om" opens the action, not a purpose.
+        verbs = main_verbs(doc[opening_om + 1 : clause.end], in_verb_group=unit.modality != "request")
     if unit.finite_verb and unit.finite_verb.endswith("en"):
         verbs = [unit.finite_verb] + [v for v in verbs if v != unit.finite_verb]
     return verbs

@@ -105,7 +105,9 @@ def _bare_infinitive_fits(tokens: list[Token], index: int) -> bool:
     nxt = tokens[index + 1] if index + 1 < len(tokens) else None
     previous = tokens[index - 1].lower_ if index >= 1 else ""
     closes = nxt is None or nxt.is_punct or nxt.lower_ in GROUP_FOLLOWERS
-    return closes and previous not in DETERMINERS and not tokens[index - 1].lower_.endswith("e") if index >= 1 else closes
+    # An inflected adjective ("de nieuwe stoffen") makes it a noun; a noun in -ie ("een evaluatie uitvoeren") does not.
+    adjective = previous.endswith("e") and not previous.endswith("ie")
+    return closes and previous not in DETERMINERS and not adjective
 
 
 def _with_particle(tokens: list[Token], index: int, verb: str) -> str:

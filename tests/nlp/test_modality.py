@@ -27,6 +27,9 @@ def tagger():
         ("In dit verband worden de lidstaten verzocht deel te nemen.", "request"),
         ("De lidstaten worden sterk aangemoedigd om gebruik te maken van het SIS.", "request"),
         ("De Commissie nodigt alle lidstaten uit om deel te nemen.", "request"),
+        ("Daarom is de Commissie van plan om nieuwe regels vast te stellen.", "commitment"),
+        ("Het voorzitterschap heeft het voornemen een conferentie te organiseren.", "commitment"),
+        ("Daarom stelt de Commissie het Europees Parlement en de Raad voor om het plan te onderschrijven.", "request"),
     ],
 )
 def test_first_cue_gives_the_modality(tagger, sentence, modality):
@@ -38,3 +41,9 @@ def test_first_cue_gives_the_modality(tagger, sentence, modality):
 def test_past_tense_request_is_no_cue(tagger):
     doc = tagger("Europol werd in het stappenplan verzocht de netwerken in kaart te brengen.")
     assert list(doc.spans["modality"]) == []
+
+
+def test_a_request_cue_does_not_reach_back_into_the_previous_sentence(tagger):
+    doc = tagger("Daarna kan informatie worden gedeeld. Nationale eenheden worden sterk aangemoedigd om het systeem te gebruiken.")
+    (cue,) = doc.spans["modality"]
+    assert cue.text == "worden sterk aangemoedigd"

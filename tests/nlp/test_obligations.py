@@ -265,3 +265,71 @@ def test_council_conclusions_through_ingest(tmp_path, pipeline):
         ("3", ["Commissie", "Frontex"], None, None),
         ("3", ["Frontex"], "2026-07-31", None),
     ]
+
+
+def _communication(*sentences: tuple[str | None, str], date: str = "2024-10-18", kind: str = "commission_communication"):
+    return make_document([(label, None, text) for label, text in sentences], date=date, kind=kind)
+
+
+def test_pronoun_subject_points_back_to_the_previous_sentence(pipeline):
+    document = _communication(
+        ("Actie 2", "Op basis van haar ervaring zal de havenalliantie beste praktijken bevorderen. Zij zal ook gezamenlijke controles invoeren."),
+        ("Actie 3", "Het netwerk is bedoeld als kenniscentrum voor aanklagers. Zij zullen de dialoog tussen de autoriteiten bevorderen."),
+        ("Actie 4", "Bovendien heeft de Commissie middelen vrijgemaakt. Zij zal in 2025 oproepen tot het indienen van voorstellen organiseren."),
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.paragraph, o.actors) for o in found] == [
+        ("Actie 2", ["havenalliantie"]),
+        ("Actie 2", ["havenalliantie"]),
+        ("Actie 3", ["netwerk"]),
+        ("Actie 4", ["Commissie"]),
+    ]
+    assert found[-1].deadline.end == "2025-12-31"
+
+
+def test_subject_before_an_apposition_and_a_bare_subject_after_the_verb(pipeline):
+    document = _communication(
+        (None, "Een werkgroep, bestaande uit deskundigen uit de deelnemende landen, zal de bijeenkomsten voorbereiden."),
+        (None, "Via dit programma zullen rechtshandhavingsinstanties informatie blijven uitwisselen."),
+        (None, "Om de grenzen te beschermen, moet de douane de beschikbare instrumenten blijven gebruiken."),
+        date="2024-03-01",
+        kind="declaration",
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.modality) for o in found] == [
+        (["werkgroep"], "commitment"),
+        (["rechtshandhavingsinstanties"], "commitment"),
+        (["douane"], "obligation"),
+    ]
+
+
+def test_passive_plan_in_a_commission_communication_is_the_commissions(pipeline):
+    document = _communication(
+        ("Actie 9", "Het kaderbesluit inzake drugshandel zal in 2025 worden geëvalueerd."),
+        ("Actie 5", "Om de samenwerking te versterken, moet met de steun van Eurojust een netwerk van aanklagers worden opgericht."),
+        (None, "De samenwerking met derde landen zal in Empact worden voortgezet met steun van de Commissie."),
+        ("Actie 6", "Om het profiel op te stellen, moeten verschillende bronnen worden samengevoegd."),
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.paragraph, o.actors, o.modality, o.deadline.end if o.deadline else None) for o in found] == [
+        ("Actie 9", ["Commissie"], "commitment", "2025-12-31"),
+        ("Actie 5", ["Commissie"], "obligation", None),
+    ]
+
+
+def test_plans_proposals_and_co_actors_named_by_a_noun_phrase(pipeline):
+    document = _communication(
+        ("Actie 11", "Daarom is de Commissie van plan om vanaf 2025 nieuwe registratieregels vast te stellen."),
+        ("Actie 15", "Samen met de nationale autoriteiten zal de Commissie een beoordeling van de havens uitvoeren."),
+        (None, "Daarom stelt de Commissie het Europees Parlement en de Raad voor om de prioriteiten volledig te onderschrijven."),
+        (None, "De EU moet de samenwerking blijven verbeteren met de landen waarvan de kaders door criminelen worden misbruikt."),
+    )
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.modality) for o in found] == [
+        (["Commissie"], "commitment"),
+        (["Commissie", "nationale autoriteiten"], "commitment"),
+        (["Europees Parlement", "Raad"], "request"),
+        (["EU"], "obligation"),
+    ]
+    assert found[0].verbs == ["vaststellen"] and found[0].deadline.end == "2025-12-31"
+    assert found[2].verbs == ["onderschrijven"]

@@ -17,6 +17,9 @@ from nlp.verbs import main_verbs, participle_infinitive
         ("zal de Commissie een kader opzetten", ["opzetten"]),
         ("moet een contactpunt worden opgericht", ["oprichten"]),
         ("te overwegen deel te nemen aan de ontwikkeling", ["overwegen", "deelnemen"]),
+        ("zal de Commissie samenwerken met de lidstaten", ["samenwerken"]),
+        ("zal de Commissie een algemene evaluatie uitvoeren van het systeem", ["uitvoeren"]),
+        ("zullen wij de nieuwe netwerken met elkaar verbinden", ["verbinden"]),
     ],
 )
 def test_main_verbs(pipeline, clause, verbs):
