@@ -181,7 +181,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = list(context.antecedent)  # "Daartoe zullen zij nagaan of ... kan worden gebruikt"
                 elif context.previous_subject and anaphoric_subject(doc, cue, segment.start):
                     actors = list(context.previous_subject)
-                elif context.main_actor and (
+                elif context.main_actor and not _author_only_helps(doc, segment) and (
                     context.main_actor in context.nearby_actors or _authors_own_plan(doc, cue, segment)
                 ):
                     actors = [context.main_actor]
@@ -214,12 +214,14 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
     return _present_with_future_date(doc, segment, spans)
 
 
+def _author_only_helps(doc: Doc, segment: Span) -> bool:
+    """ "zal worden voortgezet met steun van de Commissie": the author is named as a helper, so not the actor."""
+    return any(s.label_ == doc._.main_actor and is_partner(doc, s) for s in actor_spans(doc, segment.start, segment.end))
+
+
 def _authors_own_plan(doc: Doc, cue: Span, segment: Span) -> bool:
     """A passive plan with no agent that the author stands behind: "zal in 2024 worden geëvalueerd", or
     "moet met de steun van Eurojust ... worden opgericht" (a named helper implies a concrete action)."""
-    helpers = [s for s in actor_spans(doc, segment.start, segment.end) if is_partner(doc, s)]
-    if any(s.label_ == doc._.main_actor for s in helpers):
-        return False  # "zal worden voortgezet met steun van de Commissie": the author only helps
     if cue.label_ == "COMMIT":
         return True
     window = [t.lower_ for t in doc[cue.start : segment.end]]
@@ -237,6 +239,30 @@ def _present_with_future_date(doc: Doc, segment: Span, spans: list[Span]) -> Uni
             unit = UnitCandidate(segment.start_char, segment.end_char, actors, "commitment", True, [segment], deadline.end)
             unit.finite_verb = doc[deadline.end].lemma_ or None
             return unit
+    return _verb_second_with_future_date(doc, segment, spans, dated)
+
+
+NOT_PLAN_VERBS = {"wordt", "heeft", "moet", "dient", "bestaat", "staat", "gaat", "blijkt", "zegt", "vindt", "plaatsvindt"}
+
+
+def _verb_second_with_future_date(doc: Doc, segment: Span, spans: list[Span], dated: list[Span]) -> UnitCandidate | None:
+    """ "Zoals aangekondigd, start de Commissie in 2026 een evaluatie": present verb, actor, then a date after the text's own date."""
+    written = str(doc._.doc_date)[:10] if doc._.doc_date else None
+    for verb in segment:
+        opens_clause = verb.i == segment.start + 1 or (verb.i > segment.start and doc[verb.i - 1].text == ",")
+        text = verb.text
+        if not (opens_clause and verb.is_alpha and text.islower() and text.endswith("t") and len(text) > 3 and text not in NOT_PLAN_VERBS):
+            continue
+        actors = chain(doc, spans, verb.i + 1, +1)
+        if not actors:
+            continue
+        after_actor = max(s.end for s in spans if s.start > verb.i and s.label_ in actors)
+        for deadline in dated:
+            start = deadline._.deadline.start
+            if after_actor <= deadline.start <= after_actor + 2 and written and start and start > written:
+                unit = UnitCandidate(segment.start_char, segment.end_char, actors, "commitment", True, [segment], verb.i)
+                unit.finite_verb = verb.lemma_ or None
+                return unit
     return None
 
 
@@ -304,8 +330,11 @@ def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     if not verbs and opening_om is not None:
         # "aangemoedigd om ... te maken", "van plan om ... vast te stellen": this "om" opens the action, not a purpose.
         verbs = main_verbs(doc[opening_om + 1 : clause.end], in_verb_group=unit.modality != "request")
-    if unit.finite_verb and unit.finite_verb.endswith("en"):
-        verbs = [unit.finite_verb] + [v for v in verbs if v != unit.finite_verb]
+    finite = unit.finite_verb
+    if finite and not finite.endswith("en") and finite.endswith("t"):
+        finite += "en"  # no lemma known: "start" -> "starten"
+    if finite and finite.endswith("en"):
+        verbs = [finite] + [v for v in verbs if v != finite]
     return verbs
 
 

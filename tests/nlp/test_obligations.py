@@ -333,3 +333,15 @@ def test_plans_proposals_and_co_actors_named_by_a_noun_phrase(pipeline):
     ]
     assert found[0].verbs == ["vaststellen"] and found[0].deadline.end == "2025-12-31"
     assert found[2].verbs == ["onderschrijven"]
+
+
+def test_verb_second_present_tense_with_a_later_date_is_a_plan(pipeline):
+    document = _communication(
+        (None, "Zoals aangekondigd in de strategie, start de Commissie in 2025 een evaluatie van het actieplan."),
+        (None, "Zoals bekend, start de Commissie in 2023 een studie naar havens."),
+        (None, "Het agentschap wordt op 2 juli 2025 operationeel."),
+        date="2024-10-18",
+    )
+    (found,) = extract_obligations(document, pipeline)
+    assert (found.actors, found.modality, found.deadline.end) == (["Commissie"], "commitment", "2025-12-31")
+    assert found.verbs[0] == "starten"
