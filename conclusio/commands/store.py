@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from conclusio.commands._common import CliError, add_format, load_embedder, open_existing_store, \
-    print_json, settings_from
+from conclusio.commands._common import CliError, add_format, open_existing_store, print_json, settings_from
 from conclusio.records import to_dict
 
 DOCUMENT_FIELDS = ("source_file", "doc_number", "title", "date", "kind", "classification", "codes", "previous_docs",
@@ -47,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run_status(args: argparse.Namespace) -> int:
     from index import open_store
+    from index.embeddings import resolve_model
+    from index.errors import EmbeddingModelError
 
     settings = settings_from(args)
     store = open_store(settings, create=False)
@@ -54,7 +55,11 @@ def run_status(args: argparse.Namespace) -> int:
         stats = store.stats()
     finally:
         store.close()
-    embedder = load_embedder(settings)
+    # Which model would be used is decided from files; loading its weights would only add seconds and memory.
+    try:
+        model, model_error = resolve_model(settings), None
+    except EmbeddingModelError as error:
+        model, model_error = None, str(error)
     report = {
         "store": stats.location,
         "backend": settings.backend,
@@ -63,25 +68,52 @@ def run_status(args: argparse.Namespace) -> int:
         "obligations": stats.obligations,
         "stored_model": stats.embedding_model,
         "stored_dim": stats.embedding_dim,
-        "model": embedder.name,
-        "dim": embedder.dim,
-        "fallback_reason": embedder.fallback_reason,
+        "model": model.name if model else None,
+        "dim": model.dim if model else None,
+        "fallback_reason": model.fallback_reason if model else None,
+        "model_requested": settings.embed_model,
+        "model_path": str(model.path) if model else None,
+        "model_source": model.source if model else None,
+        "fallback": model.is_fallback if model else None,
+        "english_pivot": model.english_pivot if model else None,
+        "model_error": model_error,
+        "vectors_match": vectors_match(stats, model),
     }
     if args.format == "json":
         print_json(report)
-        return 0
+    else:
+        print_status(report, settings)
+    return 0 if model else 1
+
+
+def vectors_match(stats, model) -> bool | None:
+    """Whether the stored vectors came from the model in use; None when there is nothing to compare."""
+    if model is None or not stats.embedding_model:
+        return None
+    same_size = model.dim is None or not stats.embedding_dim or model.dim == stats.embedding_dim
+    return stats.embedding_model == model.name and same_size
+
+
+def print_status(report: dict, settings) -> None:
+    """The status report as aligned text lines."""
     print(f"store:        {report['store']} ({settings.backend})")
-    print(f"documents:    {stats.documents}")
-    print(f"passages:     {stats.passages}")
-    print(f"obligations:  {stats.obligations}")
-    print(f"vectors made: {stats.embedding_model or '-'} (dim {stats.embedding_dim or '-'})")
-    print(f"model in use: {embedder.name} (dim {embedder.dim})")
-    if embedder.fallback_reason:
-        print(f"fallback:     {embedder.fallback_reason}")
-    if stats.embedding_model and stats.embedding_model != embedder.name:
+    print(f"documents:    {report['documents']}")
+    print(f"passages:     {report['passages']}")
+    print(f"obligations:  {report['obligations']}")
+    print(f"vectors made: {report['stored_model'] or '-'} (dim {report['stored_dim'] or '-'})")
+    if report["model_error"]:
+        print(f"model in use: none: {report['model_error']}")
+        return
+    pivot = ", Dutch + English pivot" if report["english_pivot"] else ""
+    print(f"model in use: {report['model']} (dim {report['dim'] or '?'}{pivot})")
+    print(f"model files:  {report['model_path']} ({report['model_source']})")
+    if report["fallback_reason"]:
+        print(f"fallback:     {report['fallback_reason']}")
+    if report["vectors_match"]:
+        print("vectors:      made with the model in use")
+    elif report["vectors_match"] is False:
         print(f"warning: the stored vectors were made with another model; run: conclusio reembed "
               f"--store {settings.store_dir}")
-    return 0
 
 
 def document_json(stored) -> dict:
