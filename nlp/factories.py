@@ -26,7 +26,7 @@ from nlp.deadlines import DeadlineTagger
 from nlp.modality import DEFAULT_PATTERNS as DEFAULT_MODALITY_PATTERNS
 from nlp.modality import ModalityTagger
 
-for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("main_actor", None), ("obligation_units", None)):
+for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("main_actor", None), ("doc_kind", None), ("obligation_units", None)):
     if not Doc.has_extension(name):
         Doc.set_extension(name, default=default)
 

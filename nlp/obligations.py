@@ -88,7 +88,14 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
         # A numbered point or a bullet under a block; the block line itself is no point.
         numbered_block = block if block is not None and passage.text.strip() != addressees.strip() else None
         doc = _annotate(
-            nlp, passage.text, doc_date=doc_date, block=numbered_block, declaration=declaration, nearby_actors=nearby, main_actor=main_actor
+            nlp,
+            passage.text,
+            doc_date=doc_date,
+            block=numbered_block,
+            declaration=declaration,
+            nearby_actors=nearby,
+            main_actor=main_actor,
+            doc_kind=document.metadata.kind,
         )
         found = doc._.obligation_units or []
         key = passage.paragraph or f"p{passage.seq}"

@@ -153,7 +153,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
         if cue.label_ == "WE_COMMIT":
             actors = ["deelnemende landen"] if context.declaration else []
         elif cue.label_ in {"INVITE", "REQUEST"}:
-            if in_relative_clause(doc, cue, segment.start):
+            if in_relative_clause(doc, cue, segment.start) or _reported_from_other_text(doc, cue, segment):
                 continue  # a request reported from another text ("conclusies, waarin ... wordt verzocht")
             actors = (
                 addressees(doc, cue, segment.end, segment.start)
@@ -212,6 +212,23 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST"} else cue.start
             return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], verbs_from)
     return _present_with_future_date(doc, segment, spans)
+
+
+# Texts whose requests a document of another kind can only report ("In deze conclusies verzoekt de Raad ...").
+OWN_TEXT_KIND = {"conclusies": "council_conclusions", "verklaring": "declaration", "resolutie": "resolution"}
+
+
+def _reported_from_other_text(doc: Doc, cue: Span, segment: Span) -> bool:
+    """A request that a progress report or communication quotes from Council conclusions or a declaration."""
+    kind = doc._.doc_kind
+    if not kind:
+        return False
+    words = [t.lower_ for t in doc[segment.start : cue.start]]
+    for i, word in enumerate(words[:-2]):
+        noun = words[i + 2]
+        if word == "in" and words[i + 1] in {"deze", "die", "de", "haar", "zijn", "dezelfde"} and OWN_TEXT_KIND.get(noun, kind) != kind:
+            return True
+    return False
 
 
 def _author_only_helps(doc: Doc, segment: Span) -> bool:

@@ -345,3 +345,11 @@ def test_verb_second_present_tense_with_a_later_date_is_a_plan(pipeline):
     (found,) = extract_obligations(document, pipeline)
     assert (found.actors, found.modality, found.deadline.end) == (["Commissie"], "commitment", "2025-12-31")
     assert found.verbs[0] == "starten"
+
+
+def test_request_quoted_from_council_conclusions_in_a_progress_report_is_no_unit(pipeline):
+    sentence = "In deze conclusies verzoekt de Raad de Commissie om het wetgevingskader te actualiseren."
+    report = _communication(("Actie 11", sentence), date="2025-11-21", kind="presidency_note")
+    own = _communication(("Actie 11", sentence), date="2025-11-21", kind="council_conclusions")
+    assert extract_obligations(report, pipeline) == []
+    assert [o.actors for o in extract_obligations(own, pipeline)] == [["Commissie"]]
