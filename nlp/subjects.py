@@ -17,7 +17,7 @@ ARTICLES = {"de", "het", "een", "alle", "hun", "zijn", "haar", "onze", "deze", "
 NO_ACTOR = ""  # a passive whose agent is named but is no actor ("door voorbereidend overleg")
 SUBORDINATORS = {"die", "dat", "wanneer", "indien", "zodat", "om", "waarbij", "waardoor", "omdat", "teneinde"}
 # A relative clause ("de landen waarvan ... worden misbruikt") has its own verbs.
-RELATIVES = {"waarvan", "waarin", "waarmee", "waarop", "waaraan", "waarover", "welke", "wat"}
+RELATIVES = {"waarvan", "waarin", "waarmee", "waarop", "waaraan", "waarover", "welke"}  # not "wat": "wat betreft"
 BOUNDARY_WORDS = {"om", "te", "teneinde", ":", ";"}
 BODY_NOUN_ENDINGS = (
     "groep",

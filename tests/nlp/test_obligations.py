@@ -305,7 +305,7 @@ def test_subject_before_an_apposition_and_a_bare_subject_after_the_verb(pipeline
 
 def test_passive_plan_in_a_commission_communication_is_the_commissions(pipeline):
     document = _communication(
-        ("Actie 9", "Het kaderbesluit inzake drugshandel zal in 2025 worden geëvalueerd."),
+        ("Actie 9", "Het kaderbesluit zal met name wat betreft drugshandel in 2025 worden geëvalueerd."),
         ("Actie 5", "Om de samenwerking te versterken, moet met de steun van Eurojust een netwerk van aanklagers worden opgericht."),
         (None, "De samenwerking met derde landen zal in Empact worden voortgezet met steun van de Commissie."),
         ("Actie 6", "Om het profiel op te stellen, moeten verschillende bronnen worden samengevoegd."),
