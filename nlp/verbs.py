@@ -55,9 +55,14 @@ PARTICLES = {
 }
 VOWELS = set("aeiouy")
 PURPOSE_MARKERS = {"om", "teneinde", "zodat", "opdat", "waardoor", "waarbij"}
+# Right after a verb these open an embedded question ("nagaan of ...", "onderzoeken hoe ..."), whose verbs are not the action's.
+QUESTION_WORDS = {"of", "hoe", "waar", "welke", "wanneer", "hoeveel", "wie"}
+CLAUSE_OPENERS = {"het", "er", "de", "een", "dit", "deze", "die", "zij", "ze", "hij", "men", "wij", "we", "dat", "zo"}
+# Infinitives that do not end in -en ("nagaan", "toezien", "bijstaan").
+SHORT_INFINITIVES = ("gaan", "staan", "slaan", "doen", "zien")
 NOT_VERBS = {"te", "ten", "en", "of", "alsmede", "tussen", "binnen", "buiten", "boven", "beneden", "tegen", "sinds", "wegen", "samen", "even", "tevens", "eigen", "open", "volgen"}
 # A bare infinitive ends its verb group: it is followed by one of these (or punctuation) ...
-GROUP_FOLLOWERS = {"en", "of", "om", "te", "die", "dat", "wat", "waarbij", "teneinde", "zodat", "van", "met", "aan", "in", "op", "voor", "naar", "over", "bij", "tot", "via", "door", "als"}
+GROUP_FOLLOWERS = {"en", "of", "hoe", "waar", "welke", "om", "te", "die", "dat", "wat", "waarbij", "teneinde", "zodat", "van", "met", "aan", "in", "op", "voor", "naar", "over", "bij", "tot", "via", "door", "als"}
 # ... and is not preceded by a determiner, which would make it a plural noun.
 DETERMINERS = {"de", "het", "een", "alle", "hun", "haar", "zijn", "deze", "die", "dit", "dat", "twee", "drie", "vele", "meer", "andere", "onze"}
 
@@ -92,6 +97,8 @@ def _infinitive(token: Token) -> str | None:
     if not token.is_alpha or token.text[:1].isupper() or text in NOT_VERBS:
         return None
     lemma = token.lemma_.lower() if token.lemma_ else ""
+    if text.endswith(SHORT_INFINITIVES):
+        return text
     if text.endswith("en") and len(text) > 3:
         # A plural noun has a lemma of its own ("lidstaten" -> "lidstaat"); an infinitive is its own lemma.
         return None if lemma and lemma != text and not lemma.endswith("en") else text
@@ -127,7 +134,16 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
     purpose_closed = False
     for i, token in enumerate(tokens):
         lower = token.lower_
-        if lower in PURPOSE_MARKERS:
+        if lower in PURPOSE_MARKERS and i + 1 < len(tokens) and tokens[i + 1].text == ":":
+            break  # "teneinde: a) ... b) ...": a list of purposes closes the action
+        embedded_question = (
+            lower in QUESTION_WORDS
+            and i >= 1
+            and bool(verbs)
+            and _infinitive(tokens[i - 1]) is not None
+            and (lower != "of" or (i + 1 < len(tokens) and tokens[i + 1].lower_ in CLAUSE_OPENERS))  # "of" is also "or"
+        )
+        if lower in PURPOSE_MARKERS or embedded_question:
             in_purpose, purpose_closed = True, False
             continue
         if in_purpose and purpose_closed and token.text in {",", ";", ".", ":"}:
@@ -140,8 +156,8 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
         if not (is_te_infinitive or passive_participle or in_verb_group or _follows_verb_context(tokens, i)):
             continue
         verb = _infinitive(token)
-        if verb is None or verb in AUXILIARIES:
-            continue
+        if verb is None or (verb in AUXILIARIES and _with_particle(tokens, i, verb) == verb):
+            continue  # "gaan" is an auxiliary, "na te gaan" is not
         if not is_te_infinitive and not passive_participle and not (verb == lower and _bare_infinitive_fits(tokens, i)):
             continue
         if verb.startswith("ge") and verb == lower and (passive_participle or not _bare_infinitive_fits(tokens, i)):

@@ -20,6 +20,10 @@ from nlp.verbs import main_verbs, participle_infinitive
         ("zal de Commissie samenwerken met de lidstaten", ["samenwerken"]),
         ("zal de Commissie een algemene evaluatie uitvoeren van het systeem", ["uitvoeren"]),
         ("zullen wij de nieuwe netwerken met elkaar verbinden", ["verbinden"]),
+        ("na te gaan of er nationale plannen moeten worden opgesteld, teneinde de preventie te versterken", ["nagaan"]),
+        ("zal de Commissie onderzoeken hoe de EU samenwerking kan opzetten", ["onderzoeken"]),
+        ("toe te zien op de uitvoering en de resultaten te publiceren of te actualiseren", ["toezien", "publiceren", "actualiseren"]),
+        ("werkzaamheden uit te voeren, teneinde: a) toezicht te houden op de strategieën; b) activiteiten te steunen;", ["uitvoeren"]),
     ],
 )
 def test_main_verbs(pipeline, clause, verbs):
