@@ -187,6 +187,8 @@ def addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
     if len(found) > 1 and found[0] == "Raad":
         # "verzoekt de Raad de lidstaten": the Council is the one asking, not an addressee.
         found = found[1:]
+    if spans and not cue[0].text.isupper():
+        found += [name for name in unnamed_co_addressees(doc, spans[-1].end, end) if name not in found]
     if not found and not named_any:
         zone = [t for t in doc[start:end] if not t.is_punct]
         led_by_article = bool(zone) and (zone[0].lower_ in {"de", "het", "alle"} or zone[0].text.isupper())
@@ -300,3 +302,15 @@ def phrase_after(doc: Doc, start: int, limit: int) -> str | None:
     while end < limit and end - start < 6 and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in {"zal", "zullen", "en", "om"}:
         end += 1
     return noun_phrase_actor(doc[start:end]) if end > start else None
+
+
+def unnamed_co_addressees(doc: Doc, start: int, end: int) -> list[str]:
+    """ "nodigt alle lidstaten en internationale partners uit": a body joined by "en" that the gazetteer does not know."""
+    if start >= end or doc[start].lower_ not in {"en", ","}:
+        return []
+    words = [t for t in doc[start + 1 : end] if t.lower_ not in ARTICLES]
+    if not words or len(words) > 3 or any(not t.is_alpha or t.lower_ in {"van", "voor", "om", "te", "en"} for t in words):
+        return []
+    if not words[-1].lower_.endswith(BODY_NOUN_ENDINGS):
+        return []
+    return [" ".join(t.text for t in words)]

@@ -353,3 +353,13 @@ def test_request_quoted_from_council_conclusions_in_a_progress_report_is_no_unit
     own = _communication(("Actie 11", sentence), date="2025-11-21", kind="council_conclusions")
     assert extract_obligations(report, pipeline) == []
     assert [o.actors for o in extract_obligations(own, pipeline)] == [["Commissie"]]
+
+
+def test_unnamed_co_addressee_and_a_variant_name_of_the_crime_prevention_network(pipeline):
+    document = _communication(
+        (None, "De Commissie nodigt alle lidstaten en internationale partners uit om hieraan deel te nemen."),
+        ("Actie 12", "Samen met de lidstaten en het netwerk inzake criminaliteitspreventie van de EU zal de Commissie in 2025 een conferentie organiseren."),
+    )
+    found = extract_obligations(document, pipeline)
+    assert [o.actors for o in found] == [["lidstaten", "internationale partners"], ["Commissie", "lidstaten", "ENCP"]]
+    assert found[0].verbs == ["deelnemen"]
