@@ -181,7 +181,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = list(context.antecedent)  # "Daartoe zullen zij nagaan of ... kan worden gebruikt"
                 elif context.previous_subject and anaphoric_subject(doc, cue, segment.start):
                     actors = list(context.previous_subject)
-                elif context.main_actor and not _author_only_helps(doc, segment) and (
+                elif context.main_actor and not _author_only_helps(doc, segment) and not _elaborates_previous(doc, segment) and (
                     context.main_actor in context.nearby_actors or _authors_own_plan(doc, cue, segment)
                 ):
                     actors = [context.main_actor]
@@ -229,6 +229,14 @@ def _reported_from_other_text(doc: Doc, cue: Span, segment: Span) -> bool:
         if word == "in" and words[i + 1] in {"deze", "die", "de", "haar", "zijn", "dezelfde"} and OWN_TEXT_KIND.get(noun, kind) != kind:
             return True
     return False
+
+
+ELABORATING_ADVERBS = {"hierbij", "daarbij", "hiervoor", "daarvoor", "hiermee", "daarmee", "hierin", "daarin"}
+
+
+def _elaborates_previous(doc: Doc, segment: Span) -> bool:
+    """ "Hierbij zal gebruik worden gemaakt van ...": a passive that says how the previous action is done, no action of its own."""
+    return doc[segment.start].lower_ in ELABORATING_ADVERBS
 
 
 def _author_only_helps(doc: Doc, segment: Span) -> bool:

@@ -363,3 +363,11 @@ def test_unnamed_co_addressee_and_a_variant_name_of_the_crime_prevention_network
     found = extract_obligations(document, pipeline)
     assert [o.actors for o in found] == [["lidstaten", "internationale partners"], ["Commissie", "lidstaten", "ENCP"]]
     assert found[0].verbs == ["deelnemen"]
+
+
+def test_passive_that_says_how_the_previous_action_is_done_is_no_unit_of_its_own(pipeline):
+    document = _communication(
+        ("Actie 10", "De Commissie zal in 2025 richtsnoeren ontwikkelen. Hierbij zal gebruik worden gemaakt van de ervaring van het netwerk."),
+    )
+    (found,) = extract_obligations(document, pipeline)
+    assert found.verbs == ["ontwikkelen"]
