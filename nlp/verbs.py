@@ -80,7 +80,9 @@ def participle_infinitive(text: str) -> str | None:
         stem = rest[:-1]  # no "ge-" after an unstressed prefix: "ontwikkeld", "versterkt"
     else:
         return None
-    if stem.endswith(("el", "er", "en", "ig")) and len(stem) > 4 and stem[-3:-2] not in {"e"}:
+    if stem.endswith("ei") and rest.endswith("d"):
+        infinitive = stem + "den"  # the stem's own d: "uitgebreid" -> "uitbreiden", "verspreid" -> "verspreiden"
+    elif stem.endswith(("el", "er", "en", "ig")) and len(stem) > 4 and stem[-3:-2] not in {"e"}:
         infinitive = stem + "en"
     elif len(stem) >= 3 and stem[-1] not in VOWELS and stem[-2] in VOWELS and stem[-3] in VOWELS and stem[-2] == stem[-3]:
         infinitive = stem[:-2] + stem[-1] + "en"  # integreer -> integreren, maak -> maken
@@ -101,7 +103,10 @@ def _infinitive(token: Token) -> str | None:
         return text
     if text.endswith("en") and len(text) > 3:
         # A plural noun has a lemma of its own ("lidstaten" -> "lidstaat"); an infinitive is its own lemma.
-        return None if lemma and lemma != text and not lemma.endswith("en") else text
+        # ... and a strong participle has its infinitive as lemma ("voorgezeten" -> "voorzitten").
+        if lemma and lemma != text:
+            return lemma if lemma.endswith("en") else None
+        return text
     if lemma.endswith("en") and lemma != text:
         return lemma
     return participle_infinitive(text)
@@ -151,7 +156,7 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
             continue
         is_te_infinitive = i >= 1 and tokens[i - 1].lower_ == "te"
         passive_participle = (i >= 1 and tokens[i - 1].lower_ in {"worden", "wordt"}) or (
-            i + 1 < len(tokens) and tokens[i + 1].lower_ in {"worden", "wordt"}
+            i + 1 < len(tokens) and tokens[i + 1].lower_ in {"worden", "wordt"} and not _after_noun_modifier(tokens, i)
         )
         if not (is_te_infinitive or passive_participle or in_verb_group or _follows_verb_context(tokens, i)):
             continue
@@ -169,6 +174,12 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
         if joined not in verbs:
             verbs.append(joined)
     return verbs
+
+
+def _after_noun_modifier(tokens: list[Token], index: int) -> bool:
+    """ "hun belangrijkste leden worden ...": after a determiner or inflected adjective the word is the subject noun."""
+    previous = tokens[index - 1].lower_ if index >= 1 else ""
+    return previous in DETERMINERS or (previous.endswith("e") and not previous.endswith("ie"))
 
 
 def _follows_verb_context(tokens: list[Token], index: int) -> bool:

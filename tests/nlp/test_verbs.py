@@ -23,6 +23,9 @@ from nlp.verbs import main_verbs, participle_infinitive
         ("na te gaan of er nationale plannen moeten worden opgesteld, teneinde de preventie te versterken", ["nagaan"]),
         ("zal de Commissie onderzoeken hoe de EU samenwerking kan opzetten", ["onderzoeken"]),
         ("toe te zien op de uitvoering en de resultaten te publiceren of te actualiseren", ["toezien", "publiceren", "actualiseren"]),
+        ("moeten de regels aan de realiteit van de netwerken en hun belangrijkste leden worden aangepast", ["aanpassen"]),
+        ("zullen alle vergaderingen worden voorgezeten door het voorzitterschap", ["voorzitten"]),
+        ("zal de lijst worden uitgebreid tot verwante stoffen", ["uitbreiden"]),
         ("werkzaamheden uit te voeren, teneinde: a) toezicht te houden op de strategieën; b) activiteiten te steunen;", ["uitvoeren"]),
     ],
 )
@@ -32,7 +35,7 @@ def test_main_verbs(pipeline, clause, verbs):
 
 @pytest.mark.parametrize(
     ("participle", "infinitive"),
-    [("vastgesteld", "vaststellen"), ("geïntegreerd", "integreren"), ("ontwikkeld", "ontwikkelen"), ("gemaakt", "maken")],
+    [("vastgesteld", "vaststellen"), ("geïntegreerd", "integreren"), ("ontwikkeld", "ontwikkelen"), ("gemaakt", "maken"), ("verspreid", "verspreiden")],
 )
 def test_participle_infinitive(participle, infinitive):
     assert participle_infinitive(participle) == infinitive
