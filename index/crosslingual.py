@@ -268,13 +268,17 @@ class QueryExpander:
         return Expansion(language, dutch_text, tuple(terms), phrases, tuple(matches), self.notes, translations)
 
     def _matches(self, query: str, words: list[str]) -> list[ConceptMatch]:
+        glossary = self.glossary_vocabulary.longest_matches(words)
+        eurovoc = self.eurovoc_vocabulary.longest_matches(words)
+        displaced = _displaced_by_longer_terms(glossary, eurovoc)
+        glossary = [g for g in glossary if (g[0], g[1]) not in displaced]
         matches = [
             ConceptMatch(concept, " ".join(words[s:e]), lang, s, e)
-            for s, e, hits in self.glossary_vocabulary.longest_matches(words)
+            for s, e, hits in glossary
             for concept, lang in hits
         ]
         covered = {i for m in matches for i in range(m.start, m.end)}
-        for s, e, hits in self.eurovoc_vocabulary.longest_matches(words):
+        for s, e, hits in eurovoc:
             if covered.isdisjoint(range(s, e)) and not all(w in _ALL_FUNCTION_WORDS for w in words[s:e]):
                 matches.extend(ConceptMatch(c, " ".join(words[s:e]), lang, s, e) for c, lang in hits[:2])
         return sorted(matches, key=lambda m: m.start)
@@ -328,3 +332,17 @@ class QueryExpander:
 
 
 _ALL_FUNCTION_WORDS = set().union(*_FUNCTION_WORDS.values())
+_GENERAL_WORDING = "glossary_policy:"  # key prefix of the general policy-wording glossary
+
+
+def _displaced_by_longer_terms(glossary: list, eurovoc: list) -> set[tuple[int, int]]:
+    """Spans of general policy words that a longer EuroVoc term wholly covers ("common agricultural policy")."""
+    displaced: set[tuple[int, int]] = set()
+    for s, e, _ in eurovoc:
+        overlapping = [(gs, ge, hits) for gs, ge, hits in glossary if gs < e and s < ge]
+        if overlapping and all(
+            s <= gs and ge <= e and ge - gs < e - s and all(c.key.startswith(_GENERAL_WORDING) for c, _ in hits)
+            for gs, ge, hits in overlapping
+        ):
+            displaced.update((gs, ge) for gs, ge, _ in overlapping)
+    return displaced
