@@ -279,6 +279,9 @@ def apposition_subject(doc: Doc, cue: Span, segment: Span, spans: list[Span]) ->
     named = chain(doc, spans, segment.start, +1)
     if named and all(s.end <= end for s in spans if s.label_ in named and s.start >= segment.start):
         return named
+    owner = _owner(doc, segment.start, end, spans)
+    if owner:
+        return owner
     phrase = opening_noun_phrase(doc[segment.start : end])
     return [phrase] if phrase else []
 
@@ -314,3 +317,18 @@ def unnamed_co_addressees(doc: Doc, start: int, end: int) -> list[str]:
     if not words[-1].lower_.endswith(BODY_NOUN_ENDINGS):
         return []
     return [" ".join(t.text for t in words)]
+
+
+MEMBER_NOUNS = {"vertegenwoordigers", "deskundigen", "delegaties", "diensten", "autoriteiten", "ministeries", "ambtenaren"}
+
+
+def _owner(doc: Doc, start: int, end: int, spans: list[Span]) -> list[str]:
+    """ "Vertegenwoordigers van de deelnemende landen": people or services of a named body act for that body."""
+    first = doc[start]
+    if first.lower_ not in MEMBER_NOUNS or start + 1 >= end or doc[start + 1].lower_ != "van":
+        return []
+    position = start + 2
+    while position < end and doc[position].lower_ in ARTICLES:
+        position += 1
+    direct = [s.label_ for s in spans if s.start == position]
+    return direct or chain(doc, spans, position, +1)

@@ -290,6 +290,7 @@ def test_pronoun_subject_points_back_to_the_previous_sentence(pipeline):
 def test_subject_before_an_apposition_and_a_bare_subject_after_the_verb(pipeline):
     document = _communication(
         (None, "Een werkgroep, bestaande uit deskundigen uit de deelnemende landen, zal de bijeenkomsten voorbereiden."),
+        (None, "Vertegenwoordigers van de deelnemende landen, inclusief hun ministeries, zullen ervaringen uitwisselen."),
         (None, "Via dit programma zullen rechtshandhavingsinstanties informatie blijven uitwisselen."),
         (None, "Om de grenzen te beschermen, moet de douane de beschikbare instrumenten blijven gebruiken."),
         date="2024-03-01",
@@ -298,6 +299,7 @@ def test_subject_before_an_apposition_and_a_bare_subject_after_the_verb(pipeline
     found = extract_obligations(document, pipeline)
     assert [(o.actors, o.modality) for o in found] == [
         (["werkgroep"], "commitment"),
+        (["deelnemende landen"], "commitment"),
         (["rechtshandhavingsinstanties"], "commitment"),
         (["douane"], "obligation"),
     ]
