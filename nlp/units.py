@@ -273,15 +273,20 @@ NOT_PLAN_VERBS = {"wordt", "heeft", "moet", "dient", "bestaat", "staat", "gaat",
 def _verb_second_with_future_date(doc: Doc, segment: Span, spans: list[Span], dated: list[Span]) -> UnitCandidate | None:
     """ "Zoals aangekondigd, start de Commissie in 2026 een evaluatie": present verb, actor, then a date after the text's own date."""
     written = str(doc._.doc_date)[:10] if doc._.doc_date else None
+    subject = chain(doc, spans, segment.start, +1)  # "De Commissie organiseert in 2026 ..."
+    subject_end = max((s.end for s in spans if s.start >= segment.start and s.label_ in subject), default=None) if subject else None
     for verb in segment:
         opens_clause = verb.i == segment.start + 1 or (verb.i > segment.start and doc[verb.i - 1].text == ",")
         text = verb.text
-        if not (opens_clause and verb.is_alpha and text.islower() and text.endswith("t") and len(text) > 3 and text not in NOT_PLAN_VERBS):
+        if not (verb.is_alpha and text.islower() and text.endswith("t") and len(text) > 3 and text not in NOT_PLAN_VERBS):
             continue
-        actors = chain(doc, spans, verb.i + 1, +1)
-        if not actors:
+        if verb.i == subject_end:
+            actors, after_actor = subject, verb.i + 1
+        elif opens_clause and chain(doc, spans, verb.i + 1, +1):
+            actors = chain(doc, spans, verb.i + 1, +1)
+            after_actor = max(s.end for s in spans if s.start > verb.i and s.label_ in actors)
+        else:
             continue
-        after_actor = max(s.end for s in spans if s.start > verb.i and s.label_ in actors)
         for deadline in dated:
             start = deadline._.deadline.start
             if after_actor <= deadline.start <= after_actor + 2 and written and start and start > written:

@@ -342,11 +342,16 @@ def test_verb_second_present_tense_with_a_later_date_is_a_plan(pipeline):
         (None, "Zoals aangekondigd in de strategie, start de Commissie in 2025 een evaluatie van het actieplan."),
         (None, "Zoals bekend, start de Commissie in 2023 een studie naar havens."),
         (None, "Het agentschap wordt op 2 juli 2025 operationeel."),
+        (None, "Europol organiseert in maart 2025 een conferentie over havens."),
+        (None, "Europol heeft in 2025 een verslag gepland."),
         date="2024-10-18",
     )
-    (found,) = extract_obligations(document, pipeline)
-    assert (found.actors, found.modality, found.deadline.end) == (["Commissie"], "commitment", "2025-12-31")
-    assert found.verbs[0] == "starten"
+    found = extract_obligations(document, pipeline)
+    assert [(o.actors, o.modality, o.deadline.end) for o in found] == [
+        (["Commissie"], "commitment", "2025-12-31"),
+        (["Europol"], "commitment", "2025-03-31"),
+    ]
+    assert found[0].verbs[0] == "starten"
 
 
 def test_request_quoted_from_council_conclusions_in_a_progress_report_is_no_unit(pipeline):
