@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from conclusio.records import Deadline
 from nlp import deadlines as deadline_tagging
 from nlp import modality as modality_tagging
+from nlp import plans
 from nlp.subjects import (
     actor_spans,
     addressees,
@@ -26,9 +27,7 @@ from nlp.subjects import (
     is_passive,
     NO_ACTOR,
     noun_phrase_actor,
-    is_partner,
     pronoun_subject,
-    PARTNER_WORDS,
     subject_before,
     subordinate_subject,
     with_co_actors,
@@ -153,7 +152,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
         if cue.label_ == "WE_COMMIT":
             actors = ["deelnemende landen"] if context.declaration else []
         elif cue.label_ in {"INVITE", "REQUEST"}:
-            if in_relative_clause(doc, cue, segment.start) or _reported_from_other_text(doc, cue, segment):
+            if in_relative_clause(doc, cue, segment.start) or plans.reported_from_other_text(doc, cue, segment):
                 continue  # a request reported from another text ("conclusies, waarin ... wordt verzocht")
             actors = (
                 addressees(doc, cue, segment.end, segment.start)
@@ -181,8 +180,8 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = list(context.antecedent)  # "Daartoe zullen zij nagaan of ... kan worden gebruikt"
                 elif context.previous_subject and anaphoric_subject(doc, cue, segment.start):
                     actors = list(context.previous_subject)
-                elif context.main_actor and not _author_only_helps(doc, segment) and not _elaborates_previous(doc, segment) and (
-                    context.main_actor in context.nearby_actors or _authors_own_plan(doc, cue, segment)
+                elif context.main_actor and not plans.author_only_helps(doc, segment) and not plans.elaborates_previous(doc, segment) and (
+                    context.main_actor in context.nearby_actors or plans.authors_own_plan(doc, cue, segment)
                 ):
                     actors = [context.main_actor]
         else:
@@ -214,86 +213,14 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
     return _present_with_future_date(doc, segment, spans)
 
 
-# Texts whose requests a document of another kind can only report ("In deze conclusies verzoekt de Raad ...").
-OWN_TEXT_KIND = {"conclusies": "council_conclusions", "verklaring": "declaration", "resolutie": "resolution"}
-
-
-def _reported_from_other_text(doc: Doc, cue: Span, segment: Span) -> bool:
-    """A request that a progress report or communication quotes from Council conclusions or a declaration."""
-    kind = doc._.doc_kind
-    if not kind:
-        return False
-    words = [t.lower_ for t in doc[segment.start : cue.start]]
-    for i, word in enumerate(words[:-2]):
-        noun = words[i + 2]
-        if word == "in" and words[i + 1] in {"deze", "die", "de", "haar", "zijn", "dezelfde"} and OWN_TEXT_KIND.get(noun, kind) != kind:
-            return True
-    return False
-
-
-ELABORATING_ADVERBS = {"hierbij", "daarbij", "hiervoor", "daarvoor", "hiermee", "daarmee", "hierin", "daarin"}
-
-
-def _elaborates_previous(doc: Doc, segment: Span) -> bool:
-    """ "Hierbij zal gebruik worden gemaakt van ...": a passive that says how the previous action is done, no action of its own."""
-    return doc[segment.start].lower_ in ELABORATING_ADVERBS
-
-
-def _author_only_helps(doc: Doc, segment: Span) -> bool:
-    """ "zal worden voortgezet met steun van de Commissie": the author is named as a helper, so not the actor."""
-    return any(s.label_ == doc._.main_actor and is_partner(doc, s) for s in actor_spans(doc, segment.start, segment.end))
-
-
-def _authors_own_plan(doc: Doc, cue: Span, segment: Span) -> bool:
-    """A passive plan with no agent that the author stands behind: "zal in 2024 worden geëvalueerd", or
-    "moet met de steun van Eurojust ... worden opgericht" (a named helper implies a concrete action)."""
-    if cue.label_ == "COMMIT":
-        return True
-    window = [t.lower_ for t in doc[cue.start : segment.end]]
-    return cue.label_ == "OBLIGE" and any(w in PARTNER_WORDS for w in window) and "met" in window
-
-
 def _present_with_future_date(doc: Doc, segment: Span, spans: list[Span]) -> UnitCandidate | None:
-    """ "Op 17 en 18 december 2025 organiseert de Commissie ...": a dated plan in the present tense."""
-    dated = [d for d in doc.spans.get(deadline_tagging.SPAN_KEY, []) if segment.start <= d.start < segment.end and d._.deadline.end]
-    for deadline in dated:
-        if deadline.start - segment.start > 1:
-            continue
-        actors = chain(doc, spans, deadline.end + 1, +1)
-        if actors and doc[deadline.end].is_alpha and doc[deadline.end].lower_.endswith("t"):
-            unit = UnitCandidate(segment.start_char, segment.end_char, actors, "commitment", True, [segment], deadline.end)
-            unit.finite_verb = doc[deadline.end].lemma_ or None
-            return unit
-    return _verb_second_with_future_date(doc, segment, spans, dated)
-
-
-NOT_PLAN_VERBS = {"wordt", "heeft", "moet", "dient", "bestaat", "staat", "gaat", "blijkt", "zegt", "vindt", "plaatsvindt"}
-
-
-def _verb_second_with_future_date(doc: Doc, segment: Span, spans: list[Span], dated: list[Span]) -> UnitCandidate | None:
-    """ "Zoals aangekondigd, start de Commissie in 2026 een evaluatie": present verb, actor, then a date after the text's own date."""
-    written = str(doc._.doc_date)[:10] if doc._.doc_date else None
-    subject = chain(doc, spans, segment.start, +1)  # "De Commissie organiseert in 2026 ..."
-    subject_end = max((s.end for s in spans if s.start >= segment.start and s.label_ in subject), default=None) if subject else None
-    for verb in segment:
-        opens_clause = verb.i == segment.start + 1 or (verb.i > segment.start and doc[verb.i - 1].text == ",")
-        text = verb.text
-        if not (verb.is_alpha and text.islower() and text.endswith("t") and len(text) > 3 and text not in NOT_PLAN_VERBS):
-            continue
-        if verb.i == subject_end:
-            actors, after_actor = subject, verb.i + 1
-        elif opens_clause and chain(doc, spans, verb.i + 1, +1):
-            actors = chain(doc, spans, verb.i + 1, +1)
-            after_actor = max(s.end for s in spans if s.start > verb.i and s.label_ in actors)
-        else:
-            continue
-        for deadline in dated:
-            start = deadline._.deadline.start
-            if after_actor <= deadline.start <= after_actor + 2 and written and start and start > written:
-                unit = UnitCandidate(segment.start_char, segment.end_char, actors, "commitment", True, [segment], verb.i)
-                unit.finite_verb = verb.lemma_ or None
-                return unit
-    return None
+    """A dated plan in the present tense ("Op 17 en 18 december 2025 organiseert de Commissie ...")."""
+    plan = plans.dated_present_plan(doc, segment, spans)
+    if plan is None:
+        return None
+    unit = UnitCandidate(segment.start_char, segment.end_char, plan.actors, "commitment", True, [segment], plan.verb_index)
+    unit.finite_verb = plan.finite_verb
+    return unit
 
 
 def find_units(
