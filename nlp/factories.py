@@ -5,7 +5,7 @@
 | ``conclusio_actor_gazetteer`` | ``doc.spans["actors"]`` (label = canonical actor) | tokens |
 | ``conclusio_deadline_tagger`` | ``doc.spans["deadlines"]``, ``Span._.deadline`` | ``Doc._.doc_date``, sentences |
 | ``conclusio_modality`` | ``doc.spans["modality"]`` (label = cue kind) | tokens |
-| ``conclusio_obligation_extractor`` | ``Doc._.obligation_units`` | all of the above, ``Doc._.block`` |
+| ``conclusio_obligation_extractor`` | ``Doc._.obligation_units`` | all of the above, ``Doc._.block``, ``Doc._.doc_kind`` |
 
 Data files (aliases, patterns) are loaded from paths in the config; the functions that can be
 swapped are registered under versioned names in spaCy's ``misc`` registry.

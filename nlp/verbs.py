@@ -62,7 +62,7 @@ CLAUSE_OPENERS = {"het", "er", "de", "een", "dit", "deze", "die", "zij", "ze", "
 SHORT_INFINITIVES = ("gaan", "staan", "slaan", "doen", "zien")
 NOT_VERBS = {"te", "ten", "en", "of", "alsmede", "tussen", "binnen", "buiten", "boven", "beneden", "tegen", "sinds", "wegen", "samen", "even", "tevens", "eigen", "open", "volgen"}
 # A bare infinitive ends its verb group: it is followed by one of these (or punctuation) ...
-GROUP_FOLLOWERS = {"en", "of", "hoe", "waar", "welke", "om", "te", "die", "dat", "wat", "waarbij", "teneinde", "zodat", "van", "met", "aan", "in", "op", "voor", "naar", "over", "bij", "tot", "via", "door", "als"}
+GROUP_FOLLOWERS = {"en", "of", "hoe", "waar", "welke", "deze", "dit", "om", "te", "die", "dat", "wat", "waarbij", "teneinde", "zodat", "van", "met", "aan", "in", "op", "voor", "naar", "over", "bij", "tot", "via", "door", "als"}
 # ... and is not preceded by a determiner, which would make it a plural noun.
 DETERMINERS = {"de", "het", "een", "alle", "hun", "haar", "zijn", "deze", "die", "dit", "dat", "twee", "drie", "vele", "meer", "andere", "onze"}
 

@@ -22,6 +22,7 @@ from nlp.verbs import main_verbs, participle_infinitive
         ("zullen wij de nieuwe netwerken met elkaar verbinden", ["verbinden"]),
         ("na te gaan of er nationale plannen moeten worden opgesteld, teneinde de preventie te versterken", ["nagaan"]),
         ("zal de Commissie onderzoeken hoe de EU samenwerking kan opzetten", ["onderzoeken"]),
+        ("zal de Commissie de lidstaten voorstellen deze criteria toe te passen", ["voorstellen", "toepassen"]),
         ("toe te zien op de uitvoering en de resultaten te publiceren of te actualiseren", ["toezien", "publiceren", "actualiseren"]),
         ("moeten de regels aan de realiteit van de netwerken en hun belangrijkste leden worden aangepast", ["aanpassen"]),
         ("zullen alle vergaderingen worden voorgezeten door het voorzitterschap", ["voorzitten"]),
