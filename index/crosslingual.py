@@ -113,6 +113,43 @@ class Vocabulary:
         return found
 
 
+_SNOWBALL = {"en": "english", "de": "german", "fr": "french", "nl": "dutch"}
+
+
+@dataclass
+class StemmedVocabulary:
+    """One language's surface forms keyed by their Snowball stems: the fallback for inflected query words.
+
+    Glossary and EuroVoc forms are mostly base forms ("local authority", "Kriminalprävention");
+    queries inflect them ("lokaler", "autorités locales"). Exact lookup comes first; a span
+    matching only by stems is used where exact lookup found nothing.
+    """
+
+    language: str
+    entries: dict[tuple[str, ...], list[tuple[Concept, str]]]
+
+    @classmethod
+    def build(cls, vocabulary: Vocabulary, language: str) -> StemmedVocabulary:
+        stem = _stem_function(language)
+        entries: dict[tuple[str, ...], list[tuple[Concept, str]]] = {}
+        for key, hits in vocabulary.entries.items():
+            own = [(c, lang) for c, lang in hits if lang == language]
+            if own:
+                bucket = entries.setdefault(tuple(stem(w) for w in key), [])
+                bucket.extend(h for h in own if all(h[0].key != c.key for c, _ in bucket))
+        return cls(language, entries)
+
+    def longest_matches(self, words: list[str]) -> list[tuple[int, int, list[tuple[Concept, str]]]]:
+        return Vocabulary(self.entries).longest_matches([*map(_stem_function(self.language), words)])
+
+
+def _stem_function(language: str):
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer(_SNOWBALL[language])
+    return stemmer.stemWord
+
+
 def _folded_words(text: str) -> list[str]:
     return [m.group(0).replace("’", "'") for m in _WORD.finditer(fold(text))]
 
@@ -239,6 +276,7 @@ class QueryExpander:
             self.eurovoc_vocabulary.add(concept)
         self.odwn = odwn or {}
         self.notes = notes
+        self._stemmed: dict[str, tuple[StemmedVocabulary, StemmedVocabulary]] = {}
 
     @classmethod
     def from_settings(cls, settings) -> QueryExpander:
@@ -261,6 +299,8 @@ class QueryExpander:
         words = _folded_words(query)
         matches = self._matches(query, words)
         language = detect_language(query, matches)
+        if language != "nl":
+            matches = self._with_inflected_matches(words, matches, language)
         if language == "nl":
             terms = self._dutch_synonyms(words, matches)
             return Expansion("nl", query, tuple(terms), phrases, tuple(matches), self.notes)
@@ -282,6 +322,21 @@ class QueryExpander:
             if covered.isdisjoint(range(s, e)) and not all(w in _ALL_FUNCTION_WORDS for w in words[s:e]):
                 matches.extend(ConceptMatch(c, " ".join(words[s:e]), lang, s, e) for c, lang in hits[:2])
         return sorted(matches, key=lambda m: m.start)
+
+    def _with_inflected_matches(self, words: list[str], matches: list[ConceptMatch], language: str) -> list[ConceptMatch]:
+        """Matches plus concepts found by stem where no exact form matched (glossary first, then EuroVoc)."""
+        if language not in self._stemmed:
+            self._stemmed[language] = (StemmedVocabulary.build(self.glossary_vocabulary, language),
+                                       StemmedVocabulary.build(self.eurovoc_vocabulary, language))
+        found = list(matches)
+        covered = {i for m in matches for i in range(m.start, m.end)}
+        for vocabulary in self._stemmed[language]:
+            for s, e, hits in vocabulary.longest_matches(words):
+                span = range(s, e)
+                if covered.isdisjoint(span) and not all(w in _ALL_FUNCTION_WORDS for w in words[s:e]):
+                    found.extend(ConceptMatch(c, " ".join(words[s:e]), lang, s, e) for c, lang in hits[:2])
+                    covered.update(span)
+        return sorted(found, key=lambda m: m.start)
 
     def _dutch_synonyms(self, words: list[str], matches: list[ConceptMatch]) -> list[tuple[str, float]]:
         query_folded = " ".join(words)

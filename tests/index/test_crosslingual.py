@@ -66,3 +66,22 @@ def test_language_detection_on_short_queries():
 def test_odd_input_gives_an_expansion_not_an_error(expander):
     for text in ("", "!!!", "NEAR(*)", "' OR 1=1 --"):
         assert expander.expand(text).language in ("nl", "en", "de", "fr")
+
+
+@pytest.mark.parametrize(
+    "query, dutch",
+    [
+        ("Bekämpfung des Drogenhandels", "drugshandel"),  # genitive of a glossary form
+        ("Geldwäsche und Vermögensabschöpfungen", "ontneming"),  # plural
+        ("smuggled firearms", "smokkel"),  # past participle
+    ],
+)
+def test_inflected_foreign_words_are_found_by_their_stem(query, dutch):
+    expansion = QueryExpander(load_glossary()).expand(query)
+    assert dutch in expansion.dutch_text.split()
+
+
+def test_stem_matching_never_overrides_an_exact_match():
+    expansion = QueryExpander(load_glossary()).expand("money laundering and drug trafficking")
+    assert expansion.dutch_text.split()[0] == "witwassen"
+    assert "drugshandel" in expansion.dutch_text
