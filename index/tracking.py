@@ -28,7 +28,7 @@ from index.store import CurationStore, ObligationQuery, Store
 DUE_SOON_DAYS = 90
 DONE_CONFIDENCE = 0.5  # machine links below this may be shown, but never close an obligation on their own
 
-__all__ = ["TrackedObligation", "refresh_evidence", "track", "status_on"]
+__all__ = ["TrackedObligation", "refresh_evidence", "track", "track_passages", "status_on"]
 
 
 @dataclass
@@ -101,6 +101,24 @@ def track(
         if status is None or row.status == status:
             rows.append(row)
     return rows
+
+
+def track_passages(
+    store: Store, curation: CurationStore | None, passage_ids: Sequence[str], *, as_of: date
+) -> dict[str, list[TrackedObligation]]:
+    """The tracked obligations stated in each of the given passages (passages without any are left out).
+
+    A search hit then answers "by when, and is it done?" beside the text that asked for it.
+    """
+    wanted = set(passage_ids)
+    files = tuple(sorted({pid.rsplit("#", 1)[0] for pid in wanted}))
+    if not files:
+        return {}
+    found: dict[str, list[TrackedObligation]] = {}
+    for row in track(store, curation, as_of=as_of, query=ObligationQuery(source_files=files)):
+        if row.obligation.passage_id in wanted:
+            found.setdefault(row.obligation.passage_id, []).append(row)
+    return found
 
 
 def status_on(deadline: Deadline | None, as_of: date, completed: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from datetime import date
 
 from conclusio.commands._common import (
     iso_date,
@@ -46,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     filters.add_argument("--has-obligations", action=argparse.BooleanOptionalAction, default=None,
                          help="only passages of documents with (or without) obligations")
     filters.add_argument("--language", action="append", default=[], help="ISO 639-1 code, e.g. nl")
+    search.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                        help="day the status of the obligations in the hits is computed for (default today)")
     search.set_defaults(func=run_search)
 
     similar = subparsers.add_parser(
@@ -94,17 +97,26 @@ def run_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise CliError(f"--k must be at least 1, not {args.k}")
     queries = read_lines(args.batch) if args.batch else [args.query]
+    from index import open_curation
+    from index.tracking import track_passages
+
     filters = filters_from(args)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
     store, searcher = open_searcher(args)
+    curation = open_curation(settings_from(args))  # the store exists: open_searcher checked
     try:
         for query in queries:
             result = searcher.search(query, k=args.k, mode=args.mode, filters=filters)
+            stated = track_passages(store, curation, [h.passage_id for h in result.hits], as_of=as_of)
             if args.format == "json":
-                hits = [hit_json(h, SEARCH_HIT_FIELDS) for h in result.hits]
+                hits = [hit_json(h, SEARCH_HIT_FIELDS) | {"obligations": [obligation_json(r) for r in
+                                                                          stated.get(h.passage_id, [])]}
+                        for h in result.hits]
                 print_json(hits, indent=None if args.batch else 2)
             else:
-                print_search_text(query, result, header=bool(args.batch))
+                print_search_text(query, result, stated, header=bool(args.batch))
     finally:
+        curation.close()
         store.close()
     return 0
 
@@ -141,8 +153,23 @@ def hit_json(hit: Hit, fields: Iterable[str]) -> dict:
     return {name: data[name] for name in fields}
 
 
-def print_search_text(query: str, result, *, header: bool) -> None:
-    """Numbered hits with citation and snippet, then the expansions used and facet counts."""
+def obligation_json(row) -> dict:
+    """An obligation stated in a hit: who, what, by when, and its status."""
+    full = row.to_json()
+    return {name: full[name] for name in ("id", "actors", "action", "deadline", "modality", "status", "expected_end")}
+
+
+def obligation_line(row) -> str:
+    """'Europol: tegen eind 2024 een specifiek verslag te publiceren … | deadline 2024-12-31 | done'."""
+    o = row.obligation
+    action = o.action if len(o.action) <= 90 else o.action[:89].rsplit(" ", 1)[0] + " …"
+    deadline = f"deadline {o.deadline.end} ({o.deadline.text})" if o.deadline and o.deadline.end else "no deadline"
+    status = row.status + (f", now expected {row.expected_end}" if row.expected_end else "")
+    return f"{', '.join(o.actors) or '?'}: {one_line(action)} | {deadline} | {status}"
+
+
+def print_search_text(query: str, result, stated: dict | None = None, *, header: bool) -> None:
+    """Numbered hits with citation and snippet (and the obligations each states), then expansions and facets."""
     if header:
         print(f"## {query}")
     if result.message:
@@ -150,6 +177,8 @@ def print_search_text(query: str, result, *, header: bool) -> None:
     for rank, hit in enumerate(result.hits, 1):
         print(f"{rank:>2}. {hit.citation or hit.passage_id}  (score {hit.score:.3f})")
         print(f"    {one_line(hit.snippet or hit.text)}")
+        for row in (stated or {}).get(hit.passage_id, []):
+            print(f"    -> {obligation_line(row)}")
     if result.expansions:
         print("\nexpanded with: " + ", ".join(result.expansions))
     for facet, values in result.facets.counts.items():

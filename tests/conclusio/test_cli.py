@@ -113,10 +113,23 @@ def test_search_json_has_the_contract_fields_and_finds_the_europol_report(capsys
     hits = run_json(capsys, "search", "verslag van Europol over legale bedrijfsstructuren", "--k", "5",
                     "--store", store_dir)
     assert 0 < len(hits) <= 5
-    assert all(set(hit) == HIT_FIELDS for hit in hits)
+    assert all(set(hit) == HIT_FIELDS | {"obligations"} for hit in hits)
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     top3 = [(h["source_file"][:3], h["paragraph"]) for h in hits[:3]]
     assert ("000", "27") in top3
+
+
+def test_search_hits_carry_the_obligations_they_state_with_deadline_and_status(capsys, store_dir):
+    hits = run_json(capsys, "search", "what did the Council ask Europol to deliver, by when?", "--k", "3",
+                    "--as-of", "2025-06-01", "--store", store_dir)
+    stated = [o for h in hits for o in h["obligations"]]
+    assert stated and all("Europol" in o["actors"] for o in stated)
+    assert {"deadline", "status", "action"} <= set(stated[0])
+    report = next(o for o in stated if o["deadline"] and o["deadline"]["end"] == "2024-12-31")
+    assert report["status"] in {"done", "overdue"}  # its deadline lies before the as-of day
+    code, out, _ = run(capsys, "search", "what did the Council ask Europol to deliver, by when?", "--k", "3",
+                       "--store", store_dir)
+    assert code == 0 and "-> Europol:" in out and "deadline 2024-12-31" in out
 
 
 def test_search_text_lists_numbered_hits_with_citations(capsys, store_dir):
@@ -142,7 +155,7 @@ def test_batch_search_prints_one_json_array_per_query(capsys, store_dir, tmp_pat
     assert len(lines) == 3
     for line in lines:
         hits = json.loads(line)
-        assert isinstance(hits, list) and len(hits) <= 2 and all(set(h) == HIT_FIELDS for h in hits)
+        assert isinstance(hits, list) and len(hits) <= 2 and all(set(h) == HIT_FIELDS | {"obligations"} for h in hits)
 
 
 def test_similar_returns_similarity_and_a_word_diff(capsys, store_dir):

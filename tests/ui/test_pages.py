@@ -23,6 +23,15 @@ def test_search_page_shows_the_searchers_hits_with_citations(corpus_env, page, i
     assert document_filter.options and all(option.endswith(")") for option in document_filter.options)
 
 
+def test_search_hits_show_who_must_do_what_by_when(corpus_env, page):
+    at = page("search.py")
+    at.run()
+    at.text_input(key="query").input("what did the Council ask Europol to deliver, by when?").run()
+    assert not at.exception
+    obligation_lines = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any("Europol" in line and "by 2024-12-31" in line for line in obligation_lines)
+
+
 def test_search_page_filters_by_document(corpus_env, page):
     at = page("search.py")
     at.run()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from index.store import SearchFilters
+from index.tracking import track_passages
 from ui import resources
+
+STATUS_BADGES = {"done": ":green-badge[done]", "overdue": ":red-badge[overdue]", "due soon": ":orange-badge[due soon]",
+                 "open": ":blue-badge[open]", "no deadline": ":gray-badge[no deadline]"}
 
 FACET_FILTERS = (  # (facet name in FacetCounts, SearchFilters field, label)
     ("kind", "kinds", "Document kind"),
@@ -60,9 +66,17 @@ if result.message:
 if result.expansions:
     st.caption("Also searched for: " + ", ".join(result.expansions))
 st.caption(f"{len(result.hits)} hits ({mode})")
+# What each hit asks of whom, by when, and whether it is done: the question a policy officer searches for.
+stated = track_passages(store, resources.curation(settings), [h.passage_id for h in result.hits], as_of=date.today())
 for rank, hit in enumerate(result.hits, 1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {hit.citation or hit.passage_id}**  ·  score {hit.score:.3f}")
         st.markdown(hit.snippet or hit.text)
+        for row in stated.get(hit.passage_id, []):
+            o = row.obligation
+            deadline = f"by {o.deadline.end} ({o.deadline.text})" if o.deadline and o.deadline.end else "no deadline"
+            expected = f", now expected {row.expected_end}" if row.expected_end else ""
+            st.markdown(f"{STATUS_BADGES.get(row.status, row.status)} {', '.join(o.actors) or '?'} · {deadline}{expected}",
+                        help=o.action)
         with st.expander("Full text"):
             st.write(hit.text)
