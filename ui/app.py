@@ -1,4 +1,8 @@
-"""Conclusio's Streamlit entry point: only routes to the pages and shows the model in use."""
+"""Conclusio's Streamlit entry point: only routes to the pages and shows the model in use.
+
+The pages live in ``views/``, not ``pages/``: Streamlit runs a script in a ``pages/`` folder on its own
+for a deep link (/search), skipping this entry point, its page config and its sidebar.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ st.set_page_config(page_title="Conclusio", page_icon=":material/gavel:", layout=
 
 navigation = st.navigation(
     [
-        st.Page("pages/search.py", title="Search", icon=":material/search:", default=True),
-        st.Page("pages/prior_wording.py", title="Prior wording", icon=":material/difference:"),
-        st.Page("pages/obligations.py", title="Obligations", icon=":material/checklist:"),
-        st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("views/search.py", title="Search", icon=":material/search:", default=True),
+        st.Page("views/prior_wording.py", title="Prior wording", icon=":material/difference:"),
+        st.Page("views/obligations.py", title="Obligations", icon=":material/checklist:"),
+        st.Page("views/documents.py", title="Documents", icon=":material/description:"),
     ]
 )
 

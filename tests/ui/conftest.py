@@ -26,4 +26,4 @@ def page():
     """Makes an AppTest of one page script, by file name."""
     from streamlit.testing.v1 import AppTest
 
-    return lambda name: AppTest.from_file(str(UI_DIR / "pages" / name), default_timeout=TIMEOUT)
+    return lambda name: AppTest.from_file(str(UI_DIR / "views" / name), default_timeout=TIMEOUT)
