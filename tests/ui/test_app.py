@@ -81,21 +81,36 @@ def test_conclusio_ui_prints_its_url_and_answers_http(served_ui):
     assert status == 200 and "<html" in body.lower()
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_a_headless_browser_sees_the_search_page_render(served_ui):
-    base, _ = served_ui
+def rendered_dom(url: str, *expected: str) -> str:
+    """The DOM headless Chromium renders for a URL, once all ``expected`` strings are in it (or after 2 min)."""
     with tempfile.TemporaryDirectory() as profile:
         command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                   "--window-size=1400,1000", "--virtual-time-budget=15000", "--dump-dom", f"{base}/"]
+                   "--window-size=1400,1000", "--virtual-time-budget=15000", "--dump-dom", url]
         # The first visit loads the embedding model in the server; later visits render at once.
         deadline = time.monotonic() + 120
         dom = ""
         while time.monotonic() < deadline:
             dom = subprocess.run(command, capture_output=True, text=True, timeout=90).stdout
-            if "Query" in dom and "Model:" in dom:
+            if all(text in dom for text in expected):
                 break
             time.sleep(2)
+    return dom
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_a_headless_browser_sees_the_search_page_render(served_ui):
+    base, _ = served_ui
+    dom = rendered_dom(f"{base}/", "Query", "Model:")
     assert "Prior wording" in dom and "Obligations" in dom  # the navigation rendered
     assert "Query" in dom and "Model:" in dom, "the search page did not render in the browser"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_a_deep_link_opens_its_page_inside_the_app(served_ui):
+    base, _ = served_ui
+    dom = rendered_dom(f"{base}/obligations", "Status as of", "Model:")
+    assert "Status as of" in dom, "the obligations page did not render"
+    assert "Model:" in dom and "Prior wording" in dom, "the page ran without the app's sidebar and navigation"
