@@ -30,13 +30,16 @@ _FUNCTION_WORDS = {
               "niet geen nog al tegen onder zoals".split()),
     "en": set("the a an and of in on to that for with is are be by from as at or which what who how when "
               "why should must will shall has have this these not no against under such their its into "
-              "did does do was were been".split()),
+              "did does do was were been between since during about after before until within their them they "
+              "there than then also can could would might".split()),
     "de": set("der die das und von zu den dem des ein eine einer im für mit ist sind auf bei durch nach "
               "über aus oder auch was welche wer wie wann warum soll sollen wird werden hat haben diese "
-              "nicht kein gegen unter sowie zur zum".split()),
+              "nicht kein gegen unter sowie zur zum einen einem zwischen seit während vor bis innerhalb ihre ihrer "
+              "ihren sich es sie wurde wurden kann können sollte sollten".split()),
     "fr": set("le la les un une et des du de en dans sur pour avec est sont par au aux ou aussi que qui "
               "quoi quel quelle quels comment quand pourquoi doit doivent sera seront a ont ce cette ces "
-              "ne pas contre sous leur leurs d l".split()),
+              "ne pas contre sous leur leurs d l entre chez depuis pendant avant après jusqu quelles devrait "
+              "devraient peut peuvent été se sa son ses il ils elle elles".split()),
 }
 
 
