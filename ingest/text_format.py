@@ -9,6 +9,7 @@ page (Council style: a line of spaces then "1 Doc. 8085/21."; Markdown style: ``
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from statistics import median
 
 from ingest.footnote_marks import attach_glued_marks
@@ -24,6 +25,7 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _EMPHASIS = re.compile(r"(?<!\\)\*{1,3}")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+BOLD_LINE_LEVEL = 6  # the heading level given to a bold line standing alone
 _BOLD_ONLY = re.compile(r"^\*{2,3}(?:(?!\*\*).)+\*{2,3}[.:]?$")
 _MD_LIST_ITEM = re.compile(r"^[*+]\s+(?=\S)")  # "* item" would otherwise lose its bullet with the emphasis
 _MARKDOWN_SIGN = re.compile(r"^#{1,6}\s|<sup>|^\*\*\S|^-{3,}\s*$|^\s*<https?://|\]\(https?://")
@@ -231,9 +233,13 @@ def _block_lines(block: list[str], page: int, previous: list[SourceLine], after_
     if heading:
         level, joined = len(heading.group(1)), heading.group(2)
     elif _BOLD_ONLY.match(joined) and _looks_like_heading(_clean_markdown(joined)):
-        level = 6  # a bold line standing alone acts as a heading in converted documents
+        level = BOLD_LINE_LEVEL  # a bold line standing alone acts as a heading in converted documents
     text = _clean_markdown(joined)
     hard = True
+    if level is None and previous and _bold_opening_of(previous[-1], text):
+        # "**Kaderbesluit ... en met**" | page break, footnotes | "**betrekking tot ...** zal ...": one
+        # sentence whose bold opening ran to the page's end, not a heading (it would reset the section).
+        previous[-1] = replace(previous[-1], heading_level=None)
     if level is None and previous and previous[-1].heading_level is None:
         # A paragraph cut by a page break (often around a footnote block) continues where it stopped:
         # the previous one has no closing punctuation, and this one goes on in lower case or after the break.
@@ -242,6 +248,12 @@ def _block_lines(block: list[str], page: int, previous: list[SourceLine], after_
         continued = unfinished and (after_page_break or _starts_lowercase(text))
         hard = HEADER_FIELD.match(text) is not None or not continued
     return [SourceLine(text, page=page, hard_break=hard, heading_level=level)]
+
+
+def _bold_opening_of(line: SourceLine, text: str) -> bool:
+    """True when ``line``, taken for a bold heading, is the unfinished start of the paragraph ``text``."""
+    return (line.heading_level == BOLD_LINE_LEVEL and _starts_lowercase(text)
+            and not _SENTENCE_END.search(split_marks(line.text)[0]) and not line.text.rstrip().endswith(":"))
 
 
 def _looks_like_heading(text: str) -> bool:

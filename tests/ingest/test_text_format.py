@@ -101,6 +101,22 @@ def test_markdown_list_items_without_punctuation_stay_apart(tmp_path: Path) -> N
         "een studie laten uitvoeren", "de lidstaten raadplegen over de resultaten", "verslag uitbrengen"]
 
 
+def test_a_bold_opening_cut_by_a_page_break_is_no_heading(tmp_path: Path) -> None:
+    path = tmp_path / "mededeling.md"
+    path.write_text(
+        "***Actie 3: Het juridische kader versterken***\n\n"
+        "De Commissie zal met de lidstaten samenwerken.\n\n"
+        "**Richtlijn 2011/36/EU inzake de voorkoming en bestrijding van mensenhandel en de bescherming van**\n\n"
+        "---\n\n<sup>12</sup> PB L 101 van 15.4.2011, blz. 1.\n\n"
+        "**slachtoffers daarvan**<sup>13</sup> zal in 2025 worden geëvalueerd.\n\n"
+        "Daarnaast wordt een studie uitgevoerd.\n", encoding="utf-8")
+    passages = parse_file(path).passages
+    assert not any(p.kind == "heading" and p.text.startswith("Richtlijn") for p in passages)
+    sentence = next(p for p in passages if p.text.startswith("Richtlijn 2011/36/EU"))
+    assert sentence.text.endswith("zal in 2025 worden geëvalueerd.") and sentence.paragraph == "Actie 3"
+    assert next(p for p in passages if p.text.startswith("Daarnaast")).paragraph == "Actie 3"
+
+
 def test_markdown_notes_without_a_rule_are_still_notes(tmp_path: Path) -> None:
     path = tmp_path / "noten.md"
     path.write_text("## Inleiding\n\nDe Raad heeft conclusies aangenomen<sup>1</sup>.\n\n"
