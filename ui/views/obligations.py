@@ -58,7 +58,7 @@ table = pd.DataFrame(
         "actors": ", ".join(r.obligation.actors),
         "action": r.obligation.action,
         "deadline": r.obligation.deadline.text if r.obligation.deadline else "",
-        "due": pd.Timestamp(r.obligation.deadline.end) if r.obligation.deadline and r.obligation.deadline.end else None,
+        "due": pd.Timestamp(r.obligation.deadline.end) if r.obligation.deadline and r.obligation.deadline.end else pd.NaT,
         "document": r.doc_number or r.obligation.source_file,
         "paragraph": r.obligation.paragraph,
         "evidence": len(r.evidence),
