@@ -78,7 +78,7 @@ if not dated.empty:
         alt.Chart(dated)
         .mark_circle(size=90, opacity=0.8)
         .encode(
-            x=alt.X("due:T", title="due"),
+            x=alt.X("due:T", title="due", scale=alt.Scale(padding=14)),  # points on the last day stay whole
             y=alt.Y("actor:N", title=None),
             color=alt.Color("status:N", legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=STATUSES, range=[STATUS_COLOURS.get(s, "#000") for s in STATUSES])),
