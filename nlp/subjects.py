@@ -8,7 +8,7 @@ actor after "door" in a passive. Partners ("met de steun van X") are left out.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from nlp import actors as actor_tagging
 
@@ -127,7 +127,25 @@ def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
         return None  # "het werk van de havenalliantie": the head is no body
     head = tokens[-1]
     if head.lower_.endswith(BODY_NOUN_ENDINGS) or (head.text.isupper() and len(head.text) > 1):
+        if len(tokens) == 2:
+            return named_earlier(span.doc, head) or head.text
         return " ".join(t.text for t in tokens[1:])
+    return None
+
+
+ANTECEDENT_WINDOW = 160  # tokens: the two or three sentences before
+
+
+def named_earlier(doc: Doc, head: Token) -> str | None:
+    """The full name a bare "het forum" / "de groep" points back to: a compound on the same head just before.
+
+    "... via het EU-Internetforum. Het forum zal in 2024 ..." names the EU-Internetforum; the
+    spec keeps a body's own name, and "forum" alone names nothing.
+    """
+    for token in reversed(doc[max(0, head.i - ANTECEDENT_WINDOW) : head.i - 1]):
+        word = token.lower_
+        if len(word) > len(head.lower_) + 2 and word.endswith(head.lower_) and token.text.replace("-", "").isalpha():
+            return token.text
     return None
 
 

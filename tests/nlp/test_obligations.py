@@ -378,3 +378,18 @@ def test_passive_that_says_how_the_previous_action_is_done_is_no_unit_of_its_own
     )
     (found,) = extract_obligations(document, pipeline)
     assert found.verbs == ["ontwikkelen"]
+
+
+def test_a_bare_definite_body_takes_the_name_it_points_back_to(pipeline):
+    document = make_document(
+        [
+            ("Actie 3", None, "De Commissie werkt samen met platforms via het EU-Internetforum. "
+                              "Het forum zal in 2025 richtsnoeren voor moderatie opstellen."),
+            ("Actie 4", None, "Er is een speciale projectgroep opgericht. De projectgroep zal in 2025 verslag uitbrengen."),
+        ],
+        date="2024-10-18",
+        kind="commission_communication",
+    )
+    actors = [o.actors for o in extract_obligations(document, pipeline)]
+    assert ["EU-Internetforum"] in actors  # not "forum": the compound named just before
+    assert ["projectgroep"] in actors  # no longer name before it: the text's own word stays
