@@ -142,7 +142,7 @@ def _tracked(
         (link for link in links if link.review != "rejected" and (link.doc_date or "") <= as_of.isoformat()),
         key=lambda link: (link.review != "confirmed", -link.confidence),
     )
-    completion = next((link for link in visible if _completes(link)), None)
+    completion = next((link for link in visible if _completes(link, obligation)), None)
     later_dates = [link for link in visible if link.status == "rescheduled" and link.new_end]
     latest = max(later_dates, key=lambda link: (link.doc_date or "", link.new_end or ""), default=None)
     status = status_on(obligation.deadline, as_of, completion is not None)
@@ -167,10 +167,28 @@ def _tracked(
     )
 
 
-def _completes(link: EvidenceLink) -> bool:
+def _completes(link: EvidenceLink, obligation: Obligation) -> bool:
     if link.status != "completed":
         return False
-    return link.review == "confirmed" or link.confidence >= DONE_CONFIDENCE
+    if link.review == "confirmed":
+        return True
+    return link.confidence >= DONE_CONFIDENCE and reports_on_actor(link.text, obligation.actors)
+
+
+def reports_on_actor(text: str, actors: Sequence[str]) -> bool:
+    """False when a report sentence names other actors only: "Eurojust organiseerde ..." does not
+    complete what the Commission promised. A sentence naming no known actor ("De projectgroep heeft
+    zijn werkzaamheden afgerond") may still report on it.
+    """
+    from nlp.actors import find_actors
+
+    if not actors:
+        return True
+    lowered = text.lower()
+    if any(actor.lower() in lowered for actor in actors):
+        return True
+    named = find_actors(text)
+    return not named or any(actor in named for actor in actors)
 
 
 def _deadline_json(deadline: Deadline | None) -> dict[str, Any] | None:

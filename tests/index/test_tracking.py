@@ -125,6 +125,15 @@ def test_due_soon_within_90_days() -> None:
     assert status_on(None, date(2026, 1, 1), completed=False) == "no deadline"
 
 
+def test_a_report_on_another_actor_does_not_complete_an_obligation() -> None:
+    from index.tracking import reports_on_actor
+
+    assert not reports_on_actor("In september 2024 organiseerde Eurojust een startvergadering.", ["Commissie"])
+    assert reports_on_actor("De lidstaten hebben samen met de Commissie de projectgroep opgericht.", ["Commissie"])
+    assert reports_on_actor("De projectgroep heeft zijn werkzaamheden in januari 2025 afgerond.", ["Commissie"])
+    assert reports_on_actor("Het EU-Internetforum heeft het kennispakket gepubliceerd.", ["EU-Internetforum"])
+
+
 @pytest.fixture(scope="module")
 def own_corpus(tmp_path_factory, test_settings, embedder, nlp_pipeline, corpus_dir: Path):
     """The conclusions and the progress report in a store of this module's own, which it may change."""
