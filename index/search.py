@@ -166,8 +166,15 @@ class Searcher:
         depth = max(k * 5, 50)
         lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" else []
         semantic = self._semantic(prepared, expansion, filters, depth) if mode != "lexical" else []
-        lexical = points_for_lead_ins(lexical, self._points_under)
-        semantic = points_for_lead_ins(semantic, self._points_under)
+        points_under: dict[str, list[Passage]] = {}  # one document read per lead-in, for both lists
+
+        def points_of(lead_in: Passage) -> list[Passage]:
+            if lead_in.passage_id not in points_under:
+                points_under[lead_in.passage_id] = self._points_under(lead_in)
+            return points_under[lead_in.passage_id]
+
+        lexical = points_for_lead_ins(lexical, points_of)
+        semantic = points_for_lead_ins(semantic, points_of)
         ranked = self._rank(mode, lexical, semantic)
         passages = {sp.passage.passage_id: sp for sp in [*semantic, *lexical]}  # lexical keeps its highlights
         terms = query_terms(expansion.dutch_text, *prepared.phrases, *(t for t, _ in expansion.terms))
