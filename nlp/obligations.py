@@ -16,7 +16,8 @@ NUMBERED = re.compile(r"^\d+[a-z]?$")
 LETTERED = re.compile(r"^\(?[a-z]\)$|^\(?[ivx]+\)$")
 
 
-def _annotate(pipeline: Language, text: str, **extensions) -> Doc:
+def annotate(pipeline: Language, text: str, **extensions) -> Doc:
+    """A doc of ``text`` run through every pipeline component, with the given Doc extensions set first."""
     doc = pipeline.make_doc(text)
     for name, value in extensions.items():
         setattr(doc._, name, value)
@@ -64,7 +65,7 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
         label = (passage.paragraph or "").strip()
         if _ends_with_colon(passage.text):
             if passage.text.strip() not in blocks:
-                blocks[passage.text.strip()] = units.read_block(_annotate(nlp, passage.text.strip(), doc_date=doc_date))
+                blocks[passage.text.strip()] = units.read_block(annotate(nlp, passage.text.strip(), doc_date=doc_date))
             block_line = passage.text.strip() if blocks[passage.text.strip()] else None
         elif not label:
             block_line = None
@@ -76,7 +77,7 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
         addressees = passage.addressees or (block_line if label and passage.text.strip() != block_line else None)
         if addressees:
             if addressees not in blocks:
-                blocks[addressees] = units.read_block(_annotate(nlp, addressees, doc_date=doc_date))
+                blocks[addressees] = units.read_block(annotate(nlp, addressees, doc_date=doc_date))
             block = blocks[addressees]
         offset = _passage_offset(document, passage)
         if block is not None and LETTERED.match(label) and last_block_unit is not None:
@@ -87,7 +88,7 @@ def extract_obligations(document: Document, pipeline: Language | None = None) ->
             continue
         # A numbered point or a bullet under a block; the block line itself is no point.
         numbered_block = block if block is not None and passage.text.strip() != addressees.strip() else None
-        doc = _annotate(
+        doc = annotate(
             nlp,
             passage.text,
             doc_date=doc_date,

@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 from nlp import plans
+from nlp.obligations import annotate
 from nlp.subjects import actor_spans
-
-
-def annotate(pipeline, text: str, **extensions):
-    doc = pipeline.make_doc(text)
-    for name, value in extensions.items():
-        setattr(doc._, name, value)
-    for _, component in pipeline.pipeline:
-        doc = component(doc)
-    return doc
 
 
 def test_dated_present_plan_needs_a_date_after_the_text_was_written(pipeline):
