@@ -2,7 +2,6 @@
 
 The same method OpenSearch 2.19+ applies server-side in its ``score-ranker-processor``:
 a document's fused score is the sum over lists of ``weight / (k + rank)``, rank from 1.
-A ranked list may first be cut to the items scoring within a margin of its best one.
 """
 
 from __future__ import annotations
@@ -35,18 +34,3 @@ def reciprocal_rank_fusion(
     order = {item: i for i, item in enumerate(scores)}
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
 
-
-def within_margin(scored: Sequence[tuple[str, float]], margin: float | None) -> list[str]:
-    """Ids of a best-first (id, score) list scoring at least ``best - margin``; all when no margin.
-
-    A similarity list always returns its full depth, however weak the tail: the margin keeps
-    only what the retriever itself rates close to its best match.
-    """
-    if not scored:
-        return []
-    if margin is None:
-        return [item for item, _ in scored]
-    if margin < 0:
-        raise ValueError(f"margin must be >= 0, got {margin}")
-    best = max(score for _, score in scored)
-    return [item for item, score in scored if score >= best - margin]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.fusion import reciprocal_rank_fusion, within_margin
+from index.fusion import reciprocal_rank_fusion
 
 
 def test_single_list_keeps_its_order_with_rrf_scores():
@@ -44,12 +44,3 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="k must be"):
         reciprocal_rank_fusion([["a"]], k=-1)
 
-
-def test_margin_keeps_items_close_to_the_best_score():
-    scored = [("a", 0.80), ("b", 0.71), ("c", 0.65), ("d", 0.30)]
-    assert within_margin(scored, 0.15) == ["a", "b", "c"]
-    assert within_margin(scored, 0.0) == ["a"]
-    assert within_margin(scored, None) == ["a", "b", "c", "d"]
-    assert within_margin([], 0.1) == []
-    with pytest.raises(ValueError, match="margin must be"):
-        within_margin(scored, -0.1)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from index.evaluate import evaluate_search, load_jsonl
-from index.search import Searcher, prepare_query
+from index.search import Searcher, prepare_query, semantic_order
 from index.store import SearchFilters
 
 HOSTILE = [
@@ -145,3 +145,31 @@ def test_an_addressee_lead_in_gives_its_rank_to_the_points_under_it(searcher: Se
         assert hits and not any(h.passage_id in lead_ins for h in hits)
     top = [h.passage_id for h in searcher.search("what did the Council ask Europol to deliver, by when?", k=3).hits]
     assert set(top) <= under_it
+
+
+def test_every_keyword_candidate_gets_its_semantic_rank(search_store, embedder):
+    """A passage BM25 finds but the vector search's short list misses is ranked by its stored vector."""
+    from index.store import LexicalQuery
+
+    vector = embedder.encode_queries(["financieel onderzoek naar criminele netwerken"])[0]
+    semantic = search_store.vector_search(vector, SearchFilters(), 2)
+    lexical = search_store.keyword_search(LexicalQuery(text="financiële onderzoeken"), SearchFilters(), 10)
+    listed = {sp.passage.passage_id for sp in semantic}
+    keyword_only = [sp.passage.passage_id for sp in lexical if sp.passage.passage_id not in listed]
+    assert len(semantic) == 2 and keyword_only
+
+    order = semantic_order(lexical, semantic, vector, search_store)
+    assert set(order) == listed | set(keyword_only)
+    stored = dict(zip(order, (search_store.passage_vectors(order) @ vector).tolist()))
+    closeness = [stored[pid] for pid in order]
+    assert all(a >= b - 1e-6 for a, b in zip(closeness, closeness[1:]))
+
+    closest = stored[order[0]]
+    near = semantic_order(lexical, semantic, vector, search_store, margin=0.05)
+    assert near == [pid for pid in order if stored[pid] >= closest - 0.05]
+    assert semantic_order(lexical, semantic, None, search_store) == [sp.passage.passage_id for sp in semantic]
+
+
+def test_a_negative_semantic_margin_is_refused(search_store, embedder):
+    with pytest.raises(ValueError, match="semantic margin"):
+        Searcher(search_store, embedder, None, semantic_margin=-0.1)
