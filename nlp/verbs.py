@@ -8,6 +8,9 @@ leave out auxiliaries and the infinitives that close a purpose clause ("om ... t
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from spacy.lookups import Table, load_lookups
 from spacy.tokens import Span, Token
 
 AUXILIARIES = {
@@ -65,6 +68,40 @@ NOT_VERBS = {"te", "ten", "en", "of", "alsmede", "tussen", "binnen", "buiten", "
 GROUP_FOLLOWERS = {"en", "of", "hoe", "waar", "welke", "deze", "dit", "om", "te", "die", "dat", "wat", "waarbij", "teneinde", "zodat", "van", "met", "aan", "in", "op", "voor", "naar", "over", "bij", "tot", "via", "door", "als"}
 # ... and is not preceded by a determiner, which would make it a plural noun.
 DETERMINERS = {"de", "het", "een", "alle", "hun", "haar", "zijn", "deze", "die", "dit", "dat", "twee", "drie", "vele", "meer", "andere", "onze"}
+# A bare infinitive never follows a preposition in a verb group: after one it is a noun ("van leden", "met derde landen").
+PREPOSITIONS = {"van", "met", "tussen", "voor", "naar", "over", "tegen", "zonder", "onder", "via", "door", "bij", "aan", "in", "op", "uit", "tot", "binnen", "buiten", "waaronder", "zoals", "inclusief", "betreffende", "inzake"}
+LIST_JOINERS = {",", "en", "of"}
+VERB_PREFIXES = PARTICLES | {"onder", "ver", "ont", "her", "achter", "mis", "weer", "tegen", "terug", "voort", "bijeen"}
+# Determiners that never stand alone as an object pronoun ("het", "dit" do: "dit evalueren en rapporteren").
+NOUN_ONLY_DETERMINERS = {"de", "een", "alle", "hun", "onze"}
+
+
+@lru_cache(maxsize=1)
+def _lemma_lookup() -> Table:
+    """spaCy's Dutch lookup table (inflected form -> lemma), from spacy-lookups-data; keys are hashed, use .get."""
+    return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=1)
+def _known_lemmas() -> frozenset[str]:
+    return frozenset(_lemma_lookup().values())
+
+
+def _plural_noun(word: str) -> bool:
+    """A known plural noun ("organen" -> "orgaan"), or a compound ending in one ("wetgevingsinitiatieven")."""
+    lookup = _lemma_lookup()
+    lemma = lookup.get(word)
+    if lemma is not None:
+        return lemma != word and not lemma.endswith("en")
+    if word in _known_lemmas():
+        return False  # a base form of its own ("opsporen"), not a compound of a plural ("op" + "sporen")
+    for start in range(3, len(word) - 4):  # longest known tail first, at least five letters
+        if word[:start] in VERB_PREFIXES:
+            continue  # "onder" + "steunen" is a verb, not a compound noun
+        tail_lemma = lookup.get(word[start:])
+        if tail_lemma is not None:
+            return tail_lemma != word[start:] and not tail_lemma.endswith("en")
+    return False
 
 
 def participle_infinitive(text: str) -> str | None:
@@ -90,6 +127,8 @@ def participle_infinitive(text: str) -> str | None:
         infinitive = stem + stem[-1] + "en"  # stel -> stellen
     else:
         infinitive = stem + "en"
+    if rest.startswith("ge") and not particle and infinitive not in _known_lemmas() and "ge" + infinitive in _known_lemmas():
+        infinitive = "ge" + infinitive  # "ge-" belongs to the verb: "gebruikt" -> "gebruiken", not "bruiken"
     return particle + infinitive
 
 
@@ -113,13 +152,37 @@ def _infinitive(token: Token) -> str | None:
 
 
 def _bare_infinitive_fits(tokens: list[Token], index: int) -> bool:
-    """A bare infinitive closes a verb group and does not follow a determiner (else it is a plural noun)."""
+    """A bare infinitive closes a verb group and is not a plural noun (after a determiner, preposition or in a list)."""
     nxt = tokens[index + 1] if index + 1 < len(tokens) else None
     previous = tokens[index - 1].lower_ if index >= 1 else ""
     closes = nxt is None or nxt.is_punct or nxt.lower_ in GROUP_FOLLOWERS
     # An inflected adjective ("de nieuwe stoffen") makes it a noun; a noun in -ie ("een evaluatie uitvoeren") does not.
     adjective = previous.endswith("e") and not previous.endswith("ie")
-    return closes and previous not in DETERMINERS and not adjective
+    if not closes or previous in DETERMINERS or adjective or _after_preposition(tokens, index):
+        return False
+    return not _plural_noun(tokens[index].lower_) and not _listed_after_noun(tokens, index)
+
+
+def _after_preposition(tokens: list[Token], index: int) -> bool:
+    """After a preposition, unless it is the split half of "er/daar ... voor" ("er daarom voor zorgen")."""
+    if index < 1 or tokens[index - 1].lower_ not in PREPOSITIONS:
+        return False
+    return not any(t.lower_ in {"er", "daar", "hier"} for t in tokens[max(0, index - 6) : index - 1])
+
+
+def _listed_after_noun(tokens: list[Token], index: int) -> bool:
+    """ "deze organen, netwerken, ..." / "de landen en gebieden": the next item of a list of nouns is a noun too.
+
+    A comma counts only inside a list (another joiner follows), not where it closes an aside before the verb.
+    """
+    if index < 2 or tokens[index - 1].lower_ not in LIST_JOINERS:
+        return False
+    if tokens[index - 1].lower_ == ",":
+        nxt = tokens[index + 1].lower_ if index + 1 < len(tokens) else ""
+        if nxt not in LIST_JOINERS:
+            return False
+    before = tokens[index - 2].lower_
+    return _plural_noun(before) or (index >= 3 and tokens[index - 3].lower_ in NOUN_ONLY_DETERMINERS)
 
 
 def _with_particle(tokens: list[Token], index: int, verb: str) -> str:

@@ -28,6 +28,16 @@ from nlp.verbs import main_verbs, participle_infinitive
         ("zullen alle vergaderingen worden voorgezeten door het voorzitterschap", ["voorzitten"]),
         ("zal de lijst worden uitgebreid tot verwante stoffen", ["uitbreiden"]),
         ("werkzaamheden uit te voeren, teneinde: a) toezicht te houden op de strategieën; b) activiteiten te steunen;", ["uitvoeren"]),
+        # plural nouns that look like infinitives: after a preposition, in a list of nouns, compounds of a plural
+        ("zullen wij samenwerken met derde landen, waaronder landen in Azië", ["samenwerken"]),
+        ("zal de Commissie een oproep doen tot het indienen van voorstellen op dit gebied", ["doen"]),
+        ("zullen wij de samenwerking tussen organen, netwerken en landen ondersteunen", ["ondersteunen"]),
+        ("zullen wij samenwerken met de landen en gebieden die banden onderhouden", ["samenwerken", "onderhouden"]),
+        ("zullen wij werken aan beleids- en wetgevingsinitiatieven", ["werken"]),
+        ("zal de autoriteit voor de bestrijding van witwassen ondersteuning bieden", ["bieden"]),
+        # ... but "er ... voor" is a split adverb, and a comma may close an aside before the verb
+        ("moet de EU er daarom voor zorgen dat havens weerbaar zijn", ["zorgen"]),
+        ("zullen wij, in overleg met de betrokken actoren, werken aan nieuwe initiatieven", ["werken"]),
     ],
 )
 def test_main_verbs(pipeline, clause, verbs):
@@ -36,7 +46,14 @@ def test_main_verbs(pipeline, clause, verbs):
 
 @pytest.mark.parametrize(
     ("participle", "infinitive"),
-    [("vastgesteld", "vaststellen"), ("geïntegreerd", "integreren"), ("ontwikkeld", "ontwikkelen"), ("gemaakt", "maken"), ("verspreid", "verspreiden")],
+    [
+        ("vastgesteld", "vaststellen"),
+        ("geïntegreerd", "integreren"),
+        ("ontwikkeld", "ontwikkelen"),
+        ("gemaakt", "maken"),
+        ("verspreid", "verspreiden"),
+        ("gebruikt", "gebruiken"),  # "ge-" of the verb itself, not of the participle
+    ],
 )
 def test_participle_infinitive(participle, infinitive):
     assert participle_infinitive(participle) == infinitive
