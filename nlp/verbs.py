@@ -60,6 +60,8 @@ VOWELS = set("aeiouy")
 PURPOSE_MARKERS = {"om", "teneinde", "zodat", "opdat", "waardoor", "waarbij"}
 # Right after a verb these open an embedded question ("nagaan of ...", "onderzoeken hoe ..."), whose verbs are not the action's.
 QUESTION_WORDS = {"of", "hoe", "waar", "welke", "wanneer", "hoeveel", "wie"}
+# After a comma and the action's verb these open a relative clause (", die ... zal bieden"), whose verbs are not the action's.
+RELATIVE_PRONOUNS = {"die", "dat", "welke", "waarmee", "waarin", "waarop", "wat"}
 CLAUSE_OPENERS = {"het", "er", "de", "een", "dit", "deze", "die", "zij", "ze", "hij", "men", "wij", "we", "dat", "zo"}
 # Infinitives that do not end in -en ("nagaan", "toezien", "bijstaan").
 SHORT_INFINITIVES = ("gaan", "staan", "slaan", "doen", "zien")
@@ -211,7 +213,8 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
             and _infinitive(tokens[i - 1]) is not None
             and (lower != "of" or (i + 1 < len(tokens) and tokens[i + 1].lower_ in CLAUSE_OPENERS))  # "of" is also "or"
         )
-        if lower in PURPOSE_MARKERS or embedded_question:
+        relative_clause = lower in RELATIVE_PRONOUNS and i >= 1 and tokens[i - 1].text == "," and bool(verbs)
+        if lower in PURPOSE_MARKERS or embedded_question or relative_clause:
             in_purpose, purpose_closed = True, False
             continue
         if in_purpose and purpose_closed and token.text in {",", ";", ".", ":"}:

@@ -38,6 +38,8 @@ from nlp.verbs import main_verbs, participle_infinitive
         # ... but "er ... voor" is a split adverb, and a comma may close an aside before the verb
         ("moet de EU er daarom voor zorgen dat havens weerbaar zijn", ["zorgen"]),
         ("zullen wij, in overleg met de betrokken actoren, werken aan nieuwe initiatieven", ["werken"]),
+        # a relative clause after the action says something about its object, not what must be done
+        ("zal de Commissie een oproep publiceren, die nieuwe middelen zal bieden", ["publiceren"]),
     ],
 )
 def test_main_verbs(pipeline, clause, verbs):
