@@ -284,8 +284,9 @@ def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     # A list item under "zullen wij:" is a bare verb group ("Relevante kennis delen ...").
     verbs = main_verbs(clause, in_verb_group=unit.modality != "request")
     opening_om = next((t.i for t in clause if t.lower_ == "om"), None)
-    if not verbs and opening_om is not None:
-        # "aangemoedigd om ... te maken", "van plan om ... vast te stellen": this "om" opens the action, not a purpose.
+    if not verbs and not unit.finite_verb and opening_om is not None:
+        # "aangemoedigd om ... te maken", "van plan om ... vast te stellen": this "om" opens the action, not a purpose
+        # (a present-tense plan has its action in the finite verb: "organiseert ... om ... uit te wisselen").
         verbs = main_verbs(doc[opening_om + 1 : clause.end], in_verb_group=unit.modality != "request")
     finite = unit.finite_verb
     if finite and not finite.endswith("en") and finite.endswith("t"):

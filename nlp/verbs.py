@@ -218,7 +218,9 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
             in_purpose, purpose_closed = True, False
             continue
         if in_purpose and purpose_closed and token.text in {",", ";", ".", ":"}:
-            in_purpose = False
+            # In a modal verb group the action is a bare infinitive; te-infinitives after the comma
+            # continue the list of purposes ("om A uit te wisselen, B te vergemakkelijken en ...").
+            in_purpose = in_verb_group and token.text == "," and _next_verb_is_te_infinitive(tokens, i + 1)
             continue
         is_te_infinitive = i >= 1 and tokens[i - 1].lower_ == "te"
         passive_participle = (i >= 1 and tokens[i - 1].lower_ in {"worden", "wordt"}) or (
@@ -240,6 +242,19 @@ def main_verbs(clause: Span, in_verb_group: bool = False) -> list[str]:
         if joined not in verbs:
             verbs.append(joined)
     return verbs
+
+
+def _next_verb_is_te_infinitive(tokens: list[Token], start: int) -> bool:
+    for j in range(start, len(tokens)):
+        if tokens[j].text in {";", ":", "."}:
+            return False
+        if _infinitive(tokens[j]) is None:
+            continue
+        if j >= 1 and tokens[j - 1].lower_ == "te":
+            return True
+        if _bare_infinitive_fits(tokens, j):
+            return False
+    return False
 
 
 def _after_noun_modifier(tokens: list[Token], index: int) -> bool:

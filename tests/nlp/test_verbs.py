@@ -46,6 +46,14 @@ def test_main_verbs(pipeline, clause, verbs):
     assert main_verbs(pipeline(clause)[:]) == verbs
 
 
+def test_te_infinitives_after_a_purpose_go_on_listing_purposes_in_a_verb_group(pipeline):
+    clause = pipeline("zal de Commissie blijven samenwerken om praktijken uit te wisselen, overleg te vergemakkelijken en na te denken")
+    assert main_verbs(clause[:], in_verb_group=True) == ["samenwerken"]
+    # in a request's "te"-infinitive point, a later "te"-infinitive after the comma is an action of its own
+    point = pipeline("de dataset te delen om analyses te verbeteren, en de resultaten te publiceren")
+    assert main_verbs(point[:]) == ["delen", "publiceren"]
+
+
 @pytest.mark.parametrize(
     ("participle", "infinitive"),
     [
