@@ -73,6 +73,7 @@ DETERMINERS = {"de", "het", "een", "alle", "hun", "haar", "zijn", "deze", "die",
 # A bare infinitive never follows a preposition in a verb group: after one it is a noun ("van leden", "met derde landen").
 PREPOSITIONS = {"van", "met", "tussen", "voor", "naar", "over", "tegen", "zonder", "onder", "via", "door", "bij", "aan", "in", "op", "uit", "tot", "binnen", "buiten", "waaronder", "zoals", "inclusief", "betreffende", "inzake"}
 LIST_JOINERS = {",", "en", "of"}
+ADJECTIVE_ENDINGS = ("isch", "lijk", "baar", "eel", "ief", "aal", "air", "oos")
 VERB_PREFIXES = PARTICLES | {"onder", "ver", "ont", "her", "achter", "mis", "weer", "tegen", "terug", "voort", "bijeen"}
 # Determiners that never stand alone as an object pronoun ("het", "dit" do: "dit evalueren en rapporteren").
 NOUN_ONLY_DETERMINERS = {"de", "een", "alle", "hun", "onze"}
@@ -166,10 +167,14 @@ def _bare_infinitive_fits(tokens: list[Token], index: int) -> bool:
 
 
 def _after_preposition(tokens: list[Token], index: int) -> bool:
-    """After a preposition, unless it is the split half of "er/daar ... voor" ("er daarom voor zorgen")."""
-    if index < 1 or tokens[index - 1].lower_ not in PREPOSITIONS:
+    """After a preposition (and an uninflected adjective: "tegen crimineel vermogen"), unless it is the
+    split half of "er/daar ... voor" ("er daarom voor zorgen")."""
+    at = index - 1
+    if at >= 1 and tokens[at].lower_.endswith(ADJECTIVE_ENDINGS) and tokens[at - 1].lower_ in PREPOSITIONS:
+        at -= 1
+    if at < 0 or tokens[at].lower_ not in PREPOSITIONS:
         return False
-    return not any(t.lower_ in {"er", "daar", "hier"} for t in tokens[max(0, index - 6) : index - 1])
+    return not any(t.lower_ in {"er", "daar", "hier"} for t in tokens[max(0, at - 5) : at])
 
 
 def _listed_after_noun(tokens: list[Token], index: int) -> bool:

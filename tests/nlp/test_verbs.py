@@ -35,6 +35,7 @@ from nlp.verbs import main_verbs, participle_infinitive
         ("zullen wij samenwerken met de landen en gebieden die banden onderhouden", ["samenwerken", "onderhouden"]),
         ("zullen wij werken aan beleids- en wetgevingsinitiatieven", ["werken"]),
         ("zal de autoriteit voor de bestrijding van witwassen ondersteuning bieden", ["bieden"]),
+        ("zullen wij de samenwerking ondersteunen met als doel een aanpak tegen crimineel vermogen", ["ondersteunen"]),
         # ... but "er ... voor" is a split adverb, and a comma may close an aside before the verb
         ("moet de EU er daarom voor zorgen dat havens weerbaar zijn", ["zorgen"]),
         ("zullen wij, in overleg met de betrokken actoren, werken aan nieuwe initiatieven", ["werken"]),
