@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from index.analysis import fold
+from index.analysis import DUTCH_STOPWORDS, fold
 
 LANGUAGES = ("nl", "en", "de", "fr")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
@@ -239,8 +239,11 @@ def detect_language(query: str, matches: Iterable[ConceptMatch] = ()) -> str:
     for match in matches:
         langs = {lang for lang, forms in match.concept.forms.items()
                  if any(_folded_words(f) == _folded_words(match.surface) for f in forms)}
-        if len(langs) == 1:  # only a form unique to one language says something
+        if len(langs) == 1:  # a form unique to one language says most
             votes[next(iter(langs))] += 1.5
+        elif langs and "nl" not in langs:  # "confiscation" (en, fr) is at least not Dutch
+            for lang in langs:
+                votes[lang] += 1.5 / len(langs)
     best = max(votes.values())
     leaders = [lang for lang, v in votes.items() if v == best]
     if len(leaders) == 1 and best > 0:
@@ -350,9 +353,14 @@ class QueryExpander:
             for form in match.concept.dutch:
                 if fold(form) not in query_folded:
                     terms.setdefault(form, 0.5)
-        for word in words:
+        # WordNet is sense-blind: skip function words ("voor" -> "groef") and words a concept
+        # already covers ("commissie" -> "provisie"); never add a function word ("zijn" -> "is").
+        covered = {i for m in matches for i in range(m.start, m.end)}
+        for position, word in enumerate(words):
+            if position in covered or word in _DUTCH_FUNCTION_WORDS:
+                continue
             for synonym in self.odwn.get(word, ()):
-                if synonym not in query_folded:
+                if synonym not in query_folded and synonym not in _ALL_FUNCTION_WORDS:
                     terms.setdefault(synonym, 0.3)
         return sorted(terms.items(), key=lambda kv: -kv[1])[:12]
 
@@ -390,6 +398,7 @@ class QueryExpander:
 
 
 _ALL_FUNCTION_WORDS = set().union(*_FUNCTION_WORDS.values())
+_DUTCH_FUNCTION_WORDS = _FUNCTION_WORDS["nl"] | DUTCH_STOPWORDS
 _GENERAL_WORDING = "glossary_policy:"  # key prefix of the general policy-wording glossary
 
 

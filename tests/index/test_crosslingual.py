@@ -85,3 +85,42 @@ def test_stem_matching_never_overrides_an_exact_match():
     expansion = QueryExpander(load_glossary()).expand("money laundering and drug trafficking")
     assert expansion.dutch_text.split()[0] == "witwassen"
     assert "drugshandel" in expansion.dutch_text
+
+
+def test_a_word_only_foreign_languages_share_is_not_read_as_dutch():
+    # "confiscation" is an English and a French form, never a Dutch one: it must be translated.
+    expansion = QueryExpander(load_glossary()).expand("confiscation")
+    assert expansion.language in ("en", "fr")
+    assert expansion.dutch_text != "confiscation"
+
+
+def test_wordnet_synonyms_skip_function_words_and_words_a_concept_covers(expander, test_settings):
+    if test_settings.odwn_dir is None:
+        pytest.skip("no Open Dutch WordNet folder configured on this machine")
+    shown = expander.expand("Hoe lang zijn de criminele netwerken actief voor de Commissie").shown_terms
+    assert not {"is", "are"} & set(shown)  # "zijn" is a verb here, not the noun WordNet knows
+    assert "provisie" not in shown  # "commissie" is the institution: the glossary covers it
+    assert "Europese Commissie" in shown
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "dutch"),
+    [
+        ("observatoire de la prévention de la criminalité", "fr", "waarnemingspost"),
+        ("evaluation of the framework decision", "en", "evaluatie"),
+        ("saisies de drogues synthétiques", "fr", "synthetische drugs"),
+        ("trafic de drogues synthétiques", "fr", "synthetische"),  # an adjective after a matched phrase
+        ("long-term solution for the secretariat", "en", "langetermijnoplossing"),
+    ],
+)
+def test_genre_terms_render_as_the_dutch_texts_word_them(expander, query, language, dutch):
+    expansion = expander.expand(query)
+    assert expansion.language == language
+    assert dutch in expansion.dutch_text
+
+
+def test_everyday_dutch_words_reach_the_policy_wording(expander):
+    shown = expander.expand("voorkomen dat tieners door bendes worden geronseld").shown_terms
+    assert "jongeren" in shown
+    assert "criminele groepen" in shown
+    assert "rekrutering" in shown
