@@ -393,6 +393,14 @@ class QueryExpander:
             i = here[0].end
         for form in rendered:
             terms.pop(form, None)  # already in the Dutch text at full weight
+        # An inflection of a rendered word is that word ("verzoekt" for "verzoeken"): full weight.
+        # The index's Porter stemmer keeps "verzoekt" apart; Snowball's newer Dutch stemmer does not.
+        stem = _stem_function("nl")
+        rendered_stems = {stem(w) for form in rendered for w in _folded_words(form)}
+        for form in terms:
+            words = _folded_words(form)
+            if len(words) == 1 and stem(words[0]) in rendered_stems:
+                terms[form] = 1.0
         ranked = sorted(terms.items(), key=lambda kv: -kv[1])[:16]
         return " ".join(rendered), ranked, tuple(dict.fromkeys(translations))
 

@@ -124,3 +124,12 @@ def test_everyday_dutch_words_reach_the_policy_wording(expander):
     assert "jongeren" in shown
     assert "criminele groepen" in shown
     assert "rekrutering" in shown
+
+
+def test_inflections_of_a_rendered_word_count_in_full(expander):
+    """'ask' renders as 'verzoeken'; Council texts write 'verzoekt de Raad', which the index stems apart."""
+    expansion = expander.expand("what did the Council ask Europol to deliver")
+    assert "verzoeken" in expansion.dutch_text
+    weights = dict(expansion.terms)
+    assert weights["verzoekt"] == 1.0
+    assert weights["vragen"] < 1.0  # another word for the same concept stays an expansion
