@@ -62,7 +62,7 @@ def main() -> None:
     searcher.search("warm-up", k=10)  # first call loads lazy state (vector matrix, glossary)
     stats = store.stats()
     print(f"model: {embedder.name}; passages: {stats.passages}; torch threads: {torch.get_num_threads()}; "
-          f"weights {searcher.weights}, rrf_k {searcher.rrf_k}, semantic margin {searcher.semantic_margin}")
+          f"weights {searcher.weights}, rrf_k {searcher.rrf_k}, fusion {searcher.fusion}")
     for mode in ("lexical", "semantic", "hybrid"):
         times = []
         for _ in range(args.repeat):

@@ -34,7 +34,8 @@ class Settings:
     odwn_dir: Path | None = None  # folder with synsets_nl.tsv (Open Dutch WordNet)
     max_file_bytes: int = 50 * 1024 * 1024
     ocr_language: str = "nld"
-    search_weights: tuple[float, float] = (1.0, 1.0)  # RRF weights: lexical, semantic
+    search_fusion: str = "auto"  # rrf | minmax | auto (minmax for an English-only model, else rrf)
+    search_weights: tuple[float, float] = (1.0, 1.0)  # fusion weights: lexical, semantic
     rrf_k: int = 60
 
     @classmethod
@@ -50,6 +51,8 @@ class Settings:
             "eurovoc_dir": _path_or_none(env.get("CONCLUSIO_EUROVOC_DIR")) or _first_existing(shared / "eurovoc"),
             "odwn_dir": _path_or_none(env.get("CONCLUSIO_ODWN_DIR")) or _first_existing(shared / "odwn"),
         }
+        if "CONCLUSIO_SEARCH_FUSION" in env:
+            values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
         if "CONCLUSIO_MAX_FILE_MB" in env:
             values["max_file_bytes"] = int(float(env["CONCLUSIO_MAX_FILE_MB"]) * 1024 * 1024)
         values.update({k: v for k, v in overrides.items() if v is not None})

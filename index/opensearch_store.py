@@ -17,11 +17,13 @@ Every read first collects the current versions from the documents index and filt
 the next write of that file), and a crash after step 2 leaves a complete new document.
 Evidence links use the same trick with a batch id recorded in ``meta``.
 
-Fusion stays client-side (``index.fusion.reciprocal_rank_fusion``) so both backends rank
-alike. The server-side alternative, for reference: a search pipeline
+Fusion stays client-side (``index.fusion``: RRF or min-max) so both backends rank alike.
+The server-side alternatives, for reference: a search pipeline
 ``{"phase_results_processors": [{"score-ranker-processor": {"combination":
-{"technique": "rrf", "rank_constant": 60}}}]}`` (OpenSearch 2.19+) with a ``hybrid`` query
-whose ``queries`` are the ``keyword_query`` bool and the ``knn_query`` clause.
+{"technique": "rrf", "rank_constant": 60}}}]}`` (OpenSearch 2.19+), or one with a
+``normalization-processor`` (``"normalization": {"technique": "min_max"}``,
+``"combination": {"technique": "arithmetic_mean", "parameters": {"weights": [...]}}}``),
+with a ``hybrid`` query whose ``queries`` are the ``keyword_query`` bool and the ``knn_query`` clause.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.fusion import reciprocal_rank_fusion
+from index.fusion import min_max_fusion, reciprocal_rank_fusion
 
 
 def test_single_list_keeps_its_order_with_rrf_scores():
@@ -44,3 +44,25 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="k must be"):
         reciprocal_rank_fusion([["a"]], k=-1)
 
+
+
+def test_min_max_fusion_scales_each_list_to_its_own_range():
+    lexical = [("a", 12.0), ("b", 3.0), ("c", 2.0)]  # "a" far ahead
+    semantic = [("c", 0.62), ("b", 0.61), ("a", 0.60)]  # a flat list barely tells them apart
+    fused = min_max_fusion([lexical, semantic], [1.0, 0.4])
+    assert [item for item, _ in fused] == ["a", "c", "b"]
+    assert fused[0][1] == pytest.approx(1.0 / 1.4)  # top of lexical, bottom of semantic
+    assert all(0.0 <= score <= 1.0 for _, score in fused)
+
+
+def test_min_max_fusion_counts_an_absent_item_as_zero_and_a_flat_list_as_one():
+    fused = dict(min_max_fusion([[("a", 5.0), ("b", 1.0)], [("c", 0.7)]]))
+    assert fused == {"a": pytest.approx(0.5), "b": 0.0, "c": pytest.approx(0.5)}
+    assert min_max_fusion([[], []]) == []
+
+
+def test_min_max_fusion_rejects_bad_weights():
+    with pytest.raises(ValueError, match="2 weights for 1"):
+        min_max_fusion([[("a", 1.0)]], [1.0, 1.0])
+    with pytest.raises(ValueError, match="positive sum"):
+        min_max_fusion([[("a", 1.0)]], [0.0])

@@ -124,6 +124,15 @@ def test_dev_set_is_well_formed(dev_queries_path):
     assert all(r["relevant"] and all(j.get("anchor") or j.get("paragraph") for j in r["relevant"]) for r in records)
 
 
+def test_check_set_judgements_all_point_at_stored_passages(searcher: Searcher, dev_queries_path):
+    """The second query set (written blind to the tuning, then used to choose the fusion) is judgeable."""
+    check_set = dev_queries_path.with_name("search_check_queries.jsonl")
+    records = load_jsonl(check_set)
+    assert len(records) >= 20 and {r["kind"] for r in records} == {"nl_keyword", "nl_question", "en", "de", "fr"}
+    evaluation = evaluate_search(check_set, searcher, k=10, modes=("lexical",))
+    assert not evaluation.unjudgeable
+
+
 def test_english_dev_queries_reach_the_right_dutch_passage(searcher: Searcher, dev_queries_path, tmp_path):
     english = [r for r in load_jsonl(dev_queries_path) if r["kind"] == "en"]
     subset = tmp_path / "en.jsonl"
@@ -163,13 +172,16 @@ def test_every_keyword_candidate_gets_its_semantic_rank(search_store, embedder):
     stored = dict(zip(order, (search_store.passage_vectors(order) @ vector).tolist()))
     closeness = [stored[pid] for pid in order]
     assert all(a >= b - 1e-6 for a, b in zip(closeness, closeness[1:]))
-
-    closest = stored[order[0]]
-    near = semantic_order(lexical, semantic, vector, search_store, margin=0.05)
-    assert near == [pid for pid in order if stored[pid] >= closest - 0.05]
     assert semantic_order(lexical, semantic, None, search_store) == [sp.passage.passage_id for sp in semantic]
 
 
-def test_a_negative_semantic_margin_is_refused(search_store, embedder):
-    with pytest.raises(ValueError, match="semantic margin"):
-        Searcher(search_store, embedder, None, semantic_margin=-0.1)
+def test_fusion_is_chosen_by_name_and_follows_the_model(search_store, embedder, test_settings):
+    # the offline model is English-only: its weak list is fused by scores unless the user says otherwise
+    assert Searcher.from_settings(test_settings, search_store, embedder).fusion == "minmax"
+    chosen = Searcher.from_settings(test_settings.with_(search_fusion="rrf"), search_store, embedder)
+    assert chosen.fusion == "rrf"
+    query = "toegang van criminele netwerken tot legale bedrijfsstructuren"
+    assert chosen.search(query, k=5).hits and chosen.search(query, k=5, mode="lexical").hits
+    with pytest.raises(ValueError, match="unknown fusion"):
+        Searcher(search_store, embedder, None, fusion="borda")
+
