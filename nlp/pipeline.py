@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from nlp import factories  # noqa: F401  (registers the components)
+from nlp.verbs import dutch_lookups
 
 TRAINED_DUTCH = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
 OUR_COMPONENTS = (
@@ -25,12 +26,17 @@ def build_pipeline() -> Language:
         nlp = spacy.load(trained, exclude=["ner"])
     else:
         nlp = spacy.blank("nl")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     for name in OUR_COMPONENTS:
         nlp.add_pipe(name)
-    nlp.initialize() if not trained else _initialize_ours(nlp)
+    if trained:
+        _initialize_ours(nlp)
+    else:
+        nlp.initialize()
+        # Added after initialize() so it takes the lookup table nlp.verbs already holds (loaded once, not twice).
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, before=OUR_COMPONENTS[0])
+        lemmatizer.initialize(lookups=dutch_lookups())
     return nlp
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from spacy.lookups import Table, load_lookups
+from spacy.lookups import Lookups, Table, load_lookups
 from spacy.tokens import Span, Token
 
 AUXILIARIES = {
@@ -80,9 +80,14 @@ NOUN_ONLY_DETERMINERS = {"de", "een", "alle", "hun", "onze"}
 
 
 @lru_cache(maxsize=1)
+def dutch_lookups() -> Lookups:
+    """spaCy's Dutch lemma lookup table (spacy-lookups-data), loaded once: the pipeline's lemmatizer uses it too."""
+    return load_lookups("nl", ["lemma_lookup"])
+
+
 def _lemma_lookup() -> Table:
-    """spaCy's Dutch lookup table (inflected form -> lemma), from spacy-lookups-data; keys are hashed, use .get."""
-    return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+    """Inflected form -> lemma; keys are hashed, so use .get, never iterate the keys."""
+    return dutch_lookups().get_table("lemma_lookup")
 
 
 @lru_cache(maxsize=1)
