@@ -24,3 +24,7 @@ class ModelMismatchError(IndexError_):
 
 class EmbeddingModelError(IndexError_):
     """No embedding model could be loaded."""
+
+
+class SearchConfigError(IndexError_, ValueError):
+    """A search setting names something that does not exist (e.g. an unknown fusion method)."""

@@ -15,6 +15,7 @@ import numpy as np
 from conclusio.records import Hit, Passage
 from index.analysis import analyze
 from index.crosslingual import Expansion, QueryExpander
+from index.errors import SearchConfigError
 from index.fusion import FUSION_METHODS, min_max_fusion, reciprocal_rank_fusion
 from index.pivot import is_english_only
 from index.similar import WEIGHT_MEANING, best_window, combined_similarity, cosine_rows, word_diff
@@ -167,7 +168,9 @@ class Searcher:
         self.rrf_k = rrf_k
         self.weights = weights
         if fusion not in FUSION_METHODS:
-            raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSION_METHODS)}")
+            raise SearchConfigError(
+                f"unknown search fusion {fusion!r} (CONCLUSIO_SEARCH_FUSION): use one of auto, {', '.join(FUSION_METHODS)}"
+            )
         self.fusion = fusion
         self._documents: dict[str, tuple[str | None, str | None]] = {}
 

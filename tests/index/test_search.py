@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from index.errors import SearchConfigError
 from index.evaluate import evaluate_search, load_jsonl
 from index.search import Searcher, prepare_query, semantic_order
 from index.store import SearchFilters
@@ -182,6 +183,6 @@ def test_fusion_is_chosen_by_name_and_follows_the_model(search_store, embedder, 
     assert chosen.fusion == "rrf"
     query = "toegang van criminele netwerken tot legale bedrijfsstructuren"
     assert chosen.search(query, k=5).hits and chosen.search(query, k=5, mode="lexical").hits
-    with pytest.raises(ValueError, match="unknown fusion"):
+    with pytest.raises(SearchConfigError, match="unknown search fusion 'borda'"):
         Searcher(search_store, embedder, None, fusion="borda")
 
