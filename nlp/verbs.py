@@ -162,11 +162,8 @@ def _infinitive(token: Token) -> str | None:
 def _bare_infinitive_fits(tokens: list[Token], index: int) -> bool:
     """A bare infinitive closes a verb group and is not a plural noun (after a determiner, preposition or in a list)."""
     nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-    previous = tokens[index - 1].lower_ if index >= 1 else ""
     closes = nxt is None or nxt.is_punct or nxt.lower_ in GROUP_FOLLOWERS
-    # An inflected adjective ("de nieuwe stoffen") makes it a noun; a noun in -ie ("een evaluatie uitvoeren") does not.
-    adjective = previous.endswith("e") and not previous.endswith("ie")
-    if not closes or previous in DETERMINERS or adjective or _after_preposition(tokens, index):
+    if not closes or _after_noun_modifier(tokens, index) or _after_preposition(tokens, index):
         return False
     return not _plural_noun(tokens[index].lower_) and not _listed_after_noun(tokens, index)
 
@@ -268,7 +265,10 @@ def _next_verb_is_te_infinitive(tokens: list[Token], start: int) -> bool:
 
 
 def _after_noun_modifier(tokens: list[Token], index: int) -> bool:
-    """ "hun belangrijkste leden worden ...": after a determiner or inflected adjective the word is the subject noun."""
+    """ "hun belangrijkste leden", "de nieuwe stoffen": after a determiner or inflected adjective the word is a noun.
+
+    A noun in -ie before it ("een evaluatie uitvoeren") is no adjective.
+    """
     previous = tokens[index - 1].lower_ if index >= 1 else ""
     return previous in DETERMINERS or (previous.endswith("e") and not previous.endswith("ie"))
 
