@@ -14,6 +14,9 @@ COPY conclusio ./conclusio
 COPY ingest ./ingest
 COPY nlp ./nlp
 COPY index ./index
+COPY tracking ./tracking
+COPY evaluation ./evaluation
+COPY application ./application
 COPY ui ./ui
 RUN pip install .
 

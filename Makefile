@@ -33,7 +33,7 @@ bench: setup
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 docs: setup
-	$(PY) -m conclusio.cli --write-docs
+	$(PY) -m application.cli --write-docs
 
 clean-store:
 	rm -rf $(STORE)

@@ -28,7 +28,7 @@ def main(corpus_dir: Path) -> None:
         started = time.perf_counter()
         document = parse_file(path)
         parsed = time.perf_counter()
-        counts[Path(path).name] = len(extract_obligations(document, pipeline))
+        counts[Path(path).name] = len(extract_obligations(pipeline, document))
         parse_seconds += parsed - started
         extract_seconds += time.perf_counter() - parsed
     seconds = parse_seconds + extract_seconds

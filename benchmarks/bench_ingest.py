@@ -19,12 +19,13 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from conclusio.pipeline import ingest_paths  # noqa: E402
+from application.pipeline import ingest_paths  # noqa: E402
 from conclusio.settings import REPO_ROOT, Settings  # noqa: E402
 from index import open_store  # noqa: E402
 from index.embeddings import load_embedder  # noqa: E402
 from index.store import LexicalQuery, SearchFilters  # noqa: E402
 from index.search import Searcher  # noqa: E402
+from evaluation.datasets import SEARCH_DEV_QUERIES  # noqa: E402
 from nlp import build_pipeline  # noqa: E402
 
 FALLBACK_QUERIES = [
@@ -62,10 +63,10 @@ def main(corpus_dir: Path, queries_file: Path) -> None:
         pipeline = build_pipeline()
         store = open_store(settings)
         started = time.perf_counter()
-        first = ingest_paths([corpus_dir], settings=settings, store=store, embedder=embedder, pipeline=pipeline)
+        first = ingest_paths([corpus_dir], settings=settings, store=store, embedder=lambda: embedder, pipeline=lambda: pipeline)
         ingest_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        again = ingest_paths([corpus_dir], settings=settings, store=store, embedder=embedder, pipeline=pipeline)
+        again = ingest_paths([corpus_dir], settings=settings, store=store, embedder=lambda: embedder, pipeline=lambda: pipeline)
         reingest_seconds = time.perf_counter() - started
         stats = store.stats()
 
@@ -97,5 +98,5 @@ def main(corpus_dir: Path, queries_file: Path) -> None:
 
 if __name__ == "__main__":
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "corpora"
-    query_file = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO_ROOT / "tests" / "data" / "search_dev_queries.jsonl"
+    query_file = Path(sys.argv[2]) if len(sys.argv) > 2 else SEARCH_DEV_QUERIES
     main(corpus, query_file)

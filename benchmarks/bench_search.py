@@ -34,11 +34,12 @@ def main() -> None:
 
     import torch
 
-    from conclusio.pipeline import embedding_text
+    from application.pipeline import embedding_text
     from conclusio.settings import Settings
     from index import open_store
     from index.embeddings import load_embedder
-    from index.evaluate import load_jsonl
+    from evaluation import datasets
+    from evaluation.search import load_jsonl
     from index.search import Searcher
 
     if args.threads:
@@ -57,8 +58,8 @@ def main() -> None:
             store.write_document(document, vectors, [], embedder.name)
         print(f"ingested corpora/ (no obligations) in {time.perf_counter() - started:.1f} s")
     searcher = Searcher.from_settings(settings, store, embedder)
-    queries = [r["query"] for r in load_jsonl(REPO / "tests" / "data" / "search_dev_queries.jsonl")]
-    drafts = [r["draft"] for r in load_jsonl(REPO / "tests" / "data" / "similar_dev_cases.jsonl")]
+    queries = [r["query"] for r in load_jsonl(datasets.SEARCH_DEV_QUERIES)]
+    drafts = [r["draft"] for r in load_jsonl(datasets.SIMILAR_DEV_CASES)]
     searcher.search("warm-up", k=10)  # first call loads lazy state (vector matrix, glossary)
     stats = store.stats()
     print(f"model: {embedder.name}; passages: {stats.passages}; torch threads: {torch.get_num_threads()}; "

@@ -1,14 +1,19 @@
-"""Typed records that flow one way through the stages: ingest -> nlp -> index -> ui.
+"""Typed records that flow one way through the stages: ingest -> nlp -> index -> tracking -> application -> ui.
 
 Every stage takes and returns these dataclasses; none of them knows about storage,
 models or the CLI. Dates are ISO strings (``YYYY-MM-DD``) so records serialise to JSON
-without custom encoders.
+without custom encoders. ``to_dict`` and ``from_dict`` are the one way to (de)serialise
+them: stores and exports never decode a record field by field.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Literal, TypeVar
 
 PassageKind = Literal["body", "footnote", "heading"]
 Modality = Literal["request", "commitment", "obligation"]
@@ -127,6 +132,7 @@ class EvidenceLink:
     new_end: str | None = None  # for "rescheduled": the new expected date
     method: str = ""  # how it was found: action_number | doc_reference | similarity
     review: Literal["confirmed", "rejected"] | None = None  # manual curation
+    actors: list[str] = field(default_factory=list)  # canonical actors the evidence text names
 
 
 @dataclass
@@ -147,6 +153,41 @@ class Hit:
     diff: list[dict[str, str]] | None = None  # only for `similar`: [{"op": "equal|insert|delete", "text": ...}]
 
 
+R = TypeVar("R")
+
+
 def to_dict(record: Any) -> dict[str, Any]:
     """A record as plain JSON-ready data."""
     return asdict(record)
+
+
+def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+    """A record of type ``cls`` from ``to_dict`` output; nested records are rebuilt, unknown keys ignored.
+
+    Keys a record gained after the data was written take their defaults, so stores written by an
+    older Conclusio still read.
+    """
+    hints = _field_types(cls)
+    values = {name: _decode(hints[name], value) for name, value in data.items() if name in hints}
+    return cls(**values)
+
+
+@cache
+def _field_types(cls: type) -> dict[str, Any]:
+    resolved = typing.get_type_hints(cls)
+    return {f.name: resolved[f.name] for f in dataclasses.fields(cls) if f.init}
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _decode(inner[0], value) if len(inner) == 1 else value
+    if origin is list and isinstance(value, list):
+        (item,) = typing.get_args(hint) or (Any,)
+        return [_decode(item, v) for v in value]
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return from_dict(hint, value)
+    return value

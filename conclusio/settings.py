@@ -32,6 +32,7 @@ class Settings:
     embed_batch_size: int = 32
     eurovoc_dir: Path | None = None  # folder with eurovoc_concepts.csv (EU Publications Office data)
     odwn_dir: Path | None = None  # folder with synsets_nl.tsv (Open Dutch WordNet)
+    actors_file: Path | None = None  # actor aliases (JSON lines); None: the list shipped in nlp/data
     max_file_bytes: int = 50 * 1024 * 1024
     ocr_language: str = "nld"
     search_fusion: str = "auto"  # rrf | minmax | auto (minmax for an English-only model, else rrf)
@@ -50,6 +51,7 @@ class Settings:
             "embed_model": env.get("CONCLUSIO_EMBED_MODEL", DEFAULT_EMBED_MODEL),
             "eurovoc_dir": _path_or_none(env.get("CONCLUSIO_EUROVOC_DIR")) or _first_existing(shared / "eurovoc"),
             "odwn_dir": _path_or_none(env.get("CONCLUSIO_ODWN_DIR")) or _first_existing(shared / "odwn"),
+            "actors_file": _path_or_none(env.get("CONCLUSIO_ACTORS_FILE")),
         }
         if "CONCLUSIO_SEARCH_FUSION" in env:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]

@@ -1,17 +1,22 @@
-"""index stage: stores (embedded SQLite or OpenSearch), embeddings and search.
+"""index stage: storage and retrieval only. Stores (embedded SQLite or OpenSearch), embeddings and search.
 
-Public surface: ``open_store``, ``open_curation``; ``index.embeddings.load_embedder``.
+It imports nothing but the ground (``conclusio``): what a passage says (its actors, its obligations)
+is read by the nlp stage before the write and handed in as data.
+
+Public surface: ``open_store``; ``index.embeddings.load_embedder``; ``index.search.Searcher``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conclusio.errors import SettingsError
+
 if TYPE_CHECKING:
     from conclusio.settings import Settings
-    from index.store import CurationStore, Store
+    from index.store import Store
 
-CURATION_FILE = "curation.sqlite3"
+BACKENDS = ("sqlite", "opensearch")
 
 
 def open_store(settings: Settings, create: bool = True) -> Store:
@@ -19,18 +24,10 @@ def open_store(settings: Settings, create: bool = True) -> Store:
     if settings.backend == "opensearch":
         return _open_opensearch(settings, create)
     if settings.backend != "sqlite":
-        raise ValueError(f"unknown store backend {settings.backend!r}: use sqlite or opensearch")
+        raise SettingsError(f"unknown store backend {settings.backend!r} (CONCLUSIO_BACKEND): use one of {', '.join(BACKENDS)}")
     from index.sqlite_store import SQLiteStore
 
     return SQLiteStore(settings.store_dir, create=create)
-
-
-def open_curation(settings: Settings) -> CurationStore:
-    """User-authored curation data, in a file of its own beside the derived store."""
-    from index.sqlite_curation import SQLiteCurationStore
-
-    settings.store_dir.mkdir(parents=True, exist_ok=True)
-    return SQLiteCurationStore(settings.store_dir / CURATION_FILE)
 
 
 def _open_opensearch(settings: Settings, create: bool) -> Store:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -139,20 +139,6 @@ def resolve_model(settings: Settings) -> ModelResolution:
     log.info("embedding model fallback: %s", reason)
     return ModelResolution(FALLBACK_MODEL_NAME, fallback, "offline fallback package", requested, reason,
                            declared_dimension(fallback))
-
-
-@dataclass
-class EmbedderCache:
-    """One loaded embedder per (model, fallback, batch size) for the life of a process."""
-
-    _loaded: dict[tuple[str, bool, int], Embedder] = field(default_factory=dict)
-
-    def get(self, settings: Settings) -> Embedder:
-        """The embedder for these settings, loading it on first use."""
-        key = (settings.embed_model, settings.embed_fallback, settings.embed_batch_size)
-        if key not in self._loaded:
-            self._loaded[key] = load_embedder(settings)
-        return self._loaded[key]
 
 
 def local_model_path(model: str) -> Path | None:

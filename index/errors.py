@@ -1,15 +1,17 @@
 """Errors raised by the index stage; messages name the offending value and say what to do."""
 
-
-class IndexError_(Exception):
-    """Base class for index errors (named with a trailing underscore to keep the builtin)."""
+from conclusio.errors import ConclusioError
 
 
-class StoreNotFoundError(IndexError_):
+class IndexStageError(ConclusioError):
+    """Base class for the errors of the index stage (stores, embeddings, search settings)."""
+
+
+class StoreNotFoundError(IndexStageError):
     """The store directory or database does not exist or holds no documents."""
 
 
-class ModelMismatchError(IndexError_):
+class ModelMismatchError(IndexStageError):
     """The store holds vectors of another embedding model than the one in use."""
 
     def __init__(self, stored: str, stored_dim: int, current: str, current_dim: int, store_location: str):
@@ -22,9 +24,9 @@ class ModelMismatchError(IndexError_):
         )
 
 
-class EmbeddingModelError(IndexError_):
+class EmbeddingModelError(IndexStageError):
     """No embedding model could be loaded."""
 
 
-class SearchConfigError(IndexError_, ValueError):
+class SearchConfigError(IndexStageError, ValueError):
     """A search setting names something that does not exist (e.g. an unknown fusion method)."""

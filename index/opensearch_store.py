@@ -29,8 +29,8 @@ with a ``hybrid`` query whose ``queries`` are the ``keyword_query`` bool and the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -40,7 +40,7 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, RequestError
 
-from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference
+from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
 from index import opensearch_mappings as bodies
 from index.analysis import compound_parts
 from index.errors import ModelMismatchError, StoreNotFoundError
@@ -158,6 +158,7 @@ class OpenSearchStore:
         vectors: np.ndarray,
         obligations: Sequence[Obligation],
         embedding_model: str,
+        actors: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         matrix = np.asarray(vectors, dtype=np.float32)
         if len(matrix) != len(document.passages) or (document.passages and matrix.ndim != 2):
@@ -167,14 +168,14 @@ class OpenSearchStore:
         if document.passages:
             self._prepare_passages_index(document.source_file, embedding_model, int(matrix.shape[1]))
         version = f"{document.content_hash[:16]}-{uuid.uuid4().hex[:12]}"
-        actors = passage_actors(document.passages, obligations)
+        named = passage_actors(document.passages, obligations, actors)
         with_obligations = {o.passage_id for o in obligations}
         actions = [
             {
                 "_index": self._names.passages,
                 "_id": f"{version}|{passage.passage_id}",
                 "_source": passage_source(
-                    passage, vector, document.metadata, version, actors.get(passage.passage_id, ()),
+                    passage, vector, document.metadata, version, named.get(passage.passage_id, ()),
                     passage.passage_id in with_obligations,
                 ),
             }
@@ -343,7 +344,7 @@ class OpenSearchStore:
             self._all(self._names.evidence, {"bool": {"filter": clauses}}),
             key=lambda s: (s["obligation_id"], s["passage_id"]),
         )
-        return [EvidenceLink(**s["record"]) for s in sources]
+        return [from_dict(EvidenceLink, s["record"]) for s in sources]
 
     # -- model and status ---------------------------------------------------------------
 
@@ -500,7 +501,7 @@ def passage_source(
 
 def passage_from(source: dict[str, Any]) -> Passage:
     """A Passage back from its passages-index record."""
-    return Passage(kind=source["passage_kind"], **{name: source.get(name) for name in _PASSAGE_FIELDS})
+    return from_dict(Passage, {**{name: source.get(name) for name in _PASSAGE_FIELDS}, "kind": source["passage_kind"]})
 
 
 def obligation_source(obligation: Obligation, version: str, doc_date: str | None, position: int) -> dict[str, Any]:
@@ -514,14 +515,13 @@ def obligation_source(obligation: Obligation, version: str, doc_date: str | None
         "modality": obligation.modality,
         "deadline_end": obligation.deadline.end if obligation.deadline else None,
         "ord": position,
-        "record": asdict(obligation),
+        "record": to_dict(obligation),
     }
 
 
 def obligation_from(record: dict[str, Any]) -> Obligation:
     """An Obligation back from its stored record."""
-    deadline = record.get("deadline")
-    return Obligation(**{**record, "deadline": Deadline(**deadline) if deadline else None})
+    return from_dict(Obligation, record)
 
 
 def evidence_source(link: EvidenceLink, batch: str) -> dict[str, Any]:
@@ -531,7 +531,7 @@ def evidence_source(link: EvidenceLink, batch: str) -> dict[str, Any]:
         "obligation_id": link.obligation_id,
         "passage_id": link.passage_id,
         "source_file": link.source_file,
-        "record": asdict(link),
+        "record": to_dict(link),
     }
 
 
@@ -544,7 +544,7 @@ def document_record(document: Document, version: str, obligations: int) -> dict[
         "version": version,
         "doc_kind": meta.kind,
         "doc_date": meta.date,
-        "metadata": asdict(meta),
+        "metadata": to_dict(meta),
         "media_type": document.media_type,
         "text": document.text,
         "passages": len(document.passages),
@@ -555,5 +555,4 @@ def document_record(document: Document, version: str, obligations: int) -> dict[
 
 def metadata_from(record: dict[str, Any]) -> DocumentMetadata:
     """DocumentMetadata back from its stored dict."""
-    references = [Reference(**r) for r in record.get("references", [])]
-    return DocumentMetadata(**{**record, "references": references})
+    return from_dict(DocumentMetadata, record)

@@ -18,22 +18,14 @@ import re
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from conclusio.records import (
-    Deadline,
-    Document,
-    DocumentMetadata,
-    EvidenceLink,
-    Obligation,
-    Passage,
-    Reference,
-)
+from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
 from index.analysis import analyze, tokens
 from index.errors import ModelMismatchError, StoreNotFoundError
 from index.store import (
@@ -161,10 +153,11 @@ class SQLiteStore:
         vectors: np.ndarray,
         obligations: Sequence[Obligation],
         embedding_model: str,
+        actors: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         vectors = np.asarray(vectors, dtype=np.float32)
         dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
-        actors_by_passage = passage_actors(document.passages, obligations)
+        actors_by_passage = passage_actors(document.passages, obligations, actors)
         obligations_per_passage: dict[str, int] = defaultdict(int)
         for obligation in obligations:
             obligations_per_passage[obligation.passage_id] += 1
@@ -178,13 +171,13 @@ class SQLiteStore:
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     document.source_file, document.content_hash, document.media_type, document.text,
-                    json.dumps(asdict(meta), ensure_ascii=False), meta.kind, meta.date,
+                    json.dumps(to_dict(meta), ensure_ascii=False), meta.kind, meta.date,
                     json.dumps(meta.classification, ensure_ascii=False), meta.language, meta.doc_number,
                     meta.title, datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
             for index, passage in enumerate(document.passages):
-                data = json.dumps(asdict(passage), ensure_ascii=False)
+                data = json.dumps(to_dict(passage), ensure_ascii=False)
                 vector = vectors[index].tobytes() if index < len(vectors) else None
                 cursor = db.execute(
                     "INSERT INTO passages (passage_id, source_file, seq, kind, text, data, obligations, vector)"
@@ -217,7 +210,7 @@ class SQLiteStore:
                     (
                         o.id, document.source_file, o.passage_id, n, o.modality,
                         o.deadline.end if o.deadline else None, json.dumps(o.actors, ensure_ascii=False),
-                        json.dumps(asdict(o), ensure_ascii=False),
+                        json.dumps(to_dict(o), ensure_ascii=False),
                     )
                     for n, o in enumerate(obligations)
                 ],
@@ -236,7 +229,7 @@ class SQLiteStore:
             db.executemany(
                 "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?)",
                 [
-                    (link.obligation_id, link.passage_id, link.source_file, json.dumps(asdict(link), ensure_ascii=False))
+                    (link.obligation_id, link.passage_id, link.source_file, json.dumps(to_dict(link), ensure_ascii=False))
                     for link in links
                 ],
             )
@@ -318,7 +311,7 @@ class SQLiteStore:
                     chunk,
                 )
             ]
-        return [EvidenceLink(**json.loads(data)) for (data,) in rows]
+        return [from_dict(EvidenceLink, json.loads(data)) for (data,) in rows]
 
     def embedding_model(self) -> tuple[str, int] | None:
         if not self._one("SELECT 1 FROM passages LIMIT 1"):
@@ -633,20 +626,15 @@ def _chunks(values: list, size: int = 500) -> Iterable[list]:
 
 
 def _passage(data: str) -> Passage:
-    return Passage(**json.loads(data))
+    return from_dict(Passage, json.loads(data))
 
 
 def _metadata(data: str) -> DocumentMetadata:
-    values = json.loads(data)
-    values["references"] = [Reference(**r) for r in values.get("references", [])]
-    return DocumentMetadata(**values)
+    return from_dict(DocumentMetadata, json.loads(data))
 
 
 def _obligation(data: str) -> Obligation:
-    values = json.loads(data)
-    if values.get("deadline"):
-        values["deadline"] = Deadline(**values["deadline"])
-    return Obligation(**values)
+    return from_dict(Obligation, json.loads(data))
 
 
 __all__ = ["DB_FILE", "SCHEMA_VERSION", "ColumnWeights", "SQLiteStore"]

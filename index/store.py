@@ -1,10 +1,8 @@
 """The store interface every backend satisfies (embedded SQLite, OpenSearch).
 
-Two protocols, because the data has two natures:
-- ``Store`` holds what is *derived* from the documents (passages, vectors, obligations,
-  evidence links). Re-ingesting rebuilds it.
-- ``CurationStore`` holds what *users* author (link reviews, status overrides, the audit
-  trail). Re-ingesting never touches it.
+``Store`` holds what is *derived* from the documents (passages, vectors, obligations, evidence
+links, the actors each passage names): re-ingesting rebuilds it. What users author (reviews,
+status overrides, the audit trail) is tracking's, kept apart (``tracking.curation``).
 
 Search belongs in ``Store`` (unlike Haystack) because hybrid search must behave the same
 over SQLite and OpenSearch; fusion (RRF) is a pure function in ``index.fusion`` that never
@@ -14,8 +12,8 @@ every backend.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -115,9 +113,12 @@ class Store(Protocol):
         vectors: np.ndarray,
         obligations: Sequence[Obligation],
         embedding_model: str,
+        actors: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         """Insert or atomically replace a document with its passages, vectors and obligations.
 
+        ``actors`` maps a passage id to the canonical actors it names (read by the nlp stage before the
+        write); search filters and facets on them, together with the actors of each passage's obligations.
         Raises ``index.errors.ModelMismatchError`` when the store holds vectors of another model.
         """
 
@@ -164,55 +165,13 @@ class Store(Protocol):
         """Release connections."""
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One manual change, kept forever."""
-
-    at: str  # ISO timestamp
-    who: str
-    obligation_id: str
-    field: str  # "status" | "link:<passage_id>"
-    old_value: str | None
-    new_value: str | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class StatusOverride:
-    obligation_id: str
-    status: str
-    note: str
-    who: str
-    at: str
-
-
-@runtime_checkable
-class CurationStore(Protocol):
-    """User-authored data that survives every re-ingest: link reviews, status overrides, audit."""
-
-    def review_link(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
-        """Confirm ("confirmed"), reject ("rejected") or clear (None) an evidence link."""
-
-    def link_reviews(self) -> dict[tuple[str, str], str]:
-        """(obligation_id, passage_id) -> verdict, for every reviewed link."""
-
-    def set_status(self, obligation_id: str, status: str | None, who: str, note: str = "") -> None:
-        """Set a manual status (None clears it)."""
-
-    def status_overrides(self) -> dict[str, StatusOverride]:
-        """obligation_id -> the current manual status."""
-
-    def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
-        """Every manual change, oldest first."""
-
-
-def passage_actors(passages: Sequence[Passage], obligations: Sequence[Obligation]) -> dict[str, set[str]]:
-    """Actors mentioned in each passage's text plus the actors of its obligations; every backend filters and facets on these."""
-    from nlp.actors import find_actors
-
+def passage_actors(
+    passages: Sequence[Passage], obligations: Sequence[Obligation], actors: Mapping[str, Collection[str]] | None
+) -> dict[str, set[str]]:
+    """The actors every backend filters and facets on: those a passage names plus those of its obligations."""
     out: dict[str, set[str]] = defaultdict(set)
     for passage in passages:
-        out[passage.passage_id].update(find_actors(passage.text))
+        out[passage.passage_id].update((actors or {}).get(passage.passage_id, ()))
     for obligation in obligations:
         out[obligation.passage_id].update(obligation.actors)
     return out

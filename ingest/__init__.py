@@ -1,10 +1,15 @@
-"""ingest stage: files (text, Markdown, PDF, Word, HTML) to Documents with metadata and passages."""
+"""ingest stage: files (text, Markdown, PDF, Word, HTML) to Documents with metadata and passages.
+
+Formats are rows of one table (``ingest.readers``); each reader is its own module.
+"""
 
 from ingest.errors import IngestError
-from ingest.parse import SUPPORTED_SUFFIXES, discover, parse_file
+from ingest.parse import discover, parse_file
+from ingest.readers import READERS, SUPPORTED_SUFFIXES
 from ingest.references import find_references, normalise_doc_number, resolve_references
 
 __all__ = [
+    "READERS",
     "SUPPORTED_SUFFIXES",
     "IngestError",
     "discover",

@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+from conclusio.errors import ConclusioError
 
-class IngestError(Exception):
+
+class IngestError(ConclusioError):
     """A file could not be ingested; the batch goes on without it."""
 
     def __init__(self, path: Path | str, reason: str):

@@ -6,6 +6,7 @@ import functools
 import re
 from datetime import date
 
+from conclusio.calendar_words import MONTHS_ANY_LANGUAGE
 from conclusio.records import DocumentMetadata, Passage
 from ingest.front_matter import (
     CLASSIFICATION, CODE, COM_NUMBER, COMMUNICATION_TITLE, FIELD, FOOTER_NUMBER, NOT_CODES, OWN_NUMBER, PLACE_DATE,
@@ -13,13 +14,6 @@ from ingest.front_matter import (
 from ingest.references import find_references, normalise_doc_number
 
 _HEADER_LINES = 60
-_MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
-    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
-}
 _WORD_DATE = re.compile(r"\b(\d{1,2})\s+([a-zéû]+)\s+(\d{4})\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -74,7 +68,7 @@ def parse_date(text: str) -> str | None:
             else:
                 day, year = int(match.group(1)), int(match.group(3))
                 month_text = match.group(2).lower()
-                month = _MONTHS.get(month_text) if not month_text.isdigit() else int(month_text)
+                month = MONTHS_ANY_LANGUAGE.get(month_text) if not month_text.isdigit() else int(month_text)
                 if month is None:
                     continue
             try:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from statistics import median
 
+from ingest.decode import decode_text, normalise_chars
+from ingest.errors import IngestError
 from ingest.footnote_marks import attach_glued_marks
 from ingest.units import HEADER_FIELD, LETTERED, NUMBERED, addressee, is_bullet, is_recital
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark, split_marks
@@ -33,6 +36,14 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _THEMATIC_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SENTENCE_END = re.compile(r"[.!?;:]['\"”’)]*$")
 _SEPARATOR_MIN_SPACES = 10  # a footnote separator is a long run of spaces, not a stray " " line
+
+
+def read_text_file(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, str]:
+    """The reader of .txt and .md files (see ``ingest.readers``): decoded, characters normalised, then read."""
+    if data.startswith(b"%PDF-") or data.startswith(b"PK\x03\x04"):
+        raise IngestError(path, "binary content (a PDF or ZIP file) with a text file name")
+    text = normalise_chars(decode_text(path, data))
+    return read_text(text), text
 
 
 def read_text(text: str) -> SourceText:

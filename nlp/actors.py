@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 
-import spacy
+from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from conclusio.records import Obligation, Passage
+
 DEFAULT_ACTORS = Path(__file__).parent / "data" / "actors.jsonl"
+COMPONENT = "conclusio_actor_gazetteer"
 SPAN_KEY = "actors"
 ARTICLES = re.compile(r"^(de|het|een|the|zijn|haar|hun)\s+", re.IGNORECASE)
 
@@ -85,24 +88,31 @@ class ActorGazetteer:
         return doc
 
 
-@lru_cache(maxsize=1)
-def _default_gazetteer() -> tuple[spacy.language.Language, ActorGazetteer]:
-    """A blank Dutch tokenizer with the gazetteer, for the plain-text functions (built once)."""
-    nlp = spacy.blank("nl")
-    gazetteer = ActorGazetteer(nlp)
-    gazetteer.initialize()
-    return nlp, gazetteer
+def gazetteer(nlp: Language) -> ActorGazetteer:
+    """The pipeline's actor gazetteer, initialised."""
+    component = nlp.get_pipe(COMPONENT)
+    if component.table is None:
+        component.initialize()
+    return component
 
 
-def canonical_actor(name: str) -> str | None:
+def canonical_actor(nlp: Language, name: str) -> str | None:
     """The canonical actor name for a written name ("de Europese Commissie" -> "Commissie"), or None."""
-    _, gazetteer = _default_gazetteer()
-    assert gazetteer.table is not None
-    return gazetteer.table.canonical(name)
+    table = gazetteer(nlp).table
+    assert table is not None
+    return table.canonical(name)
 
 
-def find_actors(text: str) -> list[str]:
+def find_actors(nlp: Language, text: str) -> list[str]:
     """Canonical names of the actors a text mentions, in order of first mention."""
-    nlp, gazetteer = _default_gazetteer()
-    doc = gazetteer(nlp.make_doc(text))
+    doc = gazetteer(nlp)(nlp.make_doc(text))
     return list(dict.fromkeys(span.label_ for span in sorted(doc.spans[SPAN_KEY], key=lambda s: s.start)))
+
+
+def actors_by_passage(nlp: Language, passages: Sequence[Passage], obligations: Sequence[Obligation]) -> dict[str, list[str]]:
+    """Actors each passage mentions plus the actors of the obligations it states: what stores filter and facet on."""
+    found: dict[str, list[str]] = {p.passage_id: find_actors(nlp, p.text) for p in passages}
+    for obligation in obligations:
+        actors = found.setdefault(obligation.passage_id, [])
+        actors.extend(a for a in obligation.actors if a not in actors)
+    return found

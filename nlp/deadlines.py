@@ -14,21 +14,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from conclusio import calendar_words
 from conclusio.records import Deadline
+from nlp.annotate import sentences
 from nlp.periods import NUMERIC_DATE_RE, RANGE_RE, YEAR_RE, Period, day_before, interpret
 from nlp.windows import match_near_triggers
 
 DEFAULT_PATTERNS = Path(__file__).parent / "data" / "deadline_patterns.json"
 SPAN_KEY = "deadlines"
+COMPONENT = "conclusio_deadline_tagger"
 # Words that make a bare year or range the name of a plan, cycle or edition ("Empact 2022-2025").
 PLAN_NOUN_ENDINGS = (
     "strategie",
@@ -73,10 +74,27 @@ TRIGGER_SETS = ("@month", "@season", "@recurrence_adverb", "@unit", "@once")
 TRIGGER_WORDS = {"helft", "jaarhelft", "halfjaar", "semester", "kwartaal", "q1", "q2", "q3", "q4", "k1", "k2", "k3", "k4", "h1", "h2"}
 
 
+def word_sets() -> dict[str, list[str]]:
+    """The ``@set`` placeholders the patterns use, filled from the one calendar word table."""
+    return {
+        "@month": list(calendar_words.DUTCH_MONTHS),
+        "@part": list(calendar_words.PART_OF_YEAR),
+        "@quarter_ordinal": list(calendar_words.ORDINALS),
+        "@half_ordinal": list(calendar_words.HALF_ORDINALS),
+        "@season": list(calendar_words.SEASON_START),
+        "@rel_year_word": list(calendar_words.NEXT_YEAR_WORDS),
+        "@number": list(calendar_words.NUMBER_WORDS),
+        "@unit": list(calendar_words.TIME_UNITS),
+        "@recurrence_adverb": list(calendar_words.RECURRENCES),
+        "@every": list(calendar_words.EVERY_WORDS),
+        "@once": list(calendar_words.ONCE_WORDS),
+    }
+
+
 def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[list[tuple[str, list[dict]]], list[list[str]]]:
     """Matcher patterns (with ``@set`` placeholders expanded) and preposition sequences from a data file."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    sets: dict[str, list[str]] = data["sets"]
+    sets = word_sets()
     sets["@triggers"] = sorted(TRIGGER_WORDS.union(*(sets[name] for name in TRIGGER_SETS)))
 
     def expand(value: object) -> object:
@@ -251,28 +269,24 @@ def _as_date(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
-@lru_cache(maxsize=1)
-def _default_tagger_pipeline() -> tuple[Language, DeadlineTagger]:
-    """A tokenizer, sentencizer and tagger for the plain-text functions below (built once)."""
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("sentencizer")
-    return nlp, DeadlineTagger(nlp.vocab)
+def tagger(nlp: Language) -> DeadlineTagger:
+    """The pipeline's deadline tagger."""
+    return nlp.get_pipe(COMPONENT)
 
 
-def tag_text(text: str, doc_date: date | None) -> list[TaggedDeadline]:
+def tag_text(nlp: Language, text: str, doc_date: date | None) -> list[TaggedDeadline]:
     """Every temporal expression in a text, excluded ones included (with their reason)."""
-    nlp, tagger = _default_tagger_pipeline()
-    return tagger.tag(nlp(text), doc_date)
+    return tagger(nlp).tag(sentences(nlp, text), doc_date)
 
 
-def parse_deadlines(text: str, doc_date: date | None) -> list[Deadline]:
+def parse_deadlines(nlp: Language, text: str, doc_date: date | None) -> list[Deadline]:
     """The due dates a text states, in order; names of plans, past dates and past-tense dates left out."""
-    return [tagged.deadline for tagged in tag_text(text, doc_date) if tagged.excluded is None]
+    return [tagged.deadline for tagged in tag_text(nlp, text, doc_date) if tagged.excluded is None]
 
 
-def normalise(expression: str, doc_date: date | None) -> Deadline | None:
+def normalise(nlp: Language, expression: str, doc_date: date | None) -> Deadline | None:
     """One written deadline ("tegen eind 2024") normalised; None when no temporal expression is in it."""
-    found = tag_text(expression, doc_date)
+    found = tag_text(nlp, expression, doc_date)
     if not found:
         return None
     best = max(found, key=lambda t: t.end_char - t.start_char)

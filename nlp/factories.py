@@ -6,6 +6,7 @@
 | ``conclusio_deadline_tagger`` | ``doc.spans["deadlines"]``, ``Span._.deadline`` | ``Doc._.doc_date``, sentences |
 | ``conclusio_modality`` | ``doc.spans["modality"]`` (label = cue kind) | tokens |
 | ``conclusio_obligation_extractor`` | ``Doc._.obligation_units`` | all of the above, ``Doc._.block``, ``Doc._.doc_kind`` |
+| ``conclusio_progress_reader`` (disabled) | nothing: reads report texts on request (``nlp.progress``) | sentences, lemmas, the deadline tagger |
 
 Data files (aliases, patterns) are loaded from paths in the config; the functions that can be
 swapped are registered under versioned names in spaCy's ``misc`` registry.
@@ -25,6 +26,7 @@ from nlp.deadlines import DEFAULT_PATTERNS as DEFAULT_DEADLINE_PATTERNS
 from nlp.deadlines import DeadlineTagger
 from nlp.modality import DEFAULT_PATTERNS as DEFAULT_MODALITY_PATTERNS
 from nlp.modality import ModalityTagger
+from nlp.progress import ProgressClassifier
 
 for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("main_actor", None), ("doc_kind", None), ("obligation_units", None)):
     if not Doc.has_extension(name):
@@ -76,3 +78,9 @@ class ObligationExtractor:
 def make_obligation_extractor(nlp: Language, name: str, find_units):
     """Finds obligation units in a passage."""
     return ObligationExtractor(find_units)
+
+
+@Language.factory("conclusio_progress_reader")
+def make_progress_reader(nlp: Language, name: str):
+    """Reads how far a later report says an action has got."""
+    return ProgressClassifier(nlp)

@@ -9,21 +9,11 @@ from spacy.tokens import Doc
 
 from conclusio.records import Document, Obligation, Passage
 from nlp import units
-from nlp.pipeline import default_pipeline
+from nlp.annotate import annotate
 
 WE_COMMIT = re.compile(r"\b(?:wij|we) zullen\b|\bzullen (?:wij|we)\b", re.IGNORECASE)
 NUMBERED = re.compile(r"^\d+[a-z]?$")
 LETTERED = re.compile(r"^\(?[a-z]\)$|^\(?[ivx]+\)$")
-
-
-def annotate(pipeline: Language, text: str, **extensions) -> Doc:
-    """A doc of ``text`` run through every pipeline component, with the given Doc extensions set first."""
-    doc = pipeline.make_doc(text)
-    for name, value in extensions.items():
-        setattr(doc._, name, value)
-    for _, component in pipeline.pipeline:
-        doc = component(doc)
-    return doc
 
 
 def _is_declaration(document: Document) -> bool:
@@ -46,9 +36,8 @@ def _passage_offset(document: Document, passage: Passage) -> int:
 MAIN_ACTOR_BY_KIND = {"commission_communication": "Commissie", "declaration": "deelnemende landen"}
 
 
-def extract_obligations(document: Document, pipeline: Language | None = None) -> list[Obligation]:
+def extract_obligations(nlp: Language, document: Document) -> list[Obligation]:
     """Every obligation unit of a document, in document order."""
-    nlp = pipeline or default_pipeline()
     doc_date = document.metadata.date
     declaration = _is_declaration(document)
     main_actor = "deelnemende landen" if declaration else MAIN_ACTOR_BY_KIND.get(document.metadata.kind or "")

@@ -7,72 +7,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-NUMBER_WORDS = {
-    "een": 1,
-    "één": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-    "elf": 11,
-    "twaalf": 12,
-    "achttien": 18,
-    "vierentwintig": 24,
-    "zesendertig": 36,
-}
-ORDINALS = {
-    "eerste": 1,
-    "1e": 1,
-    "1ste": 1,
-    "tweede": 2,
-    "2e": 2,
-    "2de": 2,
-    "derde": 3,
-    "3e": 3,
-    "3de": 3,
-    "vierde": 4,
-    "4e": 4,
-    "4de": 4,
-    "laatste": 4,
-}
-# First month of each season; winter runs into the next year.
-SEASON_START = {"voorjaar": 3, "lente": 3, "zomer": 6, "najaar": 9, "herfst": 9, "winter": 12}
-# Month ranges that "begin / medio / eind" of a year stand for (spec: quarter granularity).
-PART_OF_YEAR = {
-    "begin": (1, 3),
-    "medio": (5, 7),
-    "midden": (5, 7),
-    "half": (5, 7),
-    "halverwege": (5, 7),
-    "eind": (10, 12),
-    "eind-": (10, 12),
-    "einde": (10, 12),
-}
+from conclusio.calendar_words import (
+    EVERY_WORDS,
+    MONTHS,
+    NEXT_YEAR_WORDS,
+    NUMBER_WORDS,
+    ORDINALS,
+    PART_OF_YEAR,
+    RECURRENCES,
+    SEASON_START,
+)
 
 
 @dataclass(frozen=True)
@@ -134,16 +78,6 @@ YEAR_RE = re.compile(r"^(19|20)\d\d$")
 RANGE_RE = re.compile(r"^((?:19|20)\d\d)[-–]((?:19|20)?\d\d)$")
 NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d\d)$")
 QUARTER_CODE_RE = re.compile(r"^[QqKk]([1-4])(?:[-/]((?:19|20)\d\d))?$")
-RECURRENCES = {
-    "jaarlijks": "P1Y",
-    "tweejaarlijks": "P2Y",
-    "driejaarlijks": "P3Y",
-    "vierjaarlijks": "P4Y",
-    "vijfjaarlijks": "P5Y",
-    "halfjaarlijks": "P6M",
-    "driemaandelijks": "P3M",
-    "maandelijks": "P1M",
-}
 
 
 def interpret(label: str, words: list[str], doc_date: date | None, next_word: str | None = None) -> tuple[Period, str | None]:
@@ -162,7 +96,7 @@ def interpret(label: str, words: list[str], doc_date: date | None, next_word: st
         month = next(MONTHS[w] for w in words if w in MONTHS)
         return _with_inferred_year(year, doc_date, lambda y: month_period(y, month, month, "month")), None
     if label == "SEASON":
-        season = next(w for w in words if w in {"voorjaar", "lente", "zomer", "najaar", "herfst", "winter"})
+        season = next(w for w in words if w in SEASON_START)
         return _with_inferred_year(year, doc_date, lambda y: season_period(y, season)), None
     year = year if year is not None else _relative_year(words, doc_date)
     if year is None:
@@ -195,7 +129,7 @@ def _explicit_year(words: list[str]) -> int | None:
 def _relative_year(words: list[str], doc_date: date | None) -> int | None:
     if doc_date is None or "jaar" not in words:
         return None
-    if any(w in {"volgend", "volgende", "komend", "komende"} for w in words):
+    if any(w in NEXT_YEAR_WORDS for w in words):
         return doc_date.year + 1
     return doc_date.year
 
@@ -254,7 +188,7 @@ def _recurrence(words: list[str]) -> str | None:
         return "P6M"
     if "maanden" in words:
         return f"P{counts[0] if counts else 1}M"
-    if words[0] in {"om", "elk", "elke", "ieder", "iedere"} and counts:
+    if words[0] in {"om", *EVERY_WORDS} and counts:
         return f"P{counts[0]}Y"
     return "P1Y"
 

@@ -1,13 +1,15 @@
-"""The spaCy pipeline Conclusio runs over passages."""
+"""The one spaCy pipeline a process reads Dutch with: extraction, actors, deadlines and progress alike."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from conclusio.settings import Settings
 from nlp import factories  # noqa: F401  (registers the components)
+from nlp.actors import DEFAULT_ACTORS
 from nlp.verbs import dutch_lookups
 
 TRAINED_DUTCH = ("nl_core_news_lg", "nl_core_news_md", "nl_core_news_sm")
@@ -17,10 +19,17 @@ OUR_COMPONENTS = (
     "conclusio_modality",
     "conclusio_obligation_extractor",
 )
+# Read texts on request (progress reports) rather than annotating every document: added, but disabled.
+ON_REQUEST_COMPONENTS = ("conclusio_progress_reader",)
 
 
-def build_pipeline() -> Language:
-    """A trained Dutch pipeline when one is installed, else blank Dutch with a lookup lemmatizer; plus ours."""
+def build_pipeline(settings: Settings | None = None) -> Language:
+    """A trained Dutch pipeline when one is installed, else blank Dutch with a lookup lemmatizer; plus ours.
+
+    Build it once per process and pass it on: every Dutch reading takes it as its first argument.
+    The settings name the data files (the actor aliases) its components load.
+    """
+    actors = settings.actors_file if settings is not None and settings.actors_file else DEFAULT_ACTORS
     trained = next((name for name in TRAINED_DUTCH if spacy.util.is_package(name)), None)
     if trained:
         nlp = spacy.load(trained, exclude=["ner"])
@@ -29,23 +38,16 @@ def build_pipeline() -> Language:
     if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     for name in OUR_COMPONENTS:
-        nlp.add_pipe(name)
+        config = {"actors_path": str(Path(actors))} if name == "conclusio_actor_gazetteer" else {}
+        nlp.add_pipe(name, config=config)
     if trained:
-        _initialize_ours(nlp)
+        nlp.get_pipe("conclusio_actor_gazetteer").initialize(nlp=nlp)
     else:
         nlp.initialize()
         # Added after initialize() so it takes the lookup table nlp.verbs already holds (loaded once, not twice).
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, before=OUR_COMPONENTS[0])
         lemmatizer.initialize(lookups=dutch_lookups())
+    for name in ON_REQUEST_COMPONENTS:
+        nlp.add_pipe(name)
+        nlp.disable_pipe(name)
     return nlp
-
-
-def _initialize_ours(nlp: Language) -> None:
-    for name in ("conclusio_actor_gazetteer",):
-        nlp.get_pipe(name).initialize(nlp=nlp)
-
-
-@lru_cache(maxsize=1)
-def default_pipeline() -> Language:
-    """The pipeline built once for callers that do not pass their own."""
-    return build_pipeline()

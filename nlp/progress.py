@@ -3,8 +3,8 @@
 Dutch progress reports state completion in the past tense ("heeft ... gepubliceerd", "werd ...
 voorgelegd", "is opgericht", "publiceerde Europol"), ongoing work with aspect markers ("is bezig",
 "aan het actualiseren", "wordt momenteel", "loopt nog") and plans in the future ("zal in juni 2026
-worden bekendgemaakt", "naar verwachting", "is gepland"). A blank Dutch spaCy pipeline with the
-lookup lemmatizer gives lemmas; a token ``Matcher`` over lemmas and two morphological token
+worden bekendgemaakt", "naar verwachting", "is gepland"). The one pipeline's lookup lemmatizer
+gives lemmas; a token ``Matcher`` over lemmas and two morphological token
 attributes (past participle, past finite verb) finds the cues. Each sentence is read on its own;
 a text with several sentences takes the least finished reading, so one sentence about work still
 to come keeps a report from counting as done.
@@ -15,14 +15,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from conclusio.records import EvidenceStatus
+from nlp.annotate import SENTENCE_COMPONENTS, run_components
+from nlp.deadlines import parse_deadlines
+
+COMPONENT = "conclusio_progress_reader"
+# What a progress reading needs of the pipeline: sentences and lemmas (with whatever a trained lemmatizer needs).
+LEMMA_COMPONENTS = (*SENTENCE_COMPONENTS, "tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer")
 
 _AUXILIARY_LEMMAS = frozenset({"hebben", "zijn", "worden", "zullen", "kunnen", "moeten", "willen", "mogen"})
 _AUXILIARY_FORMS = frozenset(
@@ -157,10 +161,14 @@ _PATTERNS: dict[str, list[list[dict]]] = {
 
 
 class ProgressClassifier:
-    """Reads progress cues in Dutch text; one spaCy pipeline and matcher, built once."""
+    """Reads progress cues in Dutch text with the pipeline's tokens, sentences and lemmas.
 
-    def __init__(self, nlp: Language | None = None):
-        self.nlp = nlp or _blank_dutch()
+    Registered as the pipeline component ``conclusio_progress_reader``, disabled: it is no step of
+    reading a document, but it shares the one pipeline (its vocabulary, lemmatizer and deadline tagger).
+    """
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
         self.matcher = Matcher(self.nlp.vocab)
         for label, patterns in _PATTERNS.items():
             self.matcher.add(label, patterns)
@@ -176,8 +184,12 @@ class ProgressClassifier:
         self, text: str, doc_date: date | None, deadline_end: str | None = None
     ) -> list[ProgressReading]:
         """One reading per sentence, in order."""
-        doc = self.nlp(_plain(text))
+        doc = run_components(self.nlp, _plain(text), LEMMA_COMPONENTS)
         return [self._classify_sentence(sent, doc_date, deadline_end) for sent in doc.sents if sent.text.strip()]
+
+    def __call__(self, doc: Doc) -> Doc:
+        """A pipeline component must take a doc; this one reads texts on request and leaves docs as they are."""
+        return doc
 
     def _classify_sentence(self, sent: Span, doc_date: date | None, deadline_end: str | None) -> ProgressReading:
         cues: dict[str, str] = {}
@@ -200,7 +212,7 @@ class ProgressClassifier:
         if "GOAL" in cues and starts["GOAL"] <= 3:
             return ProgressReading("mentioned", None, cues["GOAL"], sent.text.strip())
         text = sent.text.strip()
-        later, wholly_later = _dates_after(text, doc_date)
+        later, wholly_later = _dates_after(self.nlp, text, doc_date)
         if "FUTURE" in cues or ("COMPLETED" not in cues and wholly_later):
             cue = cues.get("FUTURE") or "future date"
             if later and deadline_end and later > deadline_end:
@@ -277,34 +289,22 @@ def _in_later_relative_clause(sent: Span, main_start: int, cue_start: int) -> bo
     return any(a.text == "," and b.lower_ in _RELATIVE_WORDS for a, b in zip(tokens, tokens[1:], strict=False))
 
 
-def _dates_after(text: str, doc_date: date | None) -> tuple[str | None, bool]:
+def _dates_after(nlp: Language, text: str, doc_date: date | None) -> tuple[str | None, bool]:
     """The latest due date in the text after the document's date, and whether some period starts after it."""
-    from nlp.deadlines import parse_deadlines  # a sibling stage module, imported where used
-
     if doc_date is None:
         return None, False
     today = doc_date.isoformat()
-    deadlines = [d for d in parse_deadlines(text, doc_date) if d.end and d.end > today]
+    deadlines = [d for d in parse_deadlines(nlp, text, doc_date) if d.end and d.end > today]
     if not deadlines:
         return None, False
     return max(d.end for d in deadlines if d.end), any(d.start and d.start > today for d in deadlines)
 
 
-@lru_cache(maxsize=1)
-def _blank_dutch() -> Language:
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe("sentencizer")
-    nlp.initialize()
-    return nlp
+def progress_reader(nlp: Language) -> ProgressClassifier:
+    """The pipeline's progress reader."""
+    return nlp.get_pipe(COMPONENT)
 
 
-@lru_cache(maxsize=1)
-def default_classifier() -> ProgressClassifier:
-    """The shared classifier; building a pipeline costs a second, so it is made once per process."""
-    return ProgressClassifier()
-
-
-def classify_progress(text: str, doc_date: date | None, deadline_end: str | None = None) -> ProgressReading:
+def classify_progress(nlp: Language, text: str, doc_date: date | None, deadline_end: str | None = None) -> ProgressReading:
     """Classify a report's text as completed, in progress, rescheduled (after ``deadline_end``) or mentioned."""
-    return default_classifier().classify(text, doc_date, deadline_end)
+    return progress_reader(nlp).classify(text, doc_date, deadline_end)

@@ -55,11 +55,11 @@ class IngestedCorpus:
 @pytest.fixture(scope="session")
 def ingested_corpus(test_settings: Settings, embedder, nlp_pipeline, corpus_dir: Path):
     """A store holding the whole sample corpus and the report of its first ingest."""
-    from conclusio.pipeline import ingest_paths
+    from application.pipeline import ingest_paths
     from index import open_store
 
     store = open_store(test_settings)
-    report = ingest_paths([corpus_dir], settings=test_settings, store=store, embedder=embedder, pipeline=nlp_pipeline)
+    report = ingest_paths([corpus_dir], settings=test_settings, store=store, embedder=lambda: embedder, pipeline=lambda: nlp_pipeline)
     yield IngestedCorpus(store, report, test_settings)
     store.close()
 

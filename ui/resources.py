@@ -1,9 +1,11 @@
-"""Settings, models and stores for the UI, built once per process with the same factories as the CLI."""
+"""The application's services for the UI, built once per server process with the same settings as the CLI."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from application import Conclusio, StoreEmptyError
+from conclusio.errors import ConclusioError
 from conclusio.settings import Settings
 
 
@@ -12,49 +14,25 @@ def load_settings() -> Settings:
     return Settings.from_env()
 
 
-@st.cache_resource(show_spinner="Loading the embedding model…")
+@st.cache_resource(show_spinner=False)
+def app(settings: Settings) -> Conclusio:
+    """The services over the configured store; their parts (pipeline, model, searcher) load on first use."""
+    return Conclusio(settings)
+
+
 def embedder(settings: Settings):
-    """The embedding model in use (or its offline fallback)."""
-    from index.embeddings import load_embedder
-
-    return load_embedder(settings)
-
-
-@st.cache_resource(show_spinner=False)
-def store(settings: Settings):
-    """The derived store; raises StoreNotFoundError when it does not exist yet."""
-    from index import open_store
-
-    return open_store(settings, create=False)
+    """The embedding model in use (or its offline fallback), loaded once."""
+    with st.spinner("Loading the embedding model…"):
+        return app(settings).embedder
 
 
-@st.cache_resource(show_spinner=False)
-def curation(settings: Settings):
-    """The curation store (reviews, status overrides, audit trail)."""
-    from index import open_curation
-
-    return open_curation(settings)
-
-
-@st.cache_resource(show_spinner="Preparing search…")
-def searcher(settings: Settings):
-    """A Searcher over the store with the embedding model."""
-    from index.search import Searcher
-
-    return Searcher.from_settings(settings, store(settings), embedder(settings))
-
-
-def store_or_stop(settings: Settings):
-    """The store when it holds documents; otherwise a plain message with the ingest command, and stop."""
-    from index.errors import StoreNotFoundError
-
-    command = f"conclusio ingest corpora/ --store {settings.store_dir}"
+def app_or_stop(settings: Settings) -> Conclusio:
+    """The services when the store holds documents; otherwise a plain message with the ingest command, and stop."""
+    services = app(settings)
     try:
-        opened = store(settings)
-    except StoreNotFoundError:
-        opened = None
-    if opened is None or opened.stats().documents == 0:
+        services.store  # noqa: B018  (opens and checks it once)
+    except (StoreEmptyError, ConclusioError):
         st.info(f"The store at `{settings.store_dir}` holds no documents yet. Ingest some first:")
-        st.code(command, language="bash")
+        st.code(f"conclusio ingest corpora/ --store {settings.store_dir}", language="bash")
         st.stop()
-    return opened
+    return services

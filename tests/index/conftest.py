@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from evaluation import datasets
+
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +41,9 @@ def searcher(search_store, embedder, test_settings):
 
 @pytest.fixture(scope="session")
 def dev_queries_path() -> Path:
-    return DATA_DIR / "search_dev_queries.jsonl"
+    return datasets.SEARCH_DEV_QUERIES
 
 
 @pytest.fixture(scope="session")
 def similar_cases_path() -> Path:
-    return DATA_DIR / "similar_dev_cases.jsonl"
+    return datasets.SIMILAR_DEV_CASES

@@ -10,7 +10,6 @@ import pytest
 
 from index.embeddings import (
     FALLBACK_MODEL_NAME,
-    EmbedderCache,
     declared_dimension,
     load_embedder,
     local_model_path,
@@ -129,12 +128,6 @@ def test_a_folder_without_module_configs_declares_no_size(tmp_path):
 
 def test_uncached_hub_name_has_no_local_path():
     assert local_model_path(UNCACHED) is None
-
-
-def test_cache_loads_once_per_settings(test_settings):
-    cache = EmbedderCache()
-    settings = test_settings.with_(embed_model=UNCACHED)
-    assert cache.get(settings) is cache.get(settings)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from index.errors import SearchConfigError
-from index.evaluate import evaluate_search, load_jsonl
+from evaluation.search import evaluate_search, load_jsonl
 from index.search import Searcher, prepare_query, semantic_order
 from index.store import SearchFilters
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.evaluate import evaluate_similar
+from evaluation.search import evaluate_similar
 from index.search import Searcher
 from index.similar import best_window, sentences, word_diff
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conclusio.records import Passage
-from index import open_curation, open_store
+from index import open_store
 from index.errors import StoreNotFoundError
 from index.sqlite_store import DB_FILE, SQLiteStore
 from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
@@ -95,14 +95,6 @@ def test_open_store_creates_an_empty_store(tmp_path, test_settings):
     store.close()
     with pytest.raises(StoreNotFoundError, match="no documents"):
         open_store(test_settings.with_(store_dir=tmp_path / "new"), create=False)
-
-
-def test_curation_lives_beside_the_derived_store(tmp_path, test_settings):
-    pytest.importorskip("index.sqlite_curation")
-    curation = open_curation(test_settings.with_(store_dir=tmp_path))
-    curation.set_status("x.txt#1#1", "done", who="tester")
-    assert curation.status_overrides()["x.txt#1#1"].status == "done"
-    assert (tmp_path / "curation.sqlite3").exists()
 
 
 def test_passage_text_survives_as_given(tmp_path, embedder):

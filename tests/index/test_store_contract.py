@@ -62,7 +62,7 @@ def prepare(document: Document, embedder, pipeline) -> Sample:
     """Obligations from the real extractor and vectors from the real model."""
     from nlp import extract_obligations
 
-    obligations = list(extract_obligations(document, pipeline))
+    obligations = list(extract_obligations(pipeline, document))
     return Sample(document, embedder.encode_passages([p.text for p in document.passages]), obligations)
 
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conclusio.records import Document, DocumentMetadata, Passage
-from nlp import build_pipeline
-
-DEADLINE_CASES = Path(__file__).resolve().parents[1] / "data" / "deadline_cases.jsonl"
 
 
 @pytest.fixture(scope="session")
-def pipeline():
-    """The production pipeline, built once."""
-    return build_pipeline()
+def pipeline(nlp_pipeline):
+    """The production pipeline, built once per session (tests/conftest.py)."""
+    return nlp_pipeline
 
 
 def make_document(

@@ -25,33 +25,33 @@ from nlp.actors import canonical_actor, find_actors
         ("het voorzitterschap", "voorzitterschap"),
     ],
 )
-def test_canonical_actor(written, canonical):
-    assert canonical_actor(written) == canonical
+def test_canonical_actor(pipeline, written, canonical):
+    assert canonical_actor(pipeline, written) == canonical
 
 
-def test_unknown_body_has_no_canonical_name():
-    assert canonical_actor("de gemeenteraad van Gent") is None
+def test_unknown_body_has_no_canonical_name(pipeline):
+    assert canonical_actor(pipeline, "de gemeenteraad van Gent") is None
 
 
-def test_find_actors_in_order_of_first_mention():
+def test_find_actors_in_order_of_first_mention(pipeline):
     text = "verzoekt de Raad de lidstaten, Europol en de Europese Commissie, met de steun van Eurojust en Europol:"
-    assert find_actors(text) == ["Raad", "lidstaten", "Europol", "Commissie", "Eurojust"]
+    assert find_actors(pipeline, text) == ["Raad", "lidstaten", "Europol", "Commissie", "Eurojust"]
 
 
-def test_find_actors_in_capitals_block():
-    assert find_actors("VERZOEKT DE LIDSTATEN EN DE AGENTSCHAPPEN OP HET GEBIED VAN JUSTITIE EN BINNENLANDSE ZAKEN OM:") == [
+def test_find_actors_in_capitals_block(pipeline):
+    assert find_actors(pipeline, "VERZOEKT DE LIDSTATEN EN DE AGENTSCHAPPEN OP HET GEBIED VAN JUSTITIE EN BINNENLANDSE ZAKEN OM:") == [
         "lidstaten",
         "JBZ-agentschappen",
     ]
 
 
-def test_lower_case_common_noun_is_not_the_council():
-    assert find_actors("de raad van bestuur van het bedrijf") == []
+def test_lower_case_common_noun_is_not_the_council(pipeline):
+    assert find_actors(pipeline, "de raad van bestuur van het bedrijf") == []
 
 
 def test_registered_gazetteer_component():
-    pipeline = spacy.blank("nl")
-    pipeline.add_pipe("conclusio_actor_gazetteer")
-    pipeline.initialize()
-    doc = pipeline("Het EMCDDA wordt het nieuwe EU-drugsagentschap.")
+    blank = spacy.blank("nl")
+    blank.add_pipe("conclusio_actor_gazetteer")
+    blank.initialize()
+    doc = blank("Het EMCDDA wordt het nieuwe EU-drugsagentschap.")
     assert [(s.text, s.label_) for s in doc.spans["actors"]] == [("EMCDDA", "EUDA"), ("EU-drugsagentschap", "EUDA")]

@@ -10,16 +10,16 @@ import spacy
 
 import nlp.factories  # noqa: F401  (registers the components)
 from nlp.deadlines import merge_recurrence, normalise, parse_deadlines, tag_text
-from tests.nlp.conftest import DEADLINE_CASES
+from evaluation.datasets import DEADLINE_CASES
 
 CASES = [json.loads(line) for line in DEADLINE_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
 DOC_DATE = date(2024, 6, 13)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["note"] or c["text"][:40] for c in CASES])
-def test_case_file(case):
+def test_case_file(pipeline, case):
     doc_date = date.fromisoformat(case["doc_date"]) if case["doc_date"] else None
-    governing = merge_recurrence(parse_deadlines(case["text"], doc_date))
+    governing = merge_recurrence(parse_deadlines(pipeline, case["text"], doc_date))
     expected = case["expected"]
     if expected is None:
         assert governing is None or governing.end is None
@@ -33,48 +33,48 @@ def test_case_file(case):
     )
 
 
-def test_normalise_keeps_the_written_text():
-    deadline = normalise("tegen eind 2024", DOC_DATE)
+def test_normalise_keeps_the_written_text(pipeline):
+    deadline = normalise(pipeline, "tegen eind 2024", DOC_DATE)
     assert deadline is not None
     assert deadline.text == "tegen eind 2024"
     assert (deadline.start, deadline.end, deadline.granularity) == ("2024-10-01", "2024-12-31", "quarter")
 
 
-def test_normalise_without_temporal_expression_is_none():
-    assert normalise("de lidstaten en Europol", DOC_DATE) is None
+def test_normalise_without_temporal_expression_is_none(pipeline):
+    assert normalise(pipeline, "de lidstaten en Europol", DOC_DATE) is None
 
 
-def test_date_without_year_takes_the_next_year_when_already_past():
-    assert normalise("vóór 1 maart", DOC_DATE).end == "2025-02-28"
-    assert normalise("op 2 juli", DOC_DATE).end == "2024-07-02"
+def test_date_without_year_takes_the_next_year_when_already_past(pipeline):
+    assert normalise(pipeline, "vóór 1 maart", DOC_DATE).end == "2025-02-28"
+    assert normalise(pipeline, "op 2 juli", DOC_DATE).end == "2024-07-02"
 
 
-def test_date_without_year_and_without_document_date_has_no_end():
-    deadline = normalise("op 2 juli", None)
+def test_date_without_year_and_without_document_date_has_no_end(pipeline):
+    deadline = normalise(pipeline, "op 2 juli", None)
     assert deadline is not None and deadline.end is None
 
 
-def test_excluded_expressions_say_why():
-    tagged = tag_text("De EU-drugsstrategie 2021-2025 vormt het kader. In april 2024 heeft Europol dat gedaan.", DOC_DATE)
+def test_excluded_expressions_say_why(pipeline):
+    tagged = tag_text(pipeline, "De EU-drugsstrategie 2021-2025 vormt het kader. In april 2024 heeft Europol dat gedaan.", DOC_DATE)
     assert [t.excluded for t in tagged] == ["name", "past"]
 
 
-def test_past_tense_clause_is_no_deadline_even_when_the_year_is_not_over():
-    assert parse_deadlines("De twee studies die de Commissie in 2024 heeft gestart, zijn afgerond.", DOC_DATE) == []
+def test_past_tense_clause_is_no_deadline_even_when_the_year_is_not_over(pipeline):
+    assert parse_deadlines(pipeline, "De twee studies die de Commissie in 2024 heeft gestart, zijn afgerond.", DOC_DATE) == []
 
 
-def test_future_clause_beside_a_past_one_keeps_its_date():
-    found = parse_deadlines("De studie die in 2024 werd gestart, zal in 2025 worden afgerond.", DOC_DATE)
+def test_future_clause_beside_a_past_one_keeps_its_date(pipeline):
+    found = parse_deadlines(pipeline, "De studie die in 2024 werd gestart, zal in 2025 worden afgerond.", DOC_DATE)
     assert [d.end for d in found] == ["2025-12-31"]
 
 
 def test_registered_component_fills_doc_spans():
-    pipeline = spacy.blank("nl")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("conclusio_deadline_tagger")
-    doc = pipeline.make_doc("Europol wordt verzocht tegen eind 2024 een verslag te publiceren.")
+    blank = spacy.blank("nl")
+    blank.add_pipe("sentencizer")
+    blank.add_pipe("conclusio_deadline_tagger")
+    doc = blank.make_doc("Europol wordt verzocht tegen eind 2024 een verslag te publiceren.")
     doc._.doc_date = "2024-06-13"
-    for _, component in pipeline.pipeline:
+    for _, component in blank.pipeline:
         doc = component(doc)
     spans = doc.spans["deadlines"]
     assert [s.text for s in spans] == ["tegen eind 2024"]

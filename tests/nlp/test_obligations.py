@@ -23,7 +23,7 @@ def test_numbered_points_under_a_block_take_its_addressees(pipeline):
             ("5", BLOCK, "de resultaten te delen met de Commissie;"),
         ]
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.paragraph, o.actors, o.modality) for o in found] == [
         ("4", ["lidstaten", "Europol"], "request"),
         ("5", ["lidstaten", "Europol"], "request"),
@@ -45,7 +45,7 @@ def test_separate_request_sentence_inside_a_point_is_its_own_unit(pipeline):
             ),
         ]
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.modality) for o in found] == [
         (["Commissie"], "request"),
         (["lidstaten"], "request"),
@@ -67,7 +67,7 @@ def test_lettered_sub_points_belong_to_their_parent(pipeline):
             ("3", block, "de samenwerking te bevorderen."),
         ]
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [o.paragraph for o in found] == ["2", "3"]
     assert found[0].actors == ["Commissie"]
     assert "activiteiten te ondersteunen" in found[0].source_text
@@ -80,7 +80,7 @@ def test_capitals_request_in_running_text(pipeline):
             (None, None, "VERZOEKT HET VOORZITTERSCHAP aan de Raad verslag uit te brengen over de vorderingen."),
         ]
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.modality) for o in found] == [(["COSI"], "request"), (["voorzitterschap"], "request")]
 
 
@@ -95,7 +95,7 @@ def test_commission_commitments_in_action_sections(pipeline):
         date="2024-10-18",
         kind="commission_communication",
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.modality, o.deadline.end if o.deadline else None) for o in found] == [
         (["Commissie"], "commitment", "2025-12-31"),
         (["Commissie"], "commitment", None),
@@ -111,7 +111,7 @@ def test_passive_without_a_named_actor_nearby_is_no_unit(pipeline):
         [(None, None, "Het verslag zal in 2025 worden gepubliceerd. De samenwerking moet worden versterkt.")],
         kind="council_conclusions",
     )
-    assert extract_obligations(document, pipeline) == []
+    assert extract_obligations(pipeline, document) == []
 
 
 def test_declaration_commitments_and_list_items(pipeline):
@@ -126,7 +126,7 @@ def test_declaration_commitments_and_list_items(pipeline):
         date=None,
         kind="declaration",
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [o.actors for o in found] == [["deelnemende landen"]] * 4
     assert {o.modality for o in found} == {"commitment"}
     assert found[0].deadline.recurrence == "P1Y"
@@ -139,7 +139,7 @@ def test_present_tense_with_future_date_is_a_commitment(pipeline):
         date="2025-11-21",
         kind="presidency_note",
     )
-    (found,) = extract_obligations(document, pipeline)
+    (found,) = extract_obligations(pipeline, document)
     assert found.actors == ["Commissie"]
     assert found.deadline.end == "2025-12-18"
     assert found.verbs[0] == "organiseren"
@@ -158,7 +158,7 @@ def test_progress_report_sentences_are_not_units(pipeline):
         date="2025-11-21",
         kind="presidency_note",
     )
-    (found,) = extract_obligations(document, pipeline)
+    (found,) = extract_obligations(pipeline, document)
     assert found.actors == ["Europol"]
     assert found.deadline.end == "2026-06-30"
 
@@ -172,7 +172,7 @@ def test_footnotes_are_skipped_and_offsets_point_into_the_document(pipeline):
     )
     footnote = replace(document.passages[1], kind="footnote")
     document.passages[1] = footnote
-    (found,) = extract_obligations(document, pipeline)
+    (found,) = extract_obligations(pipeline, document)
     assert document.text[found.char_start : found.char_end] == found.source_text
     assert found.passage_id == document.passages[0].passage_id
     assert found.page == 1
@@ -203,7 +203,7 @@ def test_block_line_without_ingest_addressees_still_governs_its_points(pipeline)
             (None, None, "De Raad zal de uitvoering van deze conclusies in 2027 evalueren."),
         ]
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.paragraph, o.actors, o.modality) for o in found] == [
         ("1", ["lidstaten", "Eurojust"], "request"),
         ("2", ["lidstaten", "Eurojust"], "request"),
@@ -215,14 +215,14 @@ def test_block_line_without_ingest_addressees_still_governs_its_points(pipeline)
 def test_partner_in_a_block_is_not_an_addressee(pipeline):
     block = "verzoekt de Raad de lidstaten en de Commissie, in nauwe samenwerking met Europol:"
     document = make_document([(None, block, block), ("8", block, "in het eerste halfjaar van 2025 een actieplan op te stellen;")])
-    (found,) = extract_obligations(document, pipeline)
+    (found,) = extract_obligations(pipeline, document)
     assert found.actors == ["lidstaten", "Commissie"]
     assert found.deadline.end == "2025-06-30"
 
 
 def test_council_request_in_running_text_names_the_addressee(pipeline):
     document = make_document([(None, None, "De Raad verzoekt de Commissie om uiterlijk eind 2025 verslag uit te brengen.")])
-    (found,) = extract_obligations(document, pipeline)
+    (found,) = extract_obligations(pipeline, document)
     assert (found.actors, found.modality, found.deadline.end) == (["Commissie"], "request", "2025-12-31")
 
 
@@ -235,7 +235,7 @@ def test_subject_of_a_subordinate_clause_and_a_fronted_phrase(pipeline):
         date="2025-11-21",
         kind="presidency_note",
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.deadline.end if o.deadline else None) for o in found] == [(["Commissie"], "2026-12-31"), (["AMLA"], None)]
 
 
@@ -258,7 +258,7 @@ def test_council_conclusions_through_ingest(tmp_path, pipeline):
     ingest = pytest.importorskip("ingest")
     path = tmp_path / "900_conclusies.txt"
     path.write_text(COUNCIL_CONCLUSIONS, encoding="utf-8")
-    found = extract_obligations(ingest.parse_file(path), pipeline)
+    found = extract_obligations(pipeline, ingest.parse_file(path))
     assert [(o.paragraph, o.actors, o.deadline.end if o.deadline else None, o.deadline.recurrence if o.deadline else None) for o in found] == [
         ("1", ["lidstaten"], "2025-12-31", None),
         ("2", ["lidstaten"], "2026-12-31", "P1Y"),
@@ -277,7 +277,7 @@ def test_pronoun_subject_points_back_to_the_previous_sentence(pipeline):
         ("Actie 3", "Het netwerk is bedoeld als kenniscentrum voor aanklagers. Zij zullen de dialoog tussen de autoriteiten bevorderen."),
         ("Actie 4", "Bovendien heeft de Commissie middelen vrijgemaakt. Zij zal in 2025 oproepen tot het indienen van voorstellen organiseren."),
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.paragraph, o.actors) for o in found] == [
         ("Actie 2", ["havenalliantie"]),
         ("Actie 2", ["havenalliantie"]),
@@ -296,7 +296,7 @@ def test_subject_before_an_apposition_and_a_bare_subject_after_the_verb(pipeline
         date="2024-03-01",
         kind="declaration",
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.modality) for o in found] == [
         (["werkgroep"], "commitment"),
         (["deelnemende landen"], "commitment"),
@@ -312,7 +312,7 @@ def test_passive_plan_in_a_commission_communication_is_the_commissions(pipeline)
         (None, "De samenwerking met derde landen zal in Empact worden voortgezet met steun van de Commissie."),
         ("Actie 6", "Om het profiel op te stellen, moeten verschillende bronnen worden samengevoegd."),
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.paragraph, o.actors, o.modality, o.deadline.end if o.deadline else None) for o in found] == [
         ("Actie 9", ["Commissie"], "commitment", "2025-12-31"),
         ("Actie 5", ["Commissie"], "obligation", None),
@@ -326,7 +326,7 @@ def test_plans_proposals_and_co_actors_named_by_a_noun_phrase(pipeline):
         (None, "Daarom stelt de Commissie het Europees Parlement en de Raad voor om de prioriteiten volledig te onderschrijven."),
         (None, "De EU moet de samenwerking blijven verbeteren met de landen waarvan de kaders door criminelen worden misbruikt."),
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.modality) for o in found] == [
         (["Commissie"], "commitment"),
         (["Commissie", "nationale autoriteiten"], "commitment"),
@@ -346,7 +346,7 @@ def test_verb_second_present_tense_with_a_later_date_is_a_plan(pipeline):
         (None, "Europol heeft in 2025 een verslag gepland."),
         date="2024-10-18",
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [(o.actors, o.modality, o.deadline.end) for o in found] == [
         (["Commissie"], "commitment", "2025-12-31"),
         (["Europol"], "commitment", "2025-03-31"),
@@ -358,8 +358,8 @@ def test_request_quoted_from_council_conclusions_in_a_progress_report_is_no_unit
     sentence = "In deze conclusies verzoekt de Raad de Commissie om het wetgevingskader te actualiseren."
     report = _communication(("Actie 11", sentence), date="2025-11-21", kind="presidency_note")
     own = _communication(("Actie 11", sentence), date="2025-11-21", kind="council_conclusions")
-    assert extract_obligations(report, pipeline) == []
-    assert [o.actors for o in extract_obligations(own, pipeline)] == [["Commissie"]]
+    assert extract_obligations(pipeline, report) == []
+    assert [o.actors for o in extract_obligations(pipeline, own)] == [["Commissie"]]
 
 
 def test_unnamed_co_addressee_and_a_variant_name_of_the_crime_prevention_network(pipeline):
@@ -367,7 +367,7 @@ def test_unnamed_co_addressee_and_a_variant_name_of_the_crime_prevention_network
         (None, "De Commissie nodigt alle lidstaten en internationale partners uit om hieraan deel te nemen."),
         ("Actie 12", "Samen met de lidstaten en het netwerk inzake criminaliteitspreventie van de EU zal de Commissie in 2025 een conferentie organiseren."),
     )
-    found = extract_obligations(document, pipeline)
+    found = extract_obligations(pipeline, document)
     assert [o.actors for o in found] == [["lidstaten", "internationale partners"], ["Commissie", "lidstaten", "ENCP"]]
     assert found[0].verbs == ["deelnemen"]
 
@@ -376,7 +376,7 @@ def test_passive_that_says_how_the_previous_action_is_done_is_no_unit_of_its_own
     document = _communication(
         ("Actie 10", "De Commissie zal in 2025 richtsnoeren ontwikkelen. Hierbij zal gebruik worden gemaakt van de ervaring van het netwerk."),
     )
-    (found,) = extract_obligations(document, pipeline)
+    (found,) = extract_obligations(pipeline, document)
     assert found.verbs == ["ontwikkelen"]
 
 
@@ -390,6 +390,6 @@ def test_a_bare_definite_body_takes_the_name_it_points_back_to(pipeline):
         date="2024-10-18",
         kind="commission_communication",
     )
-    actors = [o.actors for o in extract_obligations(document, pipeline)]
+    actors = [o.actors for o in extract_obligations(pipeline, document)]
     assert ["EU-Internetforum"] in actors  # not "forum": the compound named just before
     assert ["projectgroep"] in actors  # no longer name before it: the text's own word stays

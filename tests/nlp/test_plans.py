@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nlp import plans
-from nlp.obligations import annotate
+from nlp.annotate import annotate
 from nlp.subjects import actor_spans
 
 

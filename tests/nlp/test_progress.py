@@ -25,8 +25,8 @@ REPORT_DATE = date(2025, 11, 21)
         "Cepol heeft een opleidingsmodule over financiële onderzoeken uitgebracht, die door 20 lidstaten wordt gebruikt.",
     ],
 )
-def test_past_tense_reports_read_as_completed(text: str) -> None:
-    reading = classify_progress(text, REPORT_DATE)
+def test_past_tense_reports_read_as_completed(pipeline, text: str) -> None:
+    reading = classify_progress(pipeline, text, REPORT_DATE)
     assert reading.status == "completed", reading
     assert reading.cue
 
@@ -41,24 +41,24 @@ def test_past_tense_reports_read_as_completed(text: str) -> None:
         "De tweede ronde van wederzijdse evaluaties is nog steeds aan de gang.",
     ],
 )
-def test_ongoing_work_reads_as_in_progress(text: str) -> None:
-    assert classify_progress(text, REPORT_DATE).status == "in_progress"
+def test_ongoing_work_reads_as_in_progress(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
 
 
-def test_future_date_after_the_deadline_is_rescheduled_with_the_new_date() -> None:
-    reading = classify_progress("Het verslag zal in juni 2026 worden bekendgemaakt.", REPORT_DATE, "2025-12-31")
+def test_future_date_after_the_deadline_is_rescheduled_with_the_new_date(pipeline) -> None:
+    reading = classify_progress(pipeline, "Het verslag zal in juni 2026 worden bekendgemaakt.", REPORT_DATE, "2025-12-31")
     assert reading.status == "rescheduled"
     assert reading.new_end == "2026-06-30"
 
 
-def test_future_date_within_the_deadline_stays_in_progress() -> None:
-    reading = classify_progress("Het verslag zal in juni 2026 worden bekendgemaakt.", REPORT_DATE, "2026-12-31")
+def test_future_date_within_the_deadline_stays_in_progress(pipeline) -> None:
+    reading = classify_progress(pipeline, "Het verslag zal in juni 2026 worden bekendgemaakt.", REPORT_DATE, "2026-12-31")
     assert reading.status == "in_progress"
     assert reading.new_end == "2026-06-30"
 
 
-def test_plans_without_a_date_are_in_progress() -> None:
-    reading = classify_progress("De Commissie zal naar verwachting een voorstel indienen.", REPORT_DATE)
+def test_plans_without_a_date_are_in_progress(pipeline) -> None:
+    reading = classify_progress(pipeline, "De Commissie zal naar verwachting een voorstel indienen.", REPORT_DATE)
     assert reading == ProgressReading("in_progress", None, reading.cue, reading.sentence)
 
 
@@ -71,30 +71,30 @@ def test_plans_without_a_date_are_in_progress() -> None:
         "De maatregelen zijn gericht op de bescherming van havens.",
     ],
 )
-def test_statements_requests_and_states_are_only_mentions(text: str) -> None:
-    assert classify_progress(text, REPORT_DATE).status == "mentioned"
+def test_statements_requests_and_states_are_only_mentions(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "mentioned"
 
 
-def test_a_plan_still_to_come_keeps_a_text_from_counting_as_completed() -> None:
+def test_a_plan_still_to_come_keeps_a_text_from_counting_as_completed(pipeline) -> None:
     text = (
         "De werkgroep heeft haar werkzaamheden in januari 2025 afgerond. "
         "Het eindverslag zal in het tweede kwartaal van 2026 worden gepresenteerd."
     )
-    reading = classify_progress(text, REPORT_DATE, "2025-12-31")
+    reading = classify_progress(pipeline, text, REPORT_DATE, "2025-12-31")
     assert reading.status == "rescheduled"
     assert reading.new_end == "2026-06-30"
 
 
-def test_a_plan_in_a_relative_clause_leaves_the_main_clause_completed() -> None:
+def test_a_plan_in_a_relative_clause_leaves_the_main_clause_completed(pipeline) -> None:
     text = "Eurojust heeft een focusgroep opgericht, die de samenwerking met de lidstaten zal versterken."
-    assert classify_progress(text, REPORT_DATE).status == "completed"
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "completed"
 
 
-def test_a_discussion_is_work_in_progress_not_delivery() -> None:
-    reading = classify_progress("De kwestie werd in maart 2025 in de werkgroep besproken.", REPORT_DATE)
+def test_a_discussion_is_work_in_progress_not_delivery(pipeline) -> None:
+    reading = classify_progress(pipeline, "De kwestie werd in maart 2025 in de werkgroep besproken.", REPORT_DATE)
     assert reading.status == "in_progress"
 
 
-def test_a_statement_of_the_aim_is_only_a_mention() -> None:
+def test_a_statement_of_the_aim_is_only_a_mention(pipeline) -> None:
     text = "Het doel van deze maatregel was de samenwerking tussen de douane en de politie te versterken."
-    assert classify_progress(text, REPORT_DATE).status == "mentioned"
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "mentioned"

@@ -48,7 +48,7 @@ def served_ui(ingested_corpus):
     """`conclusio ui` on a free port over the ingested corpus; yields (base URL, first line printed)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "conclusio", "ui", "--port", str(port), "--store", str(ingested_corpus.settings.store_dir),
+        [sys.executable, "-m", "application", "ui", "--port", str(port), "--store", str(ingested_corpus.settings.store_dir),
          "--model", ingested_corpus.settings.embed_model],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )

@@ -80,7 +80,7 @@ def test_pages_say_how_to_ingest_when_the_store_is_missing(monkeypatch, tmp_path
 def test_obligations_page_shows_tracked_rows_counts_and_filters(corpus_env, page, ingested_corpus):
     from datetime import date
 
-    from index.tracking import track
+    from tracking import track
 
     at = page("obligations.py")
     at.run()

@@ -9,10 +9,10 @@ from conclusio.records import to_dict
 from ui import resources
 
 settings = resources.load_settings()
-store = resources.store_or_stop(settings)
+app = resources.app_or_stop(settings)
 
 st.title("Documents")
-documents = store.list_documents()
+documents = app.documents()
 table = pd.DataFrame(
     [
         {
@@ -35,7 +35,7 @@ table = pd.DataFrame(
 st.dataframe(table, hide_index=True, width="stretch")
 
 chosen = st.selectbox("Passages of", [d.source_file for d in documents], key="document")
-document = store.get_document(chosen) if chosen else None
+document = app.document(chosen) if chosen else None
 if document is None:
     st.stop()
 references = document.metadata.references

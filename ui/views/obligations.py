@@ -10,11 +10,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from application import ObligationQuery
 from conclusio.records import ObligationStatus, to_dict
-from index.store import ObligationQuery
-from index.tracking import track
 from ui import resources
-from ui.exports import export_obligations
 
 STATUSES = list(get_args(ObligationStatus))
 STATUS_COLOURS = {"done": "#2e7d32", "overdue": "#c62828", "due soon": "#ef6c00", "open": "#1565c0",
@@ -24,11 +22,10 @@ EXPORTS = {"CSV": ("csv", "text/csv"), "Excel": ("xlsx", "application/vnd.openxm
            "Markdown": ("md", "text/markdown"), "Calendar": ("ics", "text/calendar")}
 
 settings = resources.load_settings()
-store = resources.store_or_stop(settings)
-curation = resources.curation(settings)
+app = resources.app_or_stop(settings)
 
 st.title("Obligations")
-every_obligation = store.obligations(ObligationQuery())
+every_obligation = [row.obligation for row in app.obligations()]
 actors = sorted({actor for o in every_obligation for actor in o.actors})
 documents = sorted({o.source_file for o in every_obligation})
 
@@ -43,7 +40,7 @@ with st.sidebar:
 
 query = ObligationQuery(actor=actor, source_files=tuple(chosen_documents),
                         due_before=due_before.isoformat() if due_before else None)
-rows = [r for r in track(store, curation, as_of=as_of, query=query) if not statuses or r.status in statuses]
+rows = [r for r in app.obligations(query, as_of=as_of) if not statuses or r.status in statuses]
 if not rows:
     st.info("No obligations match these filters.")
     st.stop()
@@ -103,7 +100,7 @@ selection = st.dataframe(
 
 downloads = st.columns(len(EXPORTS))
 for column, (label, (fmt, mime)) in zip(downloads, EXPORTS.items()):
-    column.download_button(f"Download {label}", export_obligations(rows, fmt), file_name=f"obligations.{fmt}",
+    column.download_button(f"Download {label}", app.export(rows, fmt), file_name=f"obligations.{fmt}",
                            mime=mime, key=f"download_{fmt}")
 
 selected = selection.selection.rows if selection else []
@@ -142,7 +139,7 @@ for link in row.evidence:
         if clear.button("Clear review", key=f"clear_{link.passage_id}", disabled=link.review is None):
             verdict = "clear"
         if verdict:
-            curation.review_link(obligation.id, link.passage_id, None if verdict == "clear" else verdict, who)
+            app.review(obligation.id, link.passage_id, None if verdict == "clear" else verdict, who)
             st.rerun()
 
 with st.form("set_status"):
@@ -150,10 +147,10 @@ with st.form("set_status"):
     choice = st.selectbox("Status", ["(computed)"] + STATUSES, key="manual_status")
     note = st.text_input("Note", key="manual_note")
     if st.form_submit_button("Save"):
-        curation.set_status(obligation.id, None if choice == "(computed)" else choice, who, note)
+        app.set_status(obligation.id, None if choice == "(computed)" else choice, who, note)
         st.rerun()
 
-trail = curation.audit_trail(obligation.id)
+trail = app.audit(obligation.id)
 if trail:
     st.markdown("**Audit trail**")
     st.dataframe(pd.DataFrame([to_dict(e) for e in trail]),

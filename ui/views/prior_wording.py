@@ -8,7 +8,7 @@ from ui import resources
 from ui.diff_view import diff_html
 
 settings = resources.load_settings()
-resources.store_or_stop(settings)
+app = resources.app_or_stop(settings)
 
 st.title("Prior wording")
 if "draft" not in st.session_state:  # a link such as /prior_wording?draft=... opens with that draft
@@ -20,7 +20,8 @@ if not draft.strip():
     st.caption("Paste a draft sentence or paragraph to find how the Council worded it before.")
     st.stop()
 
-hits = resources.searcher(settings).similar(draft, k=k)
+with st.spinner("Looking for prior wording…"):
+    hits = app.similar(draft, k=k)
 if not hits:
     st.info("No similar passages found.")
 st.caption("The diff turns the stored wording into your draft: :red[red struck-through] words are only in the "

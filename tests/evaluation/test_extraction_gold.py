@@ -1,0 +1,54 @@
+"""The evaluation functions: gold units on the dev document, deadline cases against dateparser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluation.deadlines import evaluate_deadline_cases
+from evaluation.obligations import evaluate_gold, normalise_text
+from evaluation.datasets import DEADLINE_CASES
+
+GOLD = Path("/work/shared/eval/obligations_000.jsonl")
+
+
+def test_normalise_text_removes_markup_and_collapses_whitespace():
+    assert normalise_text("de **Commissie**<sup>12</sup>  zal\n *dit* doen") == "de Commissie zal dit doen"
+
+
+def _ingest_available() -> bool:
+    try:
+        from ingest import parse_file  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not GOLD.exists() or not _ingest_available(), reason="needs the dev gold and ingest.parse_file")
+def test_dev_gold_figures(nlp_pipeline, corpus_dir):
+    evaluation = evaluate_gold(nlp_pipeline, GOLD, corpus_dir)
+    figures = evaluation.figures()
+    print(evaluation.to_text())
+    assert figures["recall"] >= 0.95
+    assert figures["precision"] >= 0.90
+    assert figures["actor_accuracy"] >= 0.95
+    assert figures["deadline_accuracy"] >= 0.95
+    assert json.dumps(evaluation.to_dict())
+
+
+def test_gold_with_a_missing_document_names_it(tmp_path, nlp_pipeline):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "x", "doc": "999", "anchor": "a", "actors": []}) + "\n", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="999"):
+        evaluate_gold(nlp_pipeline, gold, tmp_path)
+
+
+def test_deadline_cases_ours_beats_the_dateparser_baseline(nlp_pipeline):
+    pytest.importorskip("dateparser")
+    evaluation = evaluate_deadline_cases(nlp_pipeline, DEADLINE_CASES)
+    figures = evaluation.to_dict()
+    assert figures["cases"] == len(evaluation.rows) > 40
+    assert figures["ours_accuracy"] > figures["baseline_accuracy"]
+    assert "dateparser" in evaluation.to_text()

@@ -1,0 +1,72 @@
+"""Machine evidence links on the real ingested sample corpus: where they may point and what they carry."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tracking.evidence import MAX_LINKS, MIN_CONFIDENCE
+from index.store import ObligationQuery
+
+
+@pytest.fixture(scope="module")
+def links(corpus_store):
+    return corpus_store.evidence()
+
+
+@pytest.fixture(scope="module")
+def documents(corpus_store):
+    return {d.source_file: d.metadata for d in corpus_store.list_documents()}
+
+
+@pytest.fixture(scope="module")
+def obligations(corpus_store):
+    return {o.id: o for o in corpus_store.obligations(ObligationQuery())}
+
+
+def test_links_point_only_to_later_documents(links, documents, obligations) -> None:
+    assert links
+    for link in links:
+        home = documents[obligations[link.obligation_id].source_file]
+        assert link.source_file != obligations[link.obligation_id].source_file
+        assert home.date and link.doc_date and link.doc_date > home.date
+
+
+def test_links_are_few_confident_and_quote_their_passage(corpus_store, links) -> None:
+    per_obligation = Counter(link.obligation_id for link in links)
+    assert max(per_obligation.values()) <= MAX_LINKS
+    passages = {p.passage_id: p for p in corpus_store.get_passages(sorted({link.passage_id for link in links}))}
+    for link in links:
+        assert MIN_CONFIDENCE <= link.confidence <= 1.0
+        assert link.method in {"action_number", "doc_reference", "similarity"}
+        assert link.status in {"completed", "in_progress", "rescheduled", "mentioned"}
+        words = link.text.split()
+        assert words and all(w in passages[link.passage_id].text for w in words[:5])
+        if link.status == "rescheduled":
+            assert link.new_end
+
+
+def test_similarity_alone_stays_below_structural_links(links) -> None:
+    by_method = {m: [link.confidence for link in links if link.method == m] for m in ("action_number", "similarity")}
+    assert by_method["action_number"] and by_method["similarity"]
+    assert max(by_method["similarity"]) <= 0.75
+    assert sum(by_method["action_number"]) / len(by_method["action_number"]) > min(by_method["similarity"])
+
+
+def test_a_section_that_names_the_conclusions_by_title_and_date_links_by_reference(links, obligations) -> None:
+    # the progress report's "Actie 4" opens with "de op 13 juni 2024 aangenomen conclusies van de Raad over ..."
+    from_conclusions = [
+        link for link in links
+        if obligations[link.obligation_id].source_file.startswith("000_") and link.source_file.startswith("002_")
+    ]
+    assert any(link.method == "doc_reference" and link.paragraph == "Actie 4" for link in from_conclusions)
+
+
+def test_refresh_is_repeatable(corpus_store, embedder, nlp_pipeline, links) -> None:
+    from tracking import refresh_evidence
+
+    before = sorted((link.obligation_id, link.passage_id, link.status) for link in links)
+    count = refresh_evidence(corpus_store, embedder, nlp_pipeline)
+    after = sorted((link.obligation_id, link.passage_id, link.status) for link in corpus_store.evidence())
+    assert count == len(after) and after == before

@@ -1,0 +1,136 @@
+"""How documents tie together: which earlier document a passage names, and which numbered action it is under.
+
+A later text names an earlier document by its number ("Doc. 11153/24", "COM(2023) 641") or by its
+title, with the document's date when the title is not quoted in full ("de op 13 juni 2024
+aangenomen conclusies van de Raad over ..."). Numbered actions ("Actie 4: ...") come from a
+passage's own label or the nearest heading above it, with the title's words for comparing
+actions across documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from conclusio.calendar_words import DUTCH_MONTHS, date_phrases
+from conclusio.records import Document, Obligation, Passage
+from index.analysis import analyze, fold
+from index.store import Store
+
+TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name that document
+
+_ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
+_MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
+
+# Months and the names of document types and institutions say nothing about which document it is.
+GENERIC_TITLE_WORDS = frozenset(
+    analyze(
+        " ".join(DUTCH_MONTHS) + " mededeling commissie raad europees parlement conclusies verslag nota besluit "
+        "bijlage resultaat besprekingen voorstel over"
+    )
+)
+
+
+@dataclass
+class DocumentInfo:
+    """A stored document with what other documents may call it by: number, title words, date."""
+
+    document: Document
+    date: str | None
+    number_keys: set[str]
+    title_terms: frozenset[str]
+    date_phrases: tuple[str, ...]
+    named: set[str] = field(default_factory=set)  # earlier documents some passage of this one names
+
+
+def load_documents(store: Store) -> dict[str, DocumentInfo]:
+    """Every stored document with its passages, keyed by source file."""
+    infos: dict[str, DocumentInfo] = {}
+    for stored in store.list_documents():
+        document = store.get_document(stored.source_file)
+        if document is None:
+            continue
+        meta = document.metadata
+        infos[document.source_file] = DocumentInfo(
+            document=document,
+            date=meta.date,
+            number_keys={number_key(n) for n in [meta.doc_number] if n},
+            title_terms=frozenset(t for t in analyze(plain(meta.title or "")) if not t.isdigit())
+            - GENERIC_TITLE_WORDS,
+            date_phrases=date_phrases(meta.date),
+        )
+    return infos
+
+
+def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = None) -> bool:
+    """Whether a text names an earlier document by number, or by title (with its date when it is short)."""
+    folded = re.sub(r"\s+", "", fold(text))
+    if any(key.lower() in folded for key in earlier.number_keys if len(key) >= 5):
+        return True
+    if len(earlier.title_terms) < 4:
+        return False
+    terms = terms if terms is not None else frozenset(analyze(plain(text)))
+    coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
+    dated = any(phrase in fold(text) for phrase in earlier.date_phrases)
+    return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and dated)
+
+
+def names_document(later: DocumentInfo, earlier: DocumentInfo) -> bool:
+    """Whether a later document's metadata (previous documents, resolved references) names the earlier one."""
+    if earlier.number_keys & {number_key(n) for n in later.document.metadata.previous_docs}:
+        return True
+    for reference in later.document.metadata.references:
+        if reference.resolved_source_file == earlier.document.source_file:
+            return True
+        if number_key(reference.normalised) in earlier.number_keys:
+            return True
+    return False
+
+
+def obligation_action(obligation: Obligation, document: Document) -> tuple[str, frozenset[str]] | None:
+    """The numbered action (number, title words) an obligation belongs to, if any."""
+    passage = next((p for p in document.passages if p.passage_id == obligation.passage_id), None)
+    if passage is None:
+        return action_from_label(obligation.paragraph)
+    return passage_action(passage, document)
+
+
+def passage_action(passage: Passage, document: Document) -> tuple[str, frozenset[str]] | None:
+    """The numbered action a passage belongs to: its own label, else the nearest "Actie N" heading above it."""
+    for label in [passage.paragraph or "", *reversed(passage.section_path)]:
+        found = action_from_label(label)
+        if found:
+            number, title = found
+            if not title and passage.paragraph == label:
+                title = heading_title(passage, document, label)
+            return number, title
+    return None
+
+
+def action_from_label(label: str | None) -> tuple[str, frozenset[str]] | None:
+    """("4", title words) from a label or heading like "Actie 4: De criminele netwerken ..."."""
+    match = _ACTION_LABEL.search(plain(label or ""))
+    if not match:
+        return None
+    return match.group(2).lower(), frozenset(analyze(match.group(3)))
+
+
+def heading_title(passage: Passage, document: Document, label: str) -> frozenset[str]:
+    """A title for an action label given without one: the heading passage that carries the label."""
+    for other in document.passages:
+        if other.kind == "heading" and other.paragraph == label:
+            found = action_from_label(other.text)
+            if found and found[1]:
+                return found[1]
+    return frozenset()
+
+
+def number_key(number: str) -> str:
+    """Document numbers compared without case, spaces, an "ST" prefix or a trailing "final"."""
+    key = re.sub(r"\s+", "", number.upper())
+    return re.sub(r"^ST|FINAL$", "", key)
+
+
+def plain(text: str) -> str:
+    """Text without Markdown emphasis, headings and footnote marks."""
+    return _MARKUP.sub("", text)

@@ -1,0 +1,198 @@
+"""Obligation exports for analysts: JSON, CSV, Excel, Markdown and iCalendar; the CLI and UI both call this.
+
+Every tabular format carries the same flat columns (``COLUMNS``), so a CSV or an .xlsx sheet reads
+back to the same rows. The calendar has one all-day event per obligation with a due date, on that
+date, with a UID derived from the obligation id so re-exports update events instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from conclusio.errors import ConclusioError
+from tracking.status import TrackedObligation
+
+ExportFormat = Literal["json", "csv", "xlsx", "md", "ics"]
+FORMATS: tuple[str, ...] = ("json", "csv", "xlsx", "md", "ics")
+
+COLUMNS: tuple[str, ...] = (
+    "id", "status", "status_source", "actors", "action", "deadline_text", "deadline_end", "granularity",
+    "recurrence", "expected_end", "modality", "verbs", "doc_number", "doc_title", "doc_date", "source_file",
+    "paragraph", "page", "evidence", "source_text",
+)
+_WIDE_COLUMNS = {"action": 60, "evidence": 60, "source_text": 80, "doc_title": 40}
+_SUMMARY_LENGTH = 70
+
+
+class ExportError(ConclusioError, ValueError):
+    """An export was asked for in a format this module does not write."""
+
+
+def export_obligations(
+    rows: Sequence[TrackedObligation], fmt: ExportFormat, path: Path | None = None
+) -> bytes:
+    """The rows in ``fmt``; also written to ``path`` when one is given."""
+    writers = {"json": _json, "csv": _csv, "xlsx": _xlsx, "md": _markdown, "ics": _ics}
+    if fmt not in writers:
+        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    data = writers[fmt](rows)
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
+
+
+def flat_row(row: TrackedObligation) -> dict[str, str]:
+    """One obligation as the flat, all-text columns of the tabular exports."""
+    o, deadline = row.obligation, row.obligation.deadline
+    evidence = " | ".join(
+        f"[{link.status}] {link.source_file}" + (f" {link.paragraph}" if link.paragraph else "") + f": {link.text}"
+        for link in row.evidence
+    )
+    values: dict[str, Any] = {
+        "id": o.id,
+        "status": row.status,
+        "status_source": row.status_source,
+        "actors": "; ".join(o.actors),
+        "action": o.action,
+        "deadline_text": deadline.text if deadline else "",
+        "deadline_end": deadline.end if deadline else "",
+        "granularity": deadline.granularity if deadline else "",
+        "recurrence": deadline.recurrence if deadline else "",
+        "expected_end": row.expected_end,
+        "modality": o.modality,
+        "verbs": "; ".join(o.verbs),
+        "doc_number": row.doc_number,
+        "doc_title": row.doc_title,
+        "doc_date": row.doc_date,
+        "source_file": o.source_file,
+        "paragraph": o.paragraph,
+        "page": o.page,
+        "evidence": evidence,
+        "source_text": o.source_text,
+    }
+    return {key: "" if values[key] is None else str(values[key]) for key in COLUMNS}
+
+
+def _json(rows: Sequence[TrackedObligation]) -> bytes:
+    return json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _csv(rows: Sequence[TrackedObligation]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(flat_row(row) for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(rows: Sequence[TrackedObligation]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Obligations"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        values = flat_row(row)
+        sheet.append([values[c] for c in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        longest = max((len(str(c.value or "")) for c in sheet[letter]), default=len(column))
+        sheet.column_dimensions[letter].width = _WIDE_COLUMNS.get(column, min(max(len(column), longest) + 2, 30))
+        if column in _WIDE_COLUMNS:
+            for cell in sheet[letter][1:]:
+                cell.alignment = wrap
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _markdown(rows: Sequence[TrackedObligation]) -> bytes:
+    columns = ("status", "actors", "action", "deadline_end", "expected_end", "source_file", "paragraph", "page", "id")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        values = flat_row(row)
+        lines.append("| " + " | ".join(_md_cell(values[c]) for c in columns) + " |")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _md_cell(value: str) -> str:
+    return " ".join(value.split()).replace("|", "\\|")
+
+
+def _ics(rows: Sequence[TrackedObligation]) -> bytes:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Conclusio//obligations//NL")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Conclusio obligations")
+    for row in rows:
+        deadline = row.obligation.deadline
+        if deadline is None or deadline.end is None:
+            continue
+        o = row.obligation
+        day = date.fromisoformat(deadline.end)
+        event = Event()
+        event.add("uid", _uid(o.id))
+        event.add("dtstamp", _stamp(row))
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", _summary(row))
+        event.add("description", _description(row))
+        event.add("categories", [row.status])
+        if deadline.recurrence:
+            event.add("x-conclusio-recurrence", deadline.recurrence)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _summary(row: TrackedObligation) -> str:
+    actors = ", ".join(row.obligation.actors) or "?"
+    action = " ".join(row.obligation.action.split())
+    text = f"{actors}: {action}"
+    return text if len(text) <= _SUMMARY_LENGTH else text[: _SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _description(row: TrackedObligation) -> str:
+    o = row.obligation
+    source = ", ".join(
+        part for part in (row.doc_number or o.source_file, f"punt {o.paragraph}" if o.paragraph else "",
+                          f"p. {o.page}" if o.page else "") if part
+    )
+    lines = [
+        f"Actor: {', '.join(o.actors)}",
+        f"Actie: {' '.join(o.action.split())}",
+        f"Termijn: {o.deadline.text if o.deadline else ''}",
+        f"Bron: {source} ({o.source_file})",
+        f"Status: {row.status}" + (" (handmatig)" if row.status_source == "manual" else ""),
+    ]
+    if row.expected_end:
+        lines.append(f"Verwacht: {row.expected_end}")
+    return "\n".join(lines)
+
+
+def _uid(obligation_id: str) -> str:
+    return hashlib.sha1(obligation_id.encode("utf-8")).hexdigest() + "@conclusio"
+
+
+def _stamp(row: TrackedObligation):
+    from datetime import datetime, timezone
+
+    # a fixed stamp per document date keeps exports byte-stable for unchanged data
+    day = date.fromisoformat(row.doc_date) if row.doc_date else date(2000, 1, 1)
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)

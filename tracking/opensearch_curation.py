@@ -1,0 +1,124 @@
+"""User-authored curation (link reviews, manual statuses, audit trail) in OpenSearch indices.
+
+Same rules as ``tracking.sqlite_curation``: verdicts and statuses are checked, every change
+names its author and appends an audit record, audit records are never updated or deleted.
+The indices (``{prefix}-curation``, ``{prefix}-audit``) are apart from the derived ones,
+so re-ingesting or dropping the store never touches them.
+
+OpenSearch has no transaction spanning the audit record and the change: the audit record is
+written first, so a crash in between leaves an audited change that did not happen (visible
+as an audit entry whose new value is not current) rather than a change nobody audited.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import NotFoundError
+
+from index import opensearch_mappings as bodies
+from index.opensearch_store import connect, ensure_index, reachable
+from tracking.curation import AuditEntry, StatusOverride, check_change
+
+LINK_REVIEW, STATUS = "link_review", "status"
+
+
+class OpenSearchCurationStore:
+    """The ``CurationStore`` protocol over two OpenSearch indices."""
+
+    def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+        self._owns_client = client is None
+        self._client = client if client is not None else connect(url)
+        reachable(self._client, url)
+        self._curation = f"{index_prefix}-curation"
+        self._audit_index = f"{index_prefix}-audit"
+        ensure_index(self._client, self._curation, bodies.curation_index_body())
+        ensure_index(self._client, self._audit_index, bodies.audit_index_body())
+        self._last_seq = 0
+
+    def review_link(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
+        """Confirm ("confirmed"), reject ("rejected") or clear (None) an evidence link."""
+        check_change(obligation_id, f"link:{passage_id}", verdict, who)
+        self._change(
+            LINK_REVIEW, f"{LINK_REVIEW}|{obligation_id}|{passage_id}", obligation_id, passage_id,
+            f"link:{passage_id}", verdict, who, note,
+        )
+
+    def link_reviews(self) -> dict[tuple[str, str], str]:
+        """(obligation_id, passage_id) -> verdict, for every reviewed link."""
+        return {(r["obligation_id"], r["passage_id"]): r["value"] for r in self._records(LINK_REVIEW)}
+
+    def set_status(self, obligation_id: str, status: str | None, who: str, note: str = "") -> None:
+        """Set a manual status (None clears it)."""
+        check_change(obligation_id, "status", status, who)
+        self._change(STATUS, f"{STATUS}|{obligation_id}", obligation_id, None, "status", status, who, note)
+
+    def status_overrides(self) -> dict[str, StatusOverride]:
+        """obligation_id -> the current manual status."""
+        return {
+            r["obligation_id"]: StatusOverride(r["obligation_id"], r["value"], r["note"], r["who"], r["at"])
+            for r in self._records(STATUS)
+        }
+
+    def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
+        """Every manual change, oldest first."""
+        query = {"match_all": {}} if obligation_id is None else {"term": {"obligation_id": obligation_id}}
+        records = sorted(self._scan(self._audit_index, query), key=lambda r: r["seq"])
+        return [
+            AuditEntry(r["at"], r["who"], r["obligation_id"], r["field"], r["old_value"], r["new_value"], r["note"])
+            for r in records
+        ]
+
+    def close(self) -> None:
+        """Release the connection (unless the client was handed in: then it is the caller's)."""
+        if self._owns_client:
+            self._client.close()
+
+    def _change(
+        self,
+        record_type: str,
+        record_id: str,
+        obligation_id: str,
+        passage_id: str | None,
+        field: str,
+        value: str | None,
+        who: str,
+        note: str,
+    ) -> None:
+        old = self._current(record_id)
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        audit = {
+            "at": at, "seq": self._next_seq(), "who": who, "obligation_id": obligation_id, "field": field,
+            "old_value": old, "new_value": value, "note": note,
+        }  # fmt: skip
+        self._client.index(index=self._audit_index, body=audit, refresh=True)
+        if value is None:
+            self._client.delete(index=self._curation, id=record_id, refresh=True, ignore=[404])
+            return
+        record = {
+            "record_type": record_type, "obligation_id": obligation_id, "passage_id": passage_id, "value": value,
+            "note": note, "who": who, "at": at,
+        }  # fmt: skip
+        self._client.index(index=self._curation, id=record_id, body=record, refresh=True)
+
+    def _current(self, record_id: str) -> str | None:
+        try:
+            return self._client.get(index=self._curation, id=record_id)["_source"]["value"]
+        except NotFoundError:
+            return None
+
+    def _next_seq(self) -> int:
+        # Nanoseconds order entries across processes; the max() keeps one process's own entries strictly ordered.
+        self._last_seq = max(time.time_ns(), self._last_seq + 1)
+        return self._last_seq
+
+    def _records(self, record_type: str) -> Iterator[dict[str, Any]]:
+        return self._scan(self._curation, {"term": {"record_type": record_type}})
+
+    def _scan(self, index: str, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for hit in helpers.scan(self._client, query={"query": query}, index=index):
+            yield hit["_source"]
