@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conclusio.records import TableRow
 from ingest import units
 from ingest.hyphenation import join_wrapped, vocabulary_of
 from ingest.lines import SourceLine, split_marks
@@ -29,6 +30,7 @@ class Block:
     page_end: int
     heading_level: int | None = None
     last_line: str = ""
+    row: TableRow | None = None  # a table row is a block of its own
 
 
 def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
@@ -42,6 +44,9 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
         text = line.text.strip()
         if not text:
             continue
+        if line.row is not None:
+            blocks.append(Block(text, line.page, line.page, None, split_marks(text)[0], line.row))
+            continue
         if _BARE_LABEL.match(text) and line.heading_level is None:
             pending_label = f"{text} "  # "19." alone on its line, its text on the next
             continue
@@ -49,7 +54,7 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
         plain = split_marks(text)[0]
         current = blocks[-1] if blocks else None
         starts = current is None or line.hard_break or line.heading_level is not None
-        starts = starts or current.heading_level is not None
+        starts = starts or current.heading_level is not None or current.row is not None
         if not starts and soft_wrapped and not _continues_capitals(current.last_line, plain):
             starts = _starts_unit(plain, current.last_line, sequence, width) or _ends_short(
                 current.last_line, plain, width
@@ -133,7 +138,7 @@ def _is_short(previous: str, text: str, width: int) -> bool:
 
 def _line_width(lines: list[SourceLine]) -> int:
     """The usual length of a full line: a high percentile of line lengths."""
-    lengths = sorted(len(split_marks(line.text)[0]) for line in lines if line.heading_level is None)
+    lengths = sorted(len(split_marks(line.text)[0]) for line in lines if line.heading_level is None and line.row is None)
     if not lengths:
         return 80
     if len(lengths) < 30:
