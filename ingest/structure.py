@@ -237,7 +237,7 @@ def _heading_level(block: Block, plain: str, soft_wrapped: bool) -> int | None:
     """The block's heading level: given by the format, or inferred for wrapped text."""
     if block.heading_level is not None:
         return block.heading_level
-    if not soft_wrapped or units.HEADER_FIELD.match(plain) or units.is_bullet(plain):
+    if not soft_wrapped or block.definition or units.HEADER_FIELD.match(plain) or units.is_bullet(plain):
         return None
     words = plain.split()
     if not words or len(words) > 20 or not (words[0][0].isupper() or words[0][0].isdigit()):
