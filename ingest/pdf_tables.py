@@ -65,9 +65,19 @@ def find_tables(data: bytes, pages: list[int]) -> dict[int, list[PdfTable]]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number in pages:
             page = pdf.pages[number - 1]
-            tables = [_read_table(page, number, table) for table in page.find_tables()]
+            tables = [_read_table(page, number, table) for table in page.find_tables(_settings(page))]
             found[number] = sorted((t for t in tables if t is not None), key=lambda t: -t.top)
     return found
+
+
+def _settings(page) -> dict:  # type: ignore[no-untyped-def]
+    """Table settings for a page: where a row runs on over the page break, its cells have no ruling at the
+    page's edge; a line is added where the column rulings end without one, so the cut row is read too."""
+    vertical = [edge for edge in page.edges if edge["orientation"] == "v"]
+    horizontal = [edge["top"] for edge in page.edges if edge["orientation"] == "h"]
+    ends = {round(edge[side], 1) for edge in vertical for side in ("top", "bottom")}
+    missing = sorted(y for y in ends if not any(abs(y - ruled) <= _EDGE_TOLERANCE for ruled in horizontal))
+    return {"explicit_horizontal_lines": missing} if missing and horizontal else {}
 
 
 def _read_table(page, number: int, table) -> PdfTable | None:  # type: ignore[no-untyped-def]

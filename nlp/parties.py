@@ -67,10 +67,11 @@ class Parties:
     def of_cell(self, text: str) -> list[str]:
         """The actors a responsible-parties cell names: "LS, COM (DG HOME)" -> lidstaten, Commissie;
         "HV/EDEO" -> two actors; departments in parentheses belong to their parent; partners are left out."""
-        partners = _PARTNERS.search(text)
-        acting = text[: partners.start()] if partners else text
+        acting = text
         while _PARENTHESIS.search(acting):
             acting = _PARENTHESIS.sub("", acting)
+        partners = _PARTNERS.search(acting)
+        acting = acting[: partners.start()] if partners else acting
         actors: list[str] = []
         for part in _SEPARATORS.split(acting):
             actor = self.resolve(part)

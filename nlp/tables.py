@@ -41,6 +41,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijvend", "ongoing", "continuous",
            "en cours", "laufend", "fortlaufend", "ständig", "n.v.t.", "nvt", "-", "–"}
 _WORD = re.compile(r"[#\w]+", re.UNICODE)
+_GLOSSARY_HEADER = re.compile(r"\b(?:afkorting|afkortingen|betekenis|abbreviation|acronym|abréviation|sigle|abkürzung)", re.IGNORECASE)
 _LABEL_OPENING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?=\S)")
 _ROW_LABEL = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")
 _MAX_TIMETABLE_WORDS = 12
@@ -74,16 +75,23 @@ class RowUnit:
 
 def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) -> ColumnRoles:
     """Column roles from the header words, completed from the cells where headers say nothing."""
+    if any(_GLOSSARY_HEADER.search(header) for header in headers):
+        return ColumnRoles()  # "Afkorting | Betekenis": a list of abbreviations, whose first column names bodies
     roles: dict[str, int] = {}
     for column, header in enumerate(headers):
         role = _role_of_header(header)
         if role and role not in roles:
             roles[role] = column
+    named = {"action", "responsible"} & set(roles)
     missing = [role for role in ("label", "responsible", "timetable", "action") if role not in roles]
     if missing and rows:
         taken = set(roles.values())
         for role, column in _roles_from_content(rows, parties, taken, missing).items():
             roles.setdefault(role, column)
+    if not named and "timetable" not in roles:
+        # Read from the cells alone, a column of names beside a column of text is as likely a glossary
+        # or a list of members: only a column of dates as well makes it a table of actions.
+        return ColumnRoles(label=roles.get("label"))
     return ColumnRoles(roles.get("action"), roles.get("responsible"), roles.get("timetable"), roles.get("label"))
 
 

@@ -192,8 +192,10 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = [context.main_actor]
                 elif plans.agentless_plan(doc, cue, segment):
                     # "Het eindverslag zal ... worden afgerond": whoever the context names as acting.
-                    actors = (plans.coordinated_subject(doc, cue, segment, spans) or list(context.previous_subject)
-                              or list(context.section_owner))
+                    # The section's owner before the previous sentence's subject: a progress report's section
+                    # reports on one action, and the step it announces is that action's.
+                    actors = (plans.coordinated_subject(doc, cue, segment, spans) or list(context.section_owner)
+                              or list(context.previous_subject))
         else:
             actors = subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
             actors = actors or subordinate_subject(doc, cue, segment.start, spans)
