@@ -114,18 +114,15 @@ def read_grid(grid: Grid, table: int, title: str | None = None) -> TableReading:
             reading.rows.append(ReadRow("span", spanning, page))
             above = [""] * width
             continue
-        extra = [t for t in texts[width:] if t.strip()]
-        if extra:
-            raw = " | ".join(one_line(t) for t in texts if t.strip())
-            reason = f"{len(texts)} cells for {width} columns"
+        raw = " | ".join(one_line(t) for t in texts if t.strip())
+        where = _where(table, index - header_count + 1, title, raw)
+        if any(t.strip() for t in texts[width:]):
             reading.rows.append(ReadRow("unread", raw, page))
-            reading.warnings.append(_where(table, index - header_count + 1, title) + f": {reason}; kept as text")
+            reading.warnings.append(f"{where}: {len(texts)} cells for {width} columns; kept as text")
             continue
+        if len(texts) < width:
+            reading.warnings.append(f"{where}: {len(texts)} cells for {width} columns; read as the first {len(texts)}")
         texts = texts[:width] + [""] * (width - len(texts))
-        if len([c for c in cells if not c.spans_left]) < width and not any(c.spans_left or c.spans_above for c in cells):
-            reading.warnings.append(
-                _where(table, index - header_count + 1, title) + f": {len(cells)} cells for {width} columns; the last left empty"
-            )
         number += 1
         row = TableRow(table=table, row=number, headers=list(headers), cells=[plain(t) for t in texts],
                        label=row_label(headers, texts), title=title)
@@ -134,9 +131,11 @@ def read_grid(grid: Grid, table: int, title: str | None = None) -> TableReading:
     return reading
 
 
-def _where(table: int, row: int, title: str | None) -> str:
+def _where(table: int, row: int, title: str | None, raw: str) -> str:
+    """ "table 2 (Prioriteit 1), row 5 ('2.2 | de dialoog met ...')": where a user finds the row."""
     name = f"table {table}" + (f" ({title[:60]})" if title else "")
-    return f"{name}, row {row}"
+    opening = raw if len(raw) <= 40 else raw[:40].rsplit(" ", 1)[0] + "..."
+    return f"{name}, row {row} ('{opening}')"
 
 
 def _width(grid: Grid) -> int:
