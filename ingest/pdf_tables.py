@@ -65,9 +65,18 @@ def find_tables(data: bytes, pages: list[int]) -> dict[int, list[PdfTable]]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number in pages:
             page = pdf.pages[number - 1]
-            tables = [_read_table(page, number, table) for table in page.find_tables(_settings(page))]
+            sizes = [char["size"] for char in page.chars]
+            body_size = median(sizes) if sizes else 10.0
+            marks = [char for char in page.chars if _is_mark(char, body_size)]
+            # Footnote marks are read apart, so that "opstellen3" does not reach the cell's text.
+            text = page.filter(lambda obj: not (obj.get("object_type") == "char" and _is_mark(obj, body_size))) if marks else page
+            tables = [_read_table(text, number, table, marks) for table in text.find_tables(_settings(page))]
             found[number] = sorted((t for t in tables if t is not None), key=lambda t: -t.top)
     return found
+
+
+def _is_mark(char: dict, body_size: float) -> bool:
+    return char["text"].isdigit() and char["size"] < _SMALL_MARK * body_size
 
 
 def _settings(page) -> dict:  # type: ignore[no-untyped-def]
@@ -80,45 +89,36 @@ def _settings(page) -> dict:  # type: ignore[no-untyped-def]
     return {"explicit_horizontal_lines": missing} if missing and horizontal else {}
 
 
-def _read_table(page, number: int, table) -> PdfTable | None:  # type: ignore[no-untyped-def]
+def _read_table(page, number: int, table, marks: list[dict]) -> PdfTable | None:  # type: ignore[no-untyped-def]
     """One pdfplumber table as grid cells; a cell pdfplumber leaves out is covered by a merged neighbour."""
-    sizes = [char["size"] for char in page.chars]
-    body_size = median(sizes) if sizes else 10.0
-    rows: list[list[GridCell]] = []
     columns = [column.bbox for column in table.columns]
     if len(columns) < 2 or len(table.rows) < 2:
         return None
-    for row in table.rows:
+    rows: list[list[GridCell]] = []
+    for row, texts in zip(table.rows, table.extract()):
         cells: list[GridCell] = []
         previous_box = None
-        for column, box in enumerate(row.cells):
+        for column, (box, text) in enumerate(zip(row.cells, texts)):
             if box is None:
                 spans_left = previous_box is not None and previous_box[2] > columns[column][0] + _EDGE_TOLERANCE
                 cells.append(GridCell("", spans_left=spans_left, spans_above=not spans_left))
                 continue
-            cells.append(GridCell(_cell_text(page, box, body_size)))
+            label = "".join(m["text"] for m in marks if box[0] <= m["x0"] < box[2] and box[1] <= m["top"] < box[3])
+            cells.append(GridCell(_joined(text or "") + (footnote_mark(label) if label else "")))
             previous_box = box
         rows.append(cells)
     x0, top, x1, bottom = table.bbox
-    height = page.height
     edges = [box[0] for box in columns] + [columns[-1][2]]
-    return PdfTable(number, height - top, height - bottom, rows, edges)
+    return PdfTable(number, page.height - top, page.height - bottom, rows, edges)
 
 
-def _cell_text(page, box, body_size: float) -> str:  # type: ignore[no-untyped-def]
-    """A cell's lines joined where the line wrapped them; small raised digits become footnote marks."""
-    cell = page.within_bbox(box)
-    marks = [char["text"] for char in cell.chars if char["text"].isdigit() and char["size"] < _SMALL_MARK * body_size]
-    if marks:
-        cell = cell.filter(lambda obj: not (obj.get("object_type") == "char" and obj["text"].isdigit()
-                                            and obj["size"] < _SMALL_MARK * body_size))
-    text = cell.extract_text() or ""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+def _joined(text: str) -> str:
+    """A cell's lines joined where the line wrapped them."""
     joined = ""
-    for line in lines:
-        joined = join_wrapped(joined, line)
-    label = "".join(marks)
-    return joined + (footnote_mark(label) if label else "")
+    for line in (line.strip() for line in text.split("\n")):
+        if line:
+            joined = join_wrapped(joined, line)
+    return joined
 
 
 def continues(previous: PdfTable, table: PdfTable) -> bool:
