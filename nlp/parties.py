@@ -35,6 +35,9 @@ _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&\n]|\s(?:en|and|et|und)\s)\s*")
 _ARTICLE = re.compile(r"^(?:de|het|alle|the|all|la|le|les|l'|die|der|das)\s+", re.IGNORECASE)
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+# What a responsible cell holds when it names no one: "n.v.t.", "nog te bepalen", "-".
+_NO_PARTY = re.compile(r"^(?:n\.?v\.?t\.?|nvt|n/a|na|tbd|tbc|p\.?m\.?|nog te bepalen|onbekend|geen|none|-+|–|—|\?)$",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Parties:
     def resolve(self, name: str) -> str | None:
         """The actor a written name stands for, or None when nothing is left of it."""
         name = _ARTICLE.sub("", " ".join(name.split())).strip(" ,.;:'\"")
-        if not name:
+        if not name or _NO_PARTY.match(name) or _NO_PARTY.match(name + "."):
             return None
         expansion = self.expansion(name)
         if expansion is not None:

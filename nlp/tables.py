@@ -24,7 +24,7 @@ from nlp import deadlines as deadline_tagging
 from nlp.parties import Parties
 
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
-    # word stems a header of that column starts one of its words with
+    # words a header of that column has, begins a word with, or (five letters and more) holds in a compound
     "label": ("nr", "no", "nummer", "number", "numéro", "#", "ref"),
     "action": ("actie", "acties", "actiepunt", "maatregel", "activiteit", "action", "measure", "activity",
                "mesure", "activité", "maßnahme", "massnahme", "aktion", "tätigkeit", "omschrijving", "wat"),
@@ -36,7 +36,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
                   "échéan", "délai", "zeitplan", "frist", "zeitrahmen", "termin", "zeitraum"),
     "indicator": ("indicator", "resultaat", "resultaten", "output", "prestatie", "kpi", "result", "deliverable",
                   "outcome", "indicateur", "résultat", "indikator", "ergebnis", "meetbaar"),
-    "status": ("stand", "status", "voortgang", "progress", "état", "stand der"),
+    "status": ("stand", "status", "voortgang", "progress", "état"),
 }
 ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijvend", "ongoing", "continuous",
            "en cours", "laufend", "fortlaufend", "ständig", "n.v.t.", "nvt", "-", "–"}
@@ -82,6 +82,10 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
         role = _role_of_header(header)
         if role and role not in roles:
             roles[role] = column
+    if "status" in roles:
+        # "Actie | Verantwoordelijk | Stand van zaken": a progress report's table restates a plan's actions to
+        # report on them; the plan states the obligations, and tracking links this report to them.
+        return ColumnRoles(label=roles.get("label"))
     named = {"action", "responsible"} & set(roles)
     missing = [role for role in ("label", "responsible", "timetable", "action") if role not in roles]
     if missing and rows:
@@ -98,8 +102,9 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
 def _role_of_header(header: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(header)]
     for role, stems in ROLE_WORDS.items():
-        if any(word == stem or (len(stem) > 2 and word.startswith(stem)) for word in words for stem in stems):
-            return role
+        if any(word == stem or (len(stem) > 3 and word.startswith(stem)) or (len(stem) >= 5 and stem in word)
+               for word in words for stem in stems):
+            return role  # "Tijdschema", "Uitvoeringstermijn", "Eindverantwoordelijke", "Prestatie-indicator"
     return None
 
 
