@@ -13,7 +13,7 @@ from nlp import tables, units
 from nlp.actors import gazetteer
 from nlp.annotate import annotate
 from nlp.deadlines import entry_into_force_date
-from nlp.parties import ABBREVIATION_HEADING, Parties, document_abbreviations
+from nlp.parties import Parties, document_abbreviations, in_abbreviation_list
 from nlp.verbs import action_verbs
 
 WE_COMMIT = re.compile(r"\b(?:wij|we) zullen\b|\bzullen (?:wij|we)\b", re.IGNORECASE)
@@ -162,7 +162,7 @@ class _DocumentContext:
             if passage.table_row is not None:
                 by_table.setdefault(passage.table_row.table, []).append(passage)
         roles = {number: tables.table_roles(rows, parties) for number, rows in by_table.items()
-                 if not any(ABBREVIATION_HEADING.search(title) for title in rows[0].section_path)}
+                 if not in_abbreviation_list(rows[0].section_path)}
         roles = {number: found for number, found in roles.items() if found.is_action_table}
         owners: dict[str, list[str]] = {}
         for number, rows in by_table.items():

@@ -97,7 +97,7 @@ def document_abbreviations(document: Document) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for passage in document.passages:
-        if passage.kind != "body" or not any(ABBREVIATION_HEADING.search(title) for title in passage.section_path):
+        if passage.kind != "body" or not in_abbreviation_list(passage.section_path):
             continue
         if passage.table_row is not None:
             cells = [cell for cell in passage.table_row.cells if cell.strip()]
@@ -109,6 +109,13 @@ def document_abbreviations(document: Document) -> dict[str, str]:
             if _is_short_form(short, long):
                 found.setdefault(short, long)
     return found
+
+
+def in_abbreviation_list(section_path: list[str]) -> bool:
+    """True for a passage right under an "Afkortingen" heading. Only the innermost heading counts: an
+    unnumbered heading before the numbered sections ("## Afkortingen", then "## 1. Inleiding") stays their
+    ancestor in the section path, and the whole document is no list of abbreviations."""
+    return bool(section_path) and ABBREVIATION_HEADING.search(section_path[-1]) is not None
 
 
 def _is_short_form(short: str, long: str) -> bool:

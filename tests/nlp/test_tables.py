@@ -192,3 +192,18 @@ def test_an_entry_into_force_the_document_dates_anchors_a_relative_deadline(pipe
     (unit,) = extract_obligations(pipeline, parse_file(path))
     assert unit.deadline.text == "binnen zes maanden na de inwerkingtreding van de verordening"
     assert unit.deadline.end == "2027-07-01"
+
+
+def test_a_list_of_abbreviations_before_the_numbered_sections_covers_only_itself(pipeline, tmp_path) -> None:
+    # An unnumbered heading before numbered ones stays their ancestor in the section path.
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "# Actieplan\n\nBrussel, 2 februari 2026\n\n## Afkortingen\n\n- NCC: nationale coördinatiecentra\n- LS: lidstaten\n"
+        "- COM: Europese Commissie\n\n## 1. Inleiding\n\nDit plan loopt tot 2030.\n\n## 2. Acties\n\n"
+        "| Nr. | Actie | Verantwoordelijk | Termijn |\n| --- | --- | --- | --- |\n"
+        "| 1.1 | de gegevensuitwisseling verbeteren | NCC, COM | 2027 |\n", encoding="utf-8")
+    document = parse_file(path)
+    assert document_abbreviations(document) == {"NCC": "nationale coördinatiecentra", "LS": "lidstaten",
+                                                "COM": "Europese Commissie"}
+    (unit,) = extract_obligations(pipeline, document)
+    assert (unit.paragraph, unit.actors) == ("1.1", ["nationale coördinatiecentra", "Commissie"])
