@@ -52,6 +52,18 @@ BODY_NOUN_ENDINGS = (
     "douane",
     "politie",
     "vertegenwoordigers",
+    # the bodies of national plans: the cabinet, municipalities, ministries, services, centres, associations
+    "kabinet",
+    "regering",
+    "gemeenten",
+    "provincies",
+    "ministerie",
+    "dienst",
+    "inspectie",
+    "marechaussee",
+    "centrum",
+    "centra",
+    "vereniging",
 )
 PRONOUNS = {"zij", "ze", "hij"}
 APPOSITION_MARKS = {",", "-", "–"}
@@ -101,6 +113,7 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
     position = cue_start
     if position > 0 and doc[position - 1].lower_ in {"zelf", "ook", "dan", "daarom"}:
         position -= 1
+    position = before_parenthesis(doc, position)  # "Europol (EC3) zal": the unit named in brackets belongs to it
     found = chain(doc, spans, position, -1)
     if found:
         first = min((s for s in spans if s.label_ == found[0] and s.end <= cue_start), key=lambda s: -s.end, default=None)
@@ -111,6 +124,22 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
             if before >= 0 and doc[before].lower_ in {"van", "met", "door", "aan", "via", "bij", "tot", "voor", "tussen"}:
                 return []
     return found
+
+
+MAX_PARENTHESIS = 8
+MAX_NAME_WORDS = 2
+
+
+def before_parenthesis(doc: Doc, position: int) -> int:
+    """Where a short bracketed part that ends at ``position`` opens ("Europol (EC3)"), else ``position``."""
+    if position == 0 or doc[position - 1].text != ")":
+        return position
+    for i in range(position - 2, max(-1, position - 2 - MAX_PARENTHESIS), -1):
+        if doc[i].text == "(":
+            return i
+        if doc[i].text in {")", ".", ";"}:
+            break
+    return position
 
 
 def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
@@ -125,6 +154,10 @@ def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
         return None
     if any(t.lower_ in {"van", "voor", "met", "in", "op", "over"} for t in tokens):
         return None  # "het werk van de havenalliantie": the head is no body
+    body = max((i for i, t in enumerate(tokens) if i > 0 and t.lower_.endswith(BODY_NOUN_ENDINGS)), default=None)
+    name = tokens[body + 1 :] if body is not None else []
+    if name and len(name) <= MAX_NAME_WORDS and all(t.text.istitle() for t in name):
+        return " ".join(t.text for t in tokens[1:])  # "de stuurgroep Ondermijning": a body noun and its name
     head = tokens[-1]
     if head.lower_.endswith(BODY_NOUN_ENDINGS) or (head.text.isupper() and len(head.text) > 1):
         if len(tokens) == 2:
@@ -232,8 +265,28 @@ def subject_follows_verb(doc: Doc, cue: Span, floor: int, first: Span) -> bool:
         return False
     if previous.lower_ in {"hij", "zij", "ze", "het", "men"} or doc[cue.start + 1].lower_ in {"hij", "zij", "ze"}:
         return False
+    if names_subject(doc[clause_start(doc, cue.start, floor) : cue.start]):
+        return False  # "Nederland nodigt de Commissie uit", "Het kabinet verzoekt de VNG": the subject opens the clause
     gap = [t for t in doc[cue.start + 1 : first.start] if t.lower_ not in ARTICLES]
     return not gap
+
+
+# Words that open a sentence before its verb without being its subject ("Daarnaast verzoekt het kabinet ...").
+SENTENCE_ADVERBS = {"daarnaast", "tevens", "voorts", "ook", "verder", "bovendien", "daarom", "derhalve", "tenslotte",
+                    "vervolgens", "eveneens", "hierbij", "daarbij", "daartoe", "hiertoe", "dan", "nu", "thans", "zo",
+                    "evenzo", "tegelijk", "tegelijkertijd", "aldus", "hiermee", "daarmee", "eerst", "ten", "tot", "in",
+                    "met", "op", "bij", "voor", "na", "om", "als", "zoals", "gezien", "gelet"}
+
+
+def names_subject(fronted: Span) -> bool:
+    """True when the words before a verb name who acts: a body's noun phrase ("het kabinet", "de stuurgroep
+    Ondermijning") or names ("Nederland", "Nederland en België"), not an adverb or a fronted phrase."""
+    tokens = [t for t in fronted if not t.is_punct]
+    if not tokens or tokens[0].lower_ in SENTENCE_ADVERBS:
+        return False
+    if noun_phrase_actor(fronted, bare=True):
+        return True
+    return all(t.lower_ in {"en", "of"} or (t.is_alpha and t.text[:1].isupper()) for t in tokens) and len(tokens) <= 5
 
 
 def subordinate_subject(doc: Doc, cue: Span, floor: int, spans: list[Span]) -> list[str]:
