@@ -294,8 +294,8 @@ DAY_RE = re.compile(r"^([1-9]|0[1-9]|[12]\d|3[01])(?:-([1-9]|0[1-9]|[12]\d|3[01]
 
 def _valid_number(text: str) -> bool:
     """The patterns match digit shapes; this checks the values (years 1900-2099, days, real dates)."""
-    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text):
-        return True
+    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text) or text.lower() in calendar_words.ORDINALS:
+        return True  # "2e kwartaal", "1e helft": an ordinal written in figures
     numeric = NUMERIC_DATE_RE.match(text)
     if numeric:
         try:

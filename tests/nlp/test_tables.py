@@ -69,7 +69,12 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("uiterlijk juni 2027", "2027-06-30", "month", None),
     ("binnen zes maanden na de goedkeuring van dit actieplan", "2026-09-12", "day", None),
     ("binnen een jaar na de inwerkingtreding van de herziene verordening", None, None, None),
-    ("binnen vier maanden na de goedkeuring van dit OAP", "2026-07-12", "day", None),  # the plan by its short form
+    ("binnen vier maanden na de goedkeuring van dit OAP", "2026-07-12", "day", None),
+    ("Q1-Q2 2027", "2027-06-30", "quarter", None),  # a range of quarters ends with its last
+    ("Q2/Q3 2027", "2027-09-30", "quarter", None),
+    ("2e helft 2027", "2027-12-31", "half", None),  # ordinals in figures
+    ("2e kwartaal 2027", "2027-06-30", "quarter", None),
+    ("per kwartaal", None, None, "P3M"),  # the plan by its short form
     ("binnen een jaar na vaststelling van dit uitvoeringsplan", "2027-03-12", "day", None),
 ])
 def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, granularity, recurrence) -> None:
