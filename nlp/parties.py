@@ -146,14 +146,17 @@ class Parties:
         return actors
 
     def running_text_names(self) -> dict[str, str]:
-        """The short forms of the document's list that name a body, with the actor each stands for: read in its
-        running text too ("JenV zal ...", "de deelnemende LS"). A short form for a thing ("OAP: operationeel
-        actieplan") or a placeholder ("n.t.b.") is left out."""
+        """The short forms of the document's list that name a body, and the names it writes them out to, with the
+        actor each stands for: read in its running text too ("JenV zal ...", "de deelnemende LS", "de Fiscale
+        Inlichtingen- en Opsporingsdienst"). A short form for a thing ("OAP: operationeel actieplan") or a
+        placeholder ("n.t.b.") is left out."""
         found: dict[str, str] = {}
         for short, long in self.abbreviations.items():
             actor = self.resolve(short)
             if actor and (short == long or self._known(short) or self.table.canonical(long) or _names_a_body(long)):
                 found[short] = actor
+                if long != short and long[:1].isupper() and long not in self.abbreviations:
+                    found.setdefault(long, actor)  # the name the list writes out, as the text may write it too
         return found
 
     def names_parties(self, text: str) -> bool:

@@ -64,6 +64,12 @@ BODY_NOUN_ENDINGS = (
     "centrum",
     "centra",
     "vereniging",
+    # offices that act for their body: "de minister van Justitie en Veiligheid", "de burgemeesters"
+    "minister",
+    "ministers",
+    "staatssecretaris",
+    "burgemeester",
+    "burgemeesters",
 )
 PRONOUNS = {"zij", "ze", "hij"}
 APPOSITION_MARKS = {",", "-", "–"}
@@ -127,7 +133,8 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
 
 
 MAX_PARENTHESIS = 8
-MAX_NAME_WORDS = 2
+MAX_NAME_WORDS = 4
+MAX_PHRASE_WORDS = 9
 
 
 def before_parenthesis(doc: Doc, position: int) -> int:
@@ -143,27 +150,85 @@ def before_parenthesis(doc: Doc, position: int) -> int:
 
 
 def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
-    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep").
+    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep", "de
+    stuurgroep Ondermijning", "de minister van Justitie en Veiligheid").
 
     With ``bare``, a single plural noun without article also counts ("Financiële-inlichtingeneenheden").
     """
     tokens = [t for t in span if not t.is_punct]
     if bare and len(tokens) == 1 and tokens[0].lower_.endswith(BODY_NOUN_ENDINGS) and tokens[0].lower_ not in ARTICLES:
         return tokens[0].text[:1].lower() + tokens[0].text[1:] if not tokens[0].text[1:2].isupper() else tokens[0].text
-    if not tokens or len(tokens) > 7 or tokens[0].lower_ not in {"de", "het"}:
+    if not tokens or len(tokens) > MAX_PHRASE_WORDS or tokens[0].lower_ not in {"de", "het"}:
         return None
+    for body in range(len(tokens) - 2, 0, -1):
+        if tokens[body].lower_.endswith(BODY_NOUN_ENDINGS) and is_proper_name(tokens[body + 1 :]):
+            return " ".join(t.text for t in tokens[1:])  # a body noun and its name
     if any(t.lower_ in {"van", "voor", "met", "in", "op", "over"} for t in tokens):
         return None  # "het werk van de havenalliantie": the head is no body
-    body = max((i for i, t in enumerate(tokens) if i > 0 and t.lower_.endswith(BODY_NOUN_ENDINGS)), default=None)
-    name = tokens[body + 1 :] if body is not None else []
-    if name and len(name) <= MAX_NAME_WORDS and all(t.text.istitle() for t in name):
-        return " ".join(t.text for t in tokens[1:])  # "de stuurgroep Ondermijning": a body noun and its name
     head = tokens[-1]
     if head.lower_.endswith(BODY_NOUN_ENDINGS) or (head.text.isupper() and len(head.text) > 1):
         if len(tokens) == 2:
             return named_earlier(span.doc, head) or head.text
         return " ".join(t.text for t in tokens[1:])
     return None
+
+
+def is_proper_name(tokens: list[Token]) -> bool:
+    """ "Ondermijning", "Justitie en Veiligheid", "van Financiën", "van het Onderwijs": the name after a body's
+    noun, capitalised words joined by "en", after "van" where it names the office's field."""
+    words = list(tokens)
+    if words and words[0].lower_ == "van":
+        words = words[1:]
+        if words and words[0].lower_ in {"de", "het"}:
+            words = words[1:]
+    capitals = [t for t in words if t.lower_ != "en"]
+    if not words or not capitals or len(capitals) > MAX_NAME_WORDS:
+        return False
+    if words[0].lower_ == "en" or words[-1].lower_ == "en":
+        return False
+    return all(t.lower_ == "en" or (t.is_alpha or "-" in t.text) and t.text[:1].isupper() and not t.is_upper for t in words)
+
+
+def name_end(doc: Doc, start: int, limit: int) -> int:
+    """Where a body's name that runs on from ``start`` ends: capitalised words, joined by "en"."""
+    end = start
+    while end < limit and end - start < MAX_NAME_WORDS:
+        token = doc[end]
+        joined = token.lower_ == "en" and end + 1 < limit and doc[end + 1].text[:1].isupper() and doc[end + 1].is_alpha
+        if not (joined or (token.is_alpha and token.text.istitle())):
+            break
+        end += 2 if joined else 1
+    if end > start and end < limit and doc[end].is_alpha and doc[end].is_lower and doc[end - 1].lower_.endswith("e"):
+        return start  # "het partnerschap Financiële inlichtingen": the name runs on in lower case; where it ends is unclear
+    return end
+
+
+def noun_phrase_actors(doc: Doc, span: Span, spans: list[Span]) -> list[str]:
+    """The bodies a subject names, joined by "en" or commas ("De provincies en gemeenten", "Europol en de Douane");
+    a name with "en" inside stays whole ("de minister van Justitie en Veiligheid")."""
+    whole = noun_phrase_actor(span, bare=True)
+    if whole and not any(t.lower_ in {"en", ","} for t in span):
+        return [whole]
+    parts: list[Span] = []
+    start = span.start
+    for token in span:
+        if token.lower_ in {"en", ","}:
+            parts.append(doc[start : token.i])
+            start = token.i + 1
+    parts.append(doc[start : span.end])
+    named: list[str] = []
+    for part in parts:
+        opening = part.start
+        while opening < part.end and doc[opening].lower_ in {"de", "het", "alle"}:
+            opening += 1
+        exact = [s.label_ for s in spans if s.start == opening and s.end == part.end]
+        found = exact[0] if exact else noun_phrase_actor(part, bare=True)
+        if found and not exact and part.start > span.start and len(part) == 1:
+            found = part.text  # "De Nationale Politie en Douane": only the sentence's first word is capitalised for it
+        if not found or not part.text.strip():
+            return [whole] if whole else []
+        named.append(found)
+    return list(dict.fromkeys(named))
 
 
 ANTECEDENT_WINDOW = 160  # tokens: the two or three sentences before

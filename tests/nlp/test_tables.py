@@ -305,6 +305,8 @@ Europol (EC3) zal de deelnemende LS in 2026 ondersteunen met analyses. Alle deel
 
 Het UP zal worden bijgesteld zodra de evaluatie is afgerond.
 
+De minister van Justitie en Veiligheid zal in 2027 een wetsvoorstel indienen. De provincies en gemeenten dienen uiterlijk 2027 een beleidsplan op te stellen. In 2027 zal de Inspectie Justitie en Veiligheid een onderzoek uitvoeren. De Nederlandse Arbeidsinspectie en de Douane zullen in 2026 gezamenlijke controles houden. Deze maatregel zal bijdragen aan minder uitbuiting.
+
 ## 2. Maatregelen
 
 | Nr. | Maatregel | Trekker | Betrokken partijen | Gereed | Indicator |
@@ -329,6 +331,11 @@ def test_running_text_names_bodies_the_list_and_the_text_give(pipeline, tmp_path
         (None, ["lidstaten"], "obligation", "2026-06-01", "Alle deelnemende"),
         (None, ["Commissie"], "request", "2027-12-31", "Nederland nodigt"),  # the invited body acts
         # "Het UP zal worden bijgesteld": the plan is no body
+        (None, ["minister van Justitie en Veiligheid"], "commitment", "2027-12-31", "De minister"),  # an office and its field
+        (None, ["provincies", "gemeenten"], "obligation", "2027-12-31", "De provincies"),
+        (None, ["Inspectie Justitie en Veiligheid"], "commitment", "2027-12-31", "In 2027"),
+        (None, ["Nederlandse Arbeidsinspectie", "Douane"], "commitment", "2026-12-31", "De Nederlandse"),  # the list's name
+        # "Deze maatregel zal bijdragen": a measure is no body
         ("2.1", ["Nederlandse Arbeidsinspectie", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "gemeenten"],
          "commitment", "2026-12-31", "2.1 Maatregel:"),
         # 2.2 has no party yet ("n.t.b."): no unit
