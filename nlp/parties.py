@@ -18,7 +18,9 @@ from nlp.actors import ActorTable
 from nlp.subjects import BODY_NOUN_ENDINGS
 
 ABBREVIATION_HEADING = re.compile(
-    r"\b(?:afkortingen|acroniemen|abbreviations|acronyms|abréviations|sigles|abkürzungen|akronyme)\b", re.IGNORECASE
+    # "Afkortingen", "Afkortingenlijst", "List of abbreviations", "Sigles et abréviations", "Abkürzungsverzeichnis"
+    r"\b(?:afkorting(?:en)?|acroniemen|abbreviations|acronyms|abréviations|sigles|abkürzung(?:en)?|akronyme)\w*",
+    re.IGNORECASE
 )
 # "LS: lidstaten", "COM – Europese Commissie", "NFP = nationale contactpunten", "EDEO<tab>Europese Dienst ..."
 _DEFINITION = re.compile(r"^\s*(?P<short>[^:=\t]{1,24}?)\s*(?::|=|\t|\s[\u2013\u2014-]\s)\s*(?P<long>\S.{2,})$")
