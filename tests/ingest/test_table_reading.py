@@ -10,7 +10,7 @@ import pytest
 from conclusio.records import Passage, TableRow, from_dict, to_dict
 from ingest import parse_file
 from ingest.pdf_tables import join_split_row
-from ingest.tables import GridCell
+from ingest.tables import Grid, GridCell, read_grid
 
 from action_plans import HEADERS, firearms_plan, html, markdown, write_docx, write_pdf
 
@@ -179,3 +179,13 @@ def test_a_row_cut_by_a_page_break_is_joined_to_its_first_part() -> None:
     rows = join_split_row(first_page, next_page, header)
     assert [[c.text for c in row] for row in rows] == [
         header, ["1", "de samenwerking versterken", "LS", "2026"], ["2", "een verslag opstellen", "COM", "2027"]]
+
+
+def test_a_heading_row_in_the_header_position_heads_the_rows_below_it() -> None:
+    # A table without a header row, written as Markdown: its first row, a heading across it, stands where the header goes.
+    cells = [["Doelstelling 1 – Inlichtingen", "", "", ""], ["1.1", "een analyse opstellen", "Europol", "Q2 2027"],
+             ["1.2", "gegevens verzamelen", "NL", "eind 2027"]]
+    reading = read_grid(Grid([[GridCell(text) for text in row] for row in cells], header_rows=1), 1)
+    assert reading.headers == ["", "", "", ""]
+    assert [(row.kind, row.text) for row in reading.rows][0] == ("span", "Doelstelling 1 – Inlichtingen")
+    assert [row.row.cells for row in reading.rows if row.row] == cells[1:]
