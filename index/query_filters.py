@@ -117,8 +117,9 @@ def with_fields(
     if fields.about_obligations:
         resolve = obligation_passages
         answer = resolve(fields) if resolve is not None else "actor:, deadline: and status: need the store's obligations"
-        if isinstance(answer, str):
+        if isinstance(answer, str):  # unanswerable: better no hits than hits that ignore the field
             notices.append(answer)
+            nothing = True
         else:
             allowed = answer if filters.passage_ids is None else answer & set(filters.passage_ids)
             filters = replace(filters, passage_ids=tuple(sorted(allowed)))

@@ -464,20 +464,24 @@ def is_pure_negation(node: Node) -> bool:
 
 
 HELP = """\
-Query language (both backends):
-  europol verslag            plain words: best match, passages with more (and rarer) words first
-  "legale bedrijfsstructuren"  exact phrase        "europol verslag"~5   within 5 words, any order
-  europol -eurojust          NOT: without a word (also: europol NOT eurojust)
-  +europol +verslag          AND: every word required; with any operator, words side by side are all required
-  verslag | rapport          OR: either word (also: verslag OR rapport); NOT binds first, then AND, then OR
-  haven*                     prefix: havens, havenbedrijven, ...
-  (verslag OR rapport) europol   parentheses group
+Query language (the same on both backends):
+  europol verslag              plain words: best match; more of the words, and rarer ones, rank higher
+  "legale bedrijfsstructuren"  exact phrase
+  "europol verslag"~5          the words within 5 words of each other, in any order
+  europol -eurojust            without a word (also: europol NOT eurojust)
+  +europol +verslag            every word required (also: europol AND verslag)
+  verslag | rapport            either word (also: verslag OR rapport)
+  haven*                       words starting with: havens, havenbedrijven, ...
+  (verslag | rapport) europol  grouping; NOT binds first, then AND, then OR
+  With any operator, words side by side are all required. Words match as typed, with Dutch
+  stemming and compound parts (-douane also keeps out "douanecontroles").
 Fields filter the whole query:
-  actor:Europol              passages stating an obligation of this actor
-  deadline:..2025-06-30      ... with a deadline ending in this range (also A..B, 2025, 2025-06)
-  status:overdue             ... with this status today (done, overdue, due_soon, open, no_deadline)
-  date:2024-01-01..2024-12-31  document date in this range (also date:2024, date:2024-06.., date:..2023)
-  kind:council_conclusions   document kind     doc:15571/25   document number or file name
-  lang:nl                    document language
-An unclosed quote or parenthesis is searched as plain words, with a notice.
+  date:2024-01-01..2024-12-31  document date (also date:2024, date:2024-06.., date:..2023)
+  kind:council_conclusions     document kind          lang:nl   document language
+  doc:15571/25                 document number or file name
+  actor:Europol                passages stating an obligation of this actor
+  deadline:..2025-06-30        ... whose deadline ends in this range
+  status:overdue               ... with this status on the as-of day (done, overdue, due_soon, open,
+                               no_deadline)
+A query that cannot be read (an unclosed quote or parenthesis) is searched as plain words, with a notice.
 """
