@@ -93,6 +93,8 @@ def run_search(args: argparse.Namespace) -> int:
                 hits = [hit_json(h, SEARCH_HIT_FIELDS) | {"obligations": [obligation_json(r) for r in
                                                                           answer.obligations.get(h.passage_id, [])]}
                         for h in answer.hits]
+                if answer.result.message:  # stdout stays one JSON array per query; the notice goes beside it
+                    print(f"note: {answer.result.message}", file=sys.stderr)
                 print_json(hits, indent=None if args.batch else 2)
             else:
                 print_search_text(query, answer.result, answer.obligations, header=bool(args.batch))
