@@ -193,6 +193,7 @@ class Searcher:
         rrf_k: int = 60,
         weights: tuple[float, float] = (1.0, 1.0),
         fusion: str = "rrf",
+        server_fusion: bool = False,
     ):
         self.store = store
         self.embedder = embedder
@@ -204,6 +205,8 @@ class Searcher:
                 f"unknown search fusion {fusion!r} (CONCLUSIO_SEARCH_FUSION): use one of auto, {', '.join(FUSION_METHODS)}"
             )
         self.fusion = fusion
+        # Hybrid search fused by the store itself (OpenSearch: a hybrid query through a search pipeline).
+        self.server_fusion = server_fusion and hasattr(store, "hybrid_search")
 
     @classmethod
     def from_settings(cls, settings, store: Store, embedder) -> Searcher:
@@ -215,8 +218,11 @@ class Searcher:
             fusion = ENGLISH_ONLY_FUSION if english_only else "rrf"
         if weights == DEFAULT_WEIGHTS and english_only:
             weights = ENGLISH_ONLY_WEIGHTS
+        where = getattr(settings, "opensearch_fusion", "client")
+        if where not in ("client", "server"):
+            raise SearchConfigError(f"unknown fusion place {where!r} (CONCLUSIO_OPENSEARCH_FUSION): use client or server")
         return cls(store, embedder, QueryExpander.from_settings(settings), rrf_k=settings.rrf_k, weights=weights,
-                   fusion=fusion)
+                   fusion=fusion, server_fusion=where == "server")
 
     # ---- search ----------------------------------------------------------------------
 
@@ -261,10 +267,17 @@ class Searcher:
                 message = "; ".join(m for m in (message, "no passages match") if m)
             return SearchResult(hits, facets, [], message, None)
         expansion = self._expand(prepared)
-        lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" else []
+        on_server = mode == "hybrid" and self.server_fusion
+        lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" and not on_server else []
         meaning = expansion if expansion.dutch_text.strip() else Expansion("nl", " ".join(parsed.prefixes))
         vector = self._query_vector(meaning) if mode != "lexical" else None
-        semantic = self.store.vector_search(vector, filters, depth) if vector is not None else []
+        semantic = self.store.vector_search(vector, filters, depth) if vector is not None and not on_server else []
+        if on_server:  # one request: the store fuses both lists (same fusion and weights) and returns them ranked
+            lexical = self.store.hybrid_search(
+                self._lexical_query(prepared, expansion), vector, filters, depth,
+                fusion=self.fusion, weights=self.weights, rank_constant=self.rrf_k,
+            ) if vector is not None else self._lexical(prepared, expansion, filters, depth)
+            mode = "lexical"  # already one ranked list
         points_under: dict[str, list[Passage]] = {}  # one document read per lead-in, for both lists
 
         def points_of(lead_in: Passage) -> list[Passage]:
@@ -297,6 +310,9 @@ class Searcher:
     def _lexical(
         self, prepared: PreparedQuery, expansion: Expansion, filters: SearchFilters, depth: int
     ) -> list[ScoredPassage]:
+        return self.store.keyword_search(self._lexical_query(prepared, expansion), filters, depth)
+
+    def _lexical_query(self, prepared: PreparedQuery, expansion: Expansion) -> LexicalQuery:
         text = expansion.dutch_text
         if expansion.language != "nl":
             # Untranslated words (names, acronyms) still count, below the Dutch rendering.
@@ -304,10 +320,9 @@ class Searcher:
         else:
             extra = ()
         prefixes = prepared.parsed.prefixes if prepared.parsed else ()
-        query = LexicalQuery(
+        return LexicalQuery(
             text=text, expansions=tuple(expansion.terms) + extra, phrases=prepared.phrases, prefixes=prefixes
         )
-        return self.store.keyword_search(query, filters, depth)
 
     def _query_vector(self, expansion: Expansion) -> np.ndarray | None:
         """The query's embedding; None when the model gives nothing to compare (an all-zero vector)."""
