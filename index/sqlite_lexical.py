@@ -199,20 +199,29 @@ class Bm25:
             for rowid, size in self._all(f"SELECT id, sz FROM passages_fts_docsize WHERE id IN ({marks})", list(rowids))
         }
         w = self.weights
+        on_surface = any(item.kind != "stem" for item in items)
+        shared: dict[str, Counter] = {}  # a document's title and a section's heading recur in every passage
+
+        def counted(column: str) -> Counter:
+            if column not in shared:
+                shared[column] = Counter(column.split())
+            return shared[column]
+
         out: dict[int, float] = {}
         for rowid in rowids:
             if rowid not in texts:
                 continue
-            title, section, body, surface = (column.split() for column in texts[rowid])
-            counted = [Counter(title), Counter(section), Counter(body)]
+            title, section, body, surface = texts[rowid]
+            columns = (counted(title), counted(section), Counter(body.split()))
+            words = surface.split() if on_surface else []
             norm = K1 * (1 - B + B * lengths.get(rowid, 0) / self.avgdl)
             score = 0.0
             for item, item_idf in zip(items, idf):
                 if item.kind == "stem":
                     term = item.words[0]
-                    f = w.title * counted[0][term] + w.section * counted[1][term] + w.body * counted[2][term]
+                    f = w.title * columns[0][term] + w.section * columns[1][term] + w.body * columns[2][term]
                 else:
-                    f = w.surface * _occurrences(surface, item.words, prefix=item.kind == "prefix")
+                    f = w.surface * _occurrences(words, item.words, prefix=item.kind == "prefix")
                 if f:
                     score += item.weight * item_idf * f * (K1 + 1) / (f + norm)
             out[rowid] = score
@@ -267,11 +276,13 @@ def candidate_sql(match: str | None, filter_sql: str, weights: ColumnWeights) ->
             "SELECT p.rowid, 0.0 FROM passages p JOIN documents d ON d.source_file = p.source_file"
             f" WHERE {filter_sql} ORDER BY d.date IS NULL, d.date {{order}}, p.source_file, p.seq LIMIT ?"
         )
-    rank = f"bm25(passages_fts, {w.title}, {w.section}, {w.body}, {w.surface}, 0)"
+    # FTS5's rank column computes bm25 once per row (a bm25() in SELECT and ORDER BY computes it twice).
+    rank = f"bm25({float(w.title)}, {float(w.section)}, {float(w.body)}, {float(w.surface)}, 0)"
     return (
-        f"SELECT passages_fts.rowid, -{rank} FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid"
+        "SELECT passages_fts.rowid, -passages_fts.rank FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid"
         " JOIN documents d ON d.source_file = p.source_file"
-        f" WHERE passages_fts MATCH ? AND {filter_sql} ORDER BY {rank} LIMIT ?"
+        f" WHERE passages_fts MATCH ? AND passages_fts.rank MATCH '{rank}' AND {filter_sql}"
+        " ORDER BY passages_fts.rank LIMIT ?"
     )
 
 
