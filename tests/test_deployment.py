@@ -1,8 +1,8 @@
 """The team stack (docker-compose.yml): its shape, its settings reaching the OpenSearch client, and the schema.
 
 No Docker engine runs here, so the stack is never started by these tests. What they check: the file
-against the Compose specification's JSON schema (where a copy is installed, e.g. Debian's docker-compose
-package), the promises of the README (security on, TLS, the admin password from .env, healthchecks, named
+as ``docker-compose config`` reads it and against the Compose specification's JSON schema (Debian's
+docker-compose package brings both; ``.ci/run`` installs it), the promises of the README (security on, TLS, the admin password from .env, healthchecks, named
 volumes, Dashboards under a profile), and that the app container's environment, read by
 ``Settings.from_env`` as the container would, gives an OpenSearch client with auth and verified TLS.
 """
@@ -59,6 +59,25 @@ def test_the_file_is_valid_against_the_compose_specification(compose):
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     errors = sorted(Draft7Validator(schema).iter_errors(compose), key=lambda e: e.json_path)
     assert not errors, "\n".join(f"{e.json_path}: {e.message}" for e in errors)
+
+
+def test_compose_itself_accepts_the_file(tmp_path):
+    """``docker-compose config`` parses, interpolates and validates the file; it needs no engine."""
+    import shutil
+    import subprocess
+
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.skip("docker-compose is not installed here (apt-get install docker-compose)")
+    shutil.copy(COMPOSE, tmp_path / "docker-compose.yml")  # a folder without a developer's own .env
+    command = [binary, "--project-directory", str(tmp_path), "--file", str(tmp_path / "docker-compose.yml"),
+               "config", "--quiet"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENSEARCH_")}
+    done = subprocess.run(command, env={**env, "OPENSEARCH_ADMIN_PASSWORD": PASSWORD}, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "OPENSEARCH_ADMIN_PASSWORD" in refused.stderr
 
 
 def test_opensearch_runs_with_security_on_and_the_admin_password_from_env(compose):
