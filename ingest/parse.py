@@ -9,6 +9,7 @@ from pathlib import Path
 from conclusio.records import Document
 from ingest.decode import read_bytes
 from ingest.errors import IngestError
+from ingest.identity import document_key, with_passage_ids
 from ingest.lines import SourceText
 from ingest.metadata import detect_language, extract_metadata, header_lines
 from ingest.readers import SUPPORTED_SUFFIXES, reader_for
@@ -37,7 +38,7 @@ def _document(path: Path, data: bytes, media_type: str, source: SourceText, head
         raise IngestError(path, "no text found in the document")
     header = header_lines(header_text)
     metadata = extract_metadata(header, structured.passages, source.pages, detect_language(structured.text))
-    return Document(
+    document = Document(
         source_file=path.name,
         content_hash=hashlib.sha256(data).hexdigest(),
         text=structured.text,
@@ -45,6 +46,7 @@ def _document(path: Path, data: bytes, media_type: str, source: SourceText, head
         passages=structured.passages,
         media_type=media_type,
     )
+    return with_passage_ids(document, document_key(path.name, metadata.doc_number))
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
