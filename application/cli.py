@@ -114,6 +114,8 @@ def _os_error_text(error: OSError) -> str:
     where = f" ({error.filename})" if error.filename else ""
     if error.errno == errno.ENOSPC:
         return f"no space left on the device{where}: free some space and run the command again"
+    if "No usable temporary directory" in str(error):  # tempfile could write in none of them
+        return f"{error}: is the disk full? Free some space (or set TMPDIR to a folder with room) and run it again"
     return f"{error.strerror or error}{where}"
 
 

@@ -178,15 +178,18 @@ def ingest_paths(
                 originals.keep(document.source_file, document.content_hash, path.read_bytes())
             store.write_document(document, vectors, obligations, model.name, actors)
         except _BATCH_STOPPERS:
+            _drop_unstored_original(store, originals, document)
             raise  # every file would fail the same way: the user must re-embed, free space or rebuild
         except (ConclusioError, OSError, ValueError) as e:  # e.g. the file changed meanwhile; the store is as it was
             log.debug("storing %s failed", document.source_file, exc_info=True)
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
             record(FileResult(str(path), "failed", f"could not be stored: {reason}"))
+            _drop_unstored_original(store, originals, document)
             continue
         except Exception as e:  # a bug in one document's data (duplicate ids ...); the store is as it was
             log.debug("storing %s failed", document.source_file, exc_info=True)
             record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
+            _drop_unstored_original(store, originals, document)
             continue
         changed = True
         if originals is not None:
@@ -241,6 +244,16 @@ def _journal_moves(
     payload = {"content_hash": document.content_hash, "moves": [vars(m) for m in moves]}
     store.journal_step(run_id, REANCHOR_STEP, document.source_file, payload)
     return moves
+
+
+def _drop_unstored_original(store: Store, originals: OriginalFiles | None, document: Document) -> None:
+    """Keep only the version the store holds of a file whose new version could not be stored."""
+    if originals is None:
+        return
+    try:
+        originals.prune(document.source_file, keep_hash=store.document_state(document.source_file))
+    except (ConclusioError, OSError):
+        pass  # best effort: a kept file the store does not name is never read (rebuild asks the store first)
 
 
 def _document_key(document: Document, numbers: Sequence[tuple[str, str | None]]) -> str:

@@ -44,8 +44,15 @@ def store_lock(
             if on_wait is not None:
                 on_wait(f"waiting for another ingest ({holder}) to finish writing the store at {directory}")
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}\n".encode(), 0)
+        except OSError as e:
+            full = e.errno == errno.ENOSPC
+            raise StoreAccessError(
+                f"the disk holding the store at {directory} is full: free some space and run the command again"
+                if full else f"cannot lock the store at {directory} for writing ({e.strerror or e})"
+            ) from e
         yield
     finally:
         os.close(fd)  # closing releases the lock

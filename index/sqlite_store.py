@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -116,6 +117,7 @@ CREATE TABLE IF NOT EXISTS journal (
 """
 # Damage SQLite reports as an error: the store is then refused for writing (conclusio rebuild repairs it).
 _DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
+_FULL_DISK_BYTES = 1 << 20  # below this much free space, a write failure is taken for a full disk
 FINISHED_RUNS_KEPT = 20  # the journal keeps the last few finished runs for `conclusio check`'s history
 
 
@@ -199,13 +201,17 @@ class SQLiteStore:
         uri = f"file:{quote(str(self.path.resolve()))}"
         try:
             db = _connect_read_only(f"{uri}?mode=ro")
-        except sqlite3.OperationalError:
-            # A WAL database on a read-only medium: SQLite cannot make its -shm file there. Nothing can
-            # write such a medium either, so reading it as immutable is safe.
+        except sqlite3.OperationalError as e:
+            # SQLite reads a WAL database through a shared-memory file (-shm) beside it, which it cannot
+            # make on a read-only medium or a full disk. With no write-ahead log waiting to be copied in,
+            # the database file alone is the whole store, and nothing writes it: it is read as immutable.
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreAccessError(self._cannot_read_message(e)) from e
             try:
                 db = _connect_read_only(f"{uri}?immutable=1")
-            except sqlite3.Error as e:
-                raise self._unreadable(e) from e
+            except sqlite3.Error as error:
+                raise self._unreadable(error) from error
         except sqlite3.Error as e:
             raise self._unreadable(e) from e
         self._db = db
@@ -230,6 +236,17 @@ class SQLiteStore:
             f"conclusio rebuild --store {self.directory}"
         )
 
+    def _cannot_read_message(self, error: sqlite3.Error) -> str:
+        if _disk_full(self.directory):
+            why = "the disk holding it is full"
+        elif not os.access(self.directory, os.W_OK):
+            why = "it is on a read-only medium (or you may not write its folder)"
+        else:
+            why = "SQLite cannot make its shared-memory file beside it"
+        return (f"cannot read the store at {self.directory}: {why}, and its last changes are still in its "
+                f"write-ahead log, which SQLite copies in only where it can write ({error}). Free some space, or "
+                "open it once where it can be written, then read it here")
+
     def _unreadable(self, error: sqlite3.Error) -> Exception:
         translated = self._translated(error)
         if isinstance(translated, StoreDamagedError):
@@ -242,7 +259,7 @@ class SQLiteStore:
         lowered = message.lower()
         if any(word in lowered for word in _DAMAGE):
             return StoreDamagedError(self._damaged_message(message))
-        if "disk is full" in lowered or "disk i/o" in lowered and "full" in lowered:
+        if "disk is full" in lowered or ("i/o" in lowered and _disk_full(self.directory)):
             return StoreAccessError(f"the disk holding the store at {self.directory} is full ({message}); "
                                     "nothing was changed. Free some space and run the command again")
         if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
@@ -382,11 +399,15 @@ class SQLiteStore:
     # ---- care: integrity and backups -------------------------------------------------
 
     def check(self) -> list[str]:
-        problems = [f"database: {row[0]}" for row in self._all("PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [f"missing document for {table} row {rowid} (references {parent})"
-                     for table, rowid, parent, _ in self._all("PRAGMA foreign_key_check")]
-        if not problems:
-            problems += self._fts_problems()
+        try:
+            with self._lock:
+                problems = [f"database: {row[0]}" for row in self._db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+                problems += [f"database: {table} row {rowid} points at a missing {parent} row"
+                             for table, rowid, parent, _ in self._db.execute("PRAGMA foreign_key_check")]
+            if not problems:
+                problems += self._fts_problems()
+        except sqlite3.DatabaseError as e:  # damage the check itself runs into
+            problems = [f"database: {e}"]
         return problems
 
     def _fts_problems(self) -> list[str]:
@@ -884,6 +905,13 @@ def _connect_read_only(uri: str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
+    except OSError:
+        return False
 
 
 def _dir_mode(file_mode: int) -> int:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -94,10 +95,22 @@ class SQLiteCurationStore:
         db.execute("SELECT count(*) FROM audit").fetchone()
         return db
 
-    def _write(self):
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction (committed, or rolled back on any error); what SQLite reports about the file, as one line."""
         if self.read_only:
             raise CurationError(f"the curation file {self.path} was opened read-only")
-        return self._db
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.OperationalError as e:
+            lowered = str(e).lower()
+            why = ("the disk is full" if "full" in lowered else
+                   "it is on a read-only medium or you may not write it" if "readonly" in lowered else str(e))
+            raise CurationError(f"cannot write the curation file {self.path}: {why} ({e}); nothing was changed") from e
+        except sqlite3.DatabaseError as e:
+            raise CurationError(f"{self.path}: not a usable curation database ({e}); restore it from a backup "
+                                "(conclusio restore)") from e
 
     def review_link(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
         """Confirm ("confirmed"), reject ("rejected") or clear (None) an evidence link."""

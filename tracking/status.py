@@ -198,6 +198,7 @@ def _deadline_json(deadline: Deadline | None) -> dict[str, Any] | None:
         "end": deadline.end,
         "granularity": deadline.granularity,
         "recurrence": deadline.recurrence,
+        "note": deadline.note,  # why end is null although a date is written ("no such date: 30 februari 2026")
     }
 
 

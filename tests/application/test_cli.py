@@ -255,7 +255,7 @@ def test_obligations_json_has_the_contract_fields(capsys, store_dir):
     assert rows and all(set(r) >= OBLIGATION_FIELDS for r in rows)
     with_deadline = [r for r in rows if r["deadline"]]
     assert with_deadline
-    assert set(with_deadline[0]["deadline"]) == {"text", "start", "end", "granularity", "recurrence"}
+    assert set(with_deadline[0]["deadline"]) == {"text", "start", "end", "granularity", "recurrence", "note"}
     for row in rows:
         assert all(set(e) >= {"source_file", "paragraph", "text", "status"} for e in row["evidence"])
 
