@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from ingest.lines import SourceText
 from ingest.metadata import detect_language, extract_metadata, header_lines
 from ingest.readers import SUPPORTED_SUFFIXES, reader_for
 from ingest.structure import build_passages
+
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
 def parse_file(path: Path, *, max_bytes: int = 50 * 1024 * 1024, ocr_language: str = "nld") -> Document:
@@ -34,8 +37,8 @@ def parse_file(path: Path, *, max_bytes: int = 50 * 1024 * 1024, ocr_language: s
 
 def _document(path: Path, data: bytes, media_type: str, source: SourceText, header_text: str) -> Document:
     structured = build_passages(source, path.name)
-    if not any(p.kind != "footnote" for p in structured.passages):
-        raise IngestError(path, "no text found in the document")
+    if not any(p.kind != "footnote" and _WORD.search(p.text) for p in structured.passages):
+        raise IngestError(path, "no text found in the document")  # nothing, or only symbols and control characters
     header = header_lines(header_text)
     metadata = extract_metadata(header, structured.passages, source.pages, detect_language(structured.text))
     document = Document(
