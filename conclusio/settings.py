@@ -84,6 +84,7 @@ class Settings:
                                     f"{', '.join(STORE_PERMISSIONS)} (files 0600 or 0640)")
             values["store_permissions"] = permissions
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["store_dir"] = Path(values["store_dir"])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> Settings:
