@@ -9,6 +9,7 @@ Public surface: ``Conclusio`` (the services, one per process), ``SearchFilters``
 
 from application.pipeline import FileResult, IngestReport
 from application.services import Conclusio, SearchAnswer, StatusReport, StoreEmptyError, UnknownItemError
+from index.errors import StoreNotFoundError
 from index.store import ObligationQuery, SearchFilters
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "SearchFilters",
     "StatusReport",
     "StoreEmptyError",
+    "StoreNotFoundError",
     "UnknownItemError",
 ]

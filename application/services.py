@@ -139,6 +139,13 @@ class Conclusio:
             log.warning(interrupted_message(self.settings, runs))
         return store
 
+    def interruption(self) -> str | None:
+        """What an interrupted ingest left undone and how to finish it; None when nothing (or an ingest runs now)."""
+        runs = self.store.pending_runs()
+        if runs and not lock_held(self.settings.store_dir):
+            return interrupted_message(self.settings, runs)
+        return None
+
     @cached_property
     def curation(self) -> CurationStore:
         """Analysts' reviews, overrides and audit trail, beside the store (read-only: the read paths use it)."""
