@@ -266,13 +266,15 @@ def _document_key(document: Document, numbers: Sequence[tuple[str, str | None]])
     return document.source_file if same else key
 
 
-def reembed(store: Store, embedder: Embedder, nlp: Language) -> int:
+def reembed(store: Store, embedder: Embedder, nlp: Language, curation: CurationStore | None = None) -> int:
     """Re-encode every passage with ``embedder`` and rewrite the store; returns the passage count.
 
     All vectors are computed before anything is written, so a failure while encoding leaves
     the store untouched. Documents are then deleted and rewritten (the store refuses to mix
     two models), so an interruption in that short write phase needs a re-ingest.
     """
+    report = IngestReport()
+    pending = complete_pending(store, curation, report)
     rebuilt: list[tuple[Document, Any, list[Obligation], dict[str, list[str]]]] = []
     for stored in store.list_documents():
         document = store.get_document(stored.source_file)
@@ -286,8 +288,7 @@ def reembed(store: Store, embedder: Embedder, nlp: Language) -> int:
         store.delete_document(document.source_file)
     for document, vectors, obligations, actors in rebuilt:
         store.write_document(document, vectors, obligations, embedder.name, actors)
-    report = IngestReport()
-    _refresh_evidence(store, embedder, nlp, report, [run_id])
+    _refresh_evidence(store, embedder, nlp, report, [*pending, run_id])
     return sum(len(document.passages) for document, *_ in rebuilt)
 
 

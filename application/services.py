@@ -226,8 +226,8 @@ class Conclusio:
         from application.pipeline import reembed
 
         self._existing_store()
-        with self.writing(wait=wait) as (store, _):
-            return reembed(store, self.embedder, self.pipeline)
+        with self.writing(wait=wait) as (store, curation):
+            return reembed(store, self.embedder, self.pipeline, curation)
 
     @property
     def originals(self) -> OriginalFiles:
@@ -243,7 +243,7 @@ class Conclusio:
 
     def _existing_store(self) -> None:
         """Raise the read path's error (no store, no documents) before anything is created."""
-        self.store  # noqa: B018
+        open_store(self.settings, create=False, read_only=True).close()
 
     # ---- search ----------------------------------------------------------------------
 
