@@ -12,6 +12,7 @@ import streamlit as st
 
 from application import ObligationQuery
 from conclusio.records import ObligationStatus, to_dict
+from conclusio.text import printable
 from ui import resources
 
 STATUSES = list(get_args(ObligationStatus))
@@ -111,9 +112,11 @@ if not selected:
 row = rows[selected[0]]
 obligation = row.obligation
 st.divider()
-st.subheader(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
-             + (f", p. {obligation.page}" if obligation.page else ""))
-st.markdown(f"**Status:** {row.status} ({row.status_source})" + (f" — {row.status_note}" if row.status_note else ""))
+st.subheader(printable(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
+                       + (f", p. {obligation.page}" if obligation.page else ""), one_line=True))
+st.markdown(f"**Status:** {row.status} ({row.status_source})")
+if row.status_note:  # an analyst's note is plain text: no markdown, no HTML, no control characters
+    st.text(printable(row.status_note))
 if row.rescheduled:
     st.markdown(f"**Rescheduled:** now expected by {row.expected_end}")
 st.markdown(f"**Actors:** {', '.join(obligation.actors)}  ·  **Modality:** {obligation.modality}"
@@ -127,8 +130,8 @@ if not row.evidence:
 for link in row.evidence:
     with st.container(border=True):
         review = f", {link.review}" if link.review else ""
-        st.markdown(f"`{link.status}` {link.source_file} {link.paragraph or ''} "
-                    f"(confidence {link.confidence:.2f}, {link.method}{review})")
+        st.text(printable(f"[{link.status}] {link.source_file} {link.paragraph or ''} "
+                          f"(confidence {link.confidence:.2f}, {link.method}{review})", one_line=True))
         st.write(link.text)
         confirm, reject, clear = st.columns(3)
         verdict = None
@@ -153,5 +156,6 @@ with st.form("set_status"):
 trail = app.audit(obligation.id)
 if trail:
     st.markdown("**Audit trail**")
-    st.dataframe(pd.DataFrame([to_dict(e) for e in trail]),
+    st.dataframe(pd.DataFrame([{key: printable(value) if isinstance(value, str) else value
+                                for key, value in to_dict(e).items()} for e in trail]),
                  hide_index=True, width="stretch")
