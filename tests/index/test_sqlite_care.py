@@ -124,14 +124,14 @@ def test_backup_is_a_consistent_private_copy(filled_dir, tmp_path, sample):
     copy.close()
 
 
-def test_an_old_store_gains_the_journal(tmp_path, filled_dir):
+def test_a_store_of_the_first_format_is_refused_with_what_to_do(tmp_path, filled_dir):
+    """Format 2 changed the keyword index's columns: a format-1 store cannot be read or upgraded in place."""
     db = sqlite3.connect(filled_dir / DB_FILE)
     db.executescript("DROP TABLE journal; DROP TABLE runs; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
     db.close()
-    assert SQLiteStore(filled_dir, read_only=True).pending_runs() == []  # read as it is
-    store = SQLiteStore(filled_dir)
-    assert store.pending_runs() == [] and store.begin_run() > 0
-    store.close()
+    for read_only in (True, False):
+        with pytest.raises(StoreNotFoundError, match="schema version 1.*new --store"):
+            SQLiteStore(filled_dir, read_only=read_only)
 
 
 def test_one_writer_at_a_time(tmp_path):
