@@ -5,10 +5,10 @@
 - ``search_dev_queries.jsonl``: 45 queries tuned on, judged by pooling.
 - ``search_check_queries.jsonl``: 24 queries written blind to the tuning, then used to choose the fusion.
 - ``similar_dev_cases.jsonl``: drafts (light edits, paraphrases) with their source passage.
-- ``actionplans/``: two action plans with action tables and a progress-report excerpt, written for this
-  project by someone who had not seen the code, with their obligation gold (``*.gold.jsonl``); one folder
-  per rendering (``md/``, ``docx/``, ``pdf/``), since ``conclusio eval obligations --corpus`` reads one
-  rendering of each document.
+- ``actionplans/``: action plans with action tables and a progress-report excerpt, written for this project
+  by two writers who had not seen the code, with their obligation gold (``*.gold.jsonl``); one folder per
+  rendering (``md/``, ``docx/``, ``pdf/``), since ``conclusio eval obligations --corpus`` reads one rendering
+  of each document (README there).
 
 The gold of the sample corpus lives outside the repository (``../shared/eval``) and is always passed in.
 """

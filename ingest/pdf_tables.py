@@ -23,7 +23,8 @@ from ingest.tables import GridCell
 _RULING_OPERATOR = re.compile(rb"[\d.]\s+(?:re|l)\s")
 _MIN_RULINGS = 8  # a ruled table of two rows and two columns draws at least this many lines or rectangles
 _SMALL_MARK = 0.8  # a digit set this much smaller than the page's text is a footnote mark
-_EDGE_TOLERANCE = 2.0  # points: a text line this close to a table's edge still belongs to it
+_EDGE_TOLERANCE = 2.0
+_MIN_COLUMNS_OF_ONE_ROW = 3  # points: a text line this close to a table's edge still belongs to it
 
 
 @dataclass
@@ -92,8 +93,8 @@ def _settings(page) -> dict:  # type: ignore[no-untyped-def]
 def _read_table(page, number: int, table, marks: list[dict]) -> PdfTable | None:  # type: ignore[no-untyped-def]
     """One pdfplumber table as grid cells; a cell pdfplumber leaves out is covered by a merged neighbour."""
     columns = [column.bbox for column in table.columns]
-    if len(columns) < 2 or len(table.rows) < 2:
-        return None
+    if len(columns) < 2 or (len(table.rows) < 2 and len(columns) < _MIN_COLUMNS_OF_ONE_ROW):
+        return None  # a framed box of text; one ruled row of three cells and more is a table (or its first row, a page break after it)
     rows: list[list[GridCell]] = []
     for row, texts in zip(table.rows, table.extract()):
         cells: list[GridCell] = []

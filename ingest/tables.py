@@ -96,6 +96,8 @@ def read_grid(grid: Grid, table: int, title: str | None = None) -> TableReading:
     """Header, rows and warnings of one table; ``table`` is its number in the document."""
     width = _width(grid)
     header_count = grid.header_rows if grid.header_rows is not None else _inferred_header_rows(grid, width)
+    if header_count and grid.rows and _reads_as_data([c.text for c in grid.rows[0]][:width]):
+        header_count = 0  # a table without a header row whose format marks its first row as one anyway
     headers = _headers(grid.rows[:header_count], width)
     header_key = [one_line(h).lower() for h in headers]
     title = grid.caption or title
@@ -156,12 +158,26 @@ def _inferred_header_rows(grid: Grid, width: int) -> int:
     return 1 if any(not _looks_like_header([c.text for c in row][:width]) for row in grid.rows[1:]) else 0
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _reads_as_data(texts: list[str]) -> bool:
+    """A row of data, not of column names: it opens with a row number ("1.1"), fills its first cell only, or
+    holds a date and a text too long for a column name."""
+    cells = [one_line(split_marks(t)[0]) for t in texts]
+    if cells and re.fullmatch(r"\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?", cells[0]):
+        return True
+    if len(cells) >= 3 and cells[0] and not any(cells[1:]):
+        return True  # a heading across the table ("Operationele doelstelling 1"), not the names of its columns
+    return any(_YEAR.search(c) for c in cells) and any(len(c.split()) > _MAX_HEADER_WORDS for c in cells)
+
+
 def _looks_like_header(texts: list[str]) -> bool:
     cells = [one_line(split_marks(t)[0]) for t in texts]
     filled = [c for c in cells if c]
     if len(filled) < 2:
         return False
-    if ROW_LABEL.match(cells[0]) or LABEL_OPENING.match(cells[0]):
+    if ROW_LABEL.match(cells[0]) or LABEL_OPENING.match(cells[0]) or _reads_as_data(texts):
         return False
     # "Nr." and "Resp." end in a full stop too: only a cell of a few words that ends so reads as a sentence.
     return all(len(c.split()) <= _MAX_HEADER_WORDS and not (_TERMINAL.search(c) and len(c.split()) > 2) for c in filled)

@@ -22,6 +22,9 @@ from spacy.util import filter_spans
 from conclusio.records import Obligation, Passage
 from nlp.annotate import make_doc
 
+if not Doc.has_extension("document_parties"):
+    Doc.set_extension("document_parties", default=None)  # short form -> actor, from the document's own list
+
 DEFAULT_ACTORS = Path(__file__).parent / "data" / "actors.jsonl"
 COMPONENT = "conclusio_actor_gazetteer"
 SPAN_KEY = "actors"
@@ -93,8 +96,37 @@ class ActorGazetteer:
             alias = next((a for a in self.table.aliases.get(span.label_, []) if a.lower() == span.text.lower()), None)
             if alias_canon and alias and _case_fits(span.text, alias):
                 spans.append(span)
+        spans += document_party_spans(doc, doc._.document_parties or {}, spans)
         doc.spans[SPAN_KEY] = filter_spans(spans)
         return doc
+
+
+# "COM(2023) 641", "COSI 245", "JAI 1802": a short form followed by a number names a document, not a body.
+_DOCUMENT_NUMBER_AFTER = re.compile(r"\s*(?:\(\s*)?\d")
+
+
+def document_party_spans(doc: Doc, parties: dict[str, str], taken: list[Span]) -> list[Span]:
+    """Spans for the short forms the document's own list defines ("JenV zal ...", "de deelnemende LS"): each
+    labelled with the actor it stands for. Not where a number follows (a document's number) nor inside a run
+    of capitals ("RAAD VAN DE EUROPESE UNIE" holds no "DE" for Germany)."""
+    if not parties:
+        return []
+    covered = {i for span in taken for i in range(span.start, span.end)}
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in sorted(parties, key=len, reverse=True)) + r")(?![\w-])")
+    found: list[Span] = []
+    for match in pattern.finditer(doc.text):
+        if _DOCUMENT_NUMBER_AFTER.match(doc.text, match.end()):
+            continue
+        span = doc.char_span(match.start(), match.end(), label=parties[match.group(0)])
+        if span is None or covered & set(range(span.start, span.end)) or _in_capitals(doc, span, parties):
+            continue
+        found.append(span)
+    return found
+
+
+def _in_capitals(doc: Doc, span: Span, parties: dict[str, str]) -> bool:
+    neighbours = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and t.is_upper and len(t) > 1 and t.text not in parties for t in neighbours)
 
 
 def gazetteer(nlp: Language) -> ActorGazetteer:

@@ -236,10 +236,10 @@ def _anchored_span(doc: Doc, core: Span, doc_date: date | None, period: Period) 
         end += 1 if determiner in {"de", "het", "deze", "dit", "dat", "die", "onderhavige"} else 0
         while end < len(doc) and doc[end].is_alpha and doc[end].lower_.endswith("e") and doc[end].is_lower and end + 1 < len(doc) and doc[end + 1].is_alpha:
             end += 1  # "de herziene verordening": adjectives before the noun
-        noun = doc[end].lower_ if end < len(doc) else ""
+        written = doc[end].text if end < len(doc) else ""
         if end < len(doc) and doc[end].is_alpha:
             end += 1
-        own = determiner in {"deze", "dit", "onderhavige"} and noun in OWN_DOCUMENT_NOUNS
+        own = determiner in {"deze", "dit", "onderhavige"} and _names_own_document(written)
     else:
         own = False
     anchor: date | None = None
@@ -250,6 +250,16 @@ def _anchored_span(doc: Doc, core: Span, doc_date: date | None, period: Period) 
     if anchor is None or amount is None:
         return period, end
     return Period(anchor, add_span(anchor, amount, unit), "day"), end
+
+
+def _names_own_document(noun: str) -> bool:
+    """ "dit actieplan", "dit uitvoeringsplan", "deze actieagenda", "dit OAP": a noun for a document of the kind
+    that states plans (a compound on one, or a document's own short form), after "deze/dit"."""
+    lowered = noun.lower()
+    return lowered.endswith(tuple(OWN_DOCUMENT_NOUNS)) or bool(_DOCUMENT_SHORT_FORM.fullmatch(noun))
+
+
+_DOCUMENT_SHORT_FORM = re.compile(r"[A-Z]{2,6}")
 
 
 def _amount_and_unit(words: list[str]) -> tuple[int | None, str]:
@@ -295,8 +305,8 @@ DAY_RE = re.compile(r"^([1-9]|0[1-9]|[12]\d|3[01])(?:-([1-9]|0[1-9]|[12]\d|3[01]
 
 def _valid_number(text: str) -> bool:
     """The patterns match digit shapes; this checks the values (years 1900-2099, days, real dates)."""
-    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text):
-        return True
+    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text) or text.lower() in calendar_words.ORDINALS:
+        return True  # "2e kwartaal", "1e helft": an ordinal written in figures
     numeric = NUMERIC_DATE_RE.match(text)
     if numeric:
         try:

@@ -114,6 +114,7 @@ def extract_obligations(nlp: Language, document: Document, *, key: str | None = 
                 doc_kind=document.metadata.kind,
                 section_owner=context.section_owner(passage),
                 entry_into_force=context.entry_into_force,
+                document_parties=context.running_text_names,
             )
             for unit in doc._.obligation_units or []:
                 unit.actors = context.named(unit.actors)
@@ -164,6 +165,7 @@ class _DocumentContext:
         self.roles = roles  # table number -> column roles, for the action tables only
         self.owners = owners  # action number ("1.1") -> the parties of its row
         self.entry_into_force = entry_into_force
+        self.running_text_names = parties.running_text_names()  # short form -> actor, read in running text too
 
     @classmethod
     def of(cls, nlp: Language, document: Document) -> _DocumentContext:
@@ -179,12 +181,13 @@ class _DocumentContext:
         roles = {number: found for number, found in roles.items() if found.is_action_table}
         owners: dict[str, list[str]] = {}
         for number, rows in by_table.items():
-            if number in roles and roles[number].responsible is not None:
+            if number in roles:
                 for row in rows:
                     cells = row.table_row.cells if row.table_row else []
-                    column = roles[number].responsible
-                    if row.paragraph and column is not None and column < len(cells) and cells[column].strip():
-                        owners.setdefault(row.paragraph, parties.of_cell(cells[column]))
+                    named = [parties.of_cell(cells[column]) for column in roles[number].responsible_columns
+                             if column < len(cells) and cells[column].strip()]
+                    if row.paragraph and named:
+                        owners.setdefault(row.paragraph, list(dict.fromkeys(a for actors in named for a in actors)))
         return cls(parties, roles, owners, entry_into_force_date(document.text))
 
     def named(self, actors: list[str]) -> list[str]:

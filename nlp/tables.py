@@ -25,19 +25,32 @@ from nlp.parties import Parties
 
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     # words a header of that column has, begins a word with, or (five letters and more) holds in a compound
-    "label": ("nr", "no", "nummer", "number", "numéro", "#", "ref"),
+    "label": ("nr", "no", "n", "nummer", "number", "numéro", "#", "ref", "lfd"),
     "action": ("actie", "acties", "actiepunt", "maatregel", "activiteit", "action", "measure", "activity",
-               "mesure", "activité", "maßnahme", "massnahme", "aktion", "tätigkeit", "omschrijving", "wat"),
-    "responsible": ("verantwoordelijk", "actor", "uitvoerder", "trekker", "eigenaar", "wie", "betrokken", "partij",
-                    "responsib", "lead", "owner", "who", "responsable", "acteur", "pilote", "chef",
-                    "verantwortlich", "zuständig", "akteur", "federführ"),
+               "mesure", "activité", "maßnahme", "massnahme", "aktion", "tätigkeit", "omschrijving", "beschrijving",
+               "wat", "taak", "task", "tâche", "aufgabe", "vorhaben", "description"),
+    # who answers for the action: its lead ("Trekker", "Action leader", "Chef de file", "Federführung") ...
+    "lead": ("verantwoordelijk", "uitvoerder", "trekker", "eigenaar", "wie", "leider", "coördinat", "coordinat",
+             "responsib", "lead", "owner", "who", "responsable", "pilote", "chef",
+             "verantwortlich", "zuständig", "federführ", "leitung", "koordinat", "porteur"),
+    # ... and whoever takes part in it ("Betrokken partijen", "Participants", "Beteiligte"): actors too
+    "participant": ("betrokken", "partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
+                    "beteiligt", "teilnehm", "mitwirk", "contribu"),
+    # whoever only helps ("Ondersteuning", "Partners", "In samenwerking met"): no actor (obligations.md)
+    "partner": ("partner", "ondersteun", "steun", "samenwerking", "support", "stakeholder", "belanghebbend",
+                "partenaire", "soutien", "unterstütz"),
     "timetable": ("tijdschema", "termijn", "tijdpad", "tijdlijn", "planning", "datum", "deadline", "wanneer",
-                  "uiterste", "timing", "timeline", "timetable", "time", "date", "when", "schedule", "calendrier",
-                  "échéan", "délai", "zeitplan", "frist", "zeitrahmen", "termin", "zeitraum"),
+                  "uiterste", "gereed", "einddatum", "afronding", "oplevering", "looptijd", "timing", "timeline",
+                  "timetable", "time", "date", "when", "schedule", "due", "calendrier", "échéan", "délai", "zeitplan",
+                  "frist", "zeitrahmen", "termin", "zeitraum", "zeitpunkt", "fällig"),
     "indicator": ("indicator", "resultaat", "resultaten", "output", "prestatie", "kpi", "result", "deliverable",
-                  "outcome", "indicateur", "résultat", "indikator", "ergebnis", "meetbaar"),
+                  "outcome", "indicateur", "résultat", "livrable", "indikator", "ergebnis", "meetbaar", "streef", "target"),
     "status": ("stand", "status", "voortgang", "progress", "état"),
 }
+# A header with words of several roles takes the most specific: "Action leader" names a lead, "Actietermijn" a
+# timetable ("action" only qualifies), "Lead partner" a lead, "Ondersteunende partijen" partners.
+ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "participant", "label", "action")
+RESPONSIBLE_ROLES = ("lead", "participant")
 ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijvend", "ongoing", "continuous",
            "en cours", "laufend", "fortlaufend", "ständig", "n.v.t.", "nvt", "-", "–"}
 _WORD = re.compile(r"[#\w]+", re.UNICODE)
@@ -52,14 +65,20 @@ class ColumnRoles:
     """Which column holds what; None where the table has no such column."""
 
     action: int | None = None
-    responsible: int | None = None
+    responsible: int | None = None  # the first column of parties: the lead where the table names one
     timetable: int | None = None
     label: int | None = None
+    participants: tuple[int, ...] = ()  # further columns of parties ("Betrokken partijen", "Participants")
 
     @property
     def is_action_table(self) -> bool:
         """A table of actions: an action column and a column saying who acts."""
         return self.action is not None and self.responsible is not None
+
+    @property
+    def responsible_columns(self) -> tuple[int, ...]:
+        """Every column whose parties act: the lead first, then the participants in column order."""
+        return ((self.responsible,) if self.responsible is not None else ()) + self.participants
 
 
 @dataclass(frozen=True)
@@ -78,41 +97,57 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
     if any(_GLOSSARY_HEADER.search(header) for header in headers):
         return ColumnRoles()  # "Afkorting | Betekenis": a list of abbreviations, whose first column names bodies
     roles: dict[str, int] = {}
+    responsible: list[tuple[int, int]] = []  # (rank: lead before participant, column)
+    named_columns: set[int] = set()
     for column, header in enumerate(headers):
         role = _role_of_header(header)
-        if role and role not in roles:
+        if role is None:
+            continue
+        named_columns.add(column)
+        if role in RESPONSIBLE_ROLES:
+            responsible.append((RESPONSIBLE_ROLES.index(role), column))
+        elif role not in roles:
             roles[role] = column
     if "status" in roles:
         # "Actie | Verantwoordelijk | Stand van zaken": a progress report's table restates a plan's actions to
         # report on them; the plan states the obligations, and tracking links this report to them.
         return ColumnRoles(label=roles.get("label"))
-    named = {"action", "responsible"} & set(roles)
+    named = bool({"action"} & set(roles)) or bool(responsible)
     missing = [role for role in ("label", "responsible", "timetable", "action") if role not in roles]
-    if missing and rows:
-        taken = set(roles.values())
-        for role, column in _roles_from_content(rows, parties, taken, missing).items():
-            roles.setdefault(role, column)
+    unnamed = [column for column in range(len(headers)) if column not in named_columns]
+    if rows and (missing or (responsible and unnamed)):
+        found = _roles_from_content(rows, parties, named_columns, missing, want_more_parties=bool(responsible))
+        for role, column in found.items():
+            if role != "responsible":
+                roles.setdefault(role, column)  # type: ignore[arg-type]
+        responsible += [(len(RESPONSIBLE_ROLES), column) for column in found.get("responsible", [])]  # type: ignore[union-attr]
     if not named and "timetable" not in roles:
         # Read from the cells alone, a column of names beside a column of text is as likely a glossary
         # or a list of members: only a column of dates as well makes it a table of actions.
         return ColumnRoles(label=roles.get("label"))
-    return ColumnRoles(roles.get("action"), roles.get("responsible"), roles.get("timetable"), roles.get("label"))
+    ordered = [column for _, column in sorted(responsible)]
+    return ColumnRoles(roles.get("action"), ordered[0] if ordered else None, roles.get("timetable"), roles.get("label"),
+                       tuple(ordered[1:]))
 
 
 def _role_of_header(header: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(header)]
-    for role, stems in ROLE_WORDS.items():
-        if any(word == stem or (len(stem) > 3 and word.startswith(stem)) or (len(stem) >= 5 and stem in word)
-               for word in words for stem in stems):
-            return role  # "Tijdschema", "Uitvoeringstermijn", "Eindverantwoordelijke", "Prestatie-indicator"
-    return None
+    found = {role for role, stems in ROLE_WORDS.items()
+             if any(word == stem or (len(stem) > 3 and word.startswith(stem)) or (len(stem) >= 5 and stem in word)
+                    for word in words for stem in stems)}
+    # "Tijdschema", "Uitvoeringstermijn", "Eindverantwoordelijke", "Prestatie-indicator", "Action leader"
+    return next((role for role in ROLE_PRECEDENCE if role in found), None)
 
 
-def _roles_from_content(rows: list[list[str]], parties: Parties, taken: set[int], wanted: list[str]) -> dict[str, int]:
-    """Roles of unnamed columns read from their cells: labels, party names, timetable words, long action text."""
+def _roles_from_content(rows: list[list[str]], parties: Parties, taken: set[int], wanted: list[str],
+                        want_more_parties: bool = False) -> dict[str, int | list[int]]:
+    """Roles of unnamed columns read from their cells: labels, party names, timetable words, long action text.
+
+    Every column of party names acts ("NP | OM, KMar": lead and participants); with ``want_more_parties`` the
+    header already named the lead, and an unnamed column of party names joins it."""
     width = max(len(row) for row in rows)
     columns = [[row[c].strip() for row in rows if c < len(row) and row[c].strip()] for c in range(width)]
-    found: dict[str, int] = {}
+    found: dict[str, int | list[int]] = {}
 
     def share(cells: list[str], test) -> float:  # type: ignore[no-untyped-def]
         return sum(1 for cell in cells if test(cell)) / len(cells) if cells else 0.0
@@ -122,25 +157,46 @@ def _roles_from_content(rows: list[list[str]], parties: Parties, taken: set[int]
         labels = [c for c in free if share(columns[c], lambda cell: _ROW_LABEL.match(cell)) >= 0.8]
         if labels:
             found["label"] = labels[0]
-    free = [c for c in free if c not in found.values()]
-    if "responsible" in wanted:
-        named = [(share(columns[c], parties.names_parties), c) for c in free]
-        best = max(named, default=(0.0, None))
-        if best[0] >= 0.6:
-            found["responsible"] = best[1]
-    free = [c for c in free if c not in found.values()]
+    free = [c for c in free if c != found.get("label")]
+    if "responsible" in wanted or want_more_parties:
+        # A placeholder ("n.t.b.", "TBD", "–") stands where a party will be named: it neither counts for nor against.
+        named = [c for c in free if _reads_as_parties(columns[c], parties)]
+        if named:
+            found["responsible"] = named
+    free = [c for c in free if c not in found.get("responsible", [])]  # type: ignore[operator]
     if "timetable" in wanted:
-        timed = [(share(columns[c], _reads_as_timetable), c) for c in free]
-        best = max(timed, default=(0.0, None))
+        # An indicator column has years too ("in 2028 ten minste 40 netwerken"): of the columns that read as dates,
+        # the timetable is the one most often so, then the one of the shortest cells.
+        timed = [(share(columns[c], _reads_as_timetable), -_mean_words(columns[c]), c) for c in free]
+        best = max(timed, default=(0.0, 0.0, None))
         if best[0] >= 0.6:
-            found["timetable"] = best[1]
-    free = [c for c in free if c not in found.values()]
+            found["timetable"] = best[2]  # type: ignore[assignment]
+    free = [c for c in free if c != found.get("timetable")]
     if "action" in wanted and free:
         # The action is the leftmost long text; an indicator column, when there is one, comes after it.
-        lengths = {c: sum(len(cell.split()) for cell in columns[c]) / len(columns[c]) for c in free}
+        lengths = {c: _mean_words(columns[c]) for c in free}
         longest = max(lengths.values())
         found["action"] = next(c for c in free if lengths[c] >= 0.6 * longest)
     return found
+
+
+_PARTY_CELLS = 0.6  # share of a column's cells that must read as parties
+_KNOWN_NAMES = 0.4  # share of the names in it that the gazetteer or the document's list must know
+
+
+def _reads_as_parties(cells: list[str], parties: Parties) -> bool:
+    """A column of parties: most cells list names that could be parties, and many of them are known ones. A
+    placeholder ("n.t.b.", "TBD", "–") stands where a party will be named: it counts neither for nor against."""
+    cells = [cell for cell in cells if not parties.names_no_one(cell)]
+    readings = [parties.reads_as_parties(cell) for cell in cells]
+    read = [r for r in readings if r is not None]
+    if not cells or len(read) < _PARTY_CELLS * len(cells):
+        return False
+    return sum(known for known, _ in read) >= _KNOWN_NAMES * sum(names for _, names in read)
+
+
+def _mean_words(cells: list[str]) -> float:
+    return sum(len(cell.split()) for cell in cells) / len(cells) if cells else 0.0
 
 
 _TIMETABLE_WORD = re.compile(
@@ -167,9 +223,11 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
     if row is None or roles.action is None or roles.responsible is None:
         return None
     cells = row.cells
-    responsible = cells[roles.responsible] if roles.responsible < len(cells) else ""
     action = cells[roles.action] if roles.action < len(cells) else ""
-    actors = parties.of_cell(responsible) if responsible.strip() else []
+    actors: list[str] = []
+    for column in roles.responsible_columns:
+        if column < len(cells) and cells[column].strip():
+            actors += [actor for actor in parties.of_cell(cells[column]) if actor not in actors]
     if not actors or not action.strip():
         return None
     action = _LABEL_OPENING.sub("", action, count=1) if roles.label is None or roles.label == roles.action else action

@@ -26,7 +26,9 @@ from nlp.subjects import (
     in_relative_clause,
     is_passive,
     NO_ACTOR,
+    name_end,
     noun_phrase_actor,
+    noun_phrase_actors,
     pronoun_subject,
     subject_before,
     subordinate_subject,
@@ -166,8 +168,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             if not actors and cue.label_ == "REQUEST":
                 actors = subject_before(doc, cue.start, spans)
                 if not actors:
-                    subject = noun_phrase_actor(doc[clause_start(doc, cue.start, segment.start) : cue.start], bare=True)
-                    actors = [subject] if subject else []
+                    actors = noun_phrase_actors(doc, doc[clause_start(doc, cue.start, segment.start) : cue.start], spans)
         elif not is_passive(doc, cue, segment.end) and (
             subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
         ):
@@ -211,13 +212,16 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     # "De Commissie steunt ... en zal dat blijven doen": the subject opens the sentence.
                     actors = chain(doc, spans, segment.start, +1)
                 else:
-                    subject = noun_phrase_actor(doc[clause_start(doc, cue.start, segment.start) : cue.start], bare=True)
+                    actors = noun_phrase_actors(doc, doc[clause_start(doc, cue.start, segment.start) : cue.start], spans)
+                    subject = None
                     for length in (2, 3):  # "zal de havenalliantie", "zal de nieuwe projectgroep"
-                        if not subject and cue.end + length <= segment.end and doc[cue.end].lower_ in {"de", "het"}:
+                        if not actors and not subject and cue.end + length <= segment.end and doc[cue.end].lower_ in {"de", "het"}:
                             subject = noun_phrase_actor(doc[cue.end : cue.end + length])
-                    if not subject and cue.end < segment.end and doc[cue.end].text[:1].islower():
+                            if subject:  # "zal de Inspectie Justitie en Veiligheid": the body's name runs on
+                                subject = noun_phrase_actor(doc[cue.end : name_end(doc, cue.end + length, segment.end)]) or subject
+                    if not actors and not subject and cue.end < segment.end and doc[cue.end].text[:1].islower():
                         subject = noun_phrase_actor(doc[cue.end : cue.end + 1], bare=True)  # "zullen rechtshandhavingsinstanties"
-                    actors = [subject] if subject else []
+                    actors = actors or ([subject] if subject else [])
         if actors:
             actors = with_co_actors(doc, segment, spans, actors)
             verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST", "URGE"} else cue.start

@@ -44,6 +44,10 @@ def test_dev_gold_figures(nlp_pipeline, corpus_dir):
     ("md", ["plan_a", "plan_b", "progress_excerpt"]),
     ("docx", ["plan_b"]),
     ("pdf", ["plan_b"]),
+    # written blind by someone else; failures seen on them were fixed by rules for their kind, then kept as dev sets
+    ("md", ["plan_d", "plan_e"]),
+    ("docx", ["plan_d", "plan_e"]),
+    ("pdf", ["plan_d", "plan_e"]),
 ])
 def test_action_plans_in_every_rendering(nlp_pipeline, rendering, documents):
     gold = [ACTION_PLANS / f"{document}.gold.jsonl" for document in documents]

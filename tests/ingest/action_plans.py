@@ -34,6 +34,7 @@ class ActionPlan:
     headers: tuple[str, ...] = HEADERS  # written in this order; rows are (label, action, parties, timetable, indicator)
     order: tuple[int, ...] = (0, 1, 2, 3, 4)  # which row field each column shows
     abbreviations_first: bool = False  # the list before the introduction, as a table
+    header_row: bool = True  # False: the action tables have no header row (Markdown puts the first row in its place)
 
     def cells(self, row: tuple[str, ...]) -> list[str]:
         """A row's cells in the plan's column order."""
@@ -99,8 +100,10 @@ def markdown(plan: ActionPlan) -> str:
     if not plan.abbreviations_first:
         out += abbreviations
     for priority in plan.priorities:
-        out += [f"## {priority.heading}", "", "| " + " | ".join(plan.headers) + " |", "|" + " --- |" * len(plan.headers)]
-        out += ["| " + " | ".join(plan.cells(row)) + " |" for row in priority.rows] + [""]
+        rows = [plan.cells(row) for row in priority.rows]
+        header = list(plan.headers) if plan.header_row else rows.pop(0)
+        out += [f"## {priority.heading}", "", "| " + " | ".join(header) + " |", "|" + " --- |" * len(plan.headers)]
+        out += ["| " + " | ".join(row) + " |" for row in rows] + [""]
     for paragraph in plan.closing:
         out += [paragraph, ""]
     return "\n".join(out)
@@ -137,7 +140,7 @@ def write_docx(plan: ActionPlan, path: Path) -> Path:
         _word_table(word, ("Afkorting", "Betekenis"), plan.abbreviations, OxmlElement)
     for priority in plan.priorities:
         word.add_heading(priority.heading, 2)
-        _word_table(word, plan.headers, [plan.cells(row) for row in priority.rows], OxmlElement)
+        _word_table(word, plan.headers if plan.header_row else None, [plan.cells(row) for row in priority.rows], OxmlElement)
     for paragraph in plan.closing:
         word.add_paragraph(paragraph)
     word.save(str(path))
@@ -145,12 +148,14 @@ def write_docx(plan: ActionPlan, path: Path) -> Path:
 
 
 def _word_table(word, headers, rows, element) -> None:  # type: ignore[no-untyped-def]
-    table = word.add_table(rows=1 + len(rows), cols=len(headers))
+    top = 1 if headers else 0
+    table = word.add_table(rows=top + len(rows), cols=len(headers or rows[0]))
     table.style = "Table Grid"
-    for column, header in enumerate(headers):
-        table.cell(0, column).text = header
-    table.rows[0]._tr.get_or_add_trPr().append(element("w:tblHeader"))
-    for index, row in enumerate(rows, 1):
+    if headers:
+        for column, header in enumerate(headers):
+            table.cell(0, column).text = header
+        table.rows[0]._tr.get_or_add_trPr().append(element("w:tblHeader"))
+    for index, row in enumerate(rows, top):
         for column, cell in enumerate(row):
             table.cell(index, column).text = cell
 
@@ -180,10 +185,10 @@ def write_pdf(plan: ActionPlan, path: Path, *, ruled: bool = True, gap_before_ta
     story += abbreviations + introduction if plan.abbreviations_first else introduction + abbreviations
     for index, priority in enumerate(plan.priorities):
         story += [Spacer(1, 12 + (gap_before_tables if index == 0 else 0)), Paragraph(priority.heading, styles["Heading2"])]
-        data = [[Paragraph(h, cell_style) for h in plan.headers]]
+        data = [[Paragraph(h, cell_style) for h in plan.headers]] if plan.header_row else []
         data += [[Paragraph(c, cell_style) for c in plan.cells(row)] for row in priority.rows]
         widths = [(30, 170, 90, 80, 100)[field] for field in plan.order]
-        story.append(Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style)))
+        story.append(Table(data, colWidths=widths, repeatRows=1 if plan.header_row else 0, style=TableStyle(style)))
     story += [Spacer(1, 12)] + [Paragraph(paragraph, body) for paragraph in plan.closing]
 
     def footer(canvas, _doc) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from conclusio.records import Passage, TableRow, from_dict, to_dict
 from ingest import parse_file
 from ingest.pdf_tables import join_split_row
-from ingest.tables import GridCell
+from ingest.tables import Grid, GridCell, read_grid
 
 from action_plans import HEADERS, firearms_plan, html, markdown, write_docx, write_pdf
 
@@ -51,6 +52,25 @@ def test_a_row_reads_as_header_and_cell_pairs_in_the_document_text(renderings, r
                         "Verantwoordelijke partijen: LS; Tijdschema: jaarlijks; Indicator: aantal meldingen")
     assert document.text[row.char_start:row.char_end] == row.text
     assert row.kind == "body" and not document.warnings
+
+
+@pytest.mark.parametrize("rendering", ["md", "docx", "pdf"])
+def test_a_table_without_a_header_row_keeps_its_first_row(tmp_path: Path, rendering) -> None:
+    # Markdown puts the first row where the header goes; the PDF leaves one row of a table at a page's foot.
+    plan = replace(firearms_plan(), header_row=False)
+    if rendering == "md":
+        path = tmp_path / "plan.md"
+        path.write_text(markdown(plan), encoding="utf-8")
+    elif rendering == "docx":
+        path = write_docx(plan, tmp_path / "plan.docx")
+    else:
+        path = write_pdf(plan, tmp_path / "plan.pdf", gap_before_tables=550)
+    document = parse_file(path)
+    actions = [p for p in document.passages if p.table_row is not None and p.table_row.headers == [""] * len(HEADERS)]
+    assert [tuple(p.table_row.cells) for p in actions] == [row for priority in plan.priorities for row in priority.rows]
+    assert [p.paragraph for p in actions] == [row[0] for priority in plan.priorities for row in priority.rows]
+    if rendering == "pdf":
+        assert next(p for p in actions if p.paragraph == "1.1").page + 1 == next(p for p in actions if p.paragraph == "1.2").page
 
 
 def test_the_text_around_the_tables_is_kept(renderings) -> None:
@@ -159,3 +179,13 @@ def test_a_row_cut_by_a_page_break_is_joined_to_its_first_part() -> None:
     rows = join_split_row(first_page, next_page, header)
     assert [[c.text for c in row] for row in rows] == [
         header, ["1", "de samenwerking versterken", "LS", "2026"], ["2", "een verslag opstellen", "COM", "2027"]]
+
+
+def test_a_heading_row_in_the_header_position_heads_the_rows_below_it() -> None:
+    # A table without a header row, written as Markdown: its first row, a heading across it, stands where the header goes.
+    cells = [["Doelstelling 1 – Inlichtingen", "", "", ""], ["1.1", "een analyse opstellen", "Europol", "Q2 2027"],
+             ["1.2", "gegevens verzamelen", "NL", "eind 2027"]]
+    reading = read_grid(Grid([[GridCell(text) for text in row] for row in cells], header_rows=1), 1)
+    assert reading.headers == ["", "", "", ""]
+    assert [(row.kind, row.text) for row in reading.rows][0] == ("span", "Doelstelling 1 – Inlichtingen")
+    assert [row.row.cells for row in reading.rows if row.row] == cells[1:]

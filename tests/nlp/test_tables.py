@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from ingest import parse_file
 from nlp import extract_obligations
 from nlp.actors import gazetteer
+from nlp.annotate import annotate
 from nlp.parties import Parties, document_abbreviations
 from nlp.tables import column_roles, timetable_deadline
 from tests.ingest.action_plans import DRUGS_PLAN_ROWS, drugs_plan, firearms_plan, html, markdown, write_docx, write_pdf
@@ -33,6 +35,20 @@ def parties(pipeline) -> Parties:
     ("LS (douane en politie), EUAA", ["lidstaten", "Asielagentschap van de Europese Unie"]),
     ("LS, Interpol", ["lidstaten", "Interpol"]),
     ("alle lidstaten", ["lidstaten"]),
+    ("alle deelnemende LS, Europol (EC3)", ["lidstaten", "Europol"]),  # a qualifier before a known name goes
+    ("andere EU-lidstaten", ["lidstaten"]),
+    ("douaneautoriteiten van andere lidstaten", ["douaneautoriteiten van andere lidstaten"]),  # not past "van"
+    ("NL, BE", ["NL", "BE"]),  # member states by their codes act as written
+    ("COM (lead), LS", ["Commissie", "lidstaten"]),
+    ("Lead: COM; Participants: LS", ["Commissie", "lidstaten"]),
+    ("Ministerie van Justitie en Veiligheid, Havenbedrijf Rotterdam", ["Ministerie van Justitie en Veiligheid",
+                                                                       "Havenbedrijf Rotterdam"]),  # "en" inside a name
+    ("gemeenten en provincies", ["gemeenten", "provincies"]),
+    ("de Europese Commissie", ["Commissie"]),
+    ("n.t.b.", []),
+    ("TBD", []),
+    ("nog te bepalen", []),
+    ("–", []),
 ])
 def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties, cell, actors) -> None:
     assert parties.of_cell(cell) == actors
@@ -53,6 +69,13 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("uiterlijk juni 2027", "2027-06-30", "month", None),
     ("binnen zes maanden na de goedkeuring van dit actieplan", "2026-09-12", "day", None),
     ("binnen een jaar na de inwerkingtreding van de herziene verordening", None, None, None),
+    ("binnen vier maanden na de goedkeuring van dit OAP", "2026-07-12", "day", None),
+    ("Q1-Q2 2027", "2027-06-30", "quarter", None),  # a range of quarters ends with its last
+    ("Q2/Q3 2027", "2027-09-30", "quarter", None),
+    ("2e helft 2027", "2027-12-31", "half", None),  # ordinals in figures
+    ("2e kwartaal 2027", "2027-06-30", "quarter", None),
+    ("per kwartaal", None, None, "P3M"),  # the plan by its short form
+    ("binnen een jaar na vaststelling van dit uitvoeringsplan", "2027-03-12", "day", None),
 ])
 def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, granularity, recurrence) -> None:
     deadline = timetable_deadline(pipeline, cell, date(2026, 3, 12))
@@ -72,6 +95,33 @@ def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, gra
 def test_column_roles_by_header_words_in_four_languages(parties, headers) -> None:
     roles = column_roles(headers, [["1.1", "de samenwerking versterken", "LS", "2026", "aantal"]], parties)
     assert (roles.label, roles.action, roles.responsible, roles.timetable) == (0, 1, 2, 3)
+
+
+@pytest.mark.parametrize("headers", [
+    ["Nr.", "Maatregel", "Trekker", "Betrokken partijen", "Gereed", "Indicator"],
+    ["No.", "Action", "Action leader", "Participants", "Deadline", "Expected result"],  # "Action leader" is no action
+    ["N°", "Action", "Chef de file", "Participants", "Échéance", "Résultat attendu"],
+    ["Nr.", "Maßnahme", "Federführung", "Beteiligte", "Zeitrahmen", "Erwartetes Ergebnis"],
+])
+def test_every_column_of_parties_acts_the_lead_first(parties, headers) -> None:
+    roles = column_roles(headers, [["1.1", "de samenwerking versterken", "COM", "LS", "2026", "aantal"]], parties)
+    assert (roles.label, roles.action, roles.responsible_columns, roles.timetable) == (0, 1, (2, 3), 4)
+
+
+def test_a_column_of_partners_names_no_actor(parties) -> None:
+    headers = ["Actie", "Ondersteunende partners", "Tijdschema", "Verantwoordelijk"]
+    roles = column_roles(headers, [["de samenwerking versterken", "Eurojust", "2026", "LS"]], parties)
+    assert (roles.action, roles.responsible_columns, roles.timetable) == (0, (3,), 2)
+
+
+def test_columns_of_parties_found_from_the_cells_when_the_table_has_no_header(parties) -> None:
+    rows = [["2.1", "een dreigingsbeeld opstellen", "LS", "Europol, Douane", "Q4 2026", "in 2028 gedeeld met 20 LS"],
+            ["2.2", "een analysefaciliteit inrichten", "COM", "gemeenten, LS", "medio 2027", "in 2028 operationeel"],
+            ["2.3", "een datamodel ontwikkelen", "n.t.b.", "n.t.b.", "2027", "datamodel beschikbaar in 2027"],
+            ["2.4", "de teams aansluiten op SIENA", "Europol", "Havenbedrijf Rotterdam", "eind 2026", "100% aangesloten"]]
+    roles = column_roles([""] * 6, rows, parties)
+    # the indicator has years too: the timetable is the column of the shortest cells that read as dates
+    assert (roles.label, roles.action, roles.responsible_columns, roles.timetable) == (0, 1, (2, 3), 4)
 
 
 def test_column_roles_from_the_cells_when_the_table_has_no_header(parties) -> None:
@@ -119,6 +169,25 @@ def test_each_action_row_with_parties_is_one_commitment(pipeline, firearms_files
     assert {o.modality for o in found.values()} == {"commitment"}
     assert found["1.1"].action.startswith("de uitwisseling van inlichtingen") and found["1.1"].verbs == ["versterken"]
     assert found["1.1"].source_text == next(p.text for p in document.passages if p.paragraph == "1.1")
+
+
+@pytest.mark.parametrize("rendering", ["md", "docx", "pdf"])
+def test_a_plan_without_header_rows_gives_the_units_of_the_same_plan_with_them(pipeline, firearms_files, tmp_path,
+                                                                               rendering) -> None:
+    plan = replace(firearms_plan(), header_row=False)
+    if rendering == "md":
+        path = tmp_path / "plan.md"
+        path.write_text(markdown(plan), encoding="utf-8")
+    elif rendering == "docx":
+        path = write_docx(plan, tmp_path / "plan.docx")
+    else:
+        path = write_pdf(plan, tmp_path / "plan.pdf", gap_before_tables=550)
+
+    def units(document_path: Path) -> list[tuple]:
+        return [(o.paragraph, o.actors, o.action, o.deadline.end if o.deadline else None, o.modality)
+                for o in extract_obligations(pipeline, parse_file(document_path)) if o.paragraph]
+
+    assert units(path) == units(firearms_files[rendering])
 
 
 @pytest.mark.parametrize("rendering", ["md", "docx", "pdf"])
@@ -207,3 +276,76 @@ def test_a_list_of_abbreviations_before_the_numbered_sections_covers_only_itself
                                                 "COM": "Europese Commissie"}
     (unit,) = extract_obligations(pipeline, document)
     assert (unit.paragraph, unit.actors) == ("1.1", ["nationale coördinatiecentra", "Commissie"])
+
+
+NATIONAL_PLAN = """# Uitvoeringsplan mensenhandel 2026-2028
+
+Ministerie van Justitie en Veiligheid
+Datum: 3 maart 2026
+
+## Lijst van afkortingen
+
+- BZK: Ministerie van Binnenlandse Zaken en Koninkrijksrelaties
+- COM: Europese Commissie
+- LS: lidstaten
+- NLA: Nederlandse Arbeidsinspectie
+- UP: uitvoeringsplan
+- AT, BE, DE, NL: landcodes
+- n.t.b.: nog te bepalen
+
+## 1. Inleiding
+
+Het kabinet heeft dit UP op 3 maart 2026 vastgesteld. Het kabinet zal binnen zes maanden na vaststelling van dit plan een wetsvoorstel indienen.
+
+De taskforce Mensenhandel zal ten minste tweemaal per jaar de voortgang bespreken. Provincies dienen uiterlijk 1 april 2027 een regionaal beeld op te stellen.
+
+BZK zal de Tweede Kamer jaarlijks over de uitvoering informeren. NL en BE zullen in 2027 een gezamenlijke inspectiedag organiseren.
+
+Europol (EC3) zal de deelnemende LS in 2026 ondersteunen met analyses. Alle deelnemende LS dienen uiterlijk 1 juni 2026 een contactpunt aan te wijzen. Nederland nodigt de Commissie uit om in 2027 een evaluatie uit te voeren.
+
+Het UP zal worden bijgesteld zodra de evaluatie is afgerond.
+
+De minister van Justitie en Veiligheid zal in 2027 een wetsvoorstel indienen. De provincies en gemeenten dienen uiterlijk 2027 een beleidsplan op te stellen. In 2027 zal de Inspectie Justitie en Veiligheid een onderzoek uitvoeren. De Nederlandse Arbeidsinspectie en de Douane zullen in 2026 gezamenlijke controles houden. Deze maatregel zal bijdragen aan minder uitbuiting.
+
+## 2. Maatregelen
+
+| Nr. | Maatregel | Trekker | Betrokken partijen | Gereed | Indicator |
+|---|---|---|---|---|---|
+| 2.1 | Opstellen van een landelijk beeld van arbeidsuitbuiting. | NLA | BZK, gemeenten | Q4 2026 | Beeld in 2027 gedeeld met de LS. |
+| 2.2 | Ontwikkelen van een signaleringskaart voor gemeenten. | n.t.b. | n.t.b. | 2027 | Kaart beschikbaar. |
+"""
+
+
+def test_running_text_names_bodies_the_list_and_the_text_give(pipeline, tmp_path) -> None:
+    path = tmp_path / "uitvoeringsplan.md"
+    path.write_text(NATIONAL_PLAN, encoding="utf-8")
+    found = [(o.paragraph, o.actors, o.modality, o.deadline.end if o.deadline else None, " ".join(o.source_text.split()[:2]))
+             for o in extract_obligations(pipeline, parse_file(path))]
+    assert found == [
+        (None, ["kabinet"], "commitment", "2026-09-03", "Het kabinet"),  # a body not on the list keeps its name
+        (None, ["taskforce Mensenhandel"], "commitment", None, "De taskforce"),
+        (None, ["provincies"], "obligation", "2027-04-01", "Provincies dienen"),
+        (None, ["Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"], "commitment", None, "BZK zal"),  # the list
+        (None, ["NL", "BE"], "commitment", "2027-12-31", "NL en"),
+        (None, ["Europol"], "commitment", "2026-12-31", "Europol (EC3)"),  # the body before the brackets, not the object
+        (None, ["lidstaten"], "obligation", "2026-06-01", "Alle deelnemende"),
+        (None, ["Commissie"], "request", "2027-12-31", "Nederland nodigt"),  # the invited body acts
+        # "Het UP zal worden bijgesteld": the plan is no body
+        (None, ["minister van Justitie en Veiligheid"], "commitment", "2027-12-31", "De minister"),  # an office and its field
+        (None, ["provincies", "gemeenten"], "obligation", "2027-12-31", "De provincies"),
+        (None, ["Inspectie Justitie en Veiligheid"], "commitment", "2027-12-31", "In 2027"),
+        (None, ["Nederlandse Arbeidsinspectie", "Douane"], "commitment", "2026-12-31", "De Nederlandse"),  # the list's name
+        # "Deze maatregel zal bijdragen": a measure is no body
+        ("2.1", ["Nederlandse Arbeidsinspectie", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "gemeenten"],
+         "commitment", "2026-12-31", "2.1 Maatregel:"),
+        # 2.2 has no party yet ("n.t.b."): no unit
+    ]
+
+
+def test_short_forms_of_the_documents_list_are_read_in_running_text_but_not_in_numbers_or_capitals(pipeline) -> None:
+    parties = {"COM": "Commissie", "DE": "DE", "JenV": "Ministerie van Justitie en Veiligheid"}
+    doc = annotate(pipeline, "In COM(2023) 641 en COM 2024/12 kondigde COM een evaluatie aan, met JenV. "
+                             "RAAD VAN DE EUROPESE UNIE. OVERWEGENDE DAT DE TIJD DRINGT. DE en JenV.", document_parties=parties)
+    assert [(span.text, span.label_) for span in doc.spans["actors"]] == [
+        ("COM", "Commissie"), ("JenV", "Ministerie van Justitie en Veiligheid"), ("RAAD VAN DE EUROPESE UNIE", "Raad"),
+        ("DE", "DE"), ("JenV", "Ministerie van Justitie en Veiligheid")]
