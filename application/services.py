@@ -27,6 +27,7 @@ from index.errors import EmbeddingModelError
 from index.search import SearchResult, Searcher
 from index.store import ObligationQuery, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
+from tracking.status import StatusChange, StatusPoint, changes, history
 from tracking.curation import AuditEntry
 
 
@@ -183,9 +184,27 @@ class Conclusio:
         *,
         as_of: date | None = None,
         status: str | None = None,
+        progress: str | None = None,
     ) -> list[TrackedObligation]:
-        """Obligations with their status on ``as_of`` (default today), only ``status`` when given."""
-        return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status)
+        """Obligations of documents dated by ``as_of`` (default today) with their status that day; filtered by
+        ``status`` and ``progress`` when given."""
+        return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status,
+                     progress=progress)
+
+    def history(self, obligation_id: str, *, until: date | None = None) -> list[StatusPoint]:
+        """How one obligation's status changed: after its adoption, each later document, each analyst change."""
+        self.obligation(obligation_id)
+        return history(self.store, self.curation, obligation_id, until=until or date.today())
+
+    def changes(
+        self,
+        *,
+        since: date,
+        as_of: date | None = None,
+        query: ObligationQuery = ObligationQuery(),  # noqa: B008 - frozen dataclass
+    ) -> list[StatusChange]:
+        """What changed between ``since`` and ``as_of``: newly done, newly overdue, rescheduled, other progress."""
+        return changes(self.store, self.curation, since=since, as_of=as_of or date.today(), query=query)
 
     def export(self, rows: Sequence[TrackedObligation], fmt: str, path: Path | None = None) -> bytes:
         """The rows in an export format (json, csv, xlsx, md, ics); also written to ``path`` when given."""

@@ -21,6 +21,13 @@ TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name
 
 _ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
 _MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
+# "punt 7", "de punten 4 tot en met 9", "punten 1 en 2", "punten 10-13", "points 3, 5 and 7", "Ziffer 4 bis 6":
+# how a report on conclusions names the numbered points it reports on.
+_POINT_WORDS = r"(?:punt(?:en)?|points?|paragra(?:af|fen|phs?)|ziffer[n]?|nummer[ns]?|nrs?\.?|§§?)"
+_POINT_NUMBER = r"\d{1,3}[a-z]?"
+_POINT_JOIN = r"(?:\s*(?:,|en|and|et|und|&)\s*|\s*(?:tot\s+en\s+met|t/m|-|–|to|à|bis|through)\s*)"
+_POINT_REFERENCE = re.compile(rf"\b{_POINT_WORDS}\s+({_POINT_NUMBER}(?:{_POINT_JOIN}{_POINT_NUMBER})*)", re.I)
+_RANGE_JOIN = re.compile(r"tot\s+en\s+met|t/m|-|–|\bto\b|\bà\b|\bbis\b|through", re.I)
 
 # Months and the names of document types and institutions say nothing about which document it is.
 GENERIC_TITLE_WORDS = frozenset(
@@ -129,6 +136,19 @@ def number_key(number: str) -> str:
     """Document numbers compared without case, spaces, an "ST" prefix or a trailing "final"."""
     key = re.sub(r"\s+", "", number.upper())
     return re.sub(r"^ST|FINAL$", "", key)
+
+
+def point_numbers(text: str) -> frozenset[str]:
+    """The numbered points a text names: "Punten 4 tot en met 9" -> {"4", ..., "9"}, "punt 12a" -> {"12a"}."""
+    found: set[str] = set()
+    for match in _POINT_REFERENCE.finditer(plain(text)):
+        numbers = re.findall(_POINT_NUMBER, match.group(1), re.I)
+        joins = re.split(_POINT_NUMBER, match.group(1), flags=re.I)[1:-1]
+        found.update(n.lower() for n in numbers)
+        for first, join, last in zip(numbers, joins, numbers[1:]):
+            if _RANGE_JOIN.search(join) and first.isdigit() and last.isdigit() and int(first) < int(last) <= int(first) + 60:
+                found.update(str(n) for n in range(int(first), int(last) + 1))
+    return frozenset(found)
 
 
 def plain(text: str) -> str:

@@ -46,6 +46,7 @@ from tracking.document_ties import (
     obligation_action,
     passage_action,
     plain,
+    point_numbers,
     text_names,
 )
 
@@ -88,6 +89,7 @@ class _Candidate:
     action: tuple[str, frozenset[str]] | None  # (number, title terms)
     names: set[str] = field(default_factory=set)  # source files this passage or its section refers to
     vector_row: int = -1
+    points: frozenset[str] = frozenset()  # numbered points its own label or section headings report on
 
 
 def refresh_evidence(store: Store, embedder: Any, nlp: Language) -> int:
@@ -121,6 +123,7 @@ def refresh_evidence(store: Store, embedder: Any, nlp: Language) -> int:
                 readings[passage_id] = classifier.classify_sentences(
                     candidate.passage.text, date.fromisoformat(candidate.doc_date)
                 )
+            sentence = _deciding_sentence(nlp, obligation, candidate, sentence, readings[passage_id], idf)
             restates = _restates_an_obligation(sentence, commitments[passage_id])
             link = _link(nlp, obligation, candidate, sentence, confidence, method, readings[passage_id], restates)
             links.append(link)
@@ -141,6 +144,7 @@ def _link(
     """The evidence link, with the progress its sentence reports measured against the obligation's deadline."""
     reading = _reading_for(readings, sentence.text)
     status, new_end = (reading.status, reading.new_end) if reading else ("mentioned", None)
+    cue = reading.cue if reading else None
     if status == "completed" and (obligation.source_file in sentence.names or restates):
         # "de op 13 juni aangenomen conclusies": the document was adopted, not the action done;
         # a later request or commitment repeating the action is no report of it either
@@ -164,6 +168,8 @@ def _link(
         new_end=new_end,
         method=method,
         actors=find_actors(nlp, sentence.text),
+        page=passage.page,
+        cue=cue,
     )
 
 
@@ -191,10 +197,11 @@ def _score(
     action = obligation_action(obligation, home.document)
     actors = {fold(a) for a in obligation.actors if len(a) > 2}
     scored = []
+    point = (obligation.paragraph or "").strip().lower()
     for candidate in candidates:
         if candidate.passage.source_file == obligation.source_file or candidate.doc_date <= (home.date or ""):
             continue
-        prior, method = _prior(action, candidate, home, documents)
+        prior, method = _prior(action, point, candidate, home, documents)
         sentence, lexical = max(
             (
                 (s, max(
@@ -216,6 +223,52 @@ def _score(
             scored.append((confidence, topical, method, candidate, sentence))
     scored.sort(key=lambda item: (-item[0], -item[1]))
     return [(confidence, method, candidate, sentence) for confidence, _, method, candidate, sentence in scored]
+
+
+DECIDING_SHARE = 0.5  # a sentence at least this close to the best one may decide instead of it
+
+
+def _deciding_sentence(
+    nlp: Language,
+    obligation: Obligation,
+    candidate: _Candidate,
+    best: _Sentence,
+    readings: Sequence[Any],
+    idf: dict[str, float],
+) -> _Sentence:
+    """The sentence of a linked passage that decides the obligation's progress.
+
+    The sentence closest in words to the obligation often restates its aim ("Het doel van deze actie
+    was ..."); the one that decides says what happened ("werd in januari 2024 gelanceerd"). Among the
+    passage's sentences about as close to the obligation as the best one, one that reports progress and
+    names the obligation's own actor (or none) wins; a neighbour's completion by another actor does not.
+    """
+    action_terms = _content_terms(obligation.action or obligation.source_text)
+    source_terms = _content_terms(obligation.source_text)
+    action_norm, source_norm = _norm(action_terms, idf), _norm(source_terms, idf)
+
+    def closeness(sentence: _Sentence) -> float:
+        return LEXICAL_ACTION_SHARE * _weighted_cosine(action_terms, action_norm, sentence, idf) + (
+            1 - LEXICAL_ACTION_SHARE
+        ) * _weighted_cosine(source_terms, source_norm, sentence, idf)
+
+    top = closeness(best)
+    own = set(obligation.actors)
+    folded_own = {fold(a) for a in own if len(a) > 2}
+    choices = []
+    for sentence in candidate.sentences:
+        near = closeness(sentence)
+        if near < DECIDING_SHARE * top or near == 0.0:
+            continue
+        reading = _reading_for(readings, sentence.text)
+        progress = reading is not None and reading.status != "mentioned"
+        named = set(find_actors(nlp, sentence.text))
+        own_actor = bool(named & own) or any(a in sentence.folded for a in folded_own)
+        other_actor_only = bool(named) and not own_actor
+        choices.append((progress and not other_actor_only, progress, own_actor, near, sentence))
+    if not choices:
+        return best
+    return max(choices, key=lambda c: c[:4])[4]
 
 
 def _sentence_precision(terms: frozenset[str], sentence: _Sentence, idf: dict[str, float]) -> float:
@@ -267,6 +320,7 @@ def _weighted_cosine(terms: frozenset[str], norm: float, sentence: _Sentence, id
 
 def _prior(
     action: tuple[str, frozenset[str]] | None,
+    point: str,
     candidate: _Candidate,
     home: DocumentInfo,
     documents: dict[str, DocumentInfo],
@@ -275,10 +329,14 @@ def _prior(
         if _jaccard(action[1], candidate.action[1]) >= ACTION_TITLE_MIN:
             return PRIOR_ACTION, "action_number"
     source = home.document.source_file
+    later = documents[candidate.passage.source_file]
+    names_home = source in candidate.names or source in later.named or names_document(later, home)
+    if point and point in candidate.points and names_home:
+        # a report on these conclusions, in its section on this point ("Punten 4 tot en met 9: ...")
+        return PRIOR_ACTION, "point_number"
     if source in candidate.names:
         return PRIOR_SECTION_REFERENCE, "doc_reference"
-    later = documents[candidate.passage.source_file]
-    if source in later.named or names_document(later, home):
+    if names_home:
         return PRIOR_DOCUMENT_REFERENCE, "similarity"
     return 0.0, "similarity"
 
@@ -319,7 +377,9 @@ def _candidates(documents: dict[str, DocumentInfo], nlp: Language) -> list[_Cand
                     o.document.source_file for o in earlier if text_names(sentence.text, o, sentence.terms)
                 )
             names = direct.get(passage.passage_id, set()) | section_names.get(tuple(passage.section_path), set())
-            out.append(_Candidate(passage, info.date, parts, passage_action(passage, info.document), names))
+            points = point_numbers(" ; ".join([*passage.section_path, passage.paragraph or ""]))
+            out.append(_Candidate(passage, info.date, parts, passage_action(passage, info.document), names,
+                                  points=points))
     return out
 
 

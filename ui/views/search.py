@@ -10,7 +10,8 @@ from application import SearchFilters
 from ui import resources
 
 STATUS_BADGES = {"done": ":green-badge[done]", "overdue": ":red-badge[overdue]", "due soon": ":orange-badge[due soon]",
-                 "open": ":blue-badge[open]", "no deadline": ":gray-badge[no deadline]"}
+                 "in progress": ":violet-badge[in progress]", "open": ":blue-badge[open]",
+                 "no deadline": ":gray-badge[no deadline]"}
 
 FACET_FILTERS = (  # (facet name in FacetCounts, SearchFilters field, label)
     ("kind", "kinds", "Document kind"),
