@@ -132,7 +132,7 @@ def ingest_paths(
         [(d.source_file, d.metadata.doc_number) for d in stored.values()]
         + [(doc.source_file, doc.metadata.doc_number) for _, doc, _ in parsed]
     )
-    changed = False
+    written: list[str] = []
     for path, document, parse_seconds in parsed:
         started = time.perf_counter()
         document = with_resolved_references(document, known_numbers)
@@ -152,15 +152,15 @@ def ingest_paths(
             log.exception("storing %s failed", document.source_file)
             record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
             continue
-        changed = True
+        written.append(document.source_file)
         record(
             FileResult(
                 str(path), "ingested", passages=len(document.passages), obligations=len(obligations),
                 seconds=parse_seconds + time.perf_counter() - started,
             )
         )
-    if changed:
-        _refresh_evidence(store, model, nlp, report)
+    if written:
+        _refresh_evidence(store, model, nlp, report, written)
     return report
 
 
@@ -209,10 +209,13 @@ def with_resolved_references(document: Document, known_numbers: dict[str, str]) 
     return replace(document, metadata=replace(document.metadata, references=references))
 
 
-def _refresh_evidence(store: Store, embedder: Embedder, nlp: Language, report: IngestReport) -> None:
-    """Recompute machine-found evidence links; a failure is reported, the ingested data stays."""
+def _refresh_evidence(
+    store: Store, embedder: Embedder, nlp: Language, report: IngestReport, changed: Sequence[str] | None = None
+) -> None:
+    """Relink evidence for what ``changed`` documents touch (all, when None); a failure is reported, the
+    ingested data stays."""
     try:
-        refresh_evidence(store, embedder, nlp)
+        refresh_evidence(store, embedder, nlp, changed)
     except Exception as e:  # derived data: the documents are already safely written
         log.exception("refreshing evidence links failed")
         report.evidence_error = f"{type(e).__name__}: {e}"

@@ -10,10 +10,10 @@ actions across documents.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from conclusio.calendar_words import DUTCH_MONTHS, date_phrases
-from conclusio.records import Document, Obligation, Passage
+from conclusio.records import Document, DocumentMetadata, Obligation, Passage
 from index.analysis import analyze, fold
 from index.store import Store
 
@@ -40,33 +40,31 @@ GENERIC_TITLE_WORDS = frozenset(
 
 @dataclass
 class DocumentInfo:
-    """A stored document with what other documents may call it by: number, title words, date."""
+    """A stored document as other documents may call it: number, title words, date (from metadata alone)."""
 
-    document: Document
+    source_file: str
+    metadata: DocumentMetadata
     date: str | None
     number_keys: set[str]
     title_terms: frozenset[str]
     date_phrases: tuple[str, ...]
-    named: set[str] = field(default_factory=set)  # earlier documents some passage of this one names
 
 
-def load_documents(store: Store) -> dict[str, DocumentInfo]:
-    """Every stored document with its passages, keyed by source file."""
-    infos: dict[str, DocumentInfo] = {}
-    for stored in store.list_documents():
-        document = store.get_document(stored.source_file)
-        if document is None:
-            continue
-        meta = document.metadata
-        infos[document.source_file] = DocumentInfo(
-            document=document,
-            date=meta.date,
-            number_keys={number_key(n) for n in [meta.doc_number] if n},
-            title_terms=frozenset(t for t in analyze(plain(meta.title or "")) if not t.isdigit())
-            - GENERIC_TITLE_WORDS,
-            date_phrases=date_phrases(meta.date),
-        )
-    return infos
+def document_info(source_file: str, metadata: DocumentMetadata) -> DocumentInfo:
+    """What later texts may call a document by, read from its metadata."""
+    return DocumentInfo(
+        source_file=source_file,
+        metadata=metadata,
+        date=metadata.date,
+        number_keys={number_key(n) for n in [metadata.doc_number] if n},
+        title_terms=frozenset(t for t in analyze(plain(metadata.title or "")) if not t.isdigit()) - GENERIC_TITLE_WORDS,
+        date_phrases=date_phrases(metadata.date),
+    )
+
+
+def document_infos(store: Store) -> dict[str, DocumentInfo]:
+    """Every stored document's info, keyed by source file; no passages are read."""
+    return {d.source_file: document_info(d.source_file, d.metadata) for d in store.list_documents()}
 
 
 def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = None) -> bool:
@@ -84,10 +82,10 @@ def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = 
 
 def names_document(later: DocumentInfo, earlier: DocumentInfo) -> bool:
     """Whether a later document's metadata (previous documents, resolved references) names the earlier one."""
-    if earlier.number_keys & {number_key(n) for n in later.document.metadata.previous_docs}:
+    if earlier.number_keys & {number_key(n) for n in later.metadata.previous_docs}:
         return True
-    for reference in later.document.metadata.references:
-        if reference.resolved_source_file == earlier.document.source_file:
+    for reference in later.metadata.references:
+        if reference.resolved_source_file == earlier.source_file:
             return True
         if number_key(reference.normalised) in earlier.number_keys:
             return True
