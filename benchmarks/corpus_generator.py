@@ -200,6 +200,23 @@ def generate(corpus_dir: Path, out_dir: Path, passages: int, seed: int = 7) -> l
     return written
 
 
+def generate_points_document(corpus_dir: Path, out_dir: Path, points: int = 50, seed: int = 8) -> Path:
+    """One set of Council conclusions with ``points`` numbered points, dated mid-2026: the document a
+    benchmark adds to a full store."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    generator = Generator(source_pool(corpus_dir), seed)
+    day = date(2026, 6, 1)
+    lines = _header("RESULTAAT BESPREKINGEN", "9999/26", day, "Conclusies van de Raad over de aanpak van ondermijning")
+    blocks = ADDRESSEE_BLOCKS
+    for n in range(1, points + 1):
+        if n % 10 == 1:
+            lines.append(blocks[(n // 10) % len(blocks)])
+        lines.append(f"{n}. {generator._swap(generator.random.choice(generator.pool.points).text, day)}")
+    path = out_dir / "conclusies_ondermijning.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
