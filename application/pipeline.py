@@ -44,6 +44,7 @@ class FileResult:
     passages: int = 0
     obligations: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # what was read only in part (table rows kept as text)
 
 
 @dataclass
@@ -156,7 +157,7 @@ def ingest_paths(
         record(
             FileResult(
                 str(path), "ingested", passages=len(document.passages), obligations=len(obligations),
-                seconds=parse_seconds + time.perf_counter() - started,
+                seconds=parse_seconds + time.perf_counter() - started, warnings=list(document.warnings),
             )
         )
     if written:

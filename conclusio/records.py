@@ -54,8 +54,24 @@ class DocumentMetadata:
 
 
 @dataclass
+class TableRow:
+    """One row of a table in the document, with the column headers it is read under.
+
+    ``cells`` and ``headers`` run in column order and have the same length (a header is "" where
+    the table gives none); a cell merged over several columns or rows holds its text in each.
+    """
+
+    table: int  # the table's number in the document, from 1
+    row: int  # the row's number in its table, from 1; header rows are not counted
+    headers: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    label: str | None = None  # the row's own number or name when it has one: "1.2", "Actie 3"
+    title: str | None = None  # the table's caption, else the heading above it
+
+
+@dataclass
 class Passage:
-    """One unit of a document: a numbered point, a paragraph, a heading or a footnote.
+    """One unit of a document: a numbered point, a paragraph, a heading, a footnote or a table row.
 
     ``passage_id`` is stable for an unchanged document: ``{source_file}#{seq}``.
     ``char_start``/``char_end`` index into ``Document.text`` (the cleaned text).
@@ -76,6 +92,7 @@ class Passage:
     footnote_refs: list[str] = field(default_factory=list)  # footnote marks cited in a body passage
     footnote_label: str | None = None  # for kind == "footnote": its number
     cited_by: str | None = None  # for kind == "footnote": passage_id of the passage that cites it
+    table_row: TableRow | None = None  # for a table row (kind "body"): its headers and cells; ``text`` renders it
 
 
 @dataclass
@@ -88,6 +105,7 @@ class Document:
     metadata: DocumentMetadata
     passages: list[Passage] = field(default_factory=list)
     media_type: str = "text/plain"  # application/pdf, text/markdown, text/html, ...
+    warnings: list[str] = field(default_factory=list)  # what ingest read only in part: "table 2, row 4: ..."
 
 
 @dataclass(frozen=True)

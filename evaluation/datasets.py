@@ -5,8 +5,12 @@
 - ``search_dev_queries.jsonl``: 45 queries tuned on, judged by pooling.
 - ``search_check_queries.jsonl``: 24 queries written blind to the tuning, then used to choose the fusion.
 - ``similar_dev_cases.jsonl``: drafts (light edits, paraphrases) with their source passage.
+- ``actionplans/``: two action plans with action tables and a progress-report excerpt, written for this
+  project by someone who had not seen the code, with their obligation gold (``*.gold.jsonl``); one folder
+  per rendering (``md/``, ``docx/``, ``pdf/``), since ``conclusio eval obligations --corpus`` reads one
+  rendering of each document.
 
-The obligation gold lives outside the repository (``../shared/eval``) and is always passed in.
+The gold of the sample corpus lives outside the repository (``../shared/eval``) and is always passed in.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ DEADLINE_CASES = DATA_DIR / "deadline_cases.jsonl"
 SEARCH_DEV_QUERIES = DATA_DIR / "search_dev_queries.jsonl"
 SEARCH_CHECK_QUERIES = DATA_DIR / "search_check_queries.jsonl"
 SIMILAR_DEV_CASES = DATA_DIR / "similar_dev_cases.jsonl"
+ACTION_PLANS = DATA_DIR / "actionplans"
 
 
 def query_sets() -> list[Path]:

@@ -137,6 +137,7 @@ def passages_index_body(dimension: int, compound_words: Iterable[str] = ()) -> d
         "footnote_refs": _KEYWORD,
         "footnote_label": _KEYWORD,
         "cited_by": _KEYWORD,
+        "table_row": _STORED_ONLY,  # headers, cells, label of a table row: kept for the document view, not searched
         "doc_kind": _KEYWORD,
         "doc_date": _DOC_DATE,
         "classification": _KEYWORD,

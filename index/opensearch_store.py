@@ -59,7 +59,7 @@ _EMBEDDING_KEY = "embedding_model"
 _EVIDENCE_KEY = "evidence_batch"
 _PASSAGE_FIELDS = (
     "passage_id", "source_file", "seq", "text", "section_path", "paragraph", "addressees", "page",
-    "page_end", "char_start", "char_end", "footnote_refs", "footnote_label", "cited_by",
+    "page_end", "char_start", "char_end", "footnote_refs", "footnote_label", "cited_by", "table_row",
 )  # fmt: skip
 
 
@@ -522,7 +522,8 @@ def passage_source(
     has_obligations: bool,
 ) -> dict[str, Any]:
     """The passages-index record: the passage's own fields, its document's filter fields, its vector."""
-    source = {name: getattr(passage, name) for name in _PASSAGE_FIELDS}
+    data = to_dict(passage)  # nested records (a table row) as plain data
+    source = {name: data[name] for name in _PASSAGE_FIELDS}
     source.update(
         doc_version=version,
         passage_kind=passage.kind,

@@ -44,6 +44,7 @@ def _document(path: Path, data: bytes, media_type: str, source: SourceText, head
         metadata=metadata,
         passages=structured.passages,
         media_type=media_type,
+        warnings=list(source.warnings),
     )
 
 

@@ -1,15 +1,16 @@
 """Actor gazetteer: canonical names for the bodies that EU texts ask or commit to act.
 
-Aliases live in ``nlp/data/actors.jsonl`` (one body per line: canonical name and aliases).
-As a pipeline component the gazetteer marks every alias in ``doc.spans["actors"]`` with the
-canonical name as the span's label.
+Aliases live in ``nlp/data/actors.jsonl`` (one body per line: canonical name, aliases, and the short
+forms action tables write in their responsible-parties column: "LS", "COM", "HV"). As a pipeline
+component the gazetteer marks every alias in ``doc.spans["actors"]`` with the canonical name as the
+span's label; the short forms are not matched in running text ("COM(2023) 641" names a document).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,22 +33,29 @@ class ActorTable:
 
     canonical_by_alias: dict[str, str]
     aliases: dict[str, list[str]]
+    canonical_by_abbreviation: dict[str, str] = field(default_factory=dict)  # "LS" -> "lidstaten", as written
 
     @classmethod
     def load(cls, path: Path = DEFAULT_ACTORS) -> ActorTable:
         """Read the alias file."""
         aliases: dict[str, list[str]] = {}
+        abbreviations: dict[str, str] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 entry = json.loads(line)
                 aliases[entry["canonical"]] = [entry["canonical"], *entry["aliases"]]
+                abbreviations.update({short: entry["canonical"] for short in entry.get("abbreviations", [])})
         by_alias = {alias.lower(): canonical for canonical, names in aliases.items() for alias in names}
-        return cls(by_alias, aliases)
+        return cls(by_alias, aliases, abbreviations)
 
     def canonical(self, name: str) -> str | None:
         """The canonical name of a body written as ``name`` (article and case ignored), or None."""
         key = ARTICLES.sub("", " ".join(name.split())).strip(" ,.;:").lower()
         return self.canonical_by_alias.get(key)
+
+    def abbreviation(self, short: str) -> str | None:
+        """The canonical name a usual short form stands for ("LS", "COM", "HV"; case as written), or None."""
+        return self.canonical_by_abbreviation.get(short.strip(" ,.;:"))
 
 
 def _case_fits(written: str, alias: str) -> bool:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from conclusio.records import Document, Obligation, Passage
-from nlp import units
+from nlp import tables, units
+from nlp.actors import gazetteer
 from nlp.annotate import annotate
+from nlp.deadlines import entry_into_force_date
+from nlp.parties import Parties, document_abbreviations, in_abbreviation_list
+from nlp.verbs import action_verbs
 
 WE_COMMIT = re.compile(r"\b(?:wij|we) zullen\b|\bzullen (?:wij|we)\b", re.IGNORECASE)
 NUMBERED = re.compile(r"^\d+[a-z]?$")
@@ -48,8 +53,15 @@ def extract_obligations(nlp: Language, document: Document) -> list[Obligation]:
     last_block_unit: Obligation | None = None
     numbers: dict[str, int] = {}
     block_line: str | None = None  # our own reading of the last block line, where ingest gives none
+    context = _DocumentContext.of(nlp, document)
     for passage in document.passages:
         if passage.kind == "footnote" or not passage.text.strip():
+            continue
+        if passage.table_row is not None:
+            # A table row: an action row is one unit of its own; the cells of other tables state none.
+            record = _row_obligation(nlp, document, passage, context, numbers)
+            if record is not None:
+                obligations.append(record)
             continue
         label = (passage.paragraph or "").strip()
         if _ends_with_colon(passage.text):
@@ -86,8 +98,12 @@ def extract_obligations(nlp: Language, document: Document) -> list[Obligation]:
             nearby_actors=nearby,
             main_actor=main_actor,
             doc_kind=document.metadata.kind,
+            section_owner=context.section_owner(passage),
+            entry_into_force=context.entry_into_force,
         )
         found = doc._.obligation_units or []
+        for unit in found:
+            unit.actors = context.named(unit.actors)
         key = passage.paragraph or f"p{passage.seq}"
         for unit in found:
             # Numbered per label, not per passage: one label ("Actie 1") can span several passages.
@@ -123,3 +139,80 @@ def _record(document: Document, passage: Passage, doc: Doc, unit: units.UnitCand
         char_start=start,
         char_end=end,
     )
+
+
+class _DocumentContext:
+    """What a document says once for all its passages: its abbreviations, its action tables, who owns which
+    action, and the date its act enters into force."""
+
+    def __init__(self, parties: Parties, roles: dict[int, tables.ColumnRoles], owners: dict[str, list[str]],
+                 entry_into_force: str | None) -> None:
+        self.parties = parties
+        self.roles = roles  # table number -> column roles, for the action tables only
+        self.owners = owners  # action number ("1.1") -> the parties of its row
+        self.entry_into_force = entry_into_force
+
+    @classmethod
+    def of(cls, nlp: Language, document: Document) -> _DocumentContext:
+        table = gazetteer(nlp).table
+        assert table is not None
+        parties = Parties(table, document_abbreviations(document))
+        by_table: dict[int, list[Passage]] = {}
+        for passage in document.passages:
+            if passage.table_row is not None:
+                by_table.setdefault(passage.table_row.table, []).append(passage)
+        roles = {number: tables.table_roles(rows, parties) for number, rows in by_table.items()
+                 if not in_abbreviation_list(rows[0].section_path)}
+        roles = {number: found for number, found in roles.items() if found.is_action_table}
+        owners: dict[str, list[str]] = {}
+        for number, rows in by_table.items():
+            if number in roles and roles[number].responsible is not None:
+                for row in rows:
+                    cells = row.table_row.cells if row.table_row else []
+                    column = roles[number].responsible
+                    if row.paragraph and column is not None and column < len(cells) and cells[column].strip():
+                        owners.setdefault(row.paragraph, parties.of_cell(cells[column]))
+        return cls(parties, roles, owners, entry_into_force_date(document.text))
+
+    def named(self, actors: list[str]) -> list[str]:
+        """Actors with the document's own abbreviations written out ("EUAA" -> its expansion in the list)."""
+        resolved = [self.parties.resolve(actor) or actor if self.parties.expansion(actor) else actor for actor in actors]
+        return list(dict.fromkeys(resolved))
+
+    def section_owner(self, passage: Passage) -> list[str]:
+        """Who owns the action a section reports on: the parties its heading names in parentheses ("Actie 1.1 -
+        Evaluatie ... (COM)"), or the parties of the table row of the action it is numbered after."""
+        for title in reversed(passage.section_path):
+            owned = _OWNER_IN_HEADING.search(title)
+            if owned and self.parties.names_parties(owned.group(1)):
+                return self.parties.of_cell(owned.group(1))
+            action = _ACTION_NUMBER.match(title)
+            if action and action.group(1) in self.owners:
+                return list(self.owners[action.group(1)])
+        return []
+
+
+_OWNER_IN_HEADING = re.compile(r"\(([^()]{1,80})\)\s*$")
+_ACTION_NUMBER = re.compile(r"^(?:Actie|Action|Maatregel|Mesure|Maßnahme)\s+(\d{1,3}(?:\.\d{1,3})*)\b", re.IGNORECASE)
+
+
+def _row_obligation(nlp: Language, document: Document, passage: Passage, context: _DocumentContext,
+                    numbers: dict[str, int]) -> Obligation | None:
+    """The obligation of one action-table row: who (responsible cell), what (action cell), by when (timetable)."""
+    roles = context.roles.get(passage.table_row.table) if passage.table_row else None
+    row = tables.row_unit(nlp, passage, roles, context.parties, _as_date(document.metadata.date)) if roles else None
+    if row is None:
+        return None
+    action_doc = annotate(nlp, row.action, doc_date=document.metadata.date)
+    # The row is the unit's source: its offsets are the passage's; verbs come from the action cell.
+    unit = units.UnitCandidate(0, len(passage.text), row.actors, "commitment", True, [action_doc[:]])
+    key = passage.paragraph or f"p{passage.seq}"
+    numbers[key] = numbers.get(key, 0) + 1
+    record = _record(document, passage, action_doc, unit, _passage_offset(document, passage), numbers[key])
+    return replace(record, action=row.action, deadline=row.deadline, verbs=action_verbs(action_doc[:]))
+
+
+def _as_date(value: str | None):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None

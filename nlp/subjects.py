@@ -317,10 +317,14 @@ def opening_noun_phrase(span: Span) -> str | None:
     return text[:1].lower() + text[1:] if not text[1:2].isupper() else text
 
 
+# Words that end the noun phrase after "samen met": the verb group, the next item, or a time or place that follows.
+PHRASE_STOPS = {"zal", "zullen", "en", "om", "in", "op", "voor", "tegen", "uiterlijk", "binnen", "vanaf", "tijdens", "via"}
+
+
 def phrase_after(doc: Doc, start: int, limit: int) -> str | None:
     """The body named right after ``start`` by a short noun phrase ("samen met de nationale autoriteiten")."""
     end = start
-    while end < limit and end - start < 6 and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in {"zal", "zullen", "en", "om"}:
+    while end < limit and end - start < 6 and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in PHRASE_STOPS:
         end += 1
     return noun_phrase_actor(doc[start:end]) if end > start else None
 

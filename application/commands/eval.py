@@ -22,9 +22,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     obligations = targets.add_parser("obligations", parents=[common], help="precision/recall of extraction",
                                       description="Extract obligations from the corpus and compare them with a "
                                       "gold JSONL file (precision, recall, actor and deadline accuracy).")
-    obligations.add_argument("gold", metavar="GOLD.jsonl")
+    obligations.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="one or more gold files, scored together")
     obligations.add_argument("--corpus", default="corpora", metavar="DIR",
-                             help="folder with the annotated documents (default corpora)")
+                             help="folder with the annotated documents, one rendering each: DOC_* or DOC.SUFFIX "
+                             "(default corpora)")
     add_format(obligations, "text", "json")
     obligations.set_defaults(func=run_eval_obligations)
 
@@ -81,7 +82,7 @@ def report(result, fmt: str) -> int:
 def run_eval_obligations(args: argparse.Namespace) -> int:
     from evaluation.obligations import evaluate_gold
 
-    gold, corpus = existing(args.gold), existing(args.corpus)
+    gold, corpus = [existing(path) for path in args.gold], existing(args.corpus)
     with open_app(args) as app:
         return report(evaluate_gold(app.pipeline, gold, corpus), args.format)
 

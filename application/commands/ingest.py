@@ -51,7 +51,8 @@ def format_result(result) -> str:
     counts = f"{result.passages} passages, {result.obligations} obligations"
     if result.status == "unchanged":
         return f"unchanged {name}  ({counts})"
-    return f"ingested  {name}  ({counts}, {result.seconds:.1f} s)"
+    line = f"ingested  {name}  ({counts}, {result.seconds:.1f} s)"
+    return "\n".join([line, *(f"  warning: {name}: {warning}" for warning in result.warnings)])
 
 
 def format_summary(report, settings) -> str:

@@ -76,6 +76,21 @@ def test_ingest_reports_failures_with_exit_2_and_skips_unchanged_files(capsys, t
         opened.close()
 
 
+def test_ingest_names_the_table_rows_it_could_not_read_and_keeps_the_rest(capsys, tmp_path, nlp_pipeline):
+    plan = tmp_path / "in" / "plan.md"
+    plan.parent.mkdir()
+    plan.write_text(
+        "# Actieplan\n\nBrussel, 2 februari 2026\n\n| Nr. | Actie | Verantwoordelijk | Termijn |\n| --- | --- | --- | --- |\n"
+        "| 1 | de samenwerking versterken | LS | 2026 |\n| 2 | de regels evalueren | COM | 2027 | onduidelijk | x |\n"
+        "| 3 | een campagne voeren | LS, COM | doorlopend |\n", encoding="utf-8")
+    code, out, _ = run(capsys, "ingest", str(plan.parent), "--store", str(tmp_path / "store"))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("ingested  plan.md") and "2 obligations" in lines[0]
+    assert lines[1] == ("  warning: plan.md: table 1 (Actieplan), row 2 ('2 | de regels evalueren | COM | 2027 |...'): "
+                        "6 cells for 4 columns; kept as text")
+
+
 def test_ingest_of_the_corpus_again_is_all_unchanged(capsys, store_dir, corpus_dir):
     code, out, _ = run(capsys, "ingest", str(corpus_dir), "--store", store_dir)
     assert code == 0

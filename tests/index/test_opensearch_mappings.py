@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference
+from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference, TableRow
 from index import opensearch_mappings as bodies
 from index.analysis import compound_parts
 from index.opensearch_store import (
@@ -127,6 +127,14 @@ def sample_document() -> tuple[Document, list[Obligation]]:
             text="De Raad verzoekt Europol uiterlijk eind 2026 een verslag in te dienen.",
             section_path=["BIJLAGE", "Actie 4"], paragraph="1", page=2, footnote_refs=["3"],
         ),
+        Passage(
+            passage_id="note.txt#2", source_file="note.txt", seq=2, kind="body",
+            text="1.1 Actie: de uitwisseling versterken; Verantwoordelijk: LS, COM; Tijdschema: 2026",
+            section_path=["BIJLAGE", "Prioriteit 1"], paragraph="1.1", page=3,
+            table_row=TableRow(table=1, row=1, headers=["Nr.", "Actie", "Verantwoordelijk", "Tijdschema"],
+                               cells=["1.1", "de uitwisseling versterken", "LS, COM", "2026"], label="1.1",
+                               title="Prioriteit 1"),
+        ),
     ]
     obligation = Obligation(
         id="note.txt#1#1", source_file="note.txt", passage_id="note.txt#1", paragraph="1", page=2,
@@ -152,6 +160,7 @@ def test_every_field_the_store_writes_is_mapped_so_strict_mappings_accept_it(pas
     vector = np.full(384, 0.05, dtype=np.float32)
     records = [
         (passages_body, passage_source(document.passages[1], vector, document.metadata, "v1", ["Europol"], True)),
+        (passages_body, passage_source(document.passages[2], vector, document.metadata, "v1", ["lidstaten"], True)),
         (bodies.obligations_index_body(), obligation_source(obligations[0], "v1", "2025-11-21", 0)),
         (bodies.documents_index_body(), document_record(document, "v1", len(obligations))),
         (bodies.evidence_index_body(), evidence_source(sample_link(document), "batch-1")),

@@ -154,6 +154,16 @@ van vroegtijdige interventie in scholen voor te leggen;
 en daarover elk jaar te rapporteren. 
 """
 
+PLAN_TEXT = """# Actieplan tegen wapenhandel
+
+Brussel, 12 maart 2026
+
+| Nr. | Actie | Verantwoordelijk | Tijdschema |
+| --- | --- | --- | --- |
+| 1.1 | de uitwisseling van inlichtingen over vuurwapens versterken | LS, COM | 2026 |
+| 1.2 | een risicoprofiel voor postpakketten opstellen | Europol | eind 2027 |
+"""
+
 VERSION_ONE = """Betreft: Proefconclusies over zeevaartveiligheid
 
 1. De Raad verzoekt de Commissie uiterlijk in juni 2026 een verslag over havenbeveiliging en
@@ -219,6 +229,20 @@ class StoreContract:
         stats = store.stats()
         assert (stats.documents, stats.passages) == (1, len(document.passages))
         assert store.embedding_model() == (embedder.name, embedder.dim)
+
+    def test_table_rows_read_back_with_their_headers_and_cells(self, store, tmp_path, test_settings, embedder, nlp_pipeline):
+        sample = prepare(parse(small_text(tmp_path, "plan.md", PLAN_TEXT), test_settings), embedder, nlp_pipeline)
+        write(store, sample, embedder.name)
+        stored = store.get_document("plan.md")
+        assert stored.passages == sample.document.passages
+        rows = [p.table_row for p in stored.passages if p.table_row is not None]
+        assert [row.cells for row in rows] == [["1.1", "de uitwisseling van inlichtingen over vuurwapens versterken",
+                                                 "LS, COM", "2026"], ["1.2", "een risicoprofiel voor postpakketten opstellen",
+                                                                      "Europol", "eind 2027"]]
+        assert [p.table_row for p in store.get_passages([p.passage_id for p in stored.passages])] == [
+            p.table_row for p in stored.passages]
+        assert [o.actors for o in store.obligations(ObligationQuery(source_files=("plan.md",)))] == [
+            ["lidstaten", "Commissie"], ["Europol"]]
 
     def test_list_documents_oldest_first(self, filled, samples):
         dates = [d.metadata.date for d in filled.list_documents()]

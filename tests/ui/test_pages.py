@@ -68,6 +68,31 @@ def test_documents_page_lists_documents_and_passages(corpus_env, page):
     assert len(passages) > 5 and "paragraph" in passages.columns
 
 
+def test_documents_page_shows_a_documents_tables(monkeypatch, tmp_path, page, test_settings, embedder, nlp_pipeline):
+    from application.pipeline import ingest_paths
+    from index import open_store
+
+    plan = tmp_path / "docs" / "plan.md"
+    plan.parent.mkdir()
+    plan.write_text("# Actieplan\n\nBrussel, 12 maart 2026\n\n## Prioriteit 1\n\n| Nr. | Actie | Verantwoordelijk | Tijdschema |\n"
+                    "| --- | --- | --- | --- |\n| 1.1 | de samenwerking versterken | LS, COM | 2026 |\n"
+                    "| 1.2 | een verslag opstellen | Europol | eind 2027 |\n", encoding="utf-8")
+    settings = test_settings.with_(store_dir=tmp_path / "store")
+    store = open_store(settings)
+    ingest_paths([plan.parent], settings=settings, store=store, embedder=lambda: embedder, pipeline=lambda: nlp_pipeline)
+    store.close()
+    monkeypatch.setenv("CONCLUSIO_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("CONCLUSIO_EMBED_MODEL", settings.embed_model)
+    at = page("documents.py")
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.subheader] == ["Table 1: Prioriteit 1"]
+    table = at.dataframe[2].value
+    assert list(table.columns) == ["Nr.", "Actie", "Verantwoordelijk", "Tijdschema"]
+    assert table.values.tolist() == [["1.1", "de samenwerking versterken", "LS, COM", "2026"],
+                                     ["1.2", "een verslag opstellen", "Europol", "eind 2027"]]
+
+
 def test_pages_say_how_to_ingest_when_the_store_is_missing(monkeypatch, tmp_path, page):
     monkeypatch.setenv("CONCLUSIO_STORE", str(tmp_path / "nothing"))
     for name in ("search.py", "prior_wording.py", "obligations.py", "documents.py"):
