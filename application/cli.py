@@ -28,8 +28,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Wraps one-line descriptions; text written on several lines (the query language's help) stays as laid out."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text.strip():
+            return "\n".join(indent + line for line in text.strip("\n").splitlines())
+        return super()._fill_text(text, width, indent)
+
+
 def formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.HelpFormatter(prog, width=HELP_WIDTH, max_help_position=32)
+    return _Formatter(prog, width=HELP_WIDTH, max_help_position=32)
 
 
 def build_parser() -> argparse.ArgumentParser:

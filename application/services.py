@@ -24,6 +24,8 @@ from conclusio.settings import Settings
 from index import open_store
 from index.embeddings import Embedder, ModelResolution, load_embedder, resolve_model
 from index.errors import EmbeddingModelError
+from index.query_filters import deadline_within
+from index.query_language import FieldFilters
 from index.search import SearchResult, Searcher
 from index.store import ObligationQuery, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
@@ -165,12 +167,30 @@ class Conclusio:
         mode: str = "hybrid",
         filters: SearchFilters = SearchFilters(),  # noqa: B008 - frozen dataclass
         as_of: date | None = None,
+        sort: str = "relevance",
     ) -> SearchAnswer:
-        """The best passages for a query, each with the obligations it states and their status on ``as_of``."""
-        result = self.searcher.search(query, k=k, mode=mode, filters=filters)
-        stated = track_passages(self.store, self.curation, [h.passage_id for h in result.hits],
-                                as_of=as_of or date.today())
+        """The best passages for a query (``index.query_language``), each with the obligations it states
+        and their status on ``as_of``; ``sort`` relevance, newest or oldest (document date)."""
+        day = as_of or date.today()
+        result = self.searcher.search(
+            query, k=k, mode=mode, filters=filters, sort=sort,
+            obligation_passages=lambda fields: self._passages_stating(fields, day),
+        )
+        stated = track_passages(self.store, self.curation, [h.passage_id for h in result.hits], as_of=day)
         return SearchAnswer(query, result, stated)
+
+    def _passages_stating(self, fields: FieldFilters, as_of: date) -> frozenset[str]:
+        """Passages stating an obligation of the query's actors, in its deadline range, with its status on ``as_of``.
+
+        Status is tracking's (evidence and curation as of a day), so the query's actor:, deadline: and
+        status: fields are answered here, one obligation at a time, and reach the index as passage ids.
+        """
+        found: set[str] = set()
+        for actor in fields.actors or (None,):
+            for row in track(self.store, self.curation, as_of=as_of, query=ObligationQuery(actor=actor)):
+                if deadline_within(row.obligation, fields) and (not fields.statuses or row.status in fields.statuses):
+                    found.add(row.obligation.passage_id)
+        return frozenset(found)
 
     def similar(self, text: str, *, k: int = 5) -> list[Hit]:
         """Stored passages closest to a draft, each with a word diff."""

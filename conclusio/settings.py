@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_EMBED_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
@@ -27,6 +27,12 @@ class Settings:
     backend: str = "sqlite"  # sqlite | opensearch
     opensearch_url: str | None = None
     opensearch_index_prefix: str = "conclusio"
+    opensearch_user: str | None = None
+    opensearch_password: str | None = field(default=None, repr=False)
+    opensearch_ca_certs: Path | None = None  # PEM bundle of the CA that signed the server's certificate
+    opensearch_verify_certs: bool = True
+    opensearch_fusion: str = "client"  # client (as the embedded store ranks) | server (a hybrid query + search pipeline)
+    opensearch_api_spec: Path | None = None  # the OpenSearch API specification the tests validate requests against
     embed_model: str = DEFAULT_EMBED_MODEL  # tried first; falls back to OFFLINE_FALLBACK_MODEL
     embed_fallback: bool = True  # allow the offline fallback when embed_model cannot be loaded
     embed_batch_size: int = 32
@@ -48,11 +54,20 @@ class Settings:
             "store_dir": Path(env.get("CONCLUSIO_STORE", "conclusio-data")),
             "backend": env.get("CONCLUSIO_BACKEND", "sqlite"),
             "opensearch_url": env.get("OPENSEARCH_URL"),
+            "opensearch_user": env.get("OPENSEARCH_USER") or None,
+            "opensearch_password": env.get("OPENSEARCH_PASSWORD") or None,
+            "opensearch_ca_certs": _path_or_none(env.get("OPENSEARCH_CA_CERTS")),
+            "opensearch_api_spec": _path_or_none(env.get("CONCLUSIO_OPENSEARCH_API_SPEC"))
+            or _first_existing(shared / "opensearch-api-spec"),
             "embed_model": env.get("CONCLUSIO_EMBED_MODEL", DEFAULT_EMBED_MODEL),
             "eurovoc_dir": _path_or_none(env.get("CONCLUSIO_EUROVOC_DIR")) or _first_existing(shared / "eurovoc"),
             "odwn_dir": _path_or_none(env.get("CONCLUSIO_ODWN_DIR")) or _first_existing(shared / "odwn"),
             "actors_file": _path_or_none(env.get("CONCLUSIO_ACTORS_FILE")),
         }
+        if "OPENSEARCH_VERIFY_CERTS" in env:
+            values["opensearch_verify_certs"] = _flag("OPENSEARCH_VERIFY_CERTS", env["OPENSEARCH_VERIFY_CERTS"])
+        if "CONCLUSIO_OPENSEARCH_FUSION" in env:
+            values["opensearch_fusion"] = env["CONCLUSIO_OPENSEARCH_FUSION"]
         if "CONCLUSIO_SEARCH_FUSION" in env:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
         if "CONCLUSIO_MAX_FILE_MB" in env:
@@ -67,3 +82,14 @@ class Settings:
 
 def _path_or_none(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _flag(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    from conclusio.errors import SettingsError
+
+    raise SettingsError(f"{name}={value!r}: use true or false")

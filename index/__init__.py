@@ -32,11 +32,11 @@ def open_store(settings: Settings, create: bool = True) -> Store:
 
 def _open_opensearch(settings: Settings, create: bool) -> Store:
     from index.errors import StoreNotFoundError
-    from index.opensearch_store import OpenSearchStore
+    from index.opensearch_store import Connection, OpenSearchStore
 
     if not settings.opensearch_url:
         raise StoreNotFoundError("the opensearch backend needs a server address: set OPENSEARCH_URL")
-    store = OpenSearchStore(settings.opensearch_url, index_prefix=settings.opensearch_index_prefix)
+    store = OpenSearchStore(Connection.from_settings(settings), index_prefix=settings.opensearch_index_prefix)
     if not create and store.stats().documents == 0:
         store.close()
         raise StoreNotFoundError(

@@ -17,13 +17,17 @@ Every read first collects the current versions from the documents index and filt
 the next write of that file), and a crash after step 2 leaves a complete new document.
 Evidence links use the same trick with a batch id recorded in ``meta``.
 
-Fusion stays client-side (``index.fusion``: RRF or min-max) so both backends rank alike.
-The server-side alternatives, for reference: a search pipeline
-``{"phase_results_processors": [{"score-ranker-processor": {"combination":
-{"technique": "rrf", "rank_constant": 60}}}]}`` (OpenSearch 2.19+), or one with a
-``normalization-processor`` (``"normalization": {"technique": "min_max"}``,
-``"combination": {"technique": "arithmetic_mean", "parameters": {"weights": [...]}}}``),
-with a ``hybrid`` query whose ``queries`` are the ``keyword_query`` bool and the ``knn_query`` clause.
+Fusion stays client-side by default (``index.fusion``: RRF or min-max) so both backends rank
+alike. ``hybrid_search`` fuses on the server instead (one round trip for a large cluster): a
+``hybrid`` query of the keyword bool and the ``knn`` clause through a search pipeline with the
+``score-ranker-processor`` (RRF, OpenSearch 2.19+) or the ``normalization-processor`` (min-max,
+weighted arithmetic mean); the Searcher uses it when ``CONCLUSIO_OPENSEARCH_FUSION=server``.
+Facets are never taken from a hybrid query (its aggregations count the sub-queries' hits
+unevenly): they come from a filtered query over the fused passage ids, as the embedded store
+counts them (``facets``).
+
+Connections: ``Connection`` carries the URL, user, password and CA bundle (read by
+``conclusio.settings`` from the environment); TLS follows the URL's scheme.
 """
 
 from __future__ import annotations
@@ -37,12 +41,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import AuthenticationException, AuthorizationException, NotFoundError, RequestError
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import NotFoundError, RequestError
+from opensearchpy.exceptions import SSLError
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
 from index import opensearch_mappings as bodies
-from index.analysis import compound_parts
+from index.analysis import compound_parts_of
 from index.errors import ModelMismatchError, StoreNotFoundError
 from index.store import (
     FacetCounts,
@@ -98,9 +103,44 @@ class IndexNames:
         return f"{self.prefix}-meta"
 
 
-def connect(url: str) -> OpenSearch:
-    """A client for one URL, with retries on timeouts."""
-    return OpenSearch(hosts=[url], timeout=30, max_retries=2, retry_on_timeout=True)
+@dataclass(frozen=True)
+class Connection:
+    """Where the cluster is and how to log in: basic auth, TLS when the URL says https."""
+
+    url: str
+    user: str | None = None
+    password: str | None = None
+    ca_certs: str | None = None  # a PEM bundle that signs the server's certificate (e.g. a compose stack's own CA)
+    verify_certs: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Connection:
+        """The connection the settings describe (``OPENSEARCH_URL``, ``OPENSEARCH_USER``, ...)."""
+        return cls(
+            url=settings.opensearch_url,
+            user=settings.opensearch_user,
+            password=settings.opensearch_password,
+            ca_certs=str(settings.opensearch_ca_certs) if settings.opensearch_ca_certs else None,
+            verify_certs=settings.opensearch_verify_certs,
+        )
+
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``OpenSearch(...)`` for this connection."""
+        options: dict[str, Any] = {"hosts": [self.url], "timeout": 30, "max_retries": 2, "retry_on_timeout": True}
+        if self.user:
+            options["http_auth"] = (self.user, self.password or "")
+        if urlsplit(self.url).scheme == "https":
+            options.update(use_ssl=True, verify_certs=self.verify_certs, ssl_show_warn=self.verify_certs)
+            if self.ca_certs:
+                options["ca_certs"] = self.ca_certs
+        return options
+
+
+def connect(connection: Connection | str) -> OpenSearch:
+    """A client for one cluster, with retries on timeouts."""
+    if isinstance(connection, str):
+        connection = Connection(connection)
+    return OpenSearch(**connection.client_options())
 
 
 def ensure_index(client: OpenSearch, name: str, body: dict[str, Any]) -> None:
@@ -118,6 +158,16 @@ def reachable(client: OpenSearch, url: str) -> None:
     """Raise StoreNotFoundError naming the URL when no server answers there."""
     try:
         client.info()
+    except SSLError as e:
+        raise StoreNotFoundError(
+            f"OpenSearch at {redact_url(url)}: the TLS handshake failed ({e.__class__.__name__}); "
+            "set OPENSEARCH_CA_CERTS to the CA that signed its certificate"
+        ) from e
+    except (AuthenticationException, AuthorizationException) as e:
+        raise StoreNotFoundError(
+            f"OpenSearch at {redact_url(url)} refused the credentials (HTTP {e.status_code}); "
+            "check OPENSEARCH_USER and OPENSEARCH_PASSWORD"
+        ) from e
     except OpenSearchConnectionError as e:
         raise StoreNotFoundError(
             f"no OpenSearch server answers at {redact_url(url)} ({e.__class__.__name__}); "
@@ -128,12 +178,17 @@ def reachable(client: OpenSearch, url: str) -> None:
 class OpenSearchStore:
     """Derived data in OpenSearch indices; see the module docstring for the write protocol."""
 
-    def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
-        self._url = url
+    def __init__(
+        self, url: str | Connection, *, index_prefix: str = "conclusio", client: OpenSearch | None = None
+    ):
+        connection = url if isinstance(url, Connection) else Connection(url)
+        self._url = connection.url
         self._names = IndexNames(index_prefix)
         self._owns_client = client is None
-        self._client = client if client is not None else connect(url)
-        reachable(self._client, url)
+        self._client = client if client is not None else connect(connection)
+        self._pipelines: set[str] = set()
+        self._parts_mapped = False
+        reachable(self._client, self._url)
         for name, body in (
             (self._names.documents, bodies.documents_index_body()),
             (self._names.obligations, bodies.obligations_index_body()),
@@ -258,12 +313,44 @@ class OpenSearchStore:
         return [
             ScoredPassage(
                 passage=passage_from(hit["_source"]),
-                score=float(hit["_score"]),
+                score=float(hit.get("_score") or 0.0),  # a listing sorted by date has no score
                 highlights=bodies.highlighted_terms(
                     fragment for fragments in hit.get("highlight", {}).values() for fragment in fragments
                 ),
             )
             for hit in hits
+        ]
+
+    def hybrid_search(
+        self,
+        query: LexicalQuery,
+        vector: np.ndarray,
+        filters: SearchFilters,
+        k: int,
+        *,
+        fusion: str = "rrf",
+        weights: tuple[float, float] = (1.0, 1.0),
+        rank_constant: int = 60,
+    ) -> list[ScoredPassage]:
+        """Keyword and vector retrieval fused on the server (``hybrid`` query through a search pipeline)."""
+        versions = self._versions()
+        if not versions or k <= 0 or not self._has_passages_index():
+            return []
+        query_vector = np.asarray(vector, dtype=np.float32).ravel().tolist()
+        body = bodies.hybrid_query(query, query_vector, filters, versions, k)
+        if body is None:
+            return []
+        pipeline = self._search_pipeline(fusion, weights, rank_constant)
+        hits = self._client.search(index=self._names.passages, body=body, params={"search_pipeline": pipeline})
+        return [
+            ScoredPassage(
+                passage=passage_from(hit["_source"]),
+                score=float(hit.get("_score") or 0.0),
+                highlights=bodies.highlighted_terms(
+                    fragment for fragments in hit.get("highlight", {}).values() for fragment in fragments
+                ),
+            )
+            for hit in hits["hits"]["hits"]
         ]
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
@@ -440,6 +527,9 @@ class OpenSearchStore:
         stored = self._get_meta(_EMBEDDING_KEY)
         stored_model = (stored["name"], int(stored["dim"])) if stored else None
         if stored_model == (model_name, dim) and self._has_passages_index():
+            if not self._parts_mapped:  # an index made before compound parts were stored gains the field
+                self._client.indices.put_mapping(index=self._names.passages, body=bodies.parts_mapping())
+                self._parts_mapped = True
             return
         others = self._versions(exclude=source_file)
         if stored_model is not None and self._count_passages(others) > 0:
@@ -448,12 +538,21 @@ class OpenSearchStore:
             self._new_passages_index(dim)
         self._put_meta(_EMBEDDING_KEY, {"name": model_name, "dim": dim})
 
+    def _search_pipeline(self, fusion: str, weights: tuple[float, float], rank_constant: int) -> str:
+        """The name of a search pipeline fusing this way, created on first use."""
+        body = bodies.search_pipeline_body(fusion, weights, rank_constant)
+        name = f"{self._names.prefix}-hybrid-{uuid.uuid5(uuid.NAMESPACE_URL, repr(body)).hex[:10]}"
+        if name not in self._pipelines:
+            self._client.search_pipeline.put(id=name, body=body)
+            self._pipelines.add(name)
+        return name
+
     def _new_passages_index(self, dim: int) -> None:
         """Create ``passages-d{dim}-{token}`` and move the alias onto it in one atomic alias update."""
         alias = self._names.passages
         previous = list(self._client.indices.get_alias(name=alias)) if self._has_passages_index() else []
         physical = f"{alias}-d{dim}-{uuid.uuid4().hex[:8]}"
-        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim, compound_parts()))
+        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim))
         moves = [{"remove": {"index": old, "alias": alias}} for old in previous]
         self._client.indices.update_aliases(body={"actions": [*moves, {"add": {"index": physical, "alias": alias}}]})
         if previous:
@@ -529,6 +628,7 @@ def passage_source(
         passage_kind=passage.kind,
         title=metadata.title or "",
         section=" / ".join(passage.section_path),
+        compound_parts=" ".join(compound_parts_of(passage.text)),
         doc_kind=metadata.kind,
         doc_date=metadata.date,
         classification=list(metadata.classification),

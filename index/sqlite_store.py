@@ -1,14 +1,15 @@
 """The embedded store: one SQLite file (WAL) with FTS5 for keywords and numpy for vectors.
 
 FTS5 cannot Snowball-stem, so passages are indexed pre-analysed: the ``title``, ``section``
-and ``body`` columns hold space-joined ``index.analysis.analyze`` terms, and ``surface``
-holds folded, unstemmed tokens for phrase matching. Queries are built here from analysed
-terms, each quoted as an FTS5 string, so no user syntax ever reaches FTS5.
+and ``body`` columns hold space-joined ``index.analysis.analyze`` terms, ``surface``
+holds folded, unstemmed tokens for phrases and prefixes, and ``parts`` the stems of compound
+parts (matched, never ranked). Queries are built in ``index.sqlite_lexical`` from analysed
+terms, each quoted as an FTS5 string, so no user syntax ever reaches FTS5: one MATCH per
+search, the weighted BM25 of its candidates computed there from the index's statistics.
 
-Expansions (translations, synonyms) run as separate OR queries, one per weight; a
-passage's keyword score is the sum over queries of weight x BM25 (weight 1 for the
-user's own words). Vectors are float32 blobs per passage; vector search is brute-force
-cosine over a matrix built lazily and rebuilt when the store's write generation moves.
+Vectors are float32 blobs per passage; vector search is brute-force cosine over a matrix
+built lazily and rebuilt when the store's write generation moves. Document metadata is
+decoded once per generation too (``list_documents``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,18 @@ from pathlib import Path
 import numpy as np
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
-from index.analysis import analyze, tokens
+from index.analysis import analyze, compound_parts_of, fold, tokens
 from index.errors import ModelMismatchError, StoreNotFoundError
+from index.query_language import AllOf, Node, Phrase
+from index.sqlite_lexical import (
+    Bm25,
+    ColumnWeights,
+    candidate_sql,
+    constraint_sql,
+    match_expression,
+    run,
+    scoring_items,
+)
 from index.store import (
     FacetCounts,
     LexicalQuery,
@@ -39,7 +50,7 @@ from index.store import (
     StoreStats,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the compound ``parts`` column of passages_fts
 DB_FILE = "conclusio.sqlite3"
 _PASSAGE_KINDS = ("body", "heading", "footnote")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -92,25 +103,9 @@ CREATE TABLE IF NOT EXISTS evidence (
     PRIMARY KEY (obligation_id, passage_id)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, section, body, surface, tokenize = 'unicode61 remove_diacritics 0'
+    title, section, body, surface, parts, tokenize = 'unicode61 remove_diacritics 0'
 );
 """
-
-
-@dataclass(frozen=True)
-class ColumnWeights:
-    """BM25 weights per FTS5 column.
-
-    ``title`` and ``section`` hold context every passage of a document or section inherits,
-    so they weigh below the passage's own words; a heading passage's own text is in ``body``
-    and BM25's length normalisation already favours those short passages. On the dev
-    queries, lexical nDCG@10 rose from 0.614 (2, 2, 1) to 0.666 (0.25, 0.5, 1).
-    """
-
-    title: float = 0.25
-    section: float = 0.5
-    body: float = 1.0
-    surface: float = 1.0
 
 
 class SQLiteStore:
@@ -135,6 +130,8 @@ class SQLiteStore:
         self._db.executescript(_SCHEMA)
         self._ensure_schema_version()
         self._matrix: _VectorMatrix | None = None
+        self._bm25: Bm25 | None = None
+        self._listed: tuple[str, list[StoredDocument]] | None = None
         if not create and not self._one("SELECT 1 FROM documents LIMIT 1"):
             self._db.close()
             raise StoreNotFoundError(
@@ -189,10 +186,11 @@ class SQLiteStore:
                 )
                 rowid = cursor.lastrowid
                 db.execute(
-                    "INSERT INTO passages_fts (rowid, title, section, body, surface) VALUES (?,?,?,?,?)",
+                    "INSERT INTO passages_fts (rowid, title, section, body, surface, parts) VALUES (?,?,?,?,?,?)",
                     (
                         rowid, title_terms, " ".join(analyze(" ".join(passage.section_path))),
                         " ".join(analyze(passage.text)), " ".join(tokens(passage.text)),
+                        " ".join(analyze(" ".join(compound_parts_of(passage.text)))),
                     ),
                 )
                 db.executemany(
@@ -257,6 +255,13 @@ class SQLiteStore:
         )
 
     def list_documents(self) -> list[StoredDocument]:
+        # Decoded once per write generation: search and tracking ask on every query.
+        generation = self._meta("generation") or "0"
+        if self._listed is None or self._listed[0] != generation:
+            self._listed = (generation, self._read_documents())
+        return list(self._listed[1])
+
+    def _read_documents(self) -> list[StoredDocument]:
         rows = self._all(
             "SELECT d.source_file, d.content_hash, d.metadata, d.ingested_at,"
             " (SELECT count(*) FROM passages p WHERE p.source_file = d.source_file),"
@@ -377,35 +382,35 @@ class SQLiteStore:
     # ---- search --------------------------------------------------------------------
 
     def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
-        groups: list[tuple[float, list[str]]] = [(1.0, analyze(query.text))]
-        by_weight: dict[float, list[str]] = defaultdict(list)
-        for term, weight in query.expansions:
-            if weight > 0:
-                by_weight[float(weight)].extend(analyze(term))
-        groups.extend(sorted(by_weight.items(), reverse=True))
-        phrases = [tokens(p) for p in query.phrases]
-        phrases = [p for p in phrases if p]
-        if k <= 0 or not (any(terms for _, terms in groups) or phrases):
+        if k <= 0:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        candidates = max(k * 4, 50)
-        filter_sql, filter_params = _filter_clause(filters)
-        for weight, terms in groups:
-            if terms:
-                expression = "{title section body} : (" + " OR ".join(_quote(t) for t in dict.fromkeys(terms)) + ")"
-                for rowid, score in self._match(expression, filter_sql, filter_params, candidates):
-                    scores[rowid] += weight * score
-        if phrases:
-            # Phrases are a must-match restriction on the unstemmed column.
-            expression = " AND ".join("surface : " + _quote(" ".join(p)) for p in phrases)
-            phrase_hits = dict(self._match(expression, filter_sql, filter_params, 10_000))
-            scores = {rowid: scores.get(rowid, 0.0) + s for rowid, s in phrase_hits.items()}
-        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
+        required = [Phrase(p) for p in query.phrases if tokens(p)]
+        constraint = _all_of([filters.matching, *required])
+        match, left_to_sql = match_expression(constraint, items)
+        filter_sql, params = _filter_clause(replace(filters, matching=left_to_sql))
+        if match is None:
+            if query.match_all not in ("newest", "oldest"):
+                return []
+            sql = candidate_sql(None, filter_sql, self.weights).format(order="DESC" if query.match_all == "newest" else "ASC")
+            best = [(rowid, 0.0) for rowid, _ in run(self._all, sql, [*params, k])]
+        else:
+            # Plain bm25 picks the candidates; expansions weigh less in their exact score (index.sqlite_lexical).
+            found = run(self._all, candidate_sql(match, filter_sql, self.weights), [match, *params, max(k * 8, 400)])
+            order = {rowid: i for i, (rowid, _) in enumerate(found)}
+            if items:
+                weighted = self._scorer().scores(items, list(order))
+                best = sorted(weighted.items(), key=lambda item: (-item[1], order[item[0]]))[:k]
+            else:  # only the constraint's own words: its plain bm25 ranks
+                best = [(rowid, float(score)) for rowid, score in found[:k]]
         passages = self._passages_by_rowid([rowid for rowid, _ in best])
-        stems = {t for _, terms in groups for t in terms}
+        stems = {term for item in items if item.kind == "stem" for term in item.words}
+        phrases = [list(item.words) for item in items if item.kind == "phrase"]
+        prefixes = [item.words[-1] for item in items if item.kind == "prefix"]
         return [
             ScoredPassage(
-                passage=passages[rowid], score=score, highlights=_highlights(passages[rowid].text, stems, phrases)
+                passage=passages[rowid], score=score,
+                highlights=_highlights(passages[rowid].text, stems, phrases, prefixes),
             )
             for rowid, score in best
             if rowid in passages
@@ -449,16 +454,12 @@ class SQLiteStore:
 
     # ---- internals -----------------------------------------------------------------
 
-    def _match(self, expression: str, filter_sql: str, params: list, limit: int) -> list[tuple[int, float]]:
-        w = self.weights
-        sql = (
-            f"SELECT passages_fts.rowid, -bm25(passages_fts, {w.title}, {w.section}, {w.body}, {w.surface})"
-            " FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid"
-            " JOIN documents d ON d.source_file = p.source_file"
-            f" WHERE passages_fts MATCH ? AND {filter_sql} ORDER BY bm25(passages_fts, {w.title}, {w.section},"
-            f" {w.body}, {w.surface}) LIMIT ?"
-        )
-        return [(int(r), float(s)) for r, s in self._all(sql, [expression, *params, limit])]
+    def _scorer(self) -> Bm25:
+        """The weighted-BM25 scorer of the current write generation (its statistics and IDFs cached)."""
+        generation = self._meta("generation") or "0"
+        if self._bm25 is None or self._bm25.generation != generation:
+            self._bm25 = Bm25(self._all, self.weights, generation)
+        return self._bm25
 
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
@@ -615,24 +616,33 @@ def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
         params.extend(a.lower() for a in filters.actors)
     if filters.has_obligations is not None:
         where.append("p.obligations > 0" if filters.has_obligations else "p.obligations = 0")
+    if filters.passage_ids is not None:
+        where.append("p.passage_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filters.passage_ids)))
+    if filters.matching is not None:
+        sql, more = constraint_sql(filters.matching)
+        where.append(sql)
+        params.extend(more)
     return " AND ".join(where), params
 
 
-def _highlights(text: str, stems: set[str], phrases: list[list[str]]) -> tuple[str, ...]:
-    """Surface words of the passage whose analysed form matched a query term."""
+def _all_of(nodes: Sequence[Node | None]) -> Node | None:
+    present = [n for n in nodes if n is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else AllOf(tuple(present))
+
+
+def _highlights(text: str, stems: set[str], phrases: list[list[str]], prefixes: Sequence[str] = ()) -> tuple[str, ...]:
+    """Surface words of the passage whose analysed form matched a query term, or that start with a prefix."""
     found: dict[str, None] = {}
     for match in _WORD.finditer(text):
         word = match.group(0)
-        if any(term in stems for term in analyze(word)):
+        if any(term in stems for term in analyze(word)) or any(fold(word).startswith(p) for p in prefixes):
             found[word] = None
     for phrase in phrases:
         found[" ".join(phrase)] = None
     return tuple(found)
-
-
-def _quote(term: str) -> str:
-    """An FTS5 string literal: the engine sees data, never syntax."""
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _marks(values: Sequence) -> str:

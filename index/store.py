@@ -20,6 +20,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage
+from index.query_language import Node
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class SearchFilters:
     has_obligations: bool | None = None
     languages: tuple[str, ...] = ()
     passage_kinds: tuple[str, ...] = ("body", "heading")  # footnotes only when asked
+    # Only these passages (e.g. those stating an overdue obligation, resolved above the index); None: any.
+    passage_ids: tuple[str, ...] | None = None
+    # What the passage's own words must satisfy: the query language's operators (index.query_language).
+    matching: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -42,14 +47,20 @@ class LexicalQuery:
     """A keyword query before backend-specific analysis.
 
     ``text`` is the user's words; ``expansions`` are extra terms (translations, synonyms)
-    with a weight below 1; ``phrases`` are quoted phrases that must match as phrases.
-    Each backend analyses these its own way (SQLite: ``index.analysis``; OpenSearch: its
-    ``dutch`` analyzer) and never lets query syntax reach its engine.
+    with a weight below 1; ``phrases`` are quoted phrases that must match as phrases;
+    ``prefixes`` rank passages with words starting with them (what must match is
+    ``SearchFilters.matching``). Each backend analyses these its own way (SQLite:
+    ``index.analysis``; OpenSearch: the same chain as a custom analyzer) and never lets query
+    syntax reach its engine. A query without words returns nothing, unless ``match_all`` asks
+    for every passage the filters allow, by document date ("newest" or "oldest" first), then
+    in document order, each with score 0.
     """
 
     text: str
     expansions: tuple[tuple[str, float], ...] = ()
     phrases: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    match_all: str | None = None  # "newest" | "oldest"
 
 
 @dataclass(frozen=True)

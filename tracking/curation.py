@@ -82,11 +82,12 @@ def check_change(obligation_id: str, field: str, value: str | None, who: str) ->
 def open_curation(settings: Settings) -> CurationStore:
     """The curation store of the configured backend: a SQLite file beside the store, or OpenSearch indices."""
     if settings.backend == "opensearch":
+        from index.opensearch_store import Connection
         from tracking.opensearch_curation import OpenSearchCurationStore
 
         if not settings.opensearch_url:
             raise CurationError("the opensearch backend needs a server address: set OPENSEARCH_URL")
-        return OpenSearchCurationStore(settings.opensearch_url, index_prefix=settings.opensearch_index_prefix)
+        return OpenSearchCurationStore(Connection.from_settings(settings), index_prefix=settings.opensearch_index_prefix)
     from tracking.sqlite_curation import SQLiteCurationStore
 
     settings.store_dir.mkdir(parents=True, exist_ok=True)

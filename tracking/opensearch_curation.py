@@ -21,7 +21,7 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError
 
 from index import opensearch_mappings as bodies
-from index.opensearch_store import connect, ensure_index, reachable
+from index.opensearch_store import Connection, connect, ensure_index, reachable
 from tracking.curation import AuditEntry, StatusOverride, check_change
 
 LINK_REVIEW, STATUS = "link_review", "status"
@@ -30,10 +30,11 @@ LINK_REVIEW, STATUS = "link_review", "status"
 class OpenSearchCurationStore:
     """The ``CurationStore`` protocol over two OpenSearch indices."""
 
-    def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+    def __init__(self, url: str | Connection, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+        connection = url if isinstance(url, Connection) else Connection(url)
         self._owns_client = client is None
-        self._client = client if client is not None else connect(url)
-        reachable(self._client, url)
+        self._client = client if client is not None else connect(connection)
+        reachable(self._client, connection.url)
         self._curation = f"{index_prefix}-curation"
         self._audit_index = f"{index_prefix}-audit"
         ensure_index(self._client, self._curation, bodies.curation_index_body())

@@ -311,3 +311,29 @@ def test_set_status_and_review_are_kept_in_the_audit_trail(capsys, tmp_path, ing
 def test_curation_of_an_unknown_obligation_is_refused(capsys, store_dir):
     code, _, err = run(capsys, "set-status", "no-such-id", "done", "--store", store_dir)
     assert code == 1 and "no-such-id" in err
+
+
+def test_search_speaks_the_query_language_and_sorts_by_date(capsys, store_dir, ingested_corpus):
+    hits = run_json(capsys, "search", "europol -eurojust", "--k", "20", "--store", store_dir)
+    assert hits and not any("eurojust" in h["text"].lower() for h in hits)
+    dates = {d.source_file: d.metadata.date for d in ingested_corpus.store.list_documents()}
+    newest = run_json(capsys, "search", "drugshandel", "--sort", "newest", "--k", "200", "--store", store_dir)
+    order = [dates[h["source_file"]] for h in newest if dates[h["source_file"]]]
+    assert len(set(order)) > 1 and order == sorted(order, reverse=True)
+    overdue = run_json(capsys, "search", "status:overdue", "--as-of", "2025-06-01", "--store", store_dir)
+    assert overdue and all(any(o["status"] == "overdue" for o in h["obligations"]) for h in overdue)
+
+
+def test_an_unclosed_quote_is_a_notice_not_an_error(capsys, store_dir):
+    code, out, err = run(capsys, "search", '"legale bedrijfsstructuren', "--mode", "lexical", "--store", store_dir)
+    assert code == 0 and out.startswith("unclosed quote: searched as plain words") and " 1. " in out
+    code, out, err = run(capsys, "search", '"legale bedrijfsstructuren', "--format", "json", "--store", store_dir)
+    assert code == 0 and json.loads(out) and "unclosed quote" in err
+
+
+def test_search_help_documents_the_query_language(capsys):
+    code, out, _ = run(capsys, "search", "--help")
+    assert code == 0
+    for example in ('"legale bedrijfsstructuren"', "europol -eurojust", "haven*", "actor:Europol", "status:overdue",
+                    "date:2024-01-01..2024-12-31", "deadline:..2025-06-30", "--sort"):
+        assert example in out, example

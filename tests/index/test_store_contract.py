@@ -17,6 +17,8 @@ import ingest
 from conclusio.records import Document, EvidenceLink, Obligation
 from index.analysis import tokens
 from index.errors import ModelMismatchError
+from index.query_filters import stated_in, with_fields
+from index.query_language import parse_query
 from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
 
 HOSTILE_QUERIES = [
@@ -178,6 +180,50 @@ VERSION_TWO = """Betreft: Proefconclusies over luchtvaartveiligheid
 """
 
 
+PORTS_TEXT = """ RESULTAAT BESPREKINGEN 
+
+van: het secretariaat-generaal van de Raad 
+
+d.d.: 14 maart 2024 
+
+aan: de delegaties 
+
+Betreft: Conclusies van de Raad over criminele netwerken in havens 
+
+Voor de delegaties gaan hierbij de conclusies van de Raad over criminele netwerken in havens, 
+
+die de Raad tijdens zijn zitting van 14 maart 2024 heeft goedgekeurd. 
+ BIJLAGE 
+
+Conclusies van de Raad over criminele netwerken in havens 
+
+DE RAAD VAN DE EUROPESE UNIE, 
+
+1. ERKENT dat criminele netwerken de havens van de Unie misbruiken en daarbij legale bedrijfsstructuren inzetten; 
+
+2. STELT VAST dat de samenwerking tussen Europol en Eurojust bij onderzoeken in havens is verbeterd; 
+
+verzoekt de Raad Europol: 
+
+3. tegen eind 2024 een verslag over het misbruik van legale bedrijfsstructuren in havens op te stellen; 
+
+4. de risico's van bedrijfsstructuren die legaal lijken in kaart te brengen; 
+
+verzoekt de Raad de lidstaten: 
+
+5. de douanecontroles in de havens uiterlijk in juni 2025 te versterken; 
+"""
+
+
+def query_filters(store: Store, query: str) -> tuple[LexicalQuery, SearchFilters]:
+    """A query in the query language as the Searcher hands it to a store: words, phrases, prefixes, filters."""
+    parsed = parse_query(query)
+    filters, _ = with_fields(SearchFilters(), parsed.fields, store.list_documents(), stated_in(store))
+    lexical = LexicalQuery(parsed.text, phrases=parsed.phrases, prefixes=parsed.prefixes,
+                           match_all=None if parsed.text or parsed.prefixes else "newest")
+    return lexical, replace(filters, matching=parsed.constraint)
+
+
 class StoreContract:
     """Subclasses provide a ``store`` fixture: a fresh, empty store of their backend."""
 
@@ -202,6 +248,19 @@ class StoreContract:
             prepare(parse(small_text(one, "proef.txt", VERSION_ONE), test_settings), embedder, nlp_pipeline),
             prepare(parse(small_text(two, "proef.txt", VERSION_TWO), test_settings), embedder, nlp_pipeline),
         )
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def ports(cls, tmp_path_factory, test_settings, embedder, nlp_pipeline) -> Sample:
+        """Council conclusions of 2024 on ports: Europol with and without Eurojust, customs, a phrase."""
+        path = small_text(tmp_path_factory.mktemp("ports"), "havens.txt", PORTS_TEXT)
+        return prepare(parse(path, test_settings), embedder, nlp_pipeline)
+
+    @pytest.fixture
+    def languages(self, filled, ports, embedder) -> Store:
+        """The store holding both samples and the ports conclusions: what the query language is tested on."""
+        write(filled, ports, embedder.name)
+        return filled
 
     @pytest.fixture
     def filled(self, store, samples, embedder) -> Store:
@@ -340,6 +399,82 @@ class StoreContract:
     def test_empty_query_returns_nothing(self, filled):
         assert filled.keyword_search(LexicalQuery("de het een"), SearchFilters(), 5) == []
         assert filled.keyword_search(LexicalQuery("?!"), SearchFilters(), 5) == []
+
+    # ---- the query language -------------------------------------------------------
+
+    def search_both(self, store: Store, query: str, embedder, k: int = 50) -> dict[str, list]:
+        """The query through the keyword retriever and, with its free text, the vector retriever."""
+        lexical, filters = query_filters(store, query)
+        vector = embedder.encode_queries([lexical.text or query])[0]
+        return {
+            "keyword": [h.passage for h in store.keyword_search(lexical, filters, k)],
+            "vector": [h.passage for h in store.vector_search(vector, filters, k)],
+        }
+
+    def test_not_keeps_a_word_out_of_both_retrievers(self, languages, embedder):
+        for mode, passages in self.search_both(languages, "europol -eurojust", embedder).items():
+            assert passages, mode
+            assert all("europol" in p.text.lower() and "eurojust" not in p.text.lower() for p in passages), mode
+
+    def test_a_prefix_matches_and_not_reaches_compounds(self, languages, embedder):
+        for mode, passages in self.search_both(languages, "haven* -douane", embedder).items():
+            assert any("havens" in p.text.lower() for p in passages), mode
+            # "douanecontroles" and "douaneautoriteiten" hold "douane" as a compound part: out as well
+            assert not any("douane" in p.text.lower() for p in passages), mode
+            assert all(any(w.startswith("haven") for w in tokens(p.text)) for p in passages), mode
+
+    def test_a_quoted_phrase_matches_only_as_a_phrase(self, languages, embedder):
+        for mode, passages in self.search_both(languages, '"legale bedrijfsstructuren"', embedder).items():
+            assert passages, mode
+            assert all("legale bedrijfsstructuren" in " ".join(tokens(p.text)) for p in passages), mode
+
+    def test_proximity_or_and_grouping(self, languages):
+        def texts(query: str) -> list[str]:
+            lexical, filters = query_filters(languages, query)
+            return [h.passage.text.lower() for h in languages.keyword_search(lexical, filters, 50)]
+
+        near = texts('"bedrijfsstructuren legaal"~2')
+        assert near and all("bedrijfsstructuren die legaal" in t for t in near)
+        assert texts('"bedrijfsstructuren legaal"~0') == []
+        either = texts("eurojust | kustwacht")
+        assert any("eurojust" in t for t in either) and any("kustwacht" in t for t in either)
+        assert all("eurojust" in t or "kustwacht" in t for t in either)
+        grouped = texts("(eurojust OR kustwacht) AND havens")
+        assert grouped and all(("eurojust" in t or "kustwacht" in t) and "havens" in t for t in grouped)
+
+    def test_actor_and_date_fields_keep_passages_stating_that_actors_obligation_in_that_year(self, languages, ports):
+        lexical, filters = query_filters(languages, "actor:Europol date:2024-01-01..2024-12-31")
+        hits = languages.keyword_search(lexical, filters, 50)
+        europol_obligations = {o.passage_id for o in languages.obligations(ObligationQuery(actor="Europol"))}
+        dates = {d.source_file: d.metadata.date for d in languages.list_documents()}
+        assert hits
+        assert all(h.passage.passage_id in europol_obligations for h in hits)
+        assert all(dates[h.passage.source_file].startswith("2024") for h in hits)
+        stated = {o.passage_id for o in ports.obligations if "Europol" in o.actors}
+        assert {h.passage.passage_id for h in hits} == stated
+
+    def test_an_unclosed_quote_is_searched_as_plain_words(self, languages):
+        parsed = parse_query('"legale bedrijfsstructuren')
+        assert parsed.constraint is None and any("unclosed quote" in n for n in parsed.notices)
+        lexical, filters = query_filters(languages, '"legale bedrijfsstructuren')
+        assert languages.keyword_search(lexical, filters, 10)
+
+    def test_a_query_of_fields_only_lists_passages_newest_document_first(self, languages):
+        lexical, filters = query_filters(languages, "lang:nl")
+        listed = languages.keyword_search(lexical, filters, 500)
+        dates = {d.source_file: d.metadata.date or "" for d in languages.list_documents()}
+        order = [dates[h.passage.source_file] for h in listed]
+        assert listed and order == sorted(order, reverse=True) and all(h.score == 0.0 for h in listed)
+        oldest = languages.keyword_search(replace(lexical, match_all="oldest"), filters, 500)
+        assert [dates[h.passage.source_file] for h in oldest] == sorted(order)
+
+    def test_passage_ids_restrict_both_retrievers(self, languages, ports, embedder):
+        allowed = tuple(p.passage_id for p in ports.document.passages[:4])
+        filters = SearchFilters(passage_ids=allowed, passage_kinds=())
+        vector = embedder.encode_queries(["havens"])[0]
+        assert {h.passage.passage_id for h in languages.vector_search(vector, filters, 50)} <= set(allowed)
+        assert {h.passage.passage_id for h in languages.keyword_search(LexicalQuery("havens raad"), filters, 50)} <= set(allowed)
+        assert languages.keyword_search(LexicalQuery("havens"), SearchFilters(passage_ids=()), 50) == []
 
     # ---- vector search -------------------------------------------------------------
 

@@ -122,3 +122,20 @@ def test_obligations_page_shows_tracked_rows_counts_and_filters(corpus_env, page
     filtered = at.dataframe[0].value
     assert 0 < len(filtered) < len(table)
     assert all("Europol" in actors for actors in filtered["actors"])
+
+
+def test_search_page_has_query_help_a_sort_and_a_date_range(corpus_env, page, ingested_corpus):
+    from datetime import date
+
+    at = page("search.py")
+    at.run()
+    assert any("europol -eurojust" in code.value and "status:overdue" in code.value for code in at.code)
+    at.text_input(key="query").input("drugshandel -eurojust").run()
+    at.selectbox(key="sort").select("oldest").run()
+    at.date_input(key="filter_date_to").set_value(date(2024, 12, 31)).run()
+    assert not at.exception
+    dates = {d.metadata.doc_number or d.metadata.title: d.metadata.date for d in ingested_corpus.store.list_documents()}
+    titles = [m.value for m in at.markdown if m.value.startswith("**") and "score" in m.value]
+    assert titles and "15571/25" not in " ".join(titles)  # the 2025 note falls outside the date range
+    assert any("oldest document first" in caption.value for caption in at.caption)
+    assert max(d for d in dates.values() if d) > "2024-12-31"
