@@ -10,6 +10,7 @@ language and the sort orders, for the UI's help).
 
 from application.pipeline import FileResult, IngestReport
 from application.services import Conclusio, SearchAnswer, StatusReport, StoreEmptyError, UnknownItemError
+from index.errors import StoreNotFoundError
 from index.query_language import HELP as QUERY_HELP
 from index.search import SORTS
 from index.store import ObligationQuery, SearchFilters
@@ -25,5 +26,6 @@ __all__ = [
     "SearchFilters",
     "StatusReport",
     "StoreEmptyError",
+    "StoreNotFoundError",
     "UnknownItemError",
 ]

@@ -73,7 +73,8 @@ class TableRow:
 class Passage:
     """One unit of a document: a numbered point, a paragraph, a heading, a footnote or a table row.
 
-    ``passage_id`` is stable for an unchanged document: ``{source_file}#{seq}``.
+    ``passage_id`` follows the passage's content, not its position: ``{document}#{label}:{fingerprint}``
+    (``ingest.identity``), so inserting a paragraph above it leaves it as it was.
     ``char_start``/``char_end`` index into ``Document.text`` (the cleaned text).
     """
 
@@ -117,13 +118,14 @@ class Deadline:
     end: str | None  # last day the expression allows; the due date
     granularity: str | None  # day | month | quarter | half | season | year | years
     recurrence: str | None = None  # ISO 8601 duration: P2Y, P1Y, P6M
+    note: str | None = None  # why ``end`` is missing although a date is written ("no such date: 30 februari 2026")
 
 
 @dataclass
 class Obligation:
     """One obligation unit (see shared/spec/obligations.md)."""
 
-    id: str  # stable: "{source_file}#{paragraph or seq}#{n}"
+    id: str  # follows its content: "{document}#{paragraph or p}#{fingerprint}" (ingest.identity)
     source_file: str
     passage_id: str
     paragraph: str | None

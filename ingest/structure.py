@@ -17,7 +17,8 @@ from ingest import units
 from ingest.front_matter import FRONT_MATTER_SECTION, split_front_matter
 from ingest.lines import SourceLine, SourceText, split_marks
 from ingest.paragraphs import Block, join_lines
-from conclusio.records import Passage, PassageKind, TableRow
+from conclusio.records import Document, DocumentMetadata, Passage, PassageKind, TableRow
+from ingest.identity import with_passage_ids
 
 _TERMINAL = re.compile(r"[.!?;,]['\"”’)\]]*$")
 PASSAGE_SEPARATOR = "\n\n"
@@ -300,7 +301,10 @@ def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Str
             char_start=offset - len(text), char_end=offset,
             footnote_label=footnote.label, cited_by=_citing_passage(passages, footnote.label, footnote.page),
         ))
-    return Structured("".join(pieces), passages)
+    # Ids by content from here on (ingest.identity); parse_file names the document by its number once read.
+    text = "".join(pieces)
+    document = with_passage_ids(Document(source_file, "", text, DocumentMetadata(), passages), source_file)
+    return Structured(text, document.passages)
 
 
 def _without_marks(row: TableRow) -> TableRow:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from conclusio.records import Obligation, Passage
+from nlp.annotate import make_doc
 
 DEFAULT_ACTORS = Path(__file__).parent / "data" / "actors.jsonl"
 COMPONENT = "conclusio_actor_gazetteer"
@@ -113,7 +114,7 @@ def canonical_actor(nlp: Language, name: str) -> str | None:
 
 def find_actors(nlp: Language, text: str) -> list[str]:
     """Canonical names of the actors a text mentions, in order of first mention."""
-    doc = gazetteer(nlp)(nlp.make_doc(text))
+    doc = gazetteer(nlp)(make_doc(nlp, text))
     return list(dict.fromkeys(span.label_ for span in sorted(doc.spans[SPAN_KEY], key=lambda s: s.start)))
 
 

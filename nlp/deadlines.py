@@ -82,6 +82,10 @@ class TaggedDeadline:
     excluded: str | None = None
 
 
+# The granularity a label is written at, for a date that does not exist ("30 februari").
+_GRANULARITY = {"DAY": "day", "MONTH": "month", "SEASON": "season", "QUARTER": "quarter", "PART_YEAR": "quarter",
+                "HALF": "half", "YEAR": "year", "YEARS": "years", "SPAN": "day"}
+
 TRIGGER_SETS = ("@month", "@season", "@recurrence_adverb", "@unit", "@once")
 TRIGGER_WORDS = {"helft", "jaarhelft", "halfjaar", "semester", "kwartaal", "q1", "q2", "q3", "q4", "k1", "k2", "k3", "k4", "h1", "h2"}
 
@@ -163,12 +167,18 @@ class DeadlineTagger:
         for core in sorted(filter_spans(matches), key=lambda span: span.start):
             preposition = self._preposition_before(doc, core.start)
             start = core.start - len(preposition)
-            period, recurrence = interpret(core.label_, [t.lower_ for t in core], doc_date, _next_word(doc, core.end))
-            if preposition and preposition[0] in {"vóór", "voor"} and core.label_ in {"DAY", "MONTH"}:
-                period = day_before(period)
+            note = None
             end = core.end
-            if core.label_ == "SPAN" and period.end is None:
-                period, end = _anchored_span(doc, core, doc_date, period)
+            try:
+                period, recurrence = interpret(core.label_, [t.lower_ for t in core], doc_date, _next_word(doc, core.end))
+                if preposition and preposition[0] in {"vóór", "voor"} and core.label_ in {"DAY", "MONTH"}:
+                    period = day_before(period)
+                if core.label_ == "SPAN" and period.end is None:
+                    period, end = _anchored_span(doc, core, doc_date, period)
+            except (ValueError, OverflowError) as error:
+                # "30 februari 2026", or a period past year 9999: the words stay, the date is unknown.
+                period, recurrence = Period(None, None, _GRANULARITY.get(core.label_)), None
+                note = f"no such date: {core.text} ({error})"
             text = doc[start:end].text
             deadline = Deadline(
                 text=text,
@@ -176,6 +186,7 @@ class DeadlineTagger:
                 end=_iso(period.end),
                 granularity=period.granularity,
                 recurrence=recurrence,
+                note=note,
             )
             excluded = self._exclusion(doc, core, preposition, period, doc_date)
             found.append(TaggedDeadline(deadline, core.label_, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), excluded))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from conclusio.errors import ConclusioError
+from conclusio.text import json_text, printable
 from tracking.status import TrackedObligation
 
 ExportFormat = Literal["json", "csv", "xlsx", "md", "ics"]
@@ -32,7 +33,7 @@ _SUMMARY_LENGTH = 70
 
 
 class ExportError(ConclusioError, ValueError):
-    """An export was asked for in a format this module does not write."""
+    """An export was asked for in a format this module does not write, or its file cannot be written."""
 
 
 def export_obligations(
@@ -44,8 +45,18 @@ def export_obligations(
         raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     data = writers[fmt](rows)
     if path is not None:
-        Path(path).write_bytes(data)
+        write_output(Path(path), data)
     return data
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write an export file, or an ExportError naming the file and why it cannot be written."""
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
 
 
 def flat_row(row: TrackedObligation) -> dict[str, str]:
@@ -82,11 +93,12 @@ def flat_row(row: TrackedObligation) -> dict[str, str]:
         "evidence": evidence,
         "source_text": o.source_text,
     }
-    return {key: "" if values[key] is None else str(values[key]) for key in COLUMNS}
+    # Control characters would act on a terminal and make openpyxl refuse the sheet: they are left out.
+    return {key: "" if values[key] is None else printable(str(values[key])) for key in COLUMNS}
 
 
 def _json(rows: Sequence[TrackedObligation]) -> bytes:
-    return json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2).encode("utf-8")
+    return json_text([row.to_json() for row in rows], indent=2).encode("utf-8")
 
 
 def _csv(rows: Sequence[TrackedObligation]) -> bytes:
@@ -157,9 +169,9 @@ def _ics(rows: Sequence[TrackedObligation]) -> bytes:
         event.add("uid", _uid(o.id))
         event.add("dtstamp", _stamp(row))
         event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("summary", _summary(row))
-        event.add("description", _description(row))
+        event.add("dtend", day + timedelta(days=1) if day < date.max else day)
+        event.add("summary", printable(_summary(row), one_line=True))
+        event.add("description", printable(_description(row)))
         event.add("categories", [row.status])
         event.add("x-conclusio-status", row.status)
         event.add("x-conclusio-progress", row.progress)

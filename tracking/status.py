@@ -183,7 +183,8 @@ def track_passages(
     A search hit then answers "by when, and is it done?" beside the text that asked for it.
     """
     wanted = set(passage_ids)
-    files = tuple(sorted({passage.source_file for passage in store.get_passages(list(wanted))}))
+    # The passage records say which file each is in (ids are not parsed: ingest.identity).
+    files = tuple(sorted({p.source_file for p in store.get_passages(sorted(wanted))}))
     if not files:
         return {}
     found: dict[str, list[TrackedObligation]] = {}
@@ -412,4 +413,5 @@ def _deadline_json(deadline: Deadline | None) -> dict[str, Any] | None:
         "end": deadline.end,
         "granularity": deadline.granularity,
         "recurrence": deadline.recurrence,
+        "note": deadline.note,  # why end is null although a date is written ("no such date: 30 februari 2026")
     }

@@ -96,9 +96,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "audit",
         parents=[common],
         help="show the audit trail of manual changes",
-        description="Every manual review and status change, oldest first; for one obligation or all.",
+        description="Every manual review and status change, oldest first; for one obligation or all. Entries "
+        "'moved:...' and 'orphaned:...' record where a revision of a document re-anchored curated items.",
     )
-    audit.add_argument("obligation_id", nargs="?", metavar="OBLIGATION_ID", help="only this obligation")
+    audit.add_argument("obligation_id", nargs="?", metavar="OBLIGATION_ID",
+                       help="only this obligation (with what was recorded under the ids it had before a revision)")
+    audit.add_argument("--orphans", action="store_true",
+                       help="list the manual statuses and reviews whose unit is no longer in the store (a revision "
+                       "removed or rewrote it): kept, never applied to another unit")
     add_format(audit, "text", "json")
     audit.set_defaults(func=run_audit)
 
@@ -187,6 +192,8 @@ def run_changes(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    if args.orphans:
+        return run_orphans(args)
     with open_app(args) as app:
         entries = app.audit(args.obligation_id)
     if args.format == "json":
@@ -197,6 +204,23 @@ def run_audit(args: argparse.Namespace) -> int:
     for e in entries:
         note = f"  ({e.note})" if e.note else ""
         print(f"{e.at}  {e.who}  {e.obligation_id}  {e.field}: {e.old_value or '-'} -> {e.new_value or '-'}{note}")
+    return 0
+
+
+def run_orphans(args: argparse.Namespace) -> int:
+    if args.obligation_id:
+        raise CliError("give OBLIGATION_ID or --orphans, not both")
+    with open_app(args) as app:
+        orphans = app.orphans()
+    if args.format == "json":
+        print_json([to_dict(o) for o in orphans])
+        return 0
+    if not orphans:
+        print("no orphaned curation: every manual status and review sits on a unit in the store")
+    for o in orphans:
+        key = o.obligation_id + (f" <- {o.passage_id}" if o.passage_id else "")
+        by = f" by {o.who}" if o.who else ""
+        print(f"{o.at or '-'}  {o.item} {o.value}{by}  {key}  ({o.reason})")
     return 0
 
 

@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     search.add_argument("--mode", choices=("hybrid", "lexical", "semantic"), default="hybrid", help="retrieval mode")
     search.add_argument("--sort", choices=SORTS, default="relevance",
                         help="relevance (default), or newest / oldest document first among the best matches")
-    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin); the model loads once")
+    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin, UTF-8); the model loads "
+                        "once; one answer per line, a blank line gets an empty one")
     add_format(search, "text", "json")
     filters = search.add_argument_group("filters")
     filters.add_argument("--kind", action="append", default=[], help="document kind, e.g. council_conclusions")
@@ -58,7 +59,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     source = similar.add_mutually_exclusive_group()
     source.add_argument("--text", help="the draft text")
-    source.add_argument("--batch", metavar="FILE", help="one draft per line ('-' for stdin); JSON: one array per line")
+    source.add_argument("--batch", metavar="FILE", help="one draft per line ('-' for stdin, UTF-8); JSON: one array "
+                        "per line, [] for a blank line")
     similar.add_argument("--k", type=int, default=5, metavar="N", help="number of passages (default 5)")
     add_format(similar, "text", "json")
     similar.set_defaults(func=run_similar)
@@ -88,6 +90,9 @@ def run_search(args: argparse.Namespace) -> int:
     as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
     with open_app(args) as app:
         for query in queries:
+            if not query:  # a blank line of a batch: an empty answer keeps outputs in line with inputs
+                print_json([], indent=None) if args.format == "json" else print(f"## \n(empty query)\n")
+                continue
             answer = app.search(query, k=args.k, mode=args.mode, filters=filters, as_of=as_of, sort=args.sort)
             if args.format == "json":
                 hits = [hit_json(h, SEARCH_HIT_FIELDS) | {"obligations": [obligation_json(r) for r in
@@ -116,6 +121,9 @@ def run_similar(args: argparse.Namespace) -> int:
         raise CliError("the draft text is empty")
     with open_app(args) as app:
         for text in texts:
+            if not text:  # a blank line of a batch: an empty answer keeps outputs in line with inputs
+                print_json([], indent=None) if args.format == "json" else print("## \nno draft on this line\n")
+                continue
             hits = app.similar(text, k=args.k)
             if args.format == "json":
                 print_json([hit_json(h, SIMILAR_HIT_FIELDS) for h in hits], indent=None if args.batch else 2)

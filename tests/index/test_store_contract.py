@@ -654,3 +654,25 @@ class StoreContract:
         assert store.embedding_model() is None
         assert store.stats().documents == 0
         assert store.keyword_search(LexicalQuery("europol"), SearchFilters(), 5) == []
+
+    # ---- the run journal and the store's own check -----------------------------------------
+
+    def test_a_run_is_pending_until_finished_with_its_steps(self, store):
+        assert store.pending_runs() == []
+        run = store.begin_run((("evidence", ""),))
+        store.journal_step(run, "reanchor", "proef.txt", {"content_hash": "abc", "moves": [{"old_id": "a"}]})
+        [pending] = store.pending_runs()
+        assert pending.run_id == run and pending.pid > 0 and pending.started_at
+        assert [(s.step, s.key, s.payload, s.done) for s in pending.steps] == [
+            ("evidence", "", {}, False), ("reanchor", "proef.txt", {"content_hash": "abc", "moves": [{"old_id": "a"}]},
+                                          False)]
+        store.step_done(run, "reanchor", "proef.txt")
+        assert [s.done for s in store.pending_runs()[0].steps] == [False, True]
+        later = store.begin_run()
+        assert [r.run_id for r in store.pending_runs()] == [run, later] and later > run
+        store.finish_run(run)
+        store.finish_run(later)
+        assert store.pending_runs() == []
+
+    def test_a_healthy_store_checks_clean(self, filled):
+        assert filled.check() == []

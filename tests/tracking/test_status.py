@@ -123,7 +123,7 @@ def test_status_filter_and_query(corpus_store, tracked: list[TrackedObligation])
 def test_json_is_the_cli_contract(tracked: list[TrackedObligation]) -> None:
     data = _point(tracked, CONCLUSIONS, "27")[0].to_json()
     assert CONTRACT_KEYS <= set(data)
-    assert set(data["deadline"]) == {"text", "start", "end", "granularity", "recurrence"}
+    assert set(data["deadline"]) == {"text", "start", "end", "granularity", "recurrence", "note"}
     assert all({"source_file", "paragraph", "text", "status"} <= set(e) for e in data["evidence"])
     assert data["status_source"] == "computed"
 

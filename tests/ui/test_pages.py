@@ -139,3 +139,28 @@ def test_search_page_has_query_help_a_sort_and_a_date_range(corpus_env, page, in
     assert titles and "15571/25" not in " ".join(titles)  # the 2025 note falls outside the date range
     assert any("oldest document first" in caption.value for caption in at.caption)
     assert max(d for d in dates.values() if d) > "2024-12-31"
+
+
+def test_a_note_is_shown_as_plain_text_without_control_characters(monkeypatch, tmp_path, ingested_corpus, page):
+    import shutil
+    from datetime import date
+
+    from tracking import open_curation, track
+
+    store = tmp_path / "store"
+    shutil.copytree(ingested_corpus.settings.store_dir, store)
+    monkeypatch.setenv("CONCLUSIO_STORE", str(store))
+    monkeypatch.setenv("CONCLUSIO_EMBED_MODEL", ingested_corpus.settings.embed_model)
+    rows = track(ingested_corpus.store, None, as_of=date.today())
+    chosen = rows[3].obligation.id
+    note = "**niet vet** <b>geen html</b> [link](javascript:alert(1)) \x1b[31mrood\x1b[0m"
+    curation = open_curation(ingested_corpus.settings.with_(store_dir=store))
+    curation.set_status(chosen, "done", "tester", note)
+    curation.close()
+    at = page("obligations.py")
+    at.session_state["table"] = {"selection": {"rows": [3], "columns": []}, "selection_mode": "single-row"}
+    at.run()
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert any("**niet vet** <b>geen html</b> [link](javascript:alert(1)) [31mrood[0m" in t for t in texts)
+    assert not any("niet vet" in m.value or "\x1b" in m.value for m in at.markdown)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from application import ObligationQuery
 from conclusio.records import ObligationStatus, to_dict
+from conclusio.text import printable
 from ui import resources
 
 STATUSES = list(get_args(ObligationStatus))
@@ -127,16 +128,16 @@ if not selected:
 row = rows[selected[0]]
 obligation = row.obligation
 st.divider()
-st.subheader(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
-             + (f", p. {obligation.page}" if obligation.page else ""))
+st.subheader(printable(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
+                       + (f", p. {obligation.page}" if obligation.page else ""), one_line=True))
 st.markdown(f"**Status:** {row.status} ({row.status_source}) · **Progress:** {row.progress} · "
             f"**Timeliness:** {row.timeliness}")
-if row.status_note:
-    st.text(row.status_note)
+if row.status_note:  # an analyst's note is plain text: no markdown, no HTML, no control characters
+    st.text(printable(row.status_note))
 if row.deciding is not None:
     d = row.deciding
     st.markdown("**Deciding sentence**")
-    st.text(" ".join(d.text.split()))
+    st.text(printable(d.text, one_line=True))
     st.caption(", ".join(p for p in (d.source_file, d.doc_date or "", d.paragraph or "",
                                      f"p. {d.page}" if d.page else "", d.method) if p))
 points = app.history(obligation.id, until=as_of)
@@ -165,8 +166,8 @@ if not row.evidence:
 for link in row.evidence:
     with st.container(border=True):
         review = f", {link.review}" if link.review else ""
-        st.markdown(f"`{link.status}` {link.source_file} {link.paragraph or ''} "
-                    f"(confidence {link.confidence:.2f}, {link.method}{review})")
+        st.text(printable(f"[{link.status}] {link.source_file} {link.paragraph or ''} "
+                          f"(confidence {link.confidence:.2f}, {link.method}{review})", one_line=True))
         st.write(link.text)
         confirm, reject, clear = st.columns(3)
         verdict = None
@@ -191,5 +192,6 @@ with st.form("set_status"):
 trail = app.audit(obligation.id)
 if trail:
     st.markdown("**Audit trail**")
-    st.dataframe(pd.DataFrame([to_dict(e) for e in trail]),
+    st.dataframe(pd.DataFrame([{key: printable(value) if isinstance(value, str) else value
+                                for key, value in to_dict(e).items()} for e in trail]),
                  hide_index=True, width="stretch")
