@@ -297,8 +297,7 @@ class Conclusio:
         status: str | None = None,
         progress: str | None = None,
     ) -> list[TrackedObligation]:
-        """Obligations of documents dated by ``as_of`` (default today) with their status that day; filtered by
-        ``status`` and ``progress`` when given."""
+        """Obligations with their status on ``as_of`` (default today); filtered by ``status`` and ``progress``."""
         return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status,
                      progress=progress)
 

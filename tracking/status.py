@@ -10,9 +10,10 @@ Two dimensions, combined into the one status shown:
   date as ``expected_end``: an analyst tracks whether commitments were kept as agreed.
 
 Status = done if progress is done; else overdue or due soon; else in progress; else open (with a
-deadline) or no deadline. As of a day D only documents dated on or before D count and only obligations
-of documents dated on or before D are listed. An analyst's override wins over all, on any day asked
-(it is a judgement about the obligation); its history shows it from the day it was made.
+deadline) or no deadline. As of a day D only documents dated on or before D count as evidence (every
+obligation is listed, so that a document dated later, or misdated, never drops out of view). An
+analyst's override wins over all, on any day asked (it is a judgement about the obligation); its
+history shows it from the day it was made.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def track(
     status: str | None = None,
     progress: str | None = None,
 ) -> list[TrackedObligation]:
-    """Obligations matching ``query`` of documents dated by ``as_of``, with their status on that day."""
+    """Obligations matching ``query`` with their status on ``as_of`` (evidence dated up to that day only)."""
     obligations = store.obligations(query)
     metadata = {d.source_file: d.metadata for d in store.list_documents()}
     links = defaultdict(list)
@@ -166,8 +167,6 @@ def track(
     rows = []
     for obligation in obligations:
         meta = metadata.get(obligation.source_file)
-        if meta is not None and meta.date and meta.date > as_of.isoformat():
-            continue  # not yet written on that day
         reviewed = [replace(link, review=reviews.get((obligation.id, link.passage_id))) for link in links[obligation.id]]
         row = tracked_on(obligation, meta, reviewed, as_of, overrides.get(obligation.id))
         if (status is None or row.status == status) and (progress is None or row.progress == progress):

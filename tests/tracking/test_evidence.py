@@ -89,7 +89,7 @@ def test_adding_documents_one_by_one_links_as_a_full_refresh_does(tmp_path, test
         return {(e.obligation_id, e.passage_id): e for e in links}
 
     one_by_one = keyed(store.evidence())
-    assert any(pid.startswith("002_") for _, pid in one_by_one)  # the report, ingested first, was linked later
+    assert any(e.source_file.startswith("002_") for e in one_by_one.values())  # the report, ingested first, was linked later
     refresh_evidence(store, embedder, nlp_pipeline)  # a full refresh of the same store
     full = keyed(store.evidence())
     # Word weights (IDF) come from the whole store, so a link made when fewer documents were in it can score a
