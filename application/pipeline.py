@@ -160,7 +160,7 @@ def ingest_paths(
     known_numbers = _doc_numbers(numbers)
     # Evidence is marked pending before the first document commits: a crash from here on is completed later.
     run_id = store.begin_run(((EVIDENCE_STEP, ""),))
-    changed = False
+    written: list[str] = []
     for path, document, parse_seconds in parsed:
         started = time.perf_counter()
         key = _document_key(document, numbers)
@@ -192,7 +192,7 @@ def ingest_paths(
             record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
             _drop_unstored_original(store, originals, document)
             continue
-        changed = True
+        written.append(document.source_file)
         if originals is not None:
             originals.prune(document.source_file, keep_hash=document.content_hash)
         if moves is not None and curation is not None:
@@ -204,8 +204,9 @@ def ingest_paths(
                 seconds=parse_seconds + time.perf_counter() - started, warnings=list(document.warnings),
             )
         )
-    if changed or pending:
-        _refresh_evidence(store, model, nlp, report, [*pending, run_id])
+    if written or pending:
+        # After an interrupted run nobody knows which documents it wrote: relink everything.
+        _refresh_evidence(store, model, nlp, report, [*pending, run_id], changed=None if pending else written)
     else:
         store.finish_run(run_id)  # nothing was written: the evidence links are as they were
     return report
@@ -314,15 +315,21 @@ def with_resolved_references(document: Document, known_numbers: dict[str, str]) 
 
 
 def _refresh_evidence(
-    store: Store, embedder: Embedder, nlp: Language, report: IngestReport, runs: Sequence[int] = ()
+    store: Store,
+    embedder: Embedder,
+    nlp: Language,
+    report: IngestReport,
+    runs: Sequence[int] = (),
+    changed: Sequence[str] | None = None,
 ) -> None:
-    """Recompute machine-found evidence links, then close the runs that waited for it.
+    """Relink evidence for what ``changed`` documents touch (everything, when None), then close the runs
+    that waited for it.
 
     A failure is reported and the runs stay pending (the next ingest or ``conclusio resume`` retries);
     the ingested documents stay.
     """
     try:
-        refresh_evidence(store, embedder, nlp)
+        refresh_evidence(store, embedder, nlp, changed)
     except _BATCH_STOPPERS:
         raise
     except Exception as e:  # derived data: the documents are already safely written

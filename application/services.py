@@ -32,6 +32,7 @@ from index.query_language import FieldFilters
 from index.search import SearchResult, Searcher
 from index.store import ObligationQuery, PendingRun, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
+from tracking.status import StatusChange, StatusPoint, changes, history
 from tracking.curation import ANCHOR_MOVED, LINK_ARROW, AuditEntry
 
 log = logging.getLogger(__name__)
@@ -294,9 +295,26 @@ class Conclusio:
         *,
         as_of: date | None = None,
         status: str | None = None,
+        progress: str | None = None,
     ) -> list[TrackedObligation]:
-        """Obligations with their status on ``as_of`` (default today), only ``status`` when given."""
-        return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status)
+        """Obligations with their status on ``as_of`` (default today); filtered by ``status`` and ``progress``."""
+        return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status,
+                     progress=progress)
+
+    def history(self, obligation_id: str, *, until: date | None = None) -> list[StatusPoint]:
+        """How one obligation's status changed: after its adoption, each later document, each analyst change."""
+        self.obligation(obligation_id)
+        return history(self.store, self.curation, obligation_id, until=until or date.today())
+
+    def changes(
+        self,
+        *,
+        since: date,
+        as_of: date | None = None,
+        query: ObligationQuery = ObligationQuery(),  # noqa: B008 - frozen dataclass
+    ) -> list[StatusChange]:
+        """What changed between ``since`` and ``as_of``: newly done, newly overdue, rescheduled, other progress."""
+        return changes(self.store, self.curation, since=since, as_of=as_of or date.today(), query=query)
 
     def export(self, rows: Sequence[TrackedObligation], fmt: str, path: Path | None = None) -> bytes:
         """The rows in an export format (json, csv, xlsx, md, ics); also written to ``path`` when given."""

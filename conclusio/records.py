@@ -17,7 +17,10 @@ from typing import Any, Literal, TypeVar
 
 PassageKind = Literal["body", "footnote", "heading"]
 Modality = Literal["request", "commitment", "obligation"]
-ObligationStatus = Literal["done", "overdue", "due soon", "open", "no deadline"]
+# shared/spec/tracking.md: two dimensions, progress and timeliness, combined into the one status shown.
+Progress = Literal["done", "in progress", "no info"]
+Timeliness = Literal["overdue", "due soon", "on time", "no deadline"]
+ObligationStatus = Literal["done", "overdue", "due soon", "in progress", "open", "no deadline"]
 EvidenceStatus = Literal["completed", "in_progress", "rescheduled", "mentioned"]
 
 
@@ -153,6 +156,13 @@ class EvidenceLink:
     method: str = ""  # how it was found: action_number | doc_reference | similarity
     review: Literal["confirmed", "rejected"] | None = None  # manual curation
     actors: list[str] = field(default_factory=list)  # canonical actors the evidence text names
+    page: int | None = None  # page of the passage the sentence is on
+    cue: str | None = None  # the words that decided the reading, e.g. "werd ... gelanceerd"
+
+    @property
+    def progress(self) -> str:
+        """The progress this sentence indicates (shared/spec/tracking.md): done, in progress or no info."""
+        return {"completed": "done", "in_progress": "in progress", "rescheduled": "in progress"}.get(self.status, "no info")
 
 
 @dataclass

@@ -23,3 +23,13 @@ SEARCH_DEV_QUERIES = DATA_DIR / "search_dev_queries.jsonl"
 SEARCH_CHECK_QUERIES = DATA_DIR / "search_check_queries.jsonl"
 SIMILAR_DEV_CASES = DATA_DIR / "similar_dev_cases.jsonl"
 ACTION_PLANS = DATA_DIR / "actionplans"
+
+
+def query_sets() -> list[Path]:
+    """Every search query set shipped here (for benchmarks that need many varied queries)."""
+    return sorted(DATA_DIR.glob("search_*queries.jsonl"))
+
+
+def draft_sets() -> list[Path]:
+    """Every prior-wording draft set shipped here."""
+    return sorted(DATA_DIR.glob("similar_*cases.jsonl"))

@@ -404,7 +404,10 @@ class OpenSearchStore:
         sources.sort(key=lambda s: (s.get("doc_date") is None, s.get("doc_date") or "", s["source_file"], s["ord"]))
         return [obligation_from(s["record"]) for s in sources]
 
-    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+    def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
+        if obligation_ids is not None:
+            self._replace_some_evidence(links, obligation_ids)
+            return
         batch = uuid.uuid4().hex
         # One record per (obligation, passage); a later link replaces an earlier one, as in SQLite.
         actions = [
@@ -424,6 +427,43 @@ class OpenSearchStore:
             refresh=True,
             conflicts="proceed",
         )
+
+    def _replace_some_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str]) -> None:
+        """The links of some obligations, in the current batch: theirs are deleted, the new ones written beside."""
+        current = self._get_meta(_EVIDENCE_KEY)
+        batch = current["batch"] if current else uuid.uuid4().hex
+        ids = sorted(set(obligation_ids))
+        if ids:
+            self._client.delete_by_query(
+                index=self._names.evidence,
+                body={"query": {"bool": {"filter": [{"terms": {"obligation_id": ids}}]}}},
+                refresh=True,
+                conflicts="proceed",
+            )
+        actions = [
+            {"_index": self._names.evidence, "_id": f"{batch}|{link.obligation_id}|{link.passage_id}",
+             "_source": evidence_source(link, batch)}
+            for link in links
+        ]
+        if actions:
+            helpers.bulk(self._client, actions, refresh=True)
+        if current is None:
+            self._put_meta(_EVIDENCE_KEY, {"batch": batch})
+
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        versions = self._versions()
+        total = self._count_passages(versions)
+        wanted = list(dict.fromkeys(terms))
+        if not wanted or not total:
+            return total, {}
+        # One request: a filters aggregation counting, per term, the current passages whose text matches it.
+        body = {
+            "size": 0,
+            "query": bodies.current_version_filter(versions),
+            "aggs": {"terms": {"filters": {"filters": {t: {"match": {"text": t}} for t in wanted}}}},
+        }
+        buckets = self._client.search(index=self._names.passages, body=body)["aggregations"]["terms"]["buckets"]
+        return total, {term: int(bucket["doc_count"]) for term, bucket in buckets.items()}
 
     def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
         current = self._get_meta(_EVIDENCE_KEY)

@@ -437,9 +437,13 @@ class SQLiteStore:
         """A consistent copy of the database at ``target`` (SQLite's online backup: writers may go on)."""
         _backup(self._db, self._lock, Path(target), file_mode)
 
-    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+    def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
         with self._transaction() as db:
-            db.execute("DELETE FROM evidence")
+            if obligation_ids is None:
+                db.execute("DELETE FROM evidence")
+            else:
+                for chunk in _chunks(list(dict.fromkeys(obligation_ids))):
+                    db.execute(f"DELETE FROM evidence WHERE obligation_id IN ({_marks(chunk)})", chunk)
             db.executemany(
                 "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?)",
                 [
@@ -533,6 +537,21 @@ class SQLiteStore:
                 )
             ]
         return [from_dict(EvidenceLink, json.loads(data)) for (data,) in rows]
+
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        # fts5vocab over the body column, created in the connection's temp schema: no change to the store file.
+        with self._lock:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, col)"
+            )
+        total = self._one("SELECT count(*) FROM passages")[0]
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(terms))):
+            rows = self._all(
+                f"SELECT term, doc FROM temp.passages_vocab WHERE col = 'body' AND term IN ({_marks(chunk)})", chunk
+            )
+            found.update({term: int(count) for term, count in rows})
+        return total, found
 
     def embedding_model(self) -> tuple[str, int] | None:
         if not self._one("SELECT 1 FROM passages LIMIT 1"):

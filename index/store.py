@@ -180,8 +180,11 @@ class Store(Protocol):
     def obligations(self, query: ObligationQuery) -> list[Obligation]:
         """Obligations matching the query, in document then text order."""
 
-    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
-        """Replace all machine-found evidence links (derived data, recomputed after ingest)."""
+    def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
+        """Replace machine-found evidence links (derived data): all of them, or those of ``obligation_ids``."""
+
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(number of passages, in how many of them each analysed term occurs): for IDF weights outside search."""
 
     def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
         """Machine-found evidence links, for some obligations or all."""

@@ -95,6 +95,11 @@ def _known_lemmas() -> frozenset[str]:
     return frozenset(_lemma_lookup().values())
 
 
+def is_known_lemma(word: str) -> bool:
+    """Whether a word is a lemma of the Dutch lookup table (an infinitive, a singular noun ...)."""
+    return word in _known_lemmas()
+
+
 def _plural_noun(word: str) -> bool:
     """A known plural noun ("organen" -> "orgaan"), or a compound ending in one ("wetgevingsinitiatieven")."""
     lookup = _lemma_lookup()

@@ -24,11 +24,11 @@ ExportFormat = Literal["json", "csv", "xlsx", "md", "ics"]
 FORMATS: tuple[str, ...] = ("json", "csv", "xlsx", "md", "ics")
 
 COLUMNS: tuple[str, ...] = (
-    "id", "status", "status_source", "actors", "action", "deadline_text", "deadline_end", "granularity",
-    "recurrence", "expected_end", "modality", "verbs", "doc_number", "doc_title", "doc_date", "source_file",
-    "paragraph", "page", "evidence", "source_text",
+    "id", "status", "progress", "timeliness", "status_source", "actors", "action", "deadline_text", "deadline_end",
+    "granularity", "recurrence", "expected_end", "modality", "verbs", "doc_number", "doc_title", "doc_date",
+    "source_file", "paragraph", "page", "deciding_sentence", "deciding_source", "evidence", "source_text",
 )
-_WIDE_COLUMNS = {"action": 60, "evidence": 60, "source_text": 80, "doc_title": 40}
+_WIDE_COLUMNS = {"action": 60, "evidence": 60, "source_text": 80, "doc_title": 40, "deciding_sentence": 60}
 _SUMMARY_LENGTH = 70
 
 
@@ -66,9 +66,12 @@ def flat_row(row: TrackedObligation) -> dict[str, str]:
         f"[{link.status}] {link.source_file}" + (f" {link.paragraph}" if link.paragraph else "") + f": {link.text}"
         for link in row.evidence
     )
+    deciding = row.deciding
     values: dict[str, Any] = {
         "id": o.id,
         "status": row.status,
+        "progress": row.progress,
+        "timeliness": row.timeliness,
         "status_source": row.status_source,
         "actors": "; ".join(o.actors),
         "action": o.action,
@@ -85,6 +88,8 @@ def flat_row(row: TrackedObligation) -> dict[str, str]:
         "source_file": o.source_file,
         "paragraph": o.paragraph,
         "page": o.page,
+        "deciding_sentence": deciding.text if deciding else "",
+        "deciding_source": _where(deciding) if deciding else "",
         "evidence": evidence,
         "source_text": o.source_text,
     }
@@ -134,7 +139,8 @@ def _xlsx(rows: Sequence[TrackedObligation]) -> bytes:
 
 
 def _markdown(rows: Sequence[TrackedObligation]) -> bytes:
-    columns = ("status", "actors", "action", "deadline_end", "expected_end", "source_file", "paragraph", "page", "id")
+    columns = ("status", "progress", "timeliness", "actors", "action", "deadline_end", "expected_end", "source_file",
+               "paragraph", "page", "id")
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         values = flat_row(row)
@@ -167,6 +173,9 @@ def _ics(rows: Sequence[TrackedObligation]) -> bytes:
         event.add("summary", printable(_summary(row), one_line=True))
         event.add("description", printable(_description(row)))
         event.add("categories", [row.status])
+        event.add("x-conclusio-status", row.status)
+        event.add("x-conclusio-progress", row.progress)
+        event.add("x-conclusio-timeliness", row.timeliness)
         if deadline.recurrence:
             event.add("x-conclusio-recurrence", deadline.recurrence)
         calendar.add_component(event)
@@ -192,10 +201,20 @@ def _description(row: TrackedObligation) -> str:
         f"Termijn: {o.deadline.text if o.deadline else ''}",
         f"Bron: {source} ({o.source_file})",
         f"Status: {row.status}" + (" (handmatig)" if row.status_source == "manual" else ""),
+        f"Voortgang: {row.progress}",
+        f"Tijdigheid: {row.timeliness}",
     ]
+    if row.deciding is not None:
+        lines.append(f"Bewijs: {' '.join(row.deciding.text.split())} ({_where(row.deciding)})")
     if row.expected_end:
         lines.append(f"Verwacht: {row.expected_end}")
     return "\n".join(lines)
+
+
+def _where(link) -> str:
+    """Where an evidence sentence is: document, date, paragraph and page."""
+    parts = [link.source_file, link.doc_date or "", link.paragraph or "", f"p. {link.page}" if link.page else ""]
+    return ", ".join(part for part in parts if part)
 
 
 def _uid(obligation_id: str) -> str:

@@ -602,6 +602,35 @@ class StoreContract:
         filled.delete_document(report.source_file)
         assert filled.evidence() == []
 
+    def test_evidence_of_some_obligations_is_replaced_and_the_rest_kept(self, filled, samples):
+        obligations = [o for s in samples for o in s.obligations]
+        if not obligations:
+            pytest.skip("the extractor found no obligations")
+        report = samples[1].document
+        first, second = (
+            EvidenceLink(obligation_id=oid, passage_id=report.passages[1].passage_id, source_file=report.source_file,
+                         paragraph=None, text=report.passages[1].text, status="mentioned", confidence=0.5,
+                         doc_date=report.metadata.date, method="similarity")
+            for oid in (obligations[0].id, obligations[0].id + "-elsewhere")
+        )
+        filled.replace_evidence([first, second])
+        moved = replace(first, passage_id=report.passages[2].passage_id, text=report.passages[2].text)
+        filled.replace_evidence([moved], obligation_ids=[first.obligation_id])
+        assert sorted(filled.evidence(), key=lambda e: e.obligation_id) == sorted([moved, second], key=lambda e: e.obligation_id)
+        filled.replace_evidence([], obligation_ids=[second.obligation_id])
+        assert filled.evidence() == [moved]
+
+    def test_term_statistics_count_passages_holding_each_analysed_term(self, filled, samples):
+        from index.analysis import analyze
+
+        total, counts = filled.term_statistics([])
+        assert total == sum(len(s.document.passages) for s in samples) and counts == {}
+        term = analyze("douane")[0]
+        total, counts = filled.term_statistics([term, "zzzqqq"])
+        holding = sum(1 for s in samples for p in s.document.passages if term in analyze(p.text))
+        assert counts.get(term, 0) == holding > 0
+        assert counts.get("zzzqqq", 0) == 0
+
     # ---- embedding model -----------------------------------------------------------
 
     def test_vectors_of_another_model_are_refused(self, store, samples, embedder):

@@ -11,7 +11,8 @@ from application import QUERY_HELP, SORTS, SearchFilters
 from ui import resources
 
 STATUS_BADGES = {"done": ":green-badge[done]", "overdue": ":red-badge[overdue]", "due soon": ":orange-badge[due soon]",
-                 "open": ":blue-badge[open]", "no deadline": ":gray-badge[no deadline]"}
+                 "in progress": ":violet-badge[in progress]", "open": ":blue-badge[open]",
+                 "no deadline": ":gray-badge[no deadline]"}
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest document first", "oldest": "Oldest document first"}
 EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)
