@@ -68,6 +68,13 @@ def test_future_clause_beside_a_past_one_keeps_its_date(pipeline):
     assert [d.end for d in found] == ["2025-12-31"]
 
 
+def test_a_code_of_two_letters_and_figures_is_no_range_of_quarters(pipeline):
+    # Only "Q1-Q2" and "K3/K4" are ranges of quarters; a language level "A1-B2" or a form "A4-2026" names no period.
+    found = parse_deadlines(pipeline, "De cursus op niveau A1-B2 2025 wordt herzien; formulier A4-2025 volgt in 2025.", DOC_DATE)
+    assert [(d.text, d.end) for d in found] == [("in 2025", "2025-12-31")]
+    assert [d.end for d in parse_deadlines(pipeline, "Dat gebeurt in Q3-Q4 2025.", DOC_DATE)] == ["2025-12-31"]
+
+
 def test_registered_component_fills_doc_spans():
     blank = spacy.blank("nl")
     blank.add_pipe("sentencizer")
