@@ -76,6 +76,30 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("2e kwartaal 2027", "2027-06-30", "quarter", None),
     ("per kwartaal", None, None, "P3M"),  # the plan by its short form
     ("binnen een jaar na vaststelling van dit uitvoeringsplan", "2027-03-12", "day", None),
+    # Under French headers: trimestre and semestre codes, "puis" and "annuel", "fin", "mi-", "en continu"
+    ("T3 2027", "2027-09-30", "quarter", None),
+    ("T1-T2 2028", "2028-06-30", "quarter", None),
+    ("S1 2027", "2027-06-30", "half", None),
+    ("S2 2026, puis annuel", "2026-12-31", "half", "P1Y"),
+    ("T4 2026, daarna jaarlijks", "2026-12-31", "quarter", "P1Y"),
+    ("2e trimestre 2027", "2027-06-30", "quarter", None),
+    ("fin 2027", "2027-12-31", "quarter", None),
+    ("mi-2027", "2027-07-31", "quarter", None),
+    ("annuel", None, None, "P1Y"),
+    ("en continu", None, None, None),
+    # Under German headers
+    ("1. Quartal 2027", "2027-03-31", "quarter", None),
+    ("III. Quartal 2027", "2027-09-30", "quarter", None),
+    ("2. Halbjahr 2027", "2027-12-31", "half", None),
+    ("Ende 2026", "2026-12-31", "quarter", None),
+    ("Mitte 2028", "2028-07-31", "quarter", None),
+    ("Q4 2027", "2027-12-31", "quarter", None),
+    ("jährlich", None, None, "P1Y"),
+    ("laufend", None, None, None),
+    # Under English headers
+    ("end of 2027", "2027-12-31", "quarter", None),
+    ("first half of 2027", "2027-06-30", "half", None),
+    ("annually", None, None, "P1Y"),
 ])
 def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, granularity, recurrence) -> None:
     deadline = timetable_deadline(pipeline, cell, date(2026, 3, 12))
