@@ -75,6 +75,20 @@ def test_a_code_of_two_letters_and_figures_is_no_range_of_quarters(pipeline):
     assert [d.end for d in parse_deadlines(pipeline, "Dat gebeurt in Q3-Q4 2025.", DOC_DATE)] == ["2025-12-31"]
 
 
+@pytest.mark.parametrize("text, end", [
+    ("De Commissie zal binnen twaalf maanden na aanneming een verslag indienen.", "2025-06-13"),
+    ("De lidstaten zullen binnen zes maanden na de goedkeuring door de Raad een contactpunt aanwijzen.", "2024-12-13"),
+    # something else adopted, submitted or entering into force: its date is not the document's
+    ("De lidstaten zullen binnen zes maanden na de aanneming van de richtlijn een contactpunt aanwijzen.", None),
+    ("De Commissie zal het voorstel bespreken en binnen drie maanden na de goedkeuring ervan een advies geven.", None),
+    ("De Commissie zal binnen drie maanden na de indiening een advies geven.", None),
+    ("De lidstaten zullen binnen een jaar na de inwerkingtreding van de verordening verslag uitbrengen.", None),
+])
+def test_a_span_after_the_adoption_of_nothing_named_counts_from_the_documents_date(pipeline, text, end):
+    (found,) = parse_deadlines(pipeline, text, DOC_DATE)
+    assert found.text.startswith("binnen") and found.end == end
+
+
 def test_registered_component_fills_doc_spans():
     blank = spacy.blank("nl")
     blank.add_pipe("sentencizer")

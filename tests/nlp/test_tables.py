@@ -76,6 +76,7 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("2e kwartaal 2027", "2027-06-30", "quarter", None),
     ("per kwartaal", None, None, "P3M"),  # the plan by its short form
     ("binnen een jaar na vaststelling van dit uitvoeringsplan", "2027-03-12", "day", None),
+    ("binnen twaalf maanden na aanneming", "2027-03-12", "day", None),  # nothing else adopted: the plan itself
     # Under French headers: trimestre and semestre codes, "puis" and "annuel", "fin", "mi-", "en continu"
     ("T3 2027", "2027-09-30", "quarter", None),
     ("T1-T2 2028", "2028-06-30", "quarter", None),
