@@ -162,10 +162,10 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _reads_as_data(texts: list[str]) -> bool:
-    """A row of data, not of column names: it opens with a row number ("1.1"), fills its first cell only, or
-    holds a date and a text too long for a column name."""
+    """A row of data, not of column names: it opens with a row label ("1.1", "B.1", "Actie 3"), fills its first
+    cell only, or holds a date and a text too long for a column name."""
     cells = [one_line(split_marks(t)[0]) for t in texts]
-    if cells and re.fullmatch(r"\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?", cells[0]):
+    if cells and ROW_LABEL.match(cells[0]):
         return True
     if len(cells) >= 3 and cells[0] and not any(cells[1:]):
         return True  # a heading across the table ("Operationele doelstelling 1"), not the names of its columns

@@ -57,7 +57,7 @@ ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijv
 _WORD = re.compile(r"[#\w]+", re.UNICODE)
 _GLOSSARY_HEADER = re.compile(r"\b(?:afkorting|afkortingen|betekenis|abbreviation|acronym|abréviation|sigle|abkürzung)", re.IGNORECASE)
 _LABEL_OPENING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?=\S)")
-_ROW_LABEL = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")
+_ROW_LABEL = re.compile(r"^\(?(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")  # "1.2", "B.1"
 _MAX_TIMETABLE_WORDS = 12
 
 

@@ -189,3 +189,11 @@ def test_a_heading_row_in_the_header_position_heads_the_rows_below_it() -> None:
     assert reading.headers == ["", "", "", ""]
     assert [(row.kind, row.text) for row in reading.rows][0] == ("span", "Doelstelling 1 – Inlichtingen")
     assert [row.row.cells for row in reading.rows if row.row] == cells[1:]
+
+
+def test_a_first_row_labelled_by_part_and_number_is_data_where_the_format_marks_it_as_the_header() -> None:
+    # Markdown has no table without a header row: a table of rows "C.1", "C.2" puts its first row in the header's place.
+    cells = [["C.1", "een register opzetten", "COM", "2027"], ["C.2", "controles uitvoeren", "LS", "doorlopend"]]
+    reading = read_grid(Grid([[GridCell(text) for text in row] for row in cells], header_rows=1), 1)
+    assert reading.headers == ["", "", "", ""]
+    assert [(row.row.label, row.row.cells) for row in reading.rows if row.row] == [("C.1", cells[0]), ("C.2", cells[1])]
