@@ -222,6 +222,13 @@ def _spanning_text(cells: list[GridCell], texts: list[str], width: int) -> str |
              and len(first.split()) <= _MAX_SPANNING_WORDS and not _TERMINAL.search(first))
     if merged_across or alone:
         return one_line(texts[0])
+    # "1 | Doelstelling 1 – ...": a number, then one cell merged across every other column, heads the rows below it
+    # (an objective); a row of actions has a cell of its own in the columns of parties and dates.
+    numbered = (width >= 3 and len(own) == 2 and len(cells) >= width and ROW_LABEL.match(first) is not None
+                and not cells[1].spans_left and not cells[1].spans_above and texts[1].strip()
+                and all(c.spans_left for c in cells[2:width]))
+    if numbered:
+        return f"{first} {one_line(texts[1])}"
     return None
 
 
