@@ -56,3 +56,47 @@ def date_phrases(iso: str | None) -> tuple[str, ...]:
     day = date.fromisoformat(iso)
     return (f"{day.day} {DUTCH_MONTHS[day.month - 1]} {day.year}", f"{day.day}.{day.month}.{day.year}",
             day.strftime("%d.%m.%Y"))
+
+
+# How action tables written under French, German or English headers write their timetable cells ("T2 2027",
+# "S1 2027, puis annuel", "1. Quartal 2027", "Ende 2026", "mid-2027"), each word or phrase with the Dutch words
+# that say the same; a timetable cell is read in those words. Quarter and half-year codes ("T2", "S1") and
+# ordinals in figures ("1. Quartal", "1er trimestre") are written with a number and are read in nlp.tables.
+PERIOD_WORDS_OTHER_LANGUAGES: dict[str, str] = {
+    # French
+    "fin": "eind", "début": "begin", "mi": "medio", "d'ici": "tegen", "d'ici à": "tegen", "au plus tard": "uiterlijk",
+    "avant": "vóór", "printemps": "voorjaar", "été": "zomer", "automne": "najaar", "hiver": "winter",
+    "trimestre": "kwartaal", "semestre": "helft", "premier": "eerste", "première": "eerste", "deuxième": "tweede",
+    "second": "tweede", "seconde": "tweede", "troisième": "derde", "quatrième": "vierde", "dernier": "laatste",
+    "annuel": "jaarlijks", "annuelle": "jaarlijks", "annuellement": "jaarlijks", "chaque année": "jaarlijks",
+    "tous les ans": "jaarlijks", "semestriel": "halfjaarlijks", "semestrielle": "halfjaarlijks",
+    "trimestriel": "driemaandelijks", "trimestrielle": "driemaandelijks", "mensuel": "maandelijks",
+    "mensuelle": "maandelijks", "puis": "daarna", "ensuite": "daarna", "en continu": "doorlopend",
+    "en cours": "doorlopend", "en permanence": "doorlopend",
+    # German
+    "ende": "eind", "anfang": "begin", "mitte": "medio", "bis": "tegen", "spätestens": "uiterlijk", "vor": "vóór",
+    "frühjahr": "voorjaar", "frühling": "voorjaar", "sommer": "zomer", "herbst": "najaar",
+    "quartal": "kwartaal", "halbjahr": "helft", "jahreshälfte": "helft", "hälfte": "helft",
+    "erstes": "eerste", "erste": "eerste", "ersten": "eerste", "zweites": "tweede", "zweite": "tweede",
+    "zweiten": "tweede", "drittes": "derde", "dritte": "derde", "dritten": "derde", "viertes": "vierde",
+    "vierte": "vierde", "vierten": "vierde", "letztes": "laatste", "letzte": "laatste", "letzten": "laatste",
+    "jährlich": "jaarlijks", "halbjährlich": "halfjaarlijks", "vierteljährlich": "driemaandelijks",
+    "quartalsweise": "driemaandelijks", "monatlich": "maandelijks", "danach": "daarna", "anschließend": "daarna",
+    "dann": "daarna", "laufend": "doorlopend", "fortlaufend": "doorlopend", "kontinuierlich": "doorlopend",
+    "ständig": "doorlopend", "dauerhaft": "doorlopend",
+    # English ("half" alone is Dutch for mid-year: only "first half" and the like are English)
+    "end": "eind", "end of": "eind", "early": "begin", "mid": "medio", "by": "tegen", "no later than": "uiterlijk",
+    "before": "vóór", "spring": "voorjaar", "summer": "zomer", "autumn": "najaar",
+    "quarter": "kwartaal", "quarter of": "kwartaal van", "half of": "helft van", "first half": "eerste helft",
+    "second half": "tweede helft", "first half of": "eerste helft van", "second half of": "tweede helft van",
+    "first": "eerste", "third": "derde", "fourth": "vierde", "last": "laatste",
+    "annually": "jaarlijks", "annual": "jaarlijks", "yearly": "jaarlijks", "every year": "jaarlijks",
+    "half-yearly": "halfjaarlijks", "semi-annually": "halfjaarlijks", "semi-annual": "halfjaarlijks",
+    "quarterly": "driemaandelijks", "monthly": "maandelijks", "then": "daarna", "thereafter": "daarna",
+    "continuous": "doorlopend", "ongoing": "doorlopend",
+}  # fmt: skip
+# Month names of German, which only timetable cells use; French and English ones are in MONTHS_ANY_LANGUAGE.
+GERMAN_MONTHS: dict[str, int] = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
+    "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+}  # fmt: skip

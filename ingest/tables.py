@@ -162,10 +162,10 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _reads_as_data(texts: list[str]) -> bool:
-    """A row of data, not of column names: it opens with a row number ("1.1"), fills its first cell only, or
-    holds a date and a text too long for a column name."""
+    """A row of data, not of column names: it opens with a row label ("1.1", "B.1", "Actie 3"), fills its first
+    cell only, or holds a date and a text too long for a column name."""
     cells = [one_line(split_marks(t)[0]) for t in texts]
-    if cells and re.fullmatch(r"\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?", cells[0]):
+    if cells and ROW_LABEL.match(cells[0]):
         return True
     if len(cells) >= 3 and cells[0] and not any(cells[1:]):
         return True  # a heading across the table ("Operationele doelstelling 1"), not the names of its columns
@@ -222,6 +222,13 @@ def _spanning_text(cells: list[GridCell], texts: list[str], width: int) -> str |
              and len(first.split()) <= _MAX_SPANNING_WORDS and not _TERMINAL.search(first))
     if merged_across or alone:
         return one_line(texts[0])
+    # "1 | Doelstelling 1 – ...": a number, then one cell merged across every other column, heads the rows below it
+    # (an objective); a row of actions has a cell of its own in the columns of parties and dates.
+    numbered = (width >= 3 and len(own) == 2 and len(cells) >= width and ROW_LABEL.match(first) is not None
+                and not cells[1].spans_left and not cells[1].spans_above and texts[1].strip()
+                and all(c.spans_left for c in cells[2:width]))
+    if numbered:
+        return f"{first} {one_line(texts[1])}"
     return None
 
 

@@ -64,6 +64,7 @@ if not Doc.has_extension("entry_into_force"):
 # document itself was adopted, which for conclusions and adopted plans is the document's date.
 ADOPTION_NOUNS = {"goedkeuring", "aanneming", "vaststelling", "bekendmaking", "publicatie", "ondertekening",
                   "indiening", "presentatie", "aanvaarding"}
+BARE_ADOPTION_NOUNS = {"goedkeuring", "aanneming", "vaststelling", "aanvaarding"}
 OWN_DOCUMENT_NOUNS = {"conclusies", "actieplan", "plan", "strategie", "verklaring", "routekaart", "stappenplan",
                       "mededeling", "verslag", "besluit", "resolutie", "document", "agenda", "programma", "nota",
                       "aanbeveling", "aanbevelingen", "kader"}
@@ -215,8 +216,9 @@ def _anchored_span(doc: Doc, core: Span, doc_date: date | None, period: Period) 
     """A span counted from an event the text names ("binnen zes maanden na de goedkeuring van dit actieplan"):
     the period from that event's date, when the document gives it, and where the expression ends.
 
-    The adoption of the document itself dates from the document's date; the entry into force of an act
-    from the date the document says it enters into force (``Doc._.entry_into_force``), else it stays open.
+    The adoption of the document itself ("van dit actieplan", or no "van ..." at all: "na aanneming") dates from
+    the document's date; the entry into force of an act from the date the document says it enters into force
+    (``Doc._.entry_into_force``), else it stays open.
     """
     words = [t.lower_ for t in core]
     amount, unit = _amount_and_unit(words)
@@ -241,7 +243,10 @@ def _anchored_span(doc: Doc, core: Span, doc_date: date | None, period: Period) 
             end += 1
         own = determiner in {"deze", "dit", "onderhavige"} and _names_own_document(written)
     else:
-        own = False
+        # "binnen twaalf maanden na aanneming", "na de goedkeuring door de Raad": nothing else is named as adopted,
+        # so it is the document itself; "na de goedkeuring ervan" points back at something named before, and a bare
+        # "na indiening" or "na publicatie" at a proposal or report the text is about, not at the document.
+        own = event in BARE_ADOPTION_NOUNS and not (end < len(doc) and doc[end].lower_ in {"ervan", "daarvan"})
     anchor: date | None = None
     if event in ADOPTION_NOUNS and own:
         anchor = doc_date

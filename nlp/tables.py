@@ -19,6 +19,7 @@ from datetime import date
 
 from spacy.language import Language
 
+from conclusio.calendar_words import DUTCH_MONTHS, GERMAN_MONTHS, MONTHS, MONTHS_ANY_LANGUAGE, PERIOD_WORDS_OTHER_LANGUAGES
 from conclusio.records import Deadline, Passage, TableRow
 from nlp import deadlines as deadline_tagging
 from nlp.parties import Parties
@@ -56,7 +57,7 @@ ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijv
 _WORD = re.compile(r"[#\w]+", re.UNICODE)
 _GLOSSARY_HEADER = re.compile(r"\b(?:afkorting|afkortingen|betekenis|abbreviation|acronym|abréviation|sigle|abkürzung)", re.IGNORECASE)
 _LABEL_OPENING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?=\S)")
-_ROW_LABEL = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")
+_ROW_LABEL = re.compile(r"^\(?(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")  # "1.2", "B.1"
 _MAX_TIMETABLE_WORDS = 12
 
 
@@ -247,17 +248,51 @@ def _cell_offset(text: str, header: str, cell: str) -> int:
     return max(found, 0)
 
 
+# Words of a timetable cell in another language, and the Dutch ones the deadline tagger reads.
+_OTHER_LANGUAGE_WORDS = PERIOD_WORDS_OTHER_LANGUAGES | {
+    name: DUTCH_MONTHS[number - 1] for name, number in (MONTHS_ANY_LANGUAGE | GERMAN_MONTHS).items() if name not in MONTHS
+}
+_OTHER_LANGUAGE_WORD = re.compile(
+    r"(?<![\w'])(" + "|".join(re.escape(w) for w in sorted(_OTHER_LANGUAGE_WORDS, key=len, reverse=True)) + r")(?![\w'])",
+    re.IGNORECASE,
+)
+# "T2 2027" (trimestre) is the second quarter, "S1 2027" (semestre) the first half-year: "Q2", "H1" in the tagger's codes.
+_QUARTER_CODE = re.compile(r"\b[Tt]([1-4])\b")
+_HALF_CODE = re.compile(r"\b[Ss]([12])\b")
+# An ordinal in figures before a quarter or half-year: "1. Quartal", "III. Quartal", "1er trimestre", "2ème semestre".
+_ORDINAL_FIGURE = re.compile(r"\b([1-4]|I{1,3}|IV)(?:\.|er|re|ère|e|ème|nd|rd|st|th)?\s*"
+                             r"(?=(?:quartal|halbjahr|jahreshälfte|hälfte|trimestre|semestre|quarter|half)\b)", re.IGNORECASE)
+_FIGURE_HALF = re.compile(r"\b([12]e) half\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# "mi-2027", "Mitte-2027", "mid-2027": a word joined to the year it qualifies.
+_JOINED_YEAR = re.compile(r"(?<=[^\W\d_])-(?=(?:19|20)\d\d\b)")
+
+
+def timetable_in_dutch(cell: str) -> str:
+    """A timetable cell in the Dutch words the deadline tagger reads: codes and words of action tables written
+    under French, German or English headers ("T4 2026, puis annuel" -> "Q4 2026, daarna jaarlijks",
+    "2. Halbjahr 2027" -> "2e helft 2027", "Ende 2026" -> "eind 2026"). Dutch words are left as they are."""
+    text = _JOINED_YEAR.sub(" ", cell)
+    text = _QUARTER_CODE.sub(r"Q\1", text)
+    text = _HALF_CODE.sub(r"H\1", text)
+    text = _ORDINAL_FIGURE.sub(lambda m: f"{_ROMAN.get(m.group(1).lower(), m.group(1))}e ", text)
+    text = _OTHER_LANGUAGE_WORD.sub(lambda m: _OTHER_LANGUAGE_WORDS[m.group(1).lower()], text)
+    return _FIGURE_HALF.sub(r"\1 helft", text)  # "1st half 2027", read "1e half": the half-year, not mid-year
+
+
 def timetable_deadline(nlp: Language, cell: str, doc_date: date | None) -> Deadline | None:
     """The deadline a timetable cell gives, its text as written.
 
     "doorlopend", "lopend", "permanent" -> none. A bare year is a date here ("2026"), unlike in running
     text. A recurrence with a first date ("2026, daarna jaarlijks") -> that date and the recurrence; several
-    dates otherwise ("2026 (start), 2028 (afronding)") -> the last, by which the whole action is due.
+    dates otherwise ("2026 (start), 2028 (afronding)") -> the last, by which the whole action is due. Cells
+    in French, German or English period words are read as their Dutch equivalent (``timetable_in_dutch``).
     """
     text = " ".join(cell.split())
-    if not text or text.lower().strip(" .") in ONGOING:
+    read = timetable_in_dutch(text)
+    if not text or read.lower().strip(" .") in ONGOING:
         return None
-    found = [t for t in deadline_tagging.tag_text(nlp, text, doc_date) if t.excluded in (None, "no_temporal_cue", "past")]
+    found = [t for t in deadline_tagging.tag_text(nlp, read, doc_date) if t.excluded in (None, "no_temporal_cue", "past")]
     if not found:
         return None
     deadlines = [t.deadline for t in found]

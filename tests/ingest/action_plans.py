@@ -35,9 +35,22 @@ class ActionPlan:
     order: tuple[int, ...] = (0, 1, 2, 3, 4)  # which row field each column shows
     abbreviations_first: bool = False  # the list before the introduction, as a table
     header_row: bool = True  # False: the action tables have no header row (Markdown puts the first row in its place)
+    objective_rows: bool = False  # one table, each priority a row in it: its number, then its heading merged across
+
+    def tables(self) -> list[tuple[str, list[tuple[str, ...]]]]:
+        """The action tables: (the heading above it, its rows); with objective rows, one table, whose objective rows
+        are (number, heading) and whose action rows come below their objective."""
+        if not self.objective_rows:
+            return [(priority.heading, list(priority.rows)) for priority in self.priorities]
+        rows: list[tuple[str, ...]] = []
+        for number, priority in enumerate(self.priorities, 1):
+            rows += [(str(number), priority.heading), *priority.rows]
+        return [("Maatregelen per doel", rows)]
 
     def cells(self, row: tuple[str, ...]) -> list[str]:
-        """A row's cells in the plan's column order."""
+        """A row's cells in the plan's column order; an objective row is its number and its heading."""
+        if len(row) == 2:
+            return list(row)
         return [row[field] for field in self.order]
 
 
@@ -99,10 +112,11 @@ def markdown(plan: ActionPlan) -> str:
         out += [paragraph, ""]
     if not plan.abbreviations_first:
         out += abbreviations
-    for priority in plan.priorities:
-        rows = [plan.cells(row) for row in priority.rows]
+    for heading, table in plan.tables():
+        # Markdown merges no cells: an objective row is its number and heading, the other cells empty.
+        rows = [plan.cells(row) + [""] * (len(plan.headers) - len(row)) for row in table]
         header = list(plan.headers) if plan.header_row else rows.pop(0)
-        out += [f"## {priority.heading}", "", "| " + " | ".join(header) + " |", "|" + " --- |" * len(plan.headers)]
+        out += [f"## {heading}", "", "| " + " | ".join(header) + " |", "|" + " --- |" * len(plan.headers)]
         out += ["| " + " | ".join(row) + " |" for row in rows] + [""]
     for paragraph in plan.closing:
         out += [paragraph, ""]
@@ -115,9 +129,14 @@ def html(plan: ActionPlan) -> str:
     out += [f"<p>{paragraph}</p>" for paragraph in plan.introduction]
     out += ["<h2>Lijst van afkortingen</h2>", "<table><tr><th>Afkorting</th><th>Betekenis</th></tr>"]
     out += [f"<tr><td>{short}</td><td>{meaning}</td></tr>" for short, meaning in plan.abbreviations] + ["</table>"]
-    for priority in plan.priorities:
-        out += [f"<h2>{priority.heading}</h2>", "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in plan.headers) + "</tr></thead>"]
-        out += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in plan.cells(row)) + "</tr>" for row in priority.rows] + ["</table>"]
+    for heading, table in plan.tables():
+        out += [f"<h2>{heading}</h2>", "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in plan.headers) + "</tr></thead>"]
+        for row in table:
+            cells = [f"<td>{cell}</td>" for cell in plan.cells(row)]
+            if len(cells) < len(plan.headers):  # an objective row: its heading across the other columns
+                cells[-1] = cells[-1].replace("<td>", f'<td colspan="{len(plan.headers) - len(cells) + 1}">')
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</table>")
     out += [f"<p>{paragraph}</p>" for paragraph in plan.closing] + ["</body></html>"]
     return "\n".join(out)
 
@@ -138,9 +157,9 @@ def write_docx(plan: ActionPlan, path: Path) -> Path:
     if not plan.abbreviations_first:
         word.add_heading("Lijst van afkortingen", 2)
         _word_table(word, ("Afkorting", "Betekenis"), plan.abbreviations, OxmlElement)
-    for priority in plan.priorities:
-        word.add_heading(priority.heading, 2)
-        _word_table(word, plan.headers if plan.header_row else None, [plan.cells(row) for row in priority.rows], OxmlElement)
+    for heading, table in plan.tables():
+        word.add_heading(heading, 2)
+        _word_table(word, plan.headers if plan.header_row else None, [plan.cells(row) for row in table], OxmlElement)
     for paragraph in plan.closing:
         word.add_paragraph(paragraph)
     word.save(str(path))
@@ -158,6 +177,8 @@ def _word_table(word, headers, rows, element) -> None:  # type: ignore[no-untype
     for index, row in enumerate(rows, top):
         for column, cell in enumerate(row):
             table.cell(index, column).text = cell
+        if len(row) < len(table.columns):  # an objective row: its heading merged across the other columns
+            table.cell(index, len(row) - 1).merge(table.cell(index, len(table.columns) - 1))
 
 
 def write_pdf(plan: ActionPlan, path: Path, *, ruled: bool = True, gap_before_tables: float = 0) -> Path:
@@ -183,12 +204,18 @@ def write_pdf(plan: ActionPlan, path: Path, *, ruled: bool = True, gap_before_ta
                            colWidths=[80, 300], style=TableStyle(style), hAlign="LEFT")]
     introduction = [Paragraph(paragraph, body) for paragraph in plan.introduction]
     story += abbreviations + introduction if plan.abbreviations_first else introduction + abbreviations
-    for index, priority in enumerate(plan.priorities):
-        story += [Spacer(1, 12 + (gap_before_tables if index == 0 else 0)), Paragraph(priority.heading, styles["Heading2"])]
+    for index, (heading, table) in enumerate(plan.tables()):
+        story += [Spacer(1, 12 + (gap_before_tables if index == 0 else 0)), Paragraph(heading, styles["Heading2"])]
         data = [[Paragraph(h, cell_style) for h in plan.headers]] if plan.header_row else []
-        data += [[Paragraph(c, cell_style) for c in plan.cells(row)] for row in priority.rows]
+        spans = []
+        for row in table:
+            cells = plan.cells(row)
+            if len(cells) < len(plan.headers):  # an objective row: its heading one cell across the other columns
+                spans.append(("SPAN", (len(cells) - 1, len(data)), (-1, len(data))))
+                cells += [""] * (len(plan.headers) - len(cells))
+            data.append([Paragraph(c, cell_style) for c in cells])
         widths = [(30, 170, 90, 80, 100)[field] for field in plan.order]
-        story.append(Table(data, colWidths=widths, repeatRows=1 if plan.header_row else 0, style=TableStyle(style)))
+        story.append(Table(data, colWidths=widths, repeatRows=1 if plan.header_row else 0, style=TableStyle(style + spans)))
     story += [Spacer(1, 12)] + [Paragraph(paragraph, body) for paragraph in plan.closing]
 
     def footer(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
@@ -270,4 +297,101 @@ DRUGS_PLAN_ROWS = {
     "2.3": (["EUDA"], None, "P6M"),
     "2.4": (["EUDA", "lidstaten"], "2028-12-31", None),
     "2.5": (["lidstaten"], None, None),
+}
+
+
+def cultural_goods_plan() -> ActionPlan:
+    """A Commission annex against trafficking in cultural goods: French headers over Dutch cells, one table whose
+    objectives are numbered rows with their heading merged across the table, timetable cells in the French codes of
+    such annexes ("T3 2027" a quarter, "S2 2026" a half-year, "puis annuel", "en continu") and a deadline counted
+    from the plan's adoption without naming the plan ("binnen negen maanden na aanneming")."""
+    return ActionPlan(
+        title="Bijlage bij de mededeling over de bestrijding van de handel in cultuurgoederen 2026-2028",
+        place_date="Brussel, 14 april 2026",
+        introduction=["De Commissie heeft dit actieplan op 14 april 2026 aangenomen. De onderstaande tabel geeft per "
+                      "doel de maatregelen, wie ze trekt en wanneer ze klaar moeten zijn."],
+        abbreviations=[("LS", "lidstaten"), ("COM", "Europese Commissie")],
+        priorities=[
+            Priority("Doel 1 – Zicht op de illegale handel in cultuurgoederen", [
+                ("1.1", "een gemeenschappelijke databank van gestolen cultuurgoederen opzetten", "COM, Interpol",
+                 "T3 2027", "databank in gebruik in alle LS"),
+                ("1.2", "de registratie van inbeslagnames van archeologische voorwerpen harmoniseren", "LS",
+                 "S2 2026, puis annuel", "aantal geregistreerde inbeslagnames"),
+                ("1.3", "een analyse van de verkoop van cultuurgoederen via onlineplatforms uitvoeren", "Europol",
+                 "début 2027", "analyse gedeeld met de LS"),
+                ("1.4", "douanepersoneel opleiden in de herkenning van geplunderde voorwerpen", "Cepol, LS",
+                 "en continu", "aantal opgeleide douaniers in 2028"),
+            ]),
+            Priority("Doel 2 – Samenwerking met de kunstmarkt en met derde landen", [
+                ("2.1", "een gedragscode voor handelaars en veilinghuizen opstellen", "COM",
+                 "binnen negen maanden na aanneming", "gedragscode bekendgemaakt"),
+                ("2.2", "gezamenlijke controles op kunstbeurzen organiseren", "LS, Europol", "annuel",
+                 "aantal gecontroleerde beurzen"),
+                ("2.3", "de uitwisseling van gegevens met de douane van derde landen verbeteren", "COM, LS",
+                 "T1-T2 2028", "aantal uitgewisselde meldingen"),
+                ("2.4", "de invoerregels van de Unie voor cultuurgoederen evalueren", "COM", "mi-2028",
+                 "evaluatieverslag"),
+            ]),
+        ],
+        headers=("N°", "Mesure", "Pilote", "Échéance", "Résultat attendu"),
+        objective_rows=True,
+    )
+
+
+# What each row of ``cultural_goods_plan`` asks, written by hand: label -> (actors, deadline end, recurrence).
+CULTURAL_GOODS_ROWS = {
+    "1.1": (["Commissie", "Interpol"], "2027-09-30", None),
+    "1.2": (["lidstaten"], "2026-12-31", "P1Y"),
+    "1.3": (["Europol"], "2027-03-31", None),
+    "1.4": (["Cepol", "lidstaten"], None, None),
+    "2.1": (["Commissie"], "2027-01-14", None),
+    "2.2": (["lidstaten", "Europol"], None, "P1Y"),
+    "2.3": (["Commissie", "lidstaten"], "2028-06-30", None),
+    "2.4": (["Commissie"], "2028-07-31", None),
+}
+
+
+def money_laundering_plan() -> ActionPlan:
+    """A Council action plan against money laundering through real estate: German headers over Dutch cells, rows
+    labelled by part and number ("A.1", "B.3"), timetable cells in German ("1. Quartal 2027", "2. Halbjahr 2026",
+    "Ende 2027", "jährlich", "laufend")."""
+    return ActionPlan(
+        title="Actieplan van de Raad tegen het witwassen van geld via vastgoed 2026-2028",
+        place_date="Brussel, 9 juni 2026",
+        introduction=["De lidstaten en de Commissie voeren de maatregelen van de onderstaande tabellen uit; de Raad "
+                      "bespreekt de voortgang elk jaar."],
+        abbreviations=[("LS", "lidstaten"), ("COM", "Europese Commissie"), ("FIE", "financiële inlichtingeneenheden")],
+        priorities=[
+            Priority("Deel A – Inzicht in de risico's", [
+                ("A.1", "een risicoanalyse van contante betalingen in de vastgoedsector opstellen", "COM",
+                 "1. Quartal 2027", "analyse gedeeld met de LS"),
+                ("A.2", "de meldingen van ongebruikelijke transacties door notarissen verbeteren", "LS, FIE",
+                 "2. Halbjahr 2026", "aantal meldingen in 2027"),
+                ("A.3", "de registers van uiteindelijk begunstigden van vastgoedvennootschappen bijwerken", "LS",
+                 "laufend", "aandeel bijgewerkte inschrijvingen"),
+            ]),
+            Priority("Deel B – Opsporing en vervolging", [
+                ("B.1", "gezamenlijke onderzoeken naar witwasnetwerken in de vastgoedsector ondersteunen",
+                 "Europol, Eurojust", "jährlich", "aantal ondersteunde onderzoeken"),
+                ("B.2", "een handboek voor financieel onderzoek naar vastgoed opstellen", "Cepol", "Ende 2027",
+                 "handboek gepubliceerd"),
+                ("B.3", "de toegang van de FIE tot de kadasters van de lidstaten uitbreiden", "COM, LS", "Mitte 2028",
+                 "aantal aangesloten kadasters"),
+                ("B.4", "verslag uitbrengen over de uitvoering van dit actieplan", "COM", "III. Quartal 2028",
+                 "verslag aan de Raad"),
+            ]),
+        ],
+        headers=("Lfd. Nr.", "Maßnahme", "Federführung", "Frist", "Ergebnis"),
+    )
+
+
+# What each row of ``money_laundering_plan`` asks, written by hand: label -> (actors, deadline end, recurrence).
+MONEY_LAUNDERING_ROWS = {
+    "A.1": (["Commissie"], "2027-03-31", None),
+    "A.2": (["lidstaten", "financiële inlichtingeneenheden"], "2026-12-31", None),
+    "A.3": (["lidstaten"], None, None),
+    "B.1": (["Europol", "Eurojust"], None, "P1Y"),
+    "B.2": (["Cepol"], "2027-12-31", None),
+    "B.3": (["Commissie", "lidstaten"], "2028-07-31", None),
+    "B.4": (["Commissie"], "2028-09-30", None),
 }

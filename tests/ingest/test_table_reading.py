@@ -189,3 +189,26 @@ def test_a_heading_row_in_the_header_position_heads_the_rows_below_it() -> None:
     assert reading.headers == ["", "", "", ""]
     assert [(row.kind, row.text) for row in reading.rows][0] == ("span", "Doelstelling 1 – Inlichtingen")
     assert [row.row.cells for row in reading.rows if row.row] == cells[1:]
+
+
+def test_a_first_row_labelled_by_part_and_number_is_data_where_the_format_marks_it_as_the_header() -> None:
+    # Markdown has no table without a header row: a table of rows "C.1", "C.2" puts its first row in the header's place.
+    cells = [["C.1", "een register opzetten", "COM", "2027"], ["C.2", "controles uitvoeren", "LS", "doorlopend"]]
+    reading = read_grid(Grid([[GridCell(text) for text in row] for row in cells], header_rows=1), 1)
+    assert reading.headers == ["", "", "", ""]
+    assert [(row.row.label, row.row.cells) for row in reading.rows if row.row] == [("C.1", cells[0]), ("C.2", cells[1])]
+
+
+def test_a_number_then_one_cell_merged_across_the_other_columns_heads_the_rows_below_it() -> None:
+    def row(*cells: str | None) -> list[GridCell]:
+        return [GridCell("", spans_left=True) if cell is None else GridCell(cell) for cell in cells]
+
+    grid = Grid([row("Nr.", "Actie", "Verantwoordelijk", "Termijn", "Indicator"),
+                 row("3", "Doelstelling 3 – Preventie", None, None, None),
+                 row("3.1", "een campagne voeren", "LS", "2027", "aantal campagnes"),
+                 row("3.2", "een handleiding opstellen", "COM", "eind 2027", None)],  # merged over timetable and result
+                header_rows=1)
+    reading = read_grid(grid, 1)
+    assert [(read.kind, read.text if read.kind == "span" else read.row.label) for read in reading.rows] == [
+        ("span", "3 Doelstelling 3 – Preventie"), ("row", "3.1"), ("row", "3.2")]
+    assert reading.rows[2].row.cells[2:] == ["COM", "eind 2027", "eind 2027"]

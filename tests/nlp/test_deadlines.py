@@ -68,6 +68,27 @@ def test_future_clause_beside_a_past_one_keeps_its_date(pipeline):
     assert [d.end for d in found] == ["2025-12-31"]
 
 
+def test_a_code_of_two_letters_and_figures_is_no_range_of_quarters(pipeline):
+    # Only "Q1-Q2" and "K3/K4" are ranges of quarters; a language level "A1-B2" or a form "A4-2026" names no period.
+    found = parse_deadlines(pipeline, "De cursus op niveau A1-B2 2025 wordt herzien; formulier A4-2025 volgt in 2025.", DOC_DATE)
+    assert [(d.text, d.end) for d in found] == [("in 2025", "2025-12-31")]
+    assert [d.end for d in parse_deadlines(pipeline, "Dat gebeurt in Q3-Q4 2025.", DOC_DATE)] == ["2025-12-31"]
+
+
+@pytest.mark.parametrize("text, end", [
+    ("De Commissie zal binnen twaalf maanden na aanneming een verslag indienen.", "2025-06-13"),
+    ("De lidstaten zullen binnen zes maanden na de goedkeuring door de Raad een contactpunt aanwijzen.", "2024-12-13"),
+    # something else adopted, submitted or entering into force: its date is not the document's
+    ("De lidstaten zullen binnen zes maanden na de aanneming van de richtlijn een contactpunt aanwijzen.", None),
+    ("De Commissie zal het voorstel bespreken en binnen drie maanden na de goedkeuring ervan een advies geven.", None),
+    ("De Commissie zal binnen drie maanden na de indiening een advies geven.", None),
+    ("De lidstaten zullen binnen een jaar na de inwerkingtreding van de verordening verslag uitbrengen.", None),
+])
+def test_a_span_after_the_adoption_of_nothing_named_counts_from_the_documents_date(pipeline, text, end):
+    (found,) = parse_deadlines(pipeline, text, DOC_DATE)
+    assert found.text.startswith("binnen") and found.end == end
+
+
 def test_registered_component_fills_doc_spans():
     blank = spacy.blank("nl")
     blank.add_pipe("sentencizer")

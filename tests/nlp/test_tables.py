@@ -14,7 +14,9 @@ from nlp.actors import gazetteer
 from nlp.annotate import annotate
 from nlp.parties import Parties, document_abbreviations
 from nlp.tables import column_roles, timetable_deadline
-from tests.ingest.action_plans import DRUGS_PLAN_ROWS, drugs_plan, firearms_plan, html, markdown, write_docx, write_pdf
+from tests.ingest.action_plans import (CULTURAL_GOODS_ROWS, DRUGS_PLAN_ROWS, MONEY_LAUNDERING_ROWS, cultural_goods_plan,
+                                      drugs_plan, firearms_plan, html, markdown, money_laundering_plan, write_docx,
+                                      write_pdf)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +78,31 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("2e kwartaal 2027", "2027-06-30", "quarter", None),
     ("per kwartaal", None, None, "P3M"),  # the plan by its short form
     ("binnen een jaar na vaststelling van dit uitvoeringsplan", "2027-03-12", "day", None),
+    ("binnen twaalf maanden na aanneming", "2027-03-12", "day", None),  # nothing else adopted: the plan itself
+    # Under French headers: trimestre and semestre codes, "puis" and "annuel", "fin", "mi-", "en continu"
+    ("T3 2027", "2027-09-30", "quarter", None),
+    ("T1-T2 2028", "2028-06-30", "quarter", None),
+    ("S1 2027", "2027-06-30", "half", None),
+    ("S2 2026, puis annuel", "2026-12-31", "half", "P1Y"),
+    ("T4 2026, daarna jaarlijks", "2026-12-31", "quarter", "P1Y"),
+    ("2e trimestre 2027", "2027-06-30", "quarter", None),
+    ("fin 2027", "2027-12-31", "quarter", None),
+    ("mi-2027", "2027-07-31", "quarter", None),
+    ("annuel", None, None, "P1Y"),
+    ("en continu", None, None, None),
+    # Under German headers
+    ("1. Quartal 2027", "2027-03-31", "quarter", None),
+    ("III. Quartal 2027", "2027-09-30", "quarter", None),
+    ("2. Halbjahr 2027", "2027-12-31", "half", None),
+    ("Ende 2026", "2026-12-31", "quarter", None),
+    ("Mitte 2028", "2028-07-31", "quarter", None),
+    ("Q4 2027", "2027-12-31", "quarter", None),
+    ("jährlich", None, None, "P1Y"),
+    ("laufend", None, None, None),
+    # Under English headers
+    ("end of 2027", "2027-12-31", "quarter", None),
+    ("first half of 2027", "2027-06-30", "half", None),
+    ("annually", None, None, "P1Y"),
 ])
 def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, granularity, recurrence) -> None:
     deadline = timetable_deadline(pipeline, cell, date(2026, 3, 12))
@@ -208,6 +235,42 @@ def test_a_plan_with_the_timetable_before_the_parties_under_french_headers(pipel
     assert [(o.actors, o.modality) for o in running] == [
         (["EUDA"], "commitment"), (["lidstaten"], "obligation"), (["lidstaten"], "request"), (["Commissie"], "commitment")]
     assert running[1].deadline.end == "2026-09-03"  # three months after the plan's adoption, the document's date
+
+
+def _write(plan, folder: Path, rendering: str) -> Path:  # type: ignore[no-untyped-def]
+    path = folder / f"plan.{rendering}"
+    if rendering in ("md", "html"):
+        path.write_text(markdown(plan) if rendering == "md" else html(plan), encoding="utf-8")
+        return path
+    return write_docx(plan, path) if rendering == "docx" else write_pdf(plan, path)
+
+
+def _row_units(pipeline, document) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    return {o.paragraph: (o.actors, o.deadline.end if o.deadline else None, o.deadline.recurrence if o.deadline else None)
+            for o in extract_obligations(pipeline, document) if o.paragraph}
+
+
+@pytest.mark.parametrize("rendering", ["md", "html", "docx", "pdf"])
+def test_objective_rows_merged_across_the_table_head_its_actions_and_name_no_party(pipeline, tmp_path, rendering) -> None:
+    # "1 | Doel 1 – ..." merged over the columns of action, parties, dates and result: a heading, not an action whose
+    # heading fills the party column. The French timetable codes are quarters and half-years.
+    plan = cultural_goods_plan()
+    document = parse_file(_write(plan, tmp_path, rendering))
+    assert _row_units(pipeline, document) == {label: tuple(value) for label, value in CULTURAL_GOODS_ROWS.items()}
+    if rendering != "md":  # Markdown merges no cells: its objective row is a row without parties
+        sections = {p.paragraph: p.section_path[-1] for p in document.passages if p.table_row}
+        assert sections["1.4"] == f"1 {plan.priorities[0].heading}"
+        assert sections["2.1"] == f"2 {plan.priorities[1].heading}"
+
+
+@pytest.mark.parametrize("rendering", ["md", "docx", "pdf"])
+@pytest.mark.parametrize("header_row", [True, False])
+def test_rows_labelled_by_part_under_german_headers_with_or_without_a_header_row(pipeline, tmp_path, rendering,
+                                                                                  header_row) -> None:
+    # Without a header row, Markdown puts the first row ("A.1 | ...") where the header goes: it is data all the same.
+    plan = replace(money_laundering_plan(), header_row=header_row)
+    document = parse_file(_write(plan, tmp_path, rendering))
+    assert _row_units(pipeline, document) == {label: tuple(value) for label, value in MONEY_LAUNDERING_ROWS.items()}
 
 
 PROGRESS = """Brussel, 20 november 2026
