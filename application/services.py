@@ -24,6 +24,7 @@ from conclusio.settings import Settings
 from index import open_store
 from index.embeddings import Embedder, ModelResolution, load_embedder, resolve_model
 from index.errors import EmbeddingModelError
+from index.crosslingual import QueryExpander
 from index.search import SearchResult, Searcher
 from index.store import ObligationQuery, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
@@ -109,15 +110,22 @@ class Conclusio:
             return build_pipeline(self.settings)
 
     @cached_property
-    def embedder(self) -> Embedder:
-        """The embedding model the settings name (or its offline fallback)."""
+    def expander(self) -> QueryExpander:
+        """The cross-lingual query expander (glossary, EuroVoc, ODWN): search and the embedder's English pivot share it."""
         with self._lock:
-            return load_embedder(self.settings)
+            return QueryExpander.from_settings(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The embedding model the settings name; a model that cannot be found is an error naming the setting."""
+        expander = self.expander
+        with self._lock:
+            return load_embedder(self.settings, expander)
 
     @cached_property
     def searcher(self) -> Searcher:
         """Search over the store with the embedding model."""
-        return Searcher.from_settings(self.settings, self.store, self.embedder)
+        return Searcher.from_settings(self.settings, self.store, self.embedder, self.expander)
 
     def close(self) -> None:
         """Release the store and curation connections that were opened."""
@@ -148,11 +156,14 @@ class Conclusio:
         finally:
             store.close()
 
-    def reembed(self) -> int:
-        """Re-encode every stored passage with the model in use; returns the passage count."""
+    def reembed(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Re-encode every stored passage with the model in use; returns the passage count.
+
+        ``on_progress(done, total)`` is called as passages are encoded.
+        """
         from application.pipeline import reembed
 
-        return reembed(self.store, self.embedder, self.pipeline)
+        return reembed(self.store, self.embedder, self.pipeline, on_progress)
 
     # ---- search ----------------------------------------------------------------------
 

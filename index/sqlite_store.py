@@ -7,8 +7,14 @@ terms, each quoted as an FTS5 string, so no user syntax ever reaches FTS5.
 
 Expansions (translations, synonyms) run as separate OR queries, one per weight; a
 passage's keyword score is the sum over queries of weight x BM25 (weight 1 for the
-user's own words). Vectors are float32 blobs per passage; vector search is brute-force
-cosine over a matrix built lazily and rebuilt when the store's write generation moves.
+user's own words).
+
+Vectors: a passage has one or more (one per sentence, as the ingest pipeline hands them in).
+They are kept per document as one contiguous blob (``document_vectors``, float16: see
+``VECTOR_STORAGE``), so the search matrix is a concatenation of one array per document, built
+once per write generation, not a decoding of one blob per row. Vector search is brute-force
+cosine over that matrix, a passage scoring as its best row. ``passages.vector`` keeps one
+float32 vector per passage (the normalised mean of its rows) for ``passage_vectors``.
 """
 
 from __future__ import annotations
@@ -37,11 +43,15 @@ from index.store import (
     passage_actors,
     StoredDocument,
     StoreStats,
+    vector_rows,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: document_vectors (rows per sentence); a version-1 store is migrated on open
 DB_FILE = "conclusio.sqlite3"
 _PASSAGE_KINDS = ("body", "heading", "footnote")
+# How vector rows are kept on disk: float16 halves the store and the load against float32, and ranks
+# the same (measured: see the module docstring); the search matrix is float32 in memory (BLAS speed).
+VECTOR_STORAGE = np.float16
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 _SCHEMA = """
@@ -90,6 +100,11 @@ CREATE TABLE IF NOT EXISTS evidence (
     source_file TEXT NOT NULL,
     data TEXT NOT NULL,
     PRIMARY KEY (obligation_id, passage_id)
+);
+CREATE TABLE IF NOT EXISTS document_vectors (
+    source_file TEXT PRIMARY KEY REFERENCES documents(source_file) ON DELETE CASCADE,
+    passage_rowids BLOB NOT NULL,
+    vectors BLOB NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, section, body, surface, tokenize = 'unicode61 remove_diacritics 0'
@@ -154,9 +169,11 @@ class SQLiteStore:
         obligations: Sequence[Obligation],
         embedding_model: str,
         actors: Mapping[str, Collection[str]] | None = None,
+        vector_passages: Sequence[int] | None = None,
     ) -> None:
         vectors = np.asarray(vectors, dtype=np.float32)
         dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
+        rows = vector_rows(document.source_file, len(document.passages), vectors, vector_passages)
         actors_by_passage = passage_actors(document.passages, obligations, actors)
         obligations_per_passage: dict[str, int] = defaultdict(int)
         for obligation in obligations:
@@ -176,9 +193,10 @@ class SQLiteStore:
                     meta.title, datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
+            passage_rowids = np.zeros(len(document.passages), dtype=np.int64)
             for index, passage in enumerate(document.passages):
                 data = json.dumps(to_dict(passage), ensure_ascii=False)
-                vector = vectors[index].tobytes() if index < len(vectors) else None
+                vector = rows.passage_vectors[index].tobytes() if rows is not None else None
                 cursor = db.execute(
                     "INSERT INTO passages (passage_id, source_file, seq, kind, text, data, obligations, vector)"
                     " VALUES (?,?,?,?,?,?,?,?)",
@@ -188,6 +206,7 @@ class SQLiteStore:
                     ),
                 )
                 rowid = cursor.lastrowid
+                passage_rowids[index] = rowid
                 db.execute(
                     "INSERT INTO passages_fts (rowid, title, section, body, surface) VALUES (?,?,?,?,?)",
                     (
@@ -199,10 +218,11 @@ class SQLiteStore:
                     "INSERT OR IGNORE INTO passage_actors VALUES (?, ?)",
                     [(rowid, actor) for actor in actors_by_passage.get(passage.passage_id, ())],
                 )
-            # Checked after the rows went in, so a bad call is undone by the rollback too.
-            if len(vectors) != len(document.passages):
-                raise ValueError(
-                    f"{document.source_file}: {len(vectors)} vectors for {len(document.passages)} passages"
+            if rows is not None:
+                db.execute(
+                    "INSERT INTO document_vectors VALUES (?,?,?)",
+                    (document.source_file, passage_rowids[rows.owners].tobytes(),
+                     rows.vectors.astype(VECTOR_STORAGE).tobytes()),
                 )
             db.executemany(
                 "INSERT INTO obligations VALUES (?,?,?,?,?,?,?,?)",
@@ -394,12 +414,9 @@ class SQLiteStore:
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
         matrix = self._vector_matrix()
-        query = np.asarray(vector, dtype=np.float32).reshape(-1)
-        if k <= 0 or matrix.rowids.size == 0:
+        query = self._query(vector, matrix)
+        if k <= 0 or matrix.group_rowids.size == 0:
             return []
-        if query.shape[0] != matrix.vectors.shape[1]:
-            stored = self.embedding_model() or ("?", matrix.vectors.shape[1])
-            raise ModelMismatchError(stored[0], stored[1], "the query's model", int(query.shape[0]), str(self.directory))
         if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()):
             mask = np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
         else:
@@ -407,22 +424,39 @@ class SQLiteStore:
             allowed = self._all(
                 f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
             )
-            mask = np.isin(matrix.rowids, np.array([r for (r,) in allowed], dtype=np.int64))
+            mask = np.isin(matrix.group_rowids, np.array([r for (r,) in allowed], dtype=np.int64))
         count = int(mask.sum())
         if count == 0:
             return []
-        # Score every row (no copy of the matrix), push filtered-out rows to the bottom, keep the top k.
-        similarities = matrix.vectors @ query
+        # Score every row (no copy of the matrix), a passage by its best row; filtered-out passages sink.
+        similarities = passage_scores(matrix.vectors @ query, matrix.starts)
         similarities[~mask] = -np.inf
         k = min(k, count)
         candidates = np.argpartition(-similarities, k - 1)[:k]
-        top = candidates[np.lexsort((matrix.rowids[candidates], -similarities[candidates]))]
-        passages = self._passages_by_rowid([int(matrix.rowids[i]) for i in top])
+        top = candidates[np.lexsort((matrix.group_rowids[candidates], -similarities[candidates]))]
+        passages = self._passages_by_rowid([int(matrix.group_rowids[i]) for i in top])
         return [
-            ScoredPassage(passage=passages[int(matrix.rowids[i])], score=float(similarities[i]))
+            ScoredPassage(passage=passages[int(matrix.group_rowids[i])], score=float(similarities[i]))
             for i in top
-            if int(matrix.rowids[i]) in passages
+            if int(matrix.group_rowids[i]) in passages
         ]
+
+    def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
+        matrix = self._vector_matrix()
+        query = self._query(vector, matrix)
+        rowid_of = {pid: rowid for pid, (rowid,) in self._rows_by_passage_id(passage_ids, "rowid").items()}
+        if not rowid_of or matrix.group_rowids.size == 0:
+            return {}
+        wanted = np.array(list(rowid_of.values()), dtype=np.int64)
+        groups = np.searchsorted(matrix.group_rowids, wanted)
+        groups = np.minimum(groups, matrix.group_rowids.size - 1)
+        found = matrix.group_rowids[groups] == wanted
+        out: dict[str, float] = {}
+        for pid, group, ok in zip(rowid_of, groups.tolist(), found.tolist()):
+            if ok:
+                start, end = matrix.starts[group], matrix.ends[group]
+                out[pid] = float(passage_scores(matrix.vectors[start:end] @ query, np.zeros(1, dtype=np.int64))[0])
+        return out
 
     def close(self) -> None:
         with self._lock:
@@ -444,16 +478,32 @@ class SQLiteStore:
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
         if self._matrix is None or self._matrix.generation != generation:
-            rows = self._all("SELECT rowid, kind, vector FROM passages WHERE vector IS NOT NULL ORDER BY rowid")
-            rowids = np.array([r for r, _, _ in rows], dtype=np.int64)
-            kinds = np.array([k for _, k, _ in rows], dtype="U16")
-            vectors = (
-                np.vstack([np.frombuffer(v, dtype=np.float32) for _, _, v in rows])
-                if rows
-                else np.zeros((0, 0), dtype=np.float32)
-            )
-            self._matrix = _VectorMatrix(generation, rowids, kinds, vectors)
+            self._matrix = None  # let the old matrix go before the new one is built
+            dim = int(self._meta("embedding_dim") or 0)
+            blobs = self._all("SELECT passage_rowids, vectors FROM document_vectors")
+            rowids = np.concatenate([np.frombuffer(r, dtype=np.int64) for r, _ in blobs] or [np.zeros(0, np.int64)])
+            stored = np.concatenate([np.frombuffer(v, dtype=VECTOR_STORAGE) for _, v in blobs] or [np.zeros(0)])
+            vectors = stored.astype(np.float32).reshape(len(rowids), dim if len(rowids) else 0)
+            del stored
+            # Passages in rowid order, each one's rows contiguous (they are within a document already).
+            order = np.argsort(rowids, kind="stable")
+            if not np.all(order[1:] > order[:-1]):
+                rowids, vectors = rowids[order], vectors[order]
+            starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]]) if rowids.size else np.zeros(0, np.int64)
+            group_rowids = rowids[starts]
+            kinds_by_rowid = dict(self._all("SELECT rowid, kind FROM passages WHERE vector IS NOT NULL"))
+            kinds = np.array([kinds_by_rowid.get(int(r), "") for r in group_rowids], dtype="U16")
+            ends = np.r_[starts[1:], rowids.size].astype(np.int64)
+            self._matrix = _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends)
         return self._matrix
+
+    def _query(self, vector: np.ndarray, matrix: _VectorMatrix) -> np.ndarray:
+        """The query vector as float32, or ModelMismatchError when its size is not the stored vectors'."""
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if matrix.group_rowids.size and query.shape[0] != matrix.vectors.shape[1]:
+            stored = self.embedding_model() or ("?", matrix.vectors.shape[1])
+            raise ModelMismatchError(stored[0], stored[1], "the query's model", int(query.shape[0]), str(self.directory))
+        return query
 
     def _passages_by_rowid(self, rowids: list[int]) -> dict[int, Passage]:
         out: dict[int, Passage] = {}
@@ -500,11 +550,29 @@ class SQLiteStore:
         if stored is None:
             with self._transaction() as db:
                 self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
+        elif stored == "1":
+            self._migrate_vectors_from_version_1()
         elif int(stored) != SCHEMA_VERSION:
             raise StoreNotFoundError(
                 f"the store at {self.directory} has schema version {stored}, this Conclusio needs {SCHEMA_VERSION}:"
                 f" ingest into a new --store directory"
             )
+
+    def _migrate_vectors_from_version_1(self) -> None:
+        """Version 1 kept one float32 vector per passage only: each becomes its passage's one row."""
+        with self._transaction() as db:
+            files = [f for (f,) in db.execute("SELECT source_file FROM documents").fetchall()]
+            for source_file in files:
+                rows = db.execute(
+                    "SELECT rowid, vector FROM passages WHERE source_file = ? AND vector IS NOT NULL ORDER BY seq",
+                    (source_file,),
+                ).fetchall()
+                if rows:
+                    rowids = np.array([r for r, _ in rows], dtype=np.int64)
+                    vectors = np.vstack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
+                    db.execute("INSERT OR REPLACE INTO document_vectors VALUES (?,?,?)",
+                               (source_file, rowids.tobytes(), vectors.astype(VECTOR_STORAGE).tobytes()))
+            self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
 
     def _meta(self, key: str, db: sqlite3.Connection | None = None) -> str | None:
         sql = "SELECT value FROM meta WHERE key = ?"
@@ -526,10 +594,19 @@ class SQLiteStore:
 
 @dataclass
 class _VectorMatrix:
+    """Every stored vector row, grouped by passage (a group per passage, in rowid order)."""
+
     generation: str
-    rowids: np.ndarray
-    kinds: np.ndarray  # passage kind per row, so the default filter needs no SQL
-    vectors: np.ndarray
+    group_rowids: np.ndarray  # the passage rowid of each group
+    kinds: np.ndarray  # passage kind per group, so the default filter needs no SQL
+    vectors: np.ndarray  # float32 rows, each passage's rows contiguous
+    starts: np.ndarray  # first row of each group
+    ends: np.ndarray  # one past the last row of each group
+
+
+def passage_scores(row_similarities: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """A passage's closeness to the query from its rows' cosines: its best row (its best sentence)."""
+    return np.maximum.reduceat(row_similarities, starts) if row_similarities.size else row_similarities
 
 
 class _Transaction:

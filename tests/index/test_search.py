@@ -161,7 +161,7 @@ def test_an_addressee_lead_in_gives_its_rank_to_the_points_under_it(searcher: Se
 
 
 def test_every_keyword_candidate_gets_its_semantic_rank(search_store, embedder):
-    """A passage BM25 finds but the vector search's short list misses is ranked by its stored vector."""
+    """A passage BM25 finds but the vector search's short list misses is ranked by its stored vectors."""
     from index.store import LexicalQuery
 
     vector = embedder.encode_queries(["financieel onderzoek naar criminele netwerken"])[0]
@@ -173,7 +173,7 @@ def test_every_keyword_candidate_gets_its_semantic_rank(search_store, embedder):
 
     order = semantic_order(lexical, semantic, vector, search_store)
     assert set(order) == listed | set(keyword_only)
-    stored = dict(zip(order, (search_store.passage_vectors(order) @ vector).tolist()))
+    stored = search_store.vector_scores(vector, order)  # as vector search scores them: the best sentence
     closeness = [stored[pid] for pid in order]
     assert all(a >= b - 1e-6 for a, b in zip(closeness, closeness[1:]))
     assert semantic_order(lexical, semantic, None, search_store) == [sp.passage.passage_id for sp in semantic]
