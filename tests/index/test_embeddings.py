@@ -17,13 +17,15 @@ from index.embeddings import (
     USE_MODEL_NAME,
     cpu_threads,
     declared_dimension,
+    embedding_threads,
     declared_languages,
     load_embedder,
     local_model_path,
     model_conventions,
     resolve_model,
 )
-from conclusio.settings import REPO_ROOT
+from conclusio.errors import SettingsError
+from conclusio.settings import REPO_ROOT, Settings
 from index.errors import EmbeddingModelError, EmbeddingModelNotFoundError
 
 UNCACHED = "conclusio-tests/no-such-model-anywhere"
@@ -92,8 +94,12 @@ def test_the_default_model_never_imports_torch_or_sentence_transformers(tmp_path
     assert out.stdout.strip() == "[]"
 
 
-def test_blas_threads_follow_the_cores_this_process_may_use(embedder):
-    assert embedder.model.threads == cpu_threads() <= (os.cpu_count() or 1)
+def test_blas_threads_follow_the_cores_this_process_may_use(embedder, test_settings):
+    assert embedder.model.threads == embedding_threads(test_settings) == max(1, cpu_threads() // 2)
+    assert embedding_threads(test_settings.with_(embed_threads=3)) == 3
+    assert Settings.from_env({"CONCLUSIO_EMBED_THREADS": "2"}).embed_threads == 2
+    with pytest.raises(SettingsError, match="CONCLUSIO_EMBED_THREADS"):
+        Settings.from_env({"CONCLUSIO_EMBED_THREADS": "many"})
 
 
 @pytest.mark.parametrize("model", [UNCACHED, "/no/such/model/folder", "./relative/missing"])
