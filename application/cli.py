@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument("--store", metavar="DIR",
                         help="store folder (default: $CONCLUSIO_STORE, else ./conclusio-data)")
     shared.add_argument("--model", metavar="NAME",
-                        help="embedding model (default: $CONCLUSIO_EMBED_MODEL, else the multilingual MiniLM)")
+                        help="embedding model (default: $CONCLUSIO_EMBED_MODEL, else use-multilingual-v3)")
     parser = Parser(
         prog="conclusio",
         formatter_class=formatter,
