@@ -105,9 +105,12 @@ CREATE TABLE IF NOT EXISTS evidence (
 );
 CREATE TABLE IF NOT EXISTS document_vectors (
     source_file TEXT PRIMARY KEY REFERENCES documents(source_file) ON DELETE CASCADE,
+    first_rowid INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
     passage_rowids BLOB NOT NULL,
     vectors BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS document_vectors_in_order ON document_vectors(first_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, section, body, surface, tokenize = 'unicode61 remove_diacritics 0'
 );
@@ -221,11 +224,7 @@ class SQLiteStore:
                     [(rowid, actor) for actor in actors_by_passage.get(passage.passage_id, ())],
                 )
             if rows is not None:
-                db.execute(
-                    "INSERT INTO document_vectors VALUES (?,?,?)",
-                    (document.source_file, passage_rowids[rows.owners].tobytes(),
-                     rows.vectors.astype(VECTOR_STORAGE).tobytes()),
-                )
+                _insert_vectors(db, document.source_file, passage_rowids[rows.owners], rows.vectors)
             db.executemany(
                 "INSERT INTO obligations VALUES (?,?,?,?,?,?,?,?)",
                 [
@@ -481,23 +480,37 @@ class SQLiteStore:
         generation = self._meta("generation") or "0"
         if self._matrix is None or self._matrix.generation != generation:
             self._matrix = None  # let the old matrix go before the new one is built
-            dim = int(self._meta("embedding_dim") or 0)
-            blobs = self._all("SELECT passage_rowids, vectors FROM document_vectors")
-            rowids = np.concatenate([np.frombuffer(r, dtype=np.int64) for r, _ in blobs] or [np.zeros(0, np.int64)])
-            stored = np.concatenate([np.frombuffer(v, dtype=VECTOR_STORAGE) for _, v in blobs] or [np.zeros(0)])
-            vectors = stored.astype(np.float32).reshape(len(rowids), dim if len(rowids) else 0)
-            del stored
-            # Passages in rowid order, each one's rows contiguous (they are within a document already).
-            order = np.argsort(rowids, kind="stable")
-            if not np.all(order[1:] > order[:-1]):
-                rowids, vectors = rowids[order], vectors[order]
-            starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]]) if rowids.size else np.zeros(0, np.int64)
-            group_rowids = rowids[starts]
-            kinds_by_rowid = dict(self._all("SELECT rowid, kind FROM passages WHERE vector IS NOT NULL"))
-            kinds = np.array([kinds_by_rowid.get(int(r), "") for r in group_rowids], dtype="U16")
-            ends = np.r_[starts[1:], rowids.size].astype(np.int64)
-            self._matrix = _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends)
+            self._matrix = self._load_vector_matrix(generation)
         return self._matrix
+
+    def _load_vector_matrix(self, generation: str) -> _VectorMatrix:
+        """Every document's vector blob decoded straight into one float32 matrix, passages in rowid order.
+
+        Documents are read in the order of their first passage rowid, and a document's passages have
+        increasing rowids, so the rows come out grouped by passage and sorted without a copy; the
+        blobs are streamed, so only the matrix and one document's blob are in memory at once.
+        """
+        dim = int(self._meta("embedding_dim") or 0)
+        with self._lock:
+            total = int(self._db.execute("SELECT coalesce(sum(rows), 0) FROM document_vectors").fetchone()[0])
+            rowids = np.empty(total, dtype=np.int64)
+            vectors = np.empty((total, dim if total else 0), dtype=np.float32)
+            offset = 0
+            for count, passage_rowids, blob in self._db.execute(
+                "SELECT rows, passage_rowids, vectors FROM document_vectors ORDER BY first_rowid"
+            ):
+                rowids[offset : offset + count] = np.frombuffer(passage_rowids, dtype=np.int64)
+                vectors[offset : offset + count] = np.frombuffer(blob, dtype=VECTOR_STORAGE).reshape(count, dim)
+                offset += count
+            kinds_by_rowid = dict(self._db.execute("SELECT rowid, kind FROM passages WHERE vector IS NOT NULL"))
+        if total and not np.all(rowids[1:] >= rowids[:-1]):  # never expected; keeps the groups right if it happens
+            order = np.argsort(rowids, kind="stable")
+            rowids, vectors = rowids[order], vectors[order]
+        starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]]) if total else np.zeros(0, np.int64)
+        group_rowids = rowids[starts]
+        kinds = np.array([kinds_by_rowid.get(int(r), "") for r in group_rowids], dtype="U16")
+        ends = np.r_[starts[1:], total].astype(np.int64)
+        return _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends)
 
     def _query(self, vector: np.ndarray, matrix: _VectorMatrix) -> np.ndarray:
         """The query vector as float32, or ModelMismatchError when its size is not the stored vectors'."""
@@ -572,8 +585,7 @@ class SQLiteStore:
                 if rows:
                     rowids = np.array([r for r, _ in rows], dtype=np.int64)
                     vectors = np.vstack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
-                    db.execute("INSERT OR REPLACE INTO document_vectors VALUES (?,?,?)",
-                               (source_file, rowids.tobytes(), vectors.astype(VECTOR_STORAGE).tobytes()))
+                    _insert_vectors(db, source_file, rowids, vectors)
             self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
 
     def _meta(self, key: str, db: sqlite3.Connection | None = None) -> str | None:
@@ -604,6 +616,15 @@ class _VectorMatrix:
     vectors: np.ndarray  # float32 rows, each passage's rows contiguous
     starts: np.ndarray  # first row of each group
     ends: np.ndarray  # one past the last row of each group
+
+
+def _insert_vectors(db: sqlite3.Connection, source_file: str, passage_rowids: np.ndarray, vectors: np.ndarray) -> None:
+    """A document's vector rows as one blob (``VECTOR_STORAGE``), with the passage rowid of each row."""
+    db.execute(
+        "INSERT OR REPLACE INTO document_vectors VALUES (?,?,?,?,?)",
+        (source_file, int(passage_rowids.min()), len(passage_rowids), passage_rowids.astype(np.int64).tobytes(),
+         np.ascontiguousarray(vectors, dtype=VECTOR_STORAGE).tobytes()),
+    )
 
 
 def passage_scores(row_similarities: np.ndarray, starts: np.ndarray) -> np.ndarray:

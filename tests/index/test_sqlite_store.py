@@ -74,6 +74,22 @@ class TestSQLiteStore(StoreContract):
         reader.close()
         writer.close()
 
+    def test_a_version_1_store_is_migrated_to_vector_blobs_on_open(self, tmp_path, versions, embedder):
+        old, _ = versions
+        first = SQLiteStore(tmp_path)
+        write(first, old, embedder.name)
+        first.close()
+        with sqlite3.connect(tmp_path / DB_FILE) as db:  # as version 1 left it: vectors only per passage
+            db.execute("DELETE FROM document_vectors")
+            db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        again = SQLiteStore(tmp_path, create=False)
+        hit = again.vector_search(old.vectors[0], SearchFilters(), 1)[0]
+        assert hit.passage.passage_id == old.document.passages[0].passage_id
+        assert hit.score == pytest.approx(1.0, abs=1e-3)
+        assert again._meta("schema_version") == "2"
+        again.close()
+
     def test_the_only_document_may_switch_model(self, store, versions, embedder):
         old, _ = versions
         write(store, old, "another/embedding-model")
