@@ -4,11 +4,15 @@ It stands on every stage (ingest, nlp, index, tracking, evaluation) and is what 
 ground (``conclusio``) never imports it.
 
 Public surface: ``Conclusio`` (the services, one per process), ``SearchFilters`` and ``ObligationQuery``
-(what a caller may ask for), ``SearchAnswer``, ``IngestReport``.
+(what a caller may ask for), ``SearchAnswer``, ``IngestReport``; ``QUERY_HELP`` and ``SORTS`` (the query
+language and the sort orders, for the UI's help).
 """
 
 from application.pipeline import FileResult, IngestReport
 from application.services import Conclusio, SearchAnswer, StatusReport, StoreEmptyError, UnknownItemError
+from index.errors import StoreNotFoundError
+from index.query_language import HELP as QUERY_HELP
+from index.search import SORTS
 from index.store import ObligationQuery, SearchFilters
 
 __all__ = [
@@ -16,9 +20,12 @@ __all__ = [
     "FileResult",
     "IngestReport",
     "ObligationQuery",
+    "QUERY_HELP",
+    "SORTS",
     "SearchAnswer",
     "SearchFilters",
     "StatusReport",
     "StoreEmptyError",
+    "StoreNotFoundError",
     "UnknownItemError",
 ]

@@ -5,6 +5,13 @@ Each changed file is parsed first (cheap), so references can be resolved against
 whole batch as well as the store; then obligations are extracted, passages embedded and
 the document written in one store transaction. One file's failure is recorded with its
 reason and the batch goes on.
+
+Nothing is lost when the process dies at any moment (kill -9, power): the run journal in the store
+marks the derived steps (evidence links; curation to re-anchor for a revised document) pending
+before the first document commits, and marks them done after. The next ingest (or ``conclusio
+resume``) completes whatever a dead run left pending before doing anything else. A revised
+document's curation is re-anchored to its units' new ids (``tracking.anchoring``): the moves are
+journalled before the document commits and applied after, so a crash in between loses none.
 """
 
 from __future__ import annotations
@@ -20,19 +27,26 @@ from typing import Any, Literal
 from spacy.language import Language
 
 import ingest
+from conclusio.errors import ConclusioError
 from conclusio.records import Document, Obligation, Passage
 from conclusio.settings import Settings
 from index.embeddings import Embedder
-from index.errors import ModelMismatchError
+from index.errors import ModelMismatchError, StoreAccessError, StoreDamagedError
+from index.originals import OriginalFiles
 from index.store import ObligationQuery, Store
 from ingest.errors import IngestError
 from nlp import actors_by_passage, extract_obligations
 from nlp.annotate import sentences
 from tracking import refresh_evidence
+from tracking.anchoring import document_moves
+from tracking.curation import CurationChange, CurationStore, Move
 
 log = logging.getLogger(__name__)
 
 FileStatus = Literal["ingested", "unchanged", "failed"]
+EVIDENCE_STEP, REANCHOR_STEP = "evidence", "reanchor"
+# Failures that stop the whole batch: every later file would fail the same way.
+_BATCH_STOPPERS = (ModelMismatchError, StoreAccessError, StoreDamagedError)
 
 
 @dataclass
@@ -45,6 +59,7 @@ class FileResult:
     passages: int = 0
     obligations: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # what was read only in part (table rows kept as text)
 
 
 @dataclass
@@ -54,6 +69,8 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     evidence_refreshed: bool = False
     evidence_error: str | None = None  # why refreshing evidence links failed, when it did
+    curation: list[CurationChange] = field(default_factory=list)  # curated items moved or orphaned by a revision
+    resumed_runs: int = 0  # interrupted earlier runs whose pending steps this run completed
 
     @property
     def counts(self) -> dict[str, int]:
@@ -75,14 +92,20 @@ def ingest_paths(
     pipeline: Callable[[], Language],
     on_result: Callable[[FileResult], None] | None = None,
     force: bool = False,
+    curation: CurationStore | None = None,
+    originals: OriginalFiles | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store; unchanged files are neither parsed nor embedded.
 
-    ``embedder`` and ``pipeline`` are called only when some file changed, so that a run over an
-    unchanged corpus loads no model. ``force`` processes unchanged files again: the content hash
-    cannot tell that a newer Conclusio parses or extracts differently.
+    ``embedder`` and ``pipeline`` are called only when some file changed (or an earlier run left
+    evidence to refresh), so that a run over an unchanged corpus loads no model. ``force`` processes
+    unchanged files again: the content hash cannot tell that a newer Conclusio parses or extracts
+    differently. With ``curation``, what analysts curated on a revised document follows its units;
+    with ``originals``, each file's bytes are kept so that the store can be rebuilt from them.
+    The caller holds the store's write lock (``index.lock.store_lock``).
     """
     report = IngestReport()
+    pending = complete_pending(store, curation, report)
 
     def record(result: FileResult) -> None:
         report.results.append(result)
@@ -122,59 +145,83 @@ def ingest_paths(
             record(FileResult(str(path), "failed", e.reason, seconds=time.perf_counter() - started))
             continue
         except Exception as e:  # a parser bug on one file must not stop the batch
-            log.exception("parsing %s failed", path)
+            log.debug("parsing %s failed", path, exc_info=True)
             record(FileResult(str(path), "failed", f"could not parse: {type(e).__name__}: {e}"))
             continue
         parsed.append((path, document, time.perf_counter() - started))
 
-    nlp = pipeline() if parsed else None
-    model = embedder() if parsed else None
-    known_numbers = _doc_numbers(
-        [(d.source_file, d.metadata.doc_number) for d in stored.values()]
-        + [(doc.source_file, doc.metadata.doc_number) for _, doc, _ in parsed]
-    )
-    changed = False
+    if not parsed:
+        if pending:
+            _refresh_evidence(store, embedder(), pipeline(), report, pending)
+        return report
+    nlp = pipeline()
+    model = embedder()
+    numbers = [(d.source_file, d.metadata.doc_number) for d in stored.values()] + [
+        (doc.source_file, doc.metadata.doc_number) for _, doc, _ in parsed]
+    known_numbers = _doc_numbers(numbers)
+    # Evidence is marked pending before the first document commits: a crash from here on is completed later.
+    run_id = store.begin_run(((EVIDENCE_STEP, ""),))
+    written: list[str] = []
     batch: list[_ReadDocument] = []
+
+    def write_one(read: _ReadDocument, vectors, embed_seconds: float) -> None:
+        started = time.perf_counter()
+        document, path = read.document, read.path
+        try:
+            moves = _journal_moves(store, curation, run_id, document, read.obligations)
+            if originals is not None:
+                originals.keep(document.source_file, document.content_hash, path.read_bytes())
+            store.write_document(document, vectors, read.obligations, model.name, read.actors,
+                                 vector_passages=read.units.passages)
+        except _BATCH_STOPPERS:
+            _drop_unstored_original(store, originals, document)
+            raise  # every file would fail the same way: the user must re-embed, free space or rebuild
+        except (ConclusioError, OSError, ValueError) as e:  # e.g. the file changed meanwhile; the store is as it was
+            log.debug("storing %s failed", document.source_file, exc_info=True)
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            record(FileResult(str(path), "failed", f"could not be stored: {reason}"))
+            _drop_unstored_original(store, originals, document)
+            return
+        except Exception as e:  # a bug in one document's data (duplicate ids ...); the store is as it was
+            log.debug("storing %s failed", document.source_file, exc_info=True)
+            record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
+            _drop_unstored_original(store, originals, document)
+            return
+        written.append(document.source_file)
+        if originals is not None:
+            originals.prune(document.source_file, keep_hash=document.content_hash)
+        if moves is not None and curation is not None:
+            report.curation += curation.reanchor(moves)
+            store.step_done(run_id, REANCHOR_STEP, document.source_file)
+        record(
+            FileResult(
+                str(path), "ingested", passages=len(document.passages), obligations=len(read.obligations),
+                seconds=read.seconds + embed_seconds + time.perf_counter() - started, warnings=list(document.warnings),
+            )
+        )
 
     def write_batch() -> None:
         """Embed the batch's sentences in one call (the model works best on many at once), then write each document."""
-        nonlocal changed
         started = time.perf_counter()
         vectors = model.encode_passages([text for read in batch for text in read.units.texts])
         embed_seconds = time.perf_counter() - started
         total_units = max(1, sum(len(read.units.texts) for read in batch))
         offset = 0
         for read in batch:
-            rows = vectors[offset : offset + len(read.units.texts)]
-            offset += len(read.units.texts)
-            started = time.perf_counter()
-            try:
-                store.write_document(read.document, rows, read.obligations, model.name, read.actors,
-                                     vector_passages=read.units.passages)
-            except ModelMismatchError:
-                raise  # every file would fail the same way: the user must re-embed or switch model
-            except Exception as e:  # e.g. duplicate ids from one document; the store is left as it was
-                log.exception("storing %s failed", read.document.source_file)
-                record(FileResult(str(read.path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
-                continue
-            changed = True
-            share = embed_seconds * len(read.units.texts) / total_units
-            record(
-                FileResult(
-                    str(read.path), "ingested", passages=len(read.document.passages),
-                    obligations=len(read.obligations), seconds=read.seconds + share + time.perf_counter() - started,
-                )
-            )
+            count = len(read.units.texts)
+            write_one(read, vectors[offset : offset + count], embed_seconds * count / total_units)
+            offset += count
         batch.clear()
 
     for path, document, parse_seconds in parsed:
         started = time.perf_counter()
-        document = with_resolved_references(document, known_numbers)
+        key = _document_key(document, numbers)
+        document = with_resolved_references(ingest.with_passage_ids(document, key), known_numbers)
         try:
-            obligations = extract_obligations(nlp, document)
+            obligations = extract_obligations(nlp, document, key=key)
             actors = actors_by_passage(nlp, document.passages, obligations)
         except Exception as e:  # an extractor bug on one document must not stop the batch
-            log.exception("obligation extraction failed on %s", document.source_file)
+            log.debug("obligation extraction failed on %s", document.source_file, exc_info=True)
             record(FileResult(str(path), "failed", f"obligation extraction failed: {type(e).__name__}: {e}"))
             continue
         units = embedding_units(nlp, document.passages)
@@ -184,8 +231,11 @@ def ingest_paths(
             write_batch()
     if batch:
         write_batch()
-    if changed:
-        _refresh_evidence(store, model, nlp, report)
+    if written or pending:
+        # After an interrupted run nobody knows which documents it wrote: relink everything.
+        _refresh_evidence(store, model, nlp, report, [*pending, run_id], changed=None if pending else written)
+    else:
+        store.finish_run(run_id)  # nothing was written: the evidence links are as they were
     return report
 
 
@@ -220,9 +270,10 @@ def embedding_units(nlp: Language, passages: Sequence[Passage]) -> EmbeddingUnit
     The sentence encoder was trained on sentences, and a long point dilutes the one sentence a
     query is about: search scores a passage by its best row (``Store.vector_search``). The whole
     passage as one more row keeps what only the sentences together say. Semantic nDCG@10 on the
-    dev / check queries (USE multilingual v3 with its English pivot): one vector per passage 0.507 /
-    0.498, one per sentence 0.551 / 0.604, sentences plus the passage 0.564 / 0.606; scoring a passage
-    by the mean of its two best sentences instead of the best: 0.443 / 0.524 (without the pivot).
+    dev / check queries (USE multilingual v3 with its English pivot, EuroVoc and ODWN configured):
+    one vector per passage 0.512 / 0.507, one per sentence 0.555 / 0.608, sentences plus the passage
+    0.569 / 0.610; scoring a passage by the mean of its two best sentences instead of its best one
+    lost 0.07 / 0.03 (measured without the pivot).
     A passage without a sentence (empty text) still gets one row, so that every passage has one.
     """
     texts: list[str] = []
@@ -242,8 +293,68 @@ def passage_sentences(nlp: Language, text: str) -> list[str]:
     return [" ".join(sentence.text.split()) for sentence in sentences(nlp, text).sents if sentence.text.strip()]
 
 
+def complete_pending(store: Store, curation: CurationStore | None, report: IngestReport) -> list[int]:
+    """Apply the re-anchoring an interrupted run left pending; returns the runs whose evidence is still to refresh.
+
+    A journalled re-anchoring is applied only when the store holds the document version it was made
+    for: had the run died before that document committed, the old version (and its ids) are still there.
+    """
+    runs = store.pending_runs()
+    for run in runs:
+        for step in run.steps:
+            if step.step != REANCHOR_STEP or step.done:
+                continue
+            if curation is not None and store.document_state(step.key) == step.payload.get("content_hash"):
+                moves = [Move(**m) for m in step.payload.get("moves", [])]
+                report.curation += curation.reanchor(moves)
+            store.step_done(run.run_id, REANCHOR_STEP, step.key)
+    report.resumed_runs = len(runs)
+    return [run.run_id for run in runs]
+
+
+def _journal_moves(
+    store: Store, curation: CurationStore | None, run_id: int, document: Document, obligations: list[Obligation]
+) -> list[Move] | None:
+    """Where a stored document's units go in its new version, journalled before the new version commits."""
+    if curation is None or store.document_state(document.source_file) is None:
+        return None
+    previous = store.get_document(document.source_file)
+    old_obligations = store.obligations(ObligationQuery(source_files=(document.source_file,)))
+    moves = document_moves(document.source_file, previous.passages if previous else [], old_obligations,
+                           document.passages, obligations)
+    if not moves:
+        return None
+    payload = {"content_hash": document.content_hash, "moves": [vars(m) for m in moves]}
+    store.journal_step(run_id, REANCHOR_STEP, document.source_file, payload)
+    return moves
+
+
+def _drop_unstored_original(store: Store, originals: OriginalFiles | None, document: Document) -> None:
+    """Keep only the version the store holds of a file whose new version could not be stored."""
+    if originals is None:
+        return
+    try:
+        originals.prune(document.source_file, keep_hash=store.document_state(document.source_file))
+    except (ConclusioError, OSError):
+        pass  # best effort: a kept file the store does not name is never read (rebuild asks the store first)
+
+
+def _document_key(document: Document, numbers: Sequence[tuple[str, str | None]]) -> str:
+    """The name ids give a document: its number, unless another file (stored or in this batch) has it too."""
+    key = ingest.document_key(document.source_file, document.metadata.doc_number)
+    if key == document.source_file:
+        return key
+    same = {source for source, number in numbers
+            if source != document.source_file and number and ingest.document_key(source, number) == key}
+    return document.source_file if same else key
+
+
 def reembed(
-    store: Store, embedder: Embedder, nlp: Language, on_progress: Callable[[int, int], None] | None = None
+    store: Store,
+    embedder: Embedder,
+    nlp: Language,
+    curation: CurationStore | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Re-encode every passage with ``embedder`` and rewrite the store; returns the passage count.
 
@@ -252,12 +363,14 @@ def reembed(
     two models), so an interruption in that short write phase needs a re-ingest.
     ``on_progress(done, total)`` is called as passages are encoded (for a progress bar).
     """
-    stored = store.list_documents()
-    total = sum(d.passages for d in stored)
+    report = IngestReport()
+    pending = complete_pending(store, curation, report)
+    listed = store.list_documents()
+    total = sum(d.passages for d in listed)
     done = 0
     rebuilt: list[tuple[Document, Any, EmbeddingUnits, list[Obligation], dict[str, list[str]]]] = []
-    for listed in stored:
-        document = store.get_document(listed.source_file)
+    for stored in listed:
+        document = store.get_document(stored.source_file)
         if document is None:
             continue
         obligations = store.obligations(ObligationQuery(source_files=(document.source_file,)))
@@ -267,13 +380,12 @@ def reembed(
         done += len(document.passages)
         if on_progress is not None:
             on_progress(done, total)
+    run_id = store.begin_run(((EVIDENCE_STEP, ""),))
     for document, *_ in rebuilt:
         store.delete_document(document.source_file)
     for document, vectors, units, obligations, actors in rebuilt:
         store.write_document(document, vectors, obligations, embedder.name, actors, vector_passages=units.passages)
-    report = IngestReport()
-    if rebuilt:
-        _refresh_evidence(store, embedder, nlp, report)
+    _refresh_evidence(store, embedder, nlp, report, [*pending, run_id])
     return sum(len(document.passages) for document, *_ in rebuilt)
 
 
@@ -301,15 +413,41 @@ def with_resolved_references(document: Document, known_numbers: dict[str, str]) 
     return replace(document, metadata=replace(document.metadata, references=references))
 
 
-def _refresh_evidence(store: Store, embedder: Embedder, nlp: Language, report: IngestReport) -> None:
-    """Recompute machine-found evidence links; a failure is reported, the ingested data stays."""
+def _refresh_evidence(
+    store: Store,
+    embedder: Embedder,
+    nlp: Language,
+    report: IngestReport,
+    runs: Sequence[int] = (),
+    changed: Sequence[str] | None = None,
+) -> None:
+    """Relink evidence for what ``changed`` documents touch (everything, when None), then close the runs
+    that waited for it.
+
+    A failure is reported and the runs stay pending (the next ingest or ``conclusio resume`` retries);
+    the ingested documents stay.
+    """
     try:
-        refresh_evidence(store, embedder, nlp)
+        refresh_evidence(store, embedder, nlp, changed)
+    except _BATCH_STOPPERS:
+        raise
     except Exception as e:  # derived data: the documents are already safely written
-        log.exception("refreshing evidence links failed")
+        log.debug("refreshing evidence links failed", exc_info=True)
         report.evidence_error = f"{type(e).__name__}: {e}"
         return
+    for run_id in runs:
+        store.finish_run(run_id)
     report.evidence_refreshed = True
+
+
+def resume(store: Store, curation: CurationStore | None, embedder: Callable[[], Embedder],
+           pipeline: Callable[[], Language]) -> IngestReport:
+    """Complete what interrupted runs left pending (re-anchoring, then evidence); nothing when there is none."""
+    report = IngestReport()
+    pending = complete_pending(store, curation, report)
+    if pending:
+        _refresh_evidence(store, embedder(), pipeline(), report, pending)
+    return report
 
 
 def _doc_numbers(pairs: Iterable[tuple[str, str | None]]) -> dict[str, str]:

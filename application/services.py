@@ -8,6 +8,7 @@ pipeline.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +26,17 @@ from index import open_store
 from index.embeddings import Embedder, ModelResolution, load_embedder, resolve_model
 from index.errors import EmbeddingModelError
 from index.crosslingual import QueryExpander
+from index.lock import lock_held, store_lock
+from index.originals import OriginalFiles
+from index.query_filters import deadline_within
+from index.query_language import FieldFilters
 from index.search import SearchResult, Searcher
-from index.store import ObligationQuery, SearchFilters, Store, StoredDocument, StoreStats
+from index.store import ObligationQuery, PendingRun, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
-from tracking.curation import AuditEntry
+from tracking.status import StatusChange, StatusPoint, changes, history
+from tracking.curation import ANCHOR_MOVED, LINK_ARROW, AuditEntry
+
+log = logging.getLogger(__name__)
 
 
 class StoreEmptyError(ConclusioError):
@@ -50,6 +58,33 @@ class SearchAnswer:
     @property
     def hits(self) -> list[Hit]:
         return self.result.hits
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A curated item whose unit is no longer in the store: kept, shown, never applied to another unit."""
+
+    item: str  # "status" | "link"
+    obligation_id: str
+    passage_id: str | None
+    value: str  # the status or the verdict
+    who: str
+    at: str
+    reason: str  # from the audit trail's re-anchoring entry, or why it is an orphan now
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``conclusio check`` found: damage (problems) and work an interrupted ingest left (pending)."""
+
+    location: str
+    problems: list[str]
+    pending: list[PendingRun]
+    interrupted: bool  # pending work and no ingest running: it was interrupted
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
 
 
 @dataclass(frozen=True)
@@ -75,6 +110,13 @@ def ingest_hint(settings: Settings) -> str:
     return f"conclusio ingest corpora/ --store {settings.store_dir}"
 
 
+def interrupted_message(settings: Settings, runs: Sequence[PendingRun]) -> str:
+    """What an interrupted ingest left undone and the command that completes it."""
+    first = runs[0]
+    return (f"an ingest into {settings.store_dir} was interrupted (run {first.run_id}, started {first.started_at}): "
+            f"its evidence links are not refreshed yet. Finish it with: conclusio resume --store {settings.store_dir}")
+
+
 class Conclusio:
     """The services over one configured store; build it once per process and close it at the end."""
 
@@ -86,19 +128,38 @@ class Conclusio:
 
     @cached_property
     def store(self) -> Store:
-        """The store, which must exist and hold documents (a mistyped --store is never created)."""
-        store = open_store(self.settings, create=False)  # StoreNotFoundError says how to create it
+        """The store, read-only; it must exist and hold documents (a mistyped --store is never created).
+
+        An ingest that was interrupted is said (as a logged warning) with the command that completes it.
+        """
+        store = open_store(self.settings, create=False, read_only=True)  # StoreNotFoundError says how to create it
         if store.stats().documents == 0:
             store.close()
             raise StoreEmptyError(
                 f"the store at {self.settings.store_dir} holds no documents. Ingest some: {ingest_hint(self.settings)}"
             )
+        runs = store.pending_runs()
+        if runs and not lock_held(self.settings.store_dir):
+            log.warning(interrupted_message(self.settings, runs))
         return store
+
+    def interruption(self) -> str | None:
+        """What an interrupted ingest left undone and how to finish it; None when nothing (or an ingest runs now)."""
+        runs = self.store.pending_runs()
+        if runs and not lock_held(self.settings.store_dir):
+            return interrupted_message(self.settings, runs)
+        return None
 
     @cached_property
     def curation(self) -> CurationStore:
-        """Analysts' reviews, overrides and audit trail, beside the store."""
+        """Analysts' reviews, overrides and audit trail, beside the store (read-only: the read paths use it)."""
         self.store  # noqa: B018  (curation beside no store is a mistyped --store: say so, create nothing)
+        return open_curation(self.settings, read_only=True)
+
+    @cached_property
+    def curation_writer(self) -> CurationStore:
+        """The curation store opened for changes (reviews, statuses)."""
+        self.store  # noqa: B018
         return open_curation(self.settings)
 
     @cached_property
@@ -129,7 +190,7 @@ class Conclusio:
 
     def close(self) -> None:
         """Release the store and curation connections that were opened."""
-        for name in ("curation", "store"):
+        for name in ("curation_writer", "curation", "store"):
             if name in self.__dict__:
                 self.__dict__.pop(name).close()
 
@@ -142,28 +203,61 @@ class Conclusio:
     # ---- ingest ----------------------------------------------------------------------
 
     def ingest(
-        self, paths: Sequence[Path | str], *, force: bool = False, on_result: Callable[[Any], None] | None = None
+        self,
+        paths: Sequence[Path | str],
+        *,
+        force: bool = False,
+        on_result: Callable[[Any], None] | None = None,
+        wait: bool = False,
     ):
-        """Ingest files and folders into the store (created when missing); the model loads only if a file changed."""
+        """Ingest files and folders into the store (created when missing); the model loads only if a file changed.
+
+        One ingest at a time: another one running makes this one wait (``wait``) or raise ``StoreBusyError``.
+        Work an interrupted ingest left is completed first.
+        """
         from application.pipeline import ingest_paths
 
-        store = open_store(self.settings, create=True)
-        try:
+        with self.writing(wait=wait) as (store, curation):
             return ingest_paths(
                 [Path(p) for p in paths], settings=self.settings, store=store, embedder=lambda: self.embedder,
-                pipeline=lambda: self.pipeline, on_result=on_result, force=force,
+                pipeline=lambda: self.pipeline, on_result=on_result, force=force, curation=curation,
+                originals=self.originals,
             )
-        finally:
-            store.close()
 
-    def reembed(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+    def resume(self, *, wait: bool = False):
+        """Complete what an interrupted ingest left pending (re-anchoring, evidence links)."""
+        from application.pipeline import resume
+
+        self._existing_store()
+        with self.writing(wait=wait) as (store, curation):
+            return resume(store, curation, lambda: self.embedder, lambda: self.pipeline)
+
+    def reembed(self, on_progress: Callable[[int, int], None] | None = None, *, wait: bool = False) -> int:
         """Re-encode every stored passage with the model in use; returns the passage count.
 
         ``on_progress(done, total)`` is called as passages are encoded.
         """
         from application.pipeline import reembed
 
-        return reembed(self.store, self.embedder, self.pipeline, on_progress)
+        self._existing_store()
+        with self.writing(wait=wait) as (store, curation):
+            return reembed(store, self.embedder, self.pipeline, curation, on_progress)
+
+    @property
+    def originals(self) -> OriginalFiles:
+        """The ingested files as they were, kept in the store folder (what ``rebuild`` reads)."""
+        return OriginalFiles(self.settings.store_dir, file_mode=self.settings.store_file_mode,
+                             dir_mode=self.settings.store_dir_mode)
+
+    def writing(self, *, wait: bool = False):
+        """The store and curation opened for writing under the store's lock (a context manager)."""
+        from application.maintenance import writing
+
+        return writing(self.settings, wait=wait)
+
+    def _existing_store(self) -> None:
+        """Raise the read path's error (no store, no documents) before anything is created."""
+        open_store(self.settings, create=False, read_only=True).close()
 
     # ---- search ----------------------------------------------------------------------
 
@@ -175,12 +269,30 @@ class Conclusio:
         mode: str = "hybrid",
         filters: SearchFilters = SearchFilters(),  # noqa: B008 - frozen dataclass
         as_of: date | None = None,
+        sort: str = "relevance",
     ) -> SearchAnswer:
-        """The best passages for a query, each with the obligations it states and their status on ``as_of``."""
-        result = self.searcher.search(query, k=k, mode=mode, filters=filters)
-        stated = track_passages(self.store, self.curation, [h.passage_id for h in result.hits],
-                                as_of=as_of or date.today())
+        """The best passages for a query (``index.query_language``), each with the obligations it states
+        and their status on ``as_of``; ``sort`` relevance, newest or oldest (document date)."""
+        day = as_of or date.today()
+        result = self.searcher.search(
+            query, k=k, mode=mode, filters=filters, sort=sort,
+            obligation_passages=lambda fields: self._passages_stating(fields, day),
+        )
+        stated = track_passages(self.store, self.curation, [h.passage_id for h in result.hits], as_of=day)
         return SearchAnswer(query, result, stated)
+
+    def _passages_stating(self, fields: FieldFilters, as_of: date) -> frozenset[str]:
+        """Passages stating an obligation of the query's actors, in its deadline range, with its status on ``as_of``.
+
+        Status is tracking's (evidence and curation as of a day), so the query's actor:, deadline: and
+        status: fields are answered here, one obligation at a time, and reach the index as passage ids.
+        """
+        found: set[str] = set()
+        for actor in fields.actors or (None,):
+            for row in track(self.store, self.curation, as_of=as_of, query=ObligationQuery(actor=actor)):
+                if deadline_within(row.obligation, fields) and (not fields.statuses or row.status in fields.statuses):
+                    found.add(row.obligation.passage_id)
+        return frozenset(found)
 
     def similar(self, text: str, *, k: int = 5) -> list[Hit]:
         """Stored passages closest to a draft, each with a word diff."""
@@ -194,36 +306,110 @@ class Conclusio:
         *,
         as_of: date | None = None,
         status: str | None = None,
+        progress: str | None = None,
     ) -> list[TrackedObligation]:
-        """Obligations with their status on ``as_of`` (default today), only ``status`` when given."""
-        return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status)
+        """Obligations with their status on ``as_of`` (default today); filtered by ``status`` and ``progress``."""
+        return track(self.store, self.curation, as_of=as_of or date.today(), query=query, status=status,
+                     progress=progress)
+
+    def history(self, obligation_id: str, *, until: date | None = None) -> list[StatusPoint]:
+        """How one obligation's status changed: after its adoption, each later document, each analyst change."""
+        self.obligation(obligation_id)
+        return history(self.store, self.curation, obligation_id, until=until or date.today())
+
+    def changes(
+        self,
+        *,
+        since: date,
+        as_of: date | None = None,
+        query: ObligationQuery = ObligationQuery(),  # noqa: B008 - frozen dataclass
+    ) -> list[StatusChange]:
+        """What changed between ``since`` and ``as_of``: newly done, newly overdue, rescheduled, other progress."""
+        return changes(self.store, self.curation, since=since, as_of=as_of or date.today(), query=query)
 
     def export(self, rows: Sequence[TrackedObligation], fmt: str, path: Path | None = None) -> bytes:
         """The rows in an export format (json, csv, xlsx, md, ics); also written to ``path`` when given."""
         return export_obligations(rows, fmt, path)  # type: ignore[arg-type]
 
     def obligation(self, obligation_id: str) -> Obligation:
-        """The stored obligation with this id, or an error naming it."""
-        for obligation in self.store.obligations(ObligationQuery()):
+        """The stored obligation with this id, or an error naming it (and where it went, when it moved)."""
+        obligations = self.store.obligations(ObligationQuery())
+        for obligation in obligations:
             if obligation.id == obligation_id:
                 return obligation
-        raise UnknownItemError(f"no obligation with id {obligation_id!r} (list them with: conclusio obligations)")
+        hint = "list them with: conclusio obligations"
+        moved = [e for e in self.curation.audit_trail() if e.field.startswith(ANCHOR_MOVED)
+                 and (e.old_value or "").split(LINK_ARROW)[0] == obligation_id]
+        if moved:
+            hint = f"a revision of its document moved it to {moved[-1].obligation_id!r} on {moved[-1].at[:10]}"
+        elif self.store.get_passages([obligation_id]):
+            stated = [o.id for o in obligations if o.passage_id == obligation_id]
+            hint = "that is a passage id; " + (f"the obligations it states: {', '.join(stated)}" if stated
+                                                else "it states no obligation")
+        raise UnknownItemError(f"no obligation with id {obligation_id!r} ({hint})")
 
     def review(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
         """Confirm, reject or clear (None) an evidence link, after checking both ids exist."""
         self.obligation(obligation_id)
         if not self.store.get_passages([passage_id]):
             raise UnknownItemError(f"no passage with id {passage_id!r} (see: conclusio show SOURCE_FILE)")
-        self.curation.review_link(obligation_id, passage_id, verdict, who, note)
+        self.curation_writer.review_link(obligation_id, passage_id, verdict, who, note)
 
     def set_status(self, obligation_id: str, status: str | None, who: str, note: str = "") -> None:
         """Override (or with None clear) the computed status of an obligation."""
         self.obligation(obligation_id)
-        self.curation.set_status(obligation_id, status, who, note)
+        self.curation_writer.set_status(obligation_id, status, who, note)
 
     def audit(self, obligation_id: str | None = None) -> list[AuditEntry]:
-        """Every manual change, oldest first; for one obligation or all."""
+        """Every manual change, oldest first; for one obligation (with its former ids) or all."""
         return self.curation.audit_trail(obligation_id)
+
+    def orphans(self) -> list[Orphan]:
+        """Curated items whose obligation or passage is no longer in the store, oldest first."""
+        obligation_ids = {o.id for o in self.store.obligations(ObligationQuery())}
+        trail = self.curation.audit_trail()
+        reasons = {(e.obligation_id, e.old_value): e.note for e in trail if e.field.startswith("orphaned")}
+        found = []
+        for oid, override in self.curation.status_overrides().items():
+            if oid not in obligation_ids:
+                reason = reasons.get((oid, oid), "its obligation is no longer in the store")
+                found.append(Orphan("status", oid, None, override.status, override.who, override.at, reason))
+        reviews = self.curation.link_reviews()
+        known_passages = {p.passage_id for p in self.store.get_passages(sorted({pid for _, pid in reviews}))}
+        for (oid, pid), verdict in reviews.items():
+            if oid not in obligation_ids or pid not in known_passages:
+                who, at = _last_change(trail, oid, f"link:{pid}")
+                reason = reasons.get((oid, f"{oid}{LINK_ARROW}{pid}"),
+                                     "its obligation is no longer in the store" if oid not in obligation_ids
+                                     else "its passage is no longer in the store")
+                found.append(Orphan("link", oid, pid, verdict, who, at, reason))
+        return sorted(found, key=lambda o: (o.at, o.obligation_id))
+
+    # ---- care: check, backup, restore, rebuild ------------------------------------------
+
+    def check(self) -> CheckReport:
+        """Damage in the store and curation files, and work an interrupted ingest left (read-only)."""
+        from application.maintenance import check
+
+        return check(self.settings)
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of the store, its curation and its original files in a new folder."""
+        from application.maintenance import backup
+
+        return backup(self.settings, Path(destination))
+
+    def restore(self, source: Path, *, wait: bool = False) -> Path:
+        """Replace the store with a backup (the replaced files are moved aside, not deleted)."""
+        from application.maintenance import restore
+
+        return restore(self.settings, Path(source), wait=wait)
+
+    def rebuild(self, *, on_result: Callable[[Any], None] | None = None, wait: bool = False):
+        """A new store from the original files kept in it; returns the ingest report and where the old database went."""
+        from application.maintenance import rebuild
+
+        return rebuild(self, on_result=on_result, wait=wait)
 
     # ---- documents and status --------------------------------------------------------
 
@@ -241,13 +427,22 @@ class Conclusio:
 
     def status(self) -> StatusReport:
         """Store counts and the model in use, decided from files alone (no weights loaded)."""
-        store = open_store(self.settings, create=False)
+        store = open_store(self.settings, create=False, read_only=True)
         try:
             stats = store.stats()
+            runs = store.pending_runs()
         finally:
             store.close()
+        if runs and not lock_held(self.settings.store_dir):
+            log.warning(interrupted_message(self.settings, runs))
         try:
             model, model_error = resolve_model(self.settings), None
         except EmbeddingModelError as error:
             model, model_error = None, str(error)
         return StatusReport(self.settings, stats, model, model_error)
+
+
+def _last_change(trail: Sequence[AuditEntry], obligation_id: str, field: str) -> tuple[str, str]:
+    """Who made the last change of this field of an obligation, and when ("", "" when the trail has none)."""
+    mine = [e for e in trail if e.obligation_id == obligation_id and e.field == field]
+    return (mine[-1].who, mine[-1].at) if mine else ("", "")

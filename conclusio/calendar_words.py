@@ -30,7 +30,7 @@ ORDINALS: dict[str, int] = {
     "eerste": 1, "1e": 1, "1ste": 1, "tweede": 2, "2e": 2, "2de": 2, "derde": 3, "3e": 3, "3de": 3,
     "vierde": 4, "4e": 4, "4de": 4, "laatste": 4,
 }  # fmt: skip
-HALF_ORDINALS: tuple[str, ...] = ("eerste", "tweede")
+HALF_ORDINALS: tuple[str, ...] = ("eerste", "1e", "1ste", "tweede", "2e", "2de")
 # First month of each season; winter runs into the next year.
 SEASON_START: dict[str, int] = {"voorjaar": 3, "lente": 3, "zomer": 6, "najaar": 9, "herfst": 9, "winter": 12}
 # Month ranges that "begin / medio / eind" of a year stand for (spec: quarter granularity).

@@ -2,13 +2,27 @@
 
 Each stage derives its own errors from ``ConclusioError`` (``ingest.errors``, ``index.errors``,
 ``tracking.curation``); the CLI and the UI print them as one line, never as a traceback.
+
+Exit codes of the command line (docs/cli.md lists them too):
+0 success; 1 a usage, input or environment error; 2 some files failed to ingest (the others were
+ingested); 3 the store is busy (another ingest holds it); 4 the store is damaged (``conclusio check``
+names what, ``conclusio rebuild`` repairs it); 70 an internal error (a bug: ``--verbose`` shows the
+traceback for a report); 130 interrupted.
 """
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_PARTIAL = 2
+EXIT_BUSY = 3
+EXIT_DAMAGED = 4
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
 
 
 class ConclusioError(Exception):
     """An expected failure caused by input or environment, not a bug; its message is for the user."""
 
-    exit_code = 1
+    exit_code = EXIT_ERROR
 
 
 class SettingsError(ConclusioError):

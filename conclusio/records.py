@@ -17,7 +17,10 @@ from typing import Any, Literal, TypeVar
 
 PassageKind = Literal["body", "footnote", "heading"]
 Modality = Literal["request", "commitment", "obligation"]
-ObligationStatus = Literal["done", "overdue", "due soon", "open", "no deadline"]
+# shared/spec/tracking.md: two dimensions, progress and timeliness, combined into the one status shown.
+Progress = Literal["done", "in progress", "no info"]
+Timeliness = Literal["overdue", "due soon", "on time", "no deadline"]
+ObligationStatus = Literal["done", "overdue", "due soon", "in progress", "open", "no deadline"]
 EvidenceStatus = Literal["completed", "in_progress", "rescheduled", "mentioned"]
 
 
@@ -51,10 +54,27 @@ class DocumentMetadata:
 
 
 @dataclass
-class Passage:
-    """One unit of a document: a numbered point, a paragraph, a heading or a footnote.
+class TableRow:
+    """One row of a table in the document, with the column headers it is read under.
 
-    ``passage_id`` is stable for an unchanged document: ``{source_file}#{seq}``.
+    ``cells`` and ``headers`` run in column order and have the same length (a header is "" where
+    the table gives none); a cell merged over several columns or rows holds its text in each.
+    """
+
+    table: int  # the table's number in the document, from 1
+    row: int  # the row's number in its table, from 1; header rows are not counted
+    headers: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    label: str | None = None  # the row's own number or name when it has one: "1.2", "Actie 3"
+    title: str | None = None  # the table's caption, else the heading above it
+
+
+@dataclass
+class Passage:
+    """One unit of a document: a numbered point, a paragraph, a heading, a footnote or a table row.
+
+    ``passage_id`` follows the passage's content, not its position: ``{document}#{label}:{fingerprint}``
+    (``ingest.identity``), so inserting a paragraph above it leaves it as it was.
     ``char_start``/``char_end`` index into ``Document.text`` (the cleaned text).
     """
 
@@ -73,6 +93,7 @@ class Passage:
     footnote_refs: list[str] = field(default_factory=list)  # footnote marks cited in a body passage
     footnote_label: str | None = None  # for kind == "footnote": its number
     cited_by: str | None = None  # for kind == "footnote": passage_id of the passage that cites it
+    table_row: TableRow | None = None  # for a table row (kind "body"): its headers and cells; ``text`` renders it
 
 
 @dataclass
@@ -85,6 +106,7 @@ class Document:
     metadata: DocumentMetadata
     passages: list[Passage] = field(default_factory=list)
     media_type: str = "text/plain"  # application/pdf, text/markdown, text/html, ...
+    warnings: list[str] = field(default_factory=list)  # what ingest read only in part: "table 2, row 4: ..."
 
 
 @dataclass(frozen=True)
@@ -96,13 +118,14 @@ class Deadline:
     end: str | None  # last day the expression allows; the due date
     granularity: str | None  # day | month | quarter | half | season | year | years
     recurrence: str | None = None  # ISO 8601 duration: P2Y, P1Y, P6M
+    note: str | None = None  # why ``end`` is missing although a date is written ("no such date: 30 februari 2026")
 
 
 @dataclass
 class Obligation:
     """One obligation unit (see shared/spec/obligations.md)."""
 
-    id: str  # stable: "{source_file}#{paragraph or seq}#{n}"
+    id: str  # follows its content: "{document}#{paragraph or p}#{fingerprint}" (ingest.identity)
     source_file: str
     passage_id: str
     paragraph: str | None
@@ -133,6 +156,13 @@ class EvidenceLink:
     method: str = ""  # how it was found: action_number | doc_reference | similarity
     review: Literal["confirmed", "rejected"] | None = None  # manual curation
     actors: list[str] = field(default_factory=list)  # canonical actors the evidence text names
+    page: int | None = None  # page of the passage the sentence is on
+    cue: str | None = None  # the words that decided the reading, e.g. "werd ... gelanceerd"
+
+    @property
+    def progress(self) -> str:
+        """The progress this sentence indicates (shared/spec/tracking.md): done, in progress or no info."""
+        return {"completed": "done", "in_progress": "in progress", "rescheduled": "in progress"}.get(self.status, "no info")
 
 
 @dataclass

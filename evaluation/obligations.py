@@ -22,8 +22,9 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from conclusio.errors import ConclusioError
 from conclusio.records import Obligation
-from ingest import parse_file
+from ingest import SUPPORTED_SUFFIXES, parse_file
 from nlp import extract_obligations
 
 MARKUP = re.compile(r"<sup>.*?</sup>|\*\*|\*")
@@ -151,20 +152,45 @@ def _score(result: UnitResult, obligation: Obligation, gold: dict) -> None:
     result.detail = "; ".join(problems)
 
 
-def _corpus_file(corpus_dir: Path, doc: str) -> Path:
-    matches = sorted(corpus_dir.glob(f"{doc}_*"))
+class GoldError(ConclusioError, FileNotFoundError):
+    """A gold file or corpus folder that cannot be evaluated (no file or several for a document, bad JSON)."""
+
+
+def corpus_file(corpus_dir: Path, doc: str) -> Path:
+    """The one file of ``corpus_dir`` that renders gold document ``doc``: ``{doc}_*`` (the sample corpus's
+    hashed names) or ``{doc}.*`` (``plan_b.md``). A folder holds one rendering of a document: keep the
+    Markdown, Word and PDF renderings of one plan in folders of their own and evaluate each."""
+    candidates = {*corpus_dir.glob(f"{doc}_*"), *corpus_dir.glob(f"{doc}.*")}
+    matches = sorted(path for path in candidates if path.suffix.lower() in SUPPORTED_SUFFIXES)
     if not matches:
-        raise FileNotFoundError(f"{corpus_dir}: no corpus file for gold document {doc!r}")
+        raise GoldError(f"{corpus_dir}: no file for gold document {doc!r} (looked for {doc}_* and {doc}.*)")
+    if len(matches) > 1:
+        names = ", ".join(m.name for m in matches)
+        raise GoldError(f"{corpus_dir}: {len(matches)} files for gold document {doc!r} ({names}); "
+                        "put each rendering in a folder of its own")
     return matches[0]
 
 
-def evaluate_gold(nlp: Language, gold_path: Path, corpus_dir: Path) -> ObligationEvaluation:
+def read_gold(paths: Path | list[Path]) -> list[dict]:
+    """The gold units of one or more JSONL files, in order."""
+    units: list[dict] = []
+    for path in [paths] if isinstance(paths, Path) else paths:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    units.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise GoldError(f"{path}:{number}: not a JSON object ({e.msg})") from e
+    return units
+
+
+def evaluate_gold(nlp: Language, gold_path: Path | list[Path], corpus_dir: Path) -> ObligationEvaluation:
     """Parse each gold document with ingest, extract obligations and score them against the gold units."""
-    gold = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = read_gold(gold_path)
     documents = list(dict.fromkeys(g["doc"] for g in gold))
     evaluation = ObligationEvaluation(documents, sum(1 for g in gold if not g.get("optional")), 0, 0, 0)
     for doc in documents:
-        obligations = extract_obligations(nlp, parse_file(_corpus_file(Path(corpus_dir), doc)))
+        obligations = extract_obligations(nlp, parse_file(corpus_file(Path(corpus_dir), doc)))
         evaluation.extracted += len(obligations)
         texts = [normalise_text(o.source_text) for o in obligations]
         used: set[int] = set()

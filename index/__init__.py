@@ -19,24 +19,29 @@ if TYPE_CHECKING:
 BACKENDS = ("sqlite", "opensearch")
 
 
-def open_store(settings: Settings, create: bool = True) -> Store:
-    """The configured store; with ``create=False`` a missing store raises ``StoreNotFoundError``."""
+def open_store(settings: Settings, create: bool = True, *, read_only: bool = False) -> Store:
+    """The configured store; with ``create=False`` a missing store raises ``StoreNotFoundError``.
+
+    ``read_only`` is for the read paths (search, show, status, audit, documents, exports): the embedded
+    store is then opened with SQLite's ``mode=ro`` and works on a read-only medium.
+    """
     if settings.backend == "opensearch":
-        return _open_opensearch(settings, create)
+        return _open_opensearch(settings, create and not read_only)
     if settings.backend != "sqlite":
         raise SettingsError(f"unknown store backend {settings.backend!r} (CONCLUSIO_BACKEND): use one of {', '.join(BACKENDS)}")
     from index.sqlite_store import SQLiteStore
 
-    return SQLiteStore(settings.store_dir, create=create)
+    return SQLiteStore(settings.store_dir, create=create and not read_only, read_only=read_only,
+                       file_mode=settings.store_file_mode)
 
 
 def _open_opensearch(settings: Settings, create: bool) -> Store:
     from index.errors import StoreNotFoundError
-    from index.opensearch_store import OpenSearchStore
+    from index.opensearch_store import Connection, OpenSearchStore
 
     if not settings.opensearch_url:
         raise StoreNotFoundError("the opensearch backend needs a server address: set OPENSEARCH_URL")
-    store = OpenSearchStore(settings.opensearch_url, index_prefix=settings.opensearch_index_prefix)
+    store = OpenSearchStore(Connection.from_settings(settings), index_prefix=settings.opensearch_index_prefix)
     if not create and store.stats().documents == 0:
         store.close()
         raise StoreNotFoundError(

@@ -1,6 +1,6 @@
 """Errors raised by the index stage; messages name the offending value and say what to do."""
 
-from conclusio.errors import ConclusioError
+from conclusio.errors import EXIT_BUSY, EXIT_DAMAGED, ConclusioError
 
 
 class IndexStageError(ConclusioError):
@@ -34,3 +34,19 @@ class EmbeddingModelNotFoundError(EmbeddingModelError):
 
 class SearchConfigError(IndexStageError, ValueError):
     """A search setting names something that does not exist (e.g. an unknown fusion method)."""
+
+
+class StoreAccessError(IndexStageError):
+    """The store cannot be used as asked: its path is a file, it cannot be written, or its disk is full."""
+
+
+class StoreBusyError(IndexStageError):
+    """Another ingest holds the store; this one would redo its work or race it."""
+
+    exit_code = EXIT_BUSY
+
+
+class StoreDamagedError(IndexStageError):
+    """The store's database is malformed: it is read as far as it goes, never written to."""
+
+    exit_code = EXIT_DAMAGED

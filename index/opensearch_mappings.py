@@ -1,18 +1,24 @@
 """Index bodies and query bodies for the OpenSearch backend: pure functions, no client.
 
-Text analysis mirrors ``index.analysis`` (the embedded store's chain) so both backends
-match the same words: the standard tokenizer, lowercase, ASCII folding
-("financiële" -> "financiele"), Snowball's Dutch stop list (``_dutch_``) and the Dutch
-Snowball stemmer. The built-in ``dutch`` analyzer is not used because it does not fold
-accents. A ``text.exact`` subfield keeps folded but unstemmed tokens with stop words,
-so quoted phrases match as written. The embedded chain stems with PyStemmer's ``dutch_porter``,
-the older Snowball Dutch that OpenSearch 2.19's Lucene ``dutch`` stemmer implements, so both
-backends index the same stems (neither joins "versterkt" to "versterken").
-A ``dictionary_decompounder`` over ``index.analysis.compound_parts()`` splits compounds like the
-embedded chain does, though Lucene emits every known part it finds rather than one cover.
+Text analysis is the embedded store's chain (``index.analysis``) as a custom analyzer, so both
+backends match and rank the same words: words are runs of letters and digits, hyphens inside
+them kept (the ``pattern`` tokenizer), then lowercase and ASCII folding ("financiële" ->
+"financiele"), a hyphenated word as the whole and its parts ("EU-Socta" -> "eusocta", "eu",
+"socta": ``word_delimiter_graph``), the same Dutch stop list, and the Dutch Snowball stemmer.
+The embedded chain stems with PyStemmer's ``dutch_porter``, the older Snowball Dutch that
+OpenSearch 2.19's Lucene ``dutch`` stemmer implements (neither joins "versterkt" to "versterken").
+A ``text.exact`` subfield keeps folded, unstemmed tokens with stop words for phrases and prefixes.
 
-User input only ever becomes the *value* of ``match`` / ``match_phrase`` queries, never
-a ``query_string`` or ``simple_query_string``, so query syntax cannot reach the engine.
+Compounds are split by ``index.analysis.compound_parts_of`` on the client, for both backends,
+and stored in ``compound_parts``: matched by the query language's words (``-douane`` keeps out
+"douanecontroles"), never ranked. Before, this index split compounds with Lucene's
+``dictionary_decompounder`` inside the ranked text while the embedded store did not: the two
+backends then ranked differently, and splitting for ranking cost nDCG on the embedded store
+(lexical nDCG@10 0.626 -> 0.614 on the dev queries).
+
+User input only ever becomes the *value* of ``match``, ``match_phrase``, ``intervals`` and
+``prefix`` queries (built from the query language's syntax tree, ``index.query_language``),
+never a ``query_string`` or ``simple_query_string``, so query syntax cannot reach the engine.
 Long inputs are cut to a word budget so no query exceeds Lucene's clause limit (1,024).
 
 Scores: ``keyword_query`` returns BM25 scores; ``knn_query`` uses the ``cosinesimil``
@@ -27,6 +33,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from index.analysis import DUTCH_STOPWORDS, analyze, fold
+from index.query_language import AllOf, AnyOf, Node, Phrase, Without, Word
 from index.store import LexicalQuery, ObligationQuery, SearchFilters
 
 DUTCH_ANALYZER = "conclusio_dutch"
@@ -35,6 +43,7 @@ LOWERCASE_NORMALIZER = "conclusio_lowercase"
 # Where a passage's words also count, with boosts over its own text (1): its document's title and its section.
 CONTEXT_FIELDS = ("title^3", "section^2")
 PHRASE_FIELD = "text.exact"
+PARTS_FIELD = "compound_parts"
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "\u2039hl\u203a", "\u2039/hl\u203a"
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's default index.max_result_window
 
@@ -57,47 +66,54 @@ FACETS: dict[str, tuple[str, str | None]] = {
 FACET_SIZE = 1_000
 
 _WORD = re.compile(r"\S+")
+_PARTS = re.compile(r"[^\W_]+", re.UNICODE)
+
+WORDS_TOKENIZER = "conclusio_words"
+# index.analysis: a word is [^\W_]+(?:-[^\W_]+)*; everything else, and a hyphen not between two word characters, splits.
+WORD_SPLIT = r"[^\p{L}\p{N}\p{M}-]+|(?<![\p{L}\p{N}\p{M}])-|-(?![\p{L}\p{N}\p{M}])"
+# The whole hyphenated word and its parts, nothing else split ("EU-Socta" -> "eusocta", "eu", "socta").
+HYPHENATED = {
+    "type": "word_delimiter_graph",
+    "generate_word_parts": True,
+    "generate_number_parts": True,
+    "catenate_all": True,
+    "preserve_original": False,
+    "split_on_case_change": False,
+    "split_on_numerics": False,
+    "stem_english_possessive": False,
+}
 
 
-def analysis_settings(compound_words: Iterable[str] = ()) -> dict[str, Any]:
-    """The custom Dutch analyzer (with compound splitting over ``compound_words``) and the folded phrase analyzer."""
-    filters: dict[str, Any] = {
-        "conclusio_dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
-        "conclusio_dutch_stemmer": {"type": "stemmer", "language": "dutch"},
-    }
-    chain = ["lowercase", "asciifolding", "conclusio_dutch_stop"]
-    words = sorted(set(compound_words))
-    if words:
-        # Like index.analysis.split_compound: words of 8+ letters also yield their known parts
-        # ("drugshandel" -> "drugs", "handel"), each then stemmed like any other token.
-        filters["conclusio_compounds"] = {
-            "type": "dictionary_decompounder",
-            "word_list": words,
-            "min_word_size": 8,
-            "min_subword_size": 4,
-            "max_subword_size": max(len(w) for w in words),
-            "only_longest_match": True,
-        }
-        chain.append("conclusio_compounds")
-    chain.append("conclusio_dutch_stemmer")
+def analysis_settings() -> dict[str, Any]:
+    """The embedded store's Dutch chain (stemmed) and its folded surface chain, as custom analyzers."""
+    surface = ["lowercase", "asciifolding", "conclusio_hyphenated", "flatten_graph"]
     return {
-        "filter": filters,
+        "tokenizer": {WORDS_TOKENIZER: {"type": "pattern", "pattern": WORD_SPLIT}},
+        "filter": {
+            "conclusio_hyphenated": HYPHENATED,
+            "conclusio_dutch_stop": {"type": "stop", "stopwords": sorted(DUTCH_STOPWORDS)},
+            "conclusio_dutch_stemmer": {"type": "stemmer", "language": "dutch"},
+        },
         "analyzer": {
-            DUTCH_ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": chain},
-            FOLDED_ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+            DUTCH_ANALYZER: {
+                "type": "custom",
+                "tokenizer": WORDS_TOKENIZER,
+                "filter": [*surface, "conclusio_dutch_stop", "conclusio_dutch_stemmer"],
+            },
+            FOLDED_ANALYZER: {"type": "custom", "tokenizer": WORDS_TOKENIZER, "filter": surface},
         },
         # Actor filters ignore case (as the embedded store does); facets show the names as written.
         "normalizer": {LOWERCASE_NORMALIZER: {"type": "custom", "filter": ["lowercase"]}},
     }
 
 
-def _index_settings(*, knn: bool = False, analysis: bool = False, compound_words: Iterable[str] = ()) -> dict[str, Any]:
+def _index_settings(*, knn: bool = False, analysis: bool = False) -> dict[str, Any]:
     # One shard, no replica: a single-node deployment; a cluster raises replicas with the settings API.
     settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
     if knn:
         settings["knn"] = True
     if analysis:
-        settings["analysis"] = analysis_settings(compound_words)
+        settings["analysis"] = analysis_settings()
     return {"index": settings}
 
 
@@ -123,7 +139,7 @@ SENTENCE_VECTOR_FIELD = f"{SENTENCES_FIELD}.embedding"
 VECTOR_FIELDS = ("embedding", SENTENCES_FIELD)  # never returned by searches: they are large
 
 
-def passages_index_body(dimension: int, compound_words: Iterable[str] = ()) -> dict[str, Any]:
+def passages_index_body(dimension: int) -> dict[str, Any]:
     """Passages with Dutch text fields, keyword filter fields and nested sentence vectors (Lucene HNSW, cosine)."""
     if dimension <= 0:
         raise ValueError(f"embedding dimension must be positive, got {dimension}")
@@ -134,6 +150,7 @@ def passages_index_body(dimension: int, compound_words: Iterable[str] = ()) -> d
         "seq": {"type": "integer"},
         "passage_kind": _KEYWORD,
         "text": _dutch_text(exact=True),
+        PARTS_FIELD: _dutch_text(),  # matched by the query language's words, never ranked
         "title": _dutch_text(),
         "section": _dutch_text(),
         "section_path": {"type": "keyword", "index": False},
@@ -146,6 +163,7 @@ def passages_index_body(dimension: int, compound_words: Iterable[str] = ()) -> d
         "footnote_refs": _KEYWORD,
         "footnote_label": _KEYWORD,
         "cited_by": _KEYWORD,
+        "table_row": _STORED_ONLY,  # headers, cells, label of a table row: kept for the document view, not searched
         "doc_kind": _KEYWORD,
         "doc_date": _DOC_DATE,
         "classification": _KEYWORD,
@@ -172,7 +190,7 @@ def passages_index_body(dimension: int, compound_words: Iterable[str] = ()) -> d
         },
     }
     return {
-        "settings": _index_settings(knn=True, analysis=True, compound_words=compound_words),
+        "settings": _index_settings(knn=True, analysis=True),
         "mappings": {"dynamic": "strict", "properties": properties},
     }
 
@@ -285,7 +303,48 @@ def filter_clauses(filters: SearchFilters, versions: Sequence[str]) -> list[dict
         clauses.append({"range": {"doc_date": date_range}})
     if filters.has_obligations is not None:
         clauses.append({"term": {"has_obligations": filters.has_obligations}})
+    if filters.passage_ids is not None:
+        clauses.append(_terms("passage_id", filters.passage_ids))
+    if filters.matching is not None:
+        clauses.append(constraint_query(filters.matching))
     return clauses
+
+
+def word_query(word: Word) -> dict[str, Any]:
+    """A word over the passage's own text, as the embedded store matches it (``index.sqlite_lexical``)."""
+    parts = _PARTS.findall(fold(word.text))
+    if word.prefix:
+        if len(parts) == 1:
+            return {"prefix": {PHRASE_FIELD: {"value": parts[0]}}}
+        return {"match_phrase_prefix": {PHRASE_FIELD: {"query": " ".join(parts)}}}
+    if len(analyze(word.text)) != 1:  # "EU-Celac": the phrase of its parts, with or without the hyphen
+        return {"match_phrase": {PHRASE_FIELD: {"query": " ".join(parts)}}}
+    own = [{"match": {field: {"query": word.text}}} for field in ("text", PARTS_FIELD)]
+    return {"bool": {"should": own, "minimum_should_match": 1}}
+
+
+def constraint_query(node: Node) -> dict[str, Any]:
+    """The query language's syntax tree as bool / match / match_phrase / intervals / prefix clauses (filter context)."""
+    if isinstance(node, Word):
+        return word_query(node)
+    if isinstance(node, Phrase):
+        if node.within is None or len(node.text.split()) < 2:
+            return {"match_phrase": {PHRASE_FIELD: {"query": node.text}}}
+        # Like FTS5's NEAR: the words in any order, at most ``within`` other words between them.
+        rule = {"match": {"query": node.text, "max_gaps": node.within, "ordered": False}}
+        return {"intervals": {PHRASE_FIELD: rule}}
+    if isinstance(node, Without):
+        return {"bool": {"must_not": [constraint_query(node.part)]}}
+    if isinstance(node, AnyOf):
+        return {"bool": {"should": [constraint_query(p) for p in node.parts], "minimum_should_match": 1}}
+    positive = [constraint_query(p) for p in node.parts if not isinstance(p, Without)]
+    negative = [constraint_query(p.part) for p in node.parts if isinstance(p, Without)]
+    boolean: dict[str, Any] = {}
+    if positive:
+        boolean["filter"] = positive
+    if negative:
+        boolean["must_not"] = negative
+    return {"bool": boolean}
 
 
 def _first_words(text: str, limit: int) -> str:
@@ -295,8 +354,10 @@ def _first_words(text: str, limit: int) -> str:
 def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
     """A bool query of match clauses built from the user's words; None when there is nothing to search.
 
-    A passage must match the phrases, or else at least one word (own or expansion) in its own
-    text; title and section matches only add to the score, so every hit has words to highlight.
+    A passage must match the phrases, or else at least one word (own or expansion) or prefix in
+    its own text; title and section matches only add to the score, so every hit has words to
+    highlight. What the query language's operators require is a filter (``filter_clauses``).
+    Without words, ``match_all`` lists what the filters allow by document date.
     """
     phrases = [words for words in (_first_words(p, MAX_PHRASE_WORDS) for p in query.phrases[:MAX_PHRASES]) if words]
     budget = MAX_CLAUSES - sum(len(words.split()) for words in phrases)
@@ -307,9 +368,13 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
         if words and weight > 0 and math.isfinite(weight):
             groups.append((words, float(weight)))
             budget -= len(words.split()) * per_word
-    if (not groups and not phrases) or k <= 0 or not versions:
+    prefixes = [parts for parts in (_PARTS.findall(fold(p)) for p in query.prefixes) if parts]
+    if k <= 0 or not versions:
         return None
+    if not groups and not phrases and not prefixes:
+        return listing_query(query.match_all, filters, versions, k) if query.match_all else None
     in_text = [{"match": {"text": {"query": words, "boost": weight}}} for words, weight in groups]
+    in_text += [word_query(Word(" ".join(parts), prefix=True)) for parts in prefixes]
     in_context = [
         {"multi_match": {"query": words, "fields": list(CONTEXT_FIELDS), "type": "most_fields", "boost": weight}}
         for words, weight in groups
@@ -331,6 +396,60 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
             "fields": {"text": {}, PHRASE_FIELD: {}},
         },
     }
+
+
+def listing_query(order: str, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any]:
+    """Every passage the filters allow, by document date ("newest" or "oldest"), then in document order."""
+    direction = "desc" if order == "newest" else "asc"
+    return {
+        "size": min(k, MAX_RESULT_WINDOW),
+        "query": {"bool": {"filter": filter_clauses(filters, versions)}},
+        "sort": [
+            {"doc_date": {"order": direction, "missing": "_last"}},
+            {"source_file": {"order": "asc"}},
+            {"seq": {"order": "asc"}},
+        ],
+        "_source": {"excludes": list(VECTOR_FIELDS)},
+    }
+
+
+def hybrid_query(
+    query: LexicalQuery, vector: Sequence[float], filters: SearchFilters, versions: Sequence[str], k: int
+) -> dict[str, Any] | None:
+    """A ``hybrid`` query of the keyword bool and the ``knn`` clause, for a search pipeline to fuse."""
+    keyword = keyword_query(query, filters, versions, k)
+    knn = knn_query(vector, filters, versions, k)
+    if keyword is None or knn is None or "sort" in keyword:
+        return None
+    return {
+        "size": keyword["size"],
+        "query": {"hybrid": {"queries": [keyword["query"], knn["query"]]}},
+        "_source": {"excludes": list(VECTOR_FIELDS)},
+        "highlight": keyword["highlight"],
+    }
+
+
+def search_pipeline_body(fusion: str, weights: tuple[float, float], rank_constant: int = 60) -> dict[str, Any]:
+    """A search pipeline that fuses a hybrid query's lists: RRF (score-ranker) or weighted min-max (normalization)."""
+    if fusion == "rrf":
+        processor = {"score-ranker-processor": {"combination": {"technique": "rrf", "rank_constant": rank_constant}}}
+    else:
+        total = sum(weights) or 1.0
+        processor = {
+            "normalization-processor": {
+                "normalization": {"technique": "min_max"},
+                "combination": {
+                    "technique": "arithmetic_mean",
+                    "parameters": {"weights": [round(w / total, 6) for w in weights]},
+                },
+            }
+        }
+    return {"description": f"Conclusio hybrid search, {fusion} fusion", "phase_results_processors": [processor]}
+
+
+def parts_mapping() -> dict[str, Any]:
+    """The compound-parts field, added to a passages index made before it existed."""
+    return {"properties": {PARTS_FIELD: _dutch_text()}}
 
 
 def knn_query(

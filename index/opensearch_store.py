@@ -18,17 +18,22 @@ Every read first collects the current versions from the documents index and filt
 the next write of that file), and a crash after step 2 leaves a complete new document.
 Evidence links use the same trick with a batch id recorded in ``meta``.
 
-Fusion stays client-side (``index.fusion``: RRF or min-max) so both backends rank alike.
-The server-side alternatives, for reference: a search pipeline
-``{"phase_results_processors": [{"score-ranker-processor": {"combination":
-{"technique": "rrf", "rank_constant": 60}}}]}`` (OpenSearch 2.19+), or one with a
-``normalization-processor`` (``"normalization": {"technique": "min_max"}``,
-``"combination": {"technique": "arithmetic_mean", "parameters": {"weights": [...]}}}``),
-with a ``hybrid`` query whose ``queries`` are the ``keyword_query`` bool and the ``knn_query`` clause.
+Fusion stays client-side by default (``index.fusion``: RRF or min-max) so both backends rank
+alike. ``hybrid_search`` fuses on the server instead (one round trip for a large cluster): a
+``hybrid`` query of the keyword bool and the ``knn`` clause through a search pipeline with the
+``score-ranker-processor`` (RRF, OpenSearch 2.19+) or the ``normalization-processor`` (min-max,
+weighted arithmetic mean); the Searcher uses it when ``CONCLUSIO_OPENSEARCH_FUSION=server``.
+Facets are never taken from a hybrid query (its aggregations count the sub-queries' hits
+unevenly): they come from a filtered query over the fused passage ids, as the embedded store
+counts them (``facets``).
+
+Connections: ``Connection`` carries the URL, user, password and CA bundle (read by
+``conclusio.settings`` from the environment); TLS follows the URL's scheme.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,17 +43,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import AuthenticationException, AuthorizationException, NotFoundError, RequestError
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import NotFoundError, RequestError
+from opensearchpy.exceptions import SSLError
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
 from index import opensearch_mappings as bodies
-from index.analysis import compound_parts
+from index.analysis import compound_parts_of
 from index.errors import ModelMismatchError, StoreNotFoundError
 from index.store import (
     FacetCounts,
+    JournalStep,
     LexicalQuery,
     ObligationQuery,
+    PendingRun,
     ScoredPassage,
     SearchFilters,
     passage_actors,
@@ -61,9 +69,11 @@ _EMBEDDING_KEY = "embedding_model"
 # How vectors are laid out in the passages index; a store written in another layout needs a re-embed.
 VECTOR_LAYOUT = "sentences-v1"
 _EVIDENCE_KEY = "evidence_batch"
+_JOURNAL_KEY = "run_journal"
+_FINISHED_RUNS_KEPT = 20
 _PASSAGE_FIELDS = (
     "passage_id", "source_file", "seq", "text", "section_path", "paragraph", "addressees", "page",
-    "page_end", "char_start", "char_end", "footnote_refs", "footnote_label", "cited_by",
+    "page_end", "char_start", "char_end", "footnote_refs", "footnote_label", "cited_by", "table_row",
 )  # fmt: skip
 
 
@@ -102,9 +112,44 @@ class IndexNames:
         return f"{self.prefix}-meta"
 
 
-def connect(url: str) -> OpenSearch:
-    """A client for one URL, with retries on timeouts."""
-    return OpenSearch(hosts=[url], timeout=30, max_retries=2, retry_on_timeout=True)
+@dataclass(frozen=True)
+class Connection:
+    """Where the cluster is and how to log in: basic auth, TLS when the URL says https."""
+
+    url: str
+    user: str | None = None
+    password: str | None = None
+    ca_certs: str | None = None  # a PEM bundle that signs the server's certificate (e.g. a compose stack's own CA)
+    verify_certs: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Connection:
+        """The connection the settings describe (``OPENSEARCH_URL``, ``OPENSEARCH_USER``, ...)."""
+        return cls(
+            url=settings.opensearch_url,
+            user=settings.opensearch_user,
+            password=settings.opensearch_password,
+            ca_certs=str(settings.opensearch_ca_certs) if settings.opensearch_ca_certs else None,
+            verify_certs=settings.opensearch_verify_certs,
+        )
+
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``OpenSearch(...)`` for this connection."""
+        options: dict[str, Any] = {"hosts": [self.url], "timeout": 30, "max_retries": 2, "retry_on_timeout": True}
+        if self.user:
+            options["http_auth"] = (self.user, self.password or "")
+        if urlsplit(self.url).scheme == "https":
+            options.update(use_ssl=True, verify_certs=self.verify_certs, ssl_show_warn=self.verify_certs)
+            if self.ca_certs:
+                options["ca_certs"] = self.ca_certs
+        return options
+
+
+def connect(connection: Connection | str) -> OpenSearch:
+    """A client for one cluster, with retries on timeouts."""
+    if isinstance(connection, str):
+        connection = Connection(connection)
+    return OpenSearch(**connection.client_options())
 
 
 def ensure_index(client: OpenSearch, name: str, body: dict[str, Any]) -> None:
@@ -122,6 +167,16 @@ def reachable(client: OpenSearch, url: str) -> None:
     """Raise StoreNotFoundError naming the URL when no server answers there."""
     try:
         client.info()
+    except SSLError as e:
+        raise StoreNotFoundError(
+            f"OpenSearch at {redact_url(url)}: the TLS handshake failed ({e.__class__.__name__}); "
+            "set OPENSEARCH_CA_CERTS to the CA that signed its certificate"
+        ) from e
+    except (AuthenticationException, AuthorizationException) as e:
+        raise StoreNotFoundError(
+            f"OpenSearch at {redact_url(url)} refused the credentials (HTTP {e.status_code}); "
+            "check OPENSEARCH_USER and OPENSEARCH_PASSWORD"
+        ) from e
     except OpenSearchConnectionError as e:
         raise StoreNotFoundError(
             f"no OpenSearch server answers at {redact_url(url)} ({e.__class__.__name__}); "
@@ -132,12 +187,17 @@ def reachable(client: OpenSearch, url: str) -> None:
 class OpenSearchStore:
     """Derived data in OpenSearch indices; see the module docstring for the write protocol."""
 
-    def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
-        self._url = url
+    def __init__(
+        self, url: str | Connection, *, index_prefix: str = "conclusio", client: OpenSearch | None = None
+    ):
+        connection = url if isinstance(url, Connection) else Connection(url)
+        self._url = connection.url
         self._names = IndexNames(index_prefix)
         self._owns_client = client is None
-        self._client = client if client is not None else connect(url)
-        reachable(self._client, url)
+        self._client = client if client is not None else connect(connection)
+        self._pipelines: set[str] = set()
+        self._parts_mapped = False
+        reachable(self._client, self._url)
         for name, body in (
             (self._names.documents, bodies.documents_index_body()),
             (self._names.obligations, bodies.obligations_index_body()),
@@ -261,12 +321,44 @@ class OpenSearchStore:
         return [
             ScoredPassage(
                 passage=passage_from(hit["_source"]),
-                score=float(hit["_score"]),
+                score=float(hit.get("_score") or 0.0),  # a listing sorted by date has no score
                 highlights=bodies.highlighted_terms(
                     fragment for fragments in hit.get("highlight", {}).values() for fragment in fragments
                 ),
             )
             for hit in hits
+        ]
+
+    def hybrid_search(
+        self,
+        query: LexicalQuery,
+        vector: np.ndarray,
+        filters: SearchFilters,
+        k: int,
+        *,
+        fusion: str = "rrf",
+        weights: tuple[float, float] = (1.0, 1.0),
+        rank_constant: int = 60,
+    ) -> list[ScoredPassage]:
+        """Keyword and vector retrieval fused on the server (``hybrid`` query through a search pipeline)."""
+        versions = self._versions()
+        if not versions or k <= 0 or not self._has_passages_index():
+            return []
+        query_vector = np.asarray(vector, dtype=np.float32).ravel().tolist()
+        body = bodies.hybrid_query(query, query_vector, filters, versions, k)
+        if body is None:
+            return []
+        pipeline = self._search_pipeline(fusion, weights, rank_constant)
+        hits = self._client.search(index=self._names.passages, body=body, params={"search_pipeline": pipeline})
+        return [
+            ScoredPassage(
+                passage=passage_from(hit["_source"]),
+                score=float(hit.get("_score") or 0.0),
+                highlights=bodies.highlighted_terms(
+                    fragment for fragments in hit.get("highlight", {}).values() for fragment in fragments
+                ),
+            )
+            for hit in hits["hits"]["hits"]
         ]
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
@@ -324,7 +416,10 @@ class OpenSearchStore:
         sources.sort(key=lambda s: (s.get("doc_date") is None, s.get("doc_date") or "", s["source_file"], s["ord"]))
         return [obligation_from(s["record"]) for s in sources]
 
-    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+    def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
+        if obligation_ids is not None:
+            self._replace_some_evidence(links, obligation_ids)
+            return
         batch = uuid.uuid4().hex
         # One record per (obligation, passage); a later link replaces an earlier one, as in SQLite.
         actions = [
@@ -344,6 +439,43 @@ class OpenSearchStore:
             refresh=True,
             conflicts="proceed",
         )
+
+    def _replace_some_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str]) -> None:
+        """The links of some obligations, in the current batch: theirs are deleted, the new ones written beside."""
+        current = self._get_meta(_EVIDENCE_KEY)
+        batch = current["batch"] if current else uuid.uuid4().hex
+        ids = sorted(set(obligation_ids))
+        if ids:
+            self._client.delete_by_query(
+                index=self._names.evidence,
+                body={"query": {"bool": {"filter": [{"terms": {"obligation_id": ids}}]}}},
+                refresh=True,
+                conflicts="proceed",
+            )
+        actions = [
+            {"_index": self._names.evidence, "_id": f"{batch}|{link.obligation_id}|{link.passage_id}",
+             "_source": evidence_source(link, batch)}
+            for link in links
+        ]
+        if actions:
+            helpers.bulk(self._client, actions, refresh=True)
+        if current is None:
+            self._put_meta(_EVIDENCE_KEY, {"batch": batch})
+
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        versions = self._versions()
+        total = self._count_passages(versions)
+        wanted = list(dict.fromkeys(terms))
+        if not wanted or not total:
+            return total, {}
+        # One request: a filters aggregation counting, per term, the current passages whose text matches it.
+        body = {
+            "size": 0,
+            "query": bodies.current_version_filter(versions),
+            "aggs": {"terms": {"filters": {"filters": {t: {"match": {"text": t}} for t in wanted}}}},
+        }
+        buckets = self._client.search(index=self._names.passages, body=body)["aggregations"]["terms"]["buckets"]
+        return total, {term: int(bucket["doc_count"]) for term, bucket in buckets.items()}
 
     def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
         current = self._get_meta(_EVIDENCE_KEY)
@@ -378,6 +510,68 @@ class OpenSearchStore:
             embedding_dim=model[1] if model else None,
             location=self.location,
         )
+
+    # -- the run journal (one meta record: writers are serialised by the ingest lock) ------
+
+    def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
+        journal = self._get_meta(_JOURNAL_KEY) or {"next_id": 1, "runs": []}
+        run_id = int(journal["next_id"])
+        journal["next_id"] = run_id + 1
+        journal["runs"].append({
+            "run_id": run_id, "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "pid": os.getpid(),
+            "finished_at": None, "steps": [{"step": step, "key": key, "payload": {}, "done": False} for step, key in steps],
+        })  # fmt: skip
+        self._put_meta(_JOURNAL_KEY, journal)
+        return run_id
+
+    def journal_step(self, run_id: int, step: str, key: str, payload: Mapping) -> None:
+        journal, run = self._journal_run(run_id)
+        run["steps"] = [s for s in run["steps"] if (s["step"], s["key"]) != (step, key)]
+        run["steps"].append({"step": step, "key": key, "payload": dict(payload), "done": False})
+        self._put_meta(_JOURNAL_KEY, journal)
+
+    def step_done(self, run_id: int, step: str, key: str = "") -> None:
+        journal, run = self._journal_run(run_id)
+        for entry in run["steps"]:
+            if (entry["step"], entry["key"]) == (step, key):
+                entry["done"] = True
+        self._put_meta(_JOURNAL_KEY, journal)
+
+    def finish_run(self, run_id: int) -> None:
+        journal, run = self._journal_run(run_id)
+        run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        for entry in run["steps"]:
+            entry["done"] = True
+        finished = [r for r in journal["runs"] if r["finished_at"]]
+        journal["runs"] = [r for r in journal["runs"] if not r["finished_at"]] + finished[-_FINISHED_RUNS_KEPT:]
+        self._put_meta(_JOURNAL_KEY, journal)
+
+    def pending_runs(self) -> list[PendingRun]:
+        journal = self._get_meta(_JOURNAL_KEY) or {"runs": []}
+        return [
+            PendingRun(r["run_id"], r["started_at"], r["pid"],
+                       tuple(JournalStep(s["step"], s["key"], s["payload"], s["done"]) for s in r["steps"]))
+            for r in journal["runs"] if not r["finished_at"]
+        ]
+
+    def _journal_run(self, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        journal = self._get_meta(_JOURNAL_KEY) or {"next_id": 1, "runs": []}
+        run = next((r for r in journal["runs"] if r["run_id"] == run_id), None)
+        if run is None:
+            raise KeyError(f"no run {run_id} in the journal of {self.location}")
+        return journal, run
+
+    def check(self) -> list[str]:
+        """Indices that are missing or not green enough to answer: the cluster checks its own shards."""
+        problems = []
+        for name in (self._names.documents, self._names.obligations, self._names.evidence, self._names.meta):
+            if not self._client.indices.exists(index=name):
+                problems.append(f"index {name} is missing")
+        if self._has_passages_index():
+            health = self._client.cluster.health(index=self._names.passages)
+            if health.get("status") == "red":
+                problems.append(f"index {self._names.passages} is red (shards unassigned)")
+        return problems
 
     def close(self) -> None:
         if self._owns_client:  # a client handed in belongs to the caller
@@ -422,6 +616,9 @@ class OpenSearchStore:
         stored_model = (stored["name"], int(stored["dim"])) if stored else None
         same_layout = bool(stored) and stored.get("layout") == VECTOR_LAYOUT
         if stored_model == (model_name, dim) and same_layout and self._has_passages_index():
+            if not self._parts_mapped:  # an index made before compound parts were stored gains the field
+                self._client.indices.put_mapping(index=self._names.passages, body=bodies.parts_mapping())
+                self._parts_mapped = True
             return
         others = self._versions(exclude=source_file)
         if stored_model is not None and self._count_passages(others) > 0:
@@ -431,12 +628,21 @@ class OpenSearchStore:
             self._new_passages_index(dim)
         self._put_meta(_EMBEDDING_KEY, {"name": model_name, "dim": dim, "layout": VECTOR_LAYOUT})
 
+    def _search_pipeline(self, fusion: str, weights: tuple[float, float], rank_constant: int) -> str:
+        """The name of a search pipeline fusing this way, created on first use."""
+        body = bodies.search_pipeline_body(fusion, weights, rank_constant)
+        name = f"{self._names.prefix}-hybrid-{uuid.uuid5(uuid.NAMESPACE_URL, repr(body)).hex[:10]}"
+        if name not in self._pipelines:
+            self._client.search_pipeline.put(id=name, body=body)
+            self._pipelines.add(name)
+        return name
+
     def _new_passages_index(self, dim: int) -> None:
         """Create ``passages-d{dim}-{token}`` and move the alias onto it in one atomic alias update."""
         alias = self._names.passages
         previous = list(self._client.indices.get_alias(name=alias)) if self._has_passages_index() else []
         physical = f"{alias}-d{dim}-{uuid.uuid4().hex[:8]}"
-        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim, compound_parts()))
+        self._client.indices.create(index=physical, body=bodies.passages_index_body(dim))
         moves = [{"remove": {"index": old, "alias": alias}} for old in previous]
         self._client.indices.update_aliases(body={"actions": [*moves, {"add": {"index": physical, "alias": alias}}]})
         if previous:
@@ -515,12 +721,14 @@ def passage_source(
     embed) are left out: ``cosinesimil`` cannot index them, and they are close to nothing.
     """
     rows = [row for row in ([vector] if sentence_vectors is None else sentence_vectors) if np.any(row)]
-    source = {name: getattr(passage, name) for name in _PASSAGE_FIELDS}
+    data = to_dict(passage)  # nested records (a table row) as plain data
+    source = {name: data[name] for name in _PASSAGE_FIELDS}
     source.update(
         doc_version=version,
         passage_kind=passage.kind,
         title=metadata.title or "",
         section=" / ".join(passage.section_path),
+        compound_parts=" ".join(compound_parts_of(passage.text)),
         doc_kind=metadata.kind,
         doc_date=metadata.date,
         classification=list(metadata.classification),

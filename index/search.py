@@ -1,8 +1,11 @@
 """The search surface the CLI and UI call: lexical, semantic or hybrid search, and `similar`.
 
-Retrieval lives in the store (keyword and vector retrievers); this module shapes the
-query (phrases, hostile input, cross-lingual expansion), fuses the two ranked lists with
-reciprocal rank fusion, and turns passages into hits with snippets and citations.
+Retrieval lives in the store (keyword and vector retrievers); this module reads the query
+(``index.query_language``: operators, phrases, fields; hostile input), expands it across
+languages, fuses the two ranked lists, sorts by relevance or document date, and turns
+passages into hits with snippets and citations. Operators restrict both retrievers alike
+(``SearchFilters.matching``): semantic search ranks the free text's meaning among the
+passages the operators and fields allow.
 """
 
 from __future__ import annotations
@@ -12,17 +15,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dataclasses import replace
+
 from conclusio.records import Hit, Passage
 from index.analysis import analyze
 from index.crosslingual import Expansion, QueryExpander
 from index.errors import SearchConfigError
 from index.fusion import FUSION_METHODS, min_max_fusion, reciprocal_rank_fusion
 from index.pivot import is_english_only
+from index.query_filters import ObligationPassages, restricts, stated_in, with_fields
+from index.query_language import HELP as QUERY_HELP
+from index.query_language import MIN_PREFIX, ParsedQuery, parse_query
 from index.similar import WEIGHT_MEANING, best_window, combined_similarity, cosine_rows, word_diff
 from index.snippets import citation, highlight, make_snippet, query_terms
-from index.store import FacetCounts, LexicalQuery, ScoredPassage, SearchFilters, Store
+from index.store import FacetCounts, LexicalQuery, ScoredPassage, SearchFilters, Store, StoredDocument
 
 MODES = ("hybrid", "lexical", "semantic")
+SORTS = ("relevance", "newest", "oldest")  # newest and oldest: by document date, among the best matches
 MAX_QUERY_CHARS = 1000
 _PHRASE = re.compile(r"[\"“”„]([^\"“”„]+)[\"“”„]")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]", re.UNICODE)
@@ -67,29 +76,52 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A query made safe: trimmed, quoted phrases pulled out, a note when something was cut."""
+    """A query made safe and read: the free text, its required phrases, notes for the user, the parse."""
 
     text: str
     phrases: tuple[str, ...]
     note: str | None
+    parsed: ParsedQuery | None = None
 
 
-def prepare_query(raw: object) -> PreparedQuery | str:
-    """A usable query, or the reason why there is none (a message, never an exception)."""
+def _trimmed(raw: object) -> tuple[str, str | None] | str:
     if not isinstance(raw, str):
         return "empty query"
     text = raw.replace("\x00", " ").strip()
     if not text:
         return "empty query"
-    note = None
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
-        note = f"query cut to its first {MAX_QUERY_CHARS:,} characters"
-    phrases = tuple(p.strip() for p in _PHRASE.findall(text) if analyze(p))
+        return text, f"query cut to its first {MAX_QUERY_CHARS:,} characters"
+    return text, None
+
+
+def prepare_query(raw: object) -> PreparedQuery | str:
+    """A usable query read by the query language, or the reason why there is none (never an exception)."""
+    trimmed = _trimmed(raw)
+    if isinstance(trimmed, str):
+        return trimmed
+    text, note = trimmed
+    parsed = parse_query(text)
+    notes = "; ".join(n for n in (note, *parsed.notices) if n) or None
+    words = bool(_LETTER_OR_DIGIT.search(parsed.text) or parsed.prefixes or parsed.phrases)
+    if not words and parsed.fields.empty:
+        why = ("nothing to search for besides the excluded words" if parsed.boolean
+               else "no searchable words in the query (only punctuation or symbols)")
+        return "; ".join(n for n in (notes, why) if n)
+    return PreparedQuery(parsed.text, parsed.phrases, notes, parsed)
+
+
+def plain_text(raw: object) -> PreparedQuery | str:
+    """Text read as words only (a draft for ``similar``): quotes dropped, no operators, no fields."""
+    trimmed = _trimmed(raw)
+    if isinstance(trimmed, str):
+        return trimmed
+    text, note = trimmed
     plain = " ".join(_PHRASE.sub(" \\1 ", text).replace('"', " ").split())
     if not _LETTER_OR_DIGIT.search(plain):
         return "no searchable words in the query (only punctuation or symbols)"
-    return PreparedQuery(plain, phrases, note)
+    return PreparedQuery(plain, (), note)
 
 
 def semantic_text(expansion: Expansion, extra_terms: int = 6) -> str:
@@ -174,6 +206,7 @@ class Searcher:
         rrf_k: int = 60,
         weights: tuple[float, float] = (1.0, 1.0),
         fusion: str = "rrf",
+        server_fusion: bool = False,
     ):
         self.store = store
         self.embedder = embedder
@@ -185,7 +218,8 @@ class Searcher:
                 f"unknown search fusion {fusion!r} (CONCLUSIO_SEARCH_FUSION): use one of auto, {', '.join(FUSION_METHODS)}"
             )
         self.fusion = fusion
-        self._documents: dict[str, tuple[str | None, str | None]] = {}
+        # Hybrid search fused by the store itself (OpenSearch: a hybrid query through a search pipeline).
+        self.server_fusion = server_fusion and hasattr(store, "hybrid_search")
 
     @classmethod
     def from_settings(cls, settings, store: Store, embedder, expander: QueryExpander | None = None) -> Searcher:
@@ -200,64 +234,111 @@ class Searcher:
                 weights = default.weights
             if fusion == "rrf" and rrf_k == 60:
                 rrf_k = default.rrf_k
+        where = getattr(settings, "opensearch_fusion", "client")
+        if where not in ("client", "server"):
+            raise SearchConfigError(f"unknown fusion place {where!r} (CONCLUSIO_OPENSEARCH_FUSION): use client or server")
         return cls(store, embedder, expander or QueryExpander.from_settings(settings), rrf_k=rrf_k, weights=weights,
-                   fusion=fusion)
+                   fusion=fusion, server_fusion=where == "server")
 
     # ---- search ----------------------------------------------------------------------
 
     def search(
-        self, query: str, *, k: int = 10, mode: str = "hybrid", filters: SearchFilters = SearchFilters()
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: str = "hybrid",
+        filters: SearchFilters = SearchFilters(),
+        sort: str = "relevance",
+        obligation_passages: ObligationPassages | None = None,
     ) -> SearchResult:
-        """The best ``k`` passages for a query; odd input gives a message, never an exception."""
+        """The best ``k`` passages for a query; odd input gives a message, never an exception.
+
+        ``sort`` "newest" or "oldest" orders the best matches by document date. ``obligation_passages``
+        answers the query's actor:, deadline: and status: fields (default: the store's obligations,
+        without status, which tracking computes).
+        """
         if mode not in MODES:
             return SearchResult(message=f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        if sort not in SORTS:
+            return SearchResult(message=f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         prepared = prepare_query(query)
         if isinstance(prepared, str):
             return SearchResult(message=prepared)
+        parsed = prepared.parsed
         k = max(1, min(int(k), 200))
-        expansion = self._expand(prepared)
         depth = max(k * 5, 50)
-        lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" else []
-        vector = self._query_vector(expansion) if mode != "lexical" else None
-        semantic = self.store.vector_search(vector, filters, depth) if vector is not None else []
+        documents = {d.source_file: d for d in self.store.list_documents()}  # decoded once per store generation
+        filters, notices = with_fields(
+            filters, parsed.fields, list(documents.values()), obligation_passages or stated_in(self.store)
+        )
+        filters = replace(filters, matching=parsed.constraint)
+        message = "; ".join(n for n in (prepared.note, *notices) if n) or None
+        if not (parsed.text.strip() or parsed.prefixes or parsed.phrases):  # fields (and exclusions) only
+            order = "oldest" if sort == "oldest" else "newest"
+            listed = self.store.keyword_search(LexicalQuery("", match_all=order), filters, k)
+            hits = [self._hit(sp, 0.0, frozenset(), documents) for sp in listed]
+            facets = self.store.facets([h.passage_id for h in hits]) if hits else FacetCounts()
+            if not hits:
+                message = "; ".join(m for m in (message, "no passages match") if m)
+            return SearchResult(hits, facets, [], message, None)
+        expansion = self._expand(prepared)
+        on_server = mode == "hybrid" and self.server_fusion
+        lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" and not on_server else []
+        meaning = expansion if expansion.dutch_text.strip() else Expansion("nl", " ".join(parsed.prefixes))
+        vector = self._query_vector(meaning) if mode != "lexical" else None
+        semantic = self.store.vector_search(vector, filters, depth) if vector is not None and not on_server else []
+        if on_server:  # one request: the store fuses both lists (same fusion and weights) and returns them ranked
+            lexical = self.store.hybrid_search(
+                self._lexical_query(prepared, expansion), vector, filters, depth,
+                fusion=self.fusion, weights=self.weights, rank_constant=self.rrf_k,
+            ) if vector is not None else self._lexical(prepared, expansion, filters, depth)
+            mode = "lexical"  # already one ranked list
         points_under: dict[str, list[Passage]] = {}  # one document read per lead-in, for both lists
 
         def points_of(lead_in: Passage) -> list[Passage]:
             if lead_in.passage_id not in points_under:
-                points_under[lead_in.passage_id] = self._points_under(lead_in)
+                points_under[lead_in.passage_id] = self._points_under(lead_in, filters)
             return points_under[lead_in.passage_id]
 
         lexical = points_for_lead_ins(lexical, points_of)
         semantic = points_for_lead_ins(semantic, points_of)
         ranked = self._rank(mode, lexical, semantic, vector)
         passages = {sp.passage.passage_id: sp for sp in [*semantic, *lexical]}  # lexical keeps its highlights
+        if sort != "relevance":
+            dates = {pid: _date(documents, sp.passage.source_file) for pid, sp in passages.items()}
+            ranked = by_document_date(ranked[:depth], dates, newest_first=sort == "newest")
         terms = query_terms(expansion.dutch_text, *prepared.phrases, *(t for t, _ in expansion.terms))
         if expansion.language != "nl":
             terms = terms | query_terms(prepared.text)
-        hits = [self._hit(passages[pid], score, terms) for pid, score in ranked[:k]]
+        hits = [self._hit(passages[pid], score, terms, documents, parsed.prefixes) for pid, score in ranked[:k]]
         facet_ids = [pid for pid, _ in ranked[: max(k, 50)]]
         facets = self.store.facets(facet_ids) if facet_ids else FacetCounts()
-        message = prepared.note
         if not hits:
             message = "; ".join(m for m in (message, "no passages match") if m)
         return SearchResult(hits, facets, expansion.shown_terms, message, expansion.language)
 
     def _expand(self, prepared: PreparedQuery) -> Expansion:
-        if self.expander is None:
+        if self.expander is None or not prepared.text.strip():
             return Expansion("nl", prepared.text, phrases=prepared.phrases)
         return self.expander.expand(prepared.text, prepared.phrases)
 
     def _lexical(
         self, prepared: PreparedQuery, expansion: Expansion, filters: SearchFilters, depth: int
     ) -> list[ScoredPassage]:
+        return self.store.keyword_search(self._lexical_query(prepared, expansion), filters, depth)
+
+    def _lexical_query(self, prepared: PreparedQuery, expansion: Expansion) -> LexicalQuery:
         text = expansion.dutch_text
         if expansion.language != "nl":
             # Untranslated words (names, acronyms) still count, below the Dutch rendering.
             extra = tuple((w, 0.3) for w in prepared.text.split() if w.lower() not in text.lower())
         else:
             extra = ()
-        query = LexicalQuery(text=text, expansions=tuple(expansion.terms) + extra, phrases=prepared.phrases)
-        return self.store.keyword_search(query, filters, depth)
+        prefixes = prepared.parsed.prefixes if prepared.parsed else ()
+        return LexicalQuery(
+            text=text, expansions=tuple(expansion.terms) + extra, phrases=prepared.phrases, prefixes=prefixes
+        )
 
     def _query_vector(self, expansion: Expansion) -> np.ndarray | None:
         """The query's embedding; None when the model gives nothing to compare (an all-zero vector)."""
@@ -284,8 +365,12 @@ class Searcher:
         ]
         return reciprocal_rank_fusion(lists, self.weights, k=self.rrf_k)
 
-    def _points_under(self, lead_in: Passage) -> list[Passage]:
-        """The points an addressee lead-in introduces: the passages after it that carry its block."""
+    def _points_under(self, lead_in: Passage, filters: SearchFilters = SearchFilters()) -> list[Passage]:
+        """The points an addressee lead-in introduces: the passages after it that carry its block.
+
+        When the search is restricted (operators, fields, filters), only the points that pass
+        the restriction themselves: a point must not bring in what ``-eurojust`` excluded.
+        """
         document = self.store.get_document(lead_in.source_file)
         if document is None:
             return []
@@ -296,13 +381,24 @@ class Searcher:
             if passage.addressees != lead_in.addressees or is_addressee_lead_in(passage):
                 break
             points.append(passage)
+        if points and restricts(filters):
+            ids = [p.passage_id for p in points]
+            if filters.passage_ids is not None:
+                ids = [pid for pid in ids if pid in set(filters.passage_ids)]
+            allowed = {
+                sp.passage.passage_id
+                for sp in self.store.keyword_search(
+                    LexicalQuery("", match_all="newest"), replace(filters, passage_ids=tuple(ids)), len(ids) or 1
+                )
+            } if ids else set()
+            points = [p for p in points if p.passage_id in allowed]
         return points
 
     # ---- similar ---------------------------------------------------------------------
 
     def similar(self, text: str, *, k: int = 5, filters: SearchFilters = SearchFilters()) -> list[Hit]:
         """Passages whose wording and meaning are closest to a draft, each with a word diff."""
-        prepared = prepare_query(text)
+        prepared = plain_text(text)
         if isinstance(prepared, str):
             return []
         draft = prepared.text
@@ -349,9 +445,17 @@ class Searcher:
 
     # ---- hits ------------------------------------------------------------------------
 
-    def _hit(self, scored: ScoredPassage, score: float, terms: frozenset[str]) -> Hit:
+    def _hit(
+        self,
+        scored: ScoredPassage,
+        score: float,
+        terms: frozenset[str],
+        documents: dict[str, StoredDocument] | None = None,
+        prefixes: tuple[str, ...] = (),
+    ) -> Hit:
         passage: Passage = scored.passage
-        number, title = self._document(passage.source_file)
+        stored = (documents if documents is not None else self._documents()).get(passage.source_file)
+        number, title = (stored.metadata.doc_number, stored.metadata.title) if stored else (None, None)
         return Hit(
             passage_id=passage.passage_id,
             source_file=passage.source_file,
@@ -361,13 +465,24 @@ class Searcher:
             page=passage.page,
             score=round(float(score), 6),
             text=passage.text,
-            snippet=make_snippet(passage.text, terms, scored.highlights),
+            snippet=make_snippet(passage.text, terms, scored.highlights, prefixes=prefixes),
             citation=citation(passage, number, title),
         )
 
-    def _document(self, source_file: str) -> tuple[str | None, str | None]:
-        if source_file not in self._documents:  # new documents since the last look: refresh once
-            self._documents = {
-                d.source_file: (d.metadata.doc_number, d.metadata.title) for d in self.store.list_documents()
-            }
-        return self._documents.get(source_file, (None, None))
+    def _documents(self) -> dict[str, StoredDocument]:
+        """Stored documents by file; the store decodes their metadata once per write generation."""
+        return {d.source_file: d for d in self.store.list_documents()}
+
+
+def by_document_date(
+    ranked: list[tuple[str, float]], dates: dict[str, str | None], *, newest_first: bool
+) -> list[tuple[str, float]]:
+    """Ranked passages by their document's date (``dates`` by passage id; undated last), ties in rank order."""
+    dated = [item for item in ranked if dates.get(item[0])]
+    undated = [item for item in ranked if not dates.get(item[0])]
+    return sorted(dated, key=lambda item: dates[item[0]], reverse=newest_first) + undated
+
+
+def _date(documents: dict[str, StoredDocument], source_file: str) -> str | None:
+    stored = documents.get(source_file)
+    return stored.metadata.date if stored else None

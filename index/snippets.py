@@ -23,12 +23,16 @@ def query_terms(*texts: str) -> frozenset[str]:
     return frozenset(term for text in texts for term in analyze(text))
 
 
-def _matched_spans(text: str, terms: frozenset[str], surfaces: Iterable[str]) -> list[tuple[int, int]]:
+def _matched_spans(
+    text: str, terms: frozenset[str], surfaces: Iterable[str], prefixes: Iterable[str] = ()
+) -> list[tuple[int, int]]:
     wanted = {fold(s) for s in surfaces if s}
+    starts = tuple(fold(p) for p in prefixes if p)
     spans = []
     for match in _WORD.finditer(text):
         word = match.group(0)
-        if fold(word) in wanted or (terms and any(t in terms for t in analyze(word))):
+        folded = fold(word)
+        if folded in wanted or (starts and folded.startswith(starts)) or (terms and any(t in terms for t in analyze(word))):
             spans.append(match.span())
     return spans
 
@@ -50,10 +54,12 @@ def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
     return "".join(out)
 
 
-def make_snippet(text: str, terms: frozenset[str], surfaces: Iterable[str] = (), width: int = 280) -> str:
-    """The densest window of about ``width`` characters, matches marked, cut at word boundaries."""
+def make_snippet(
+    text: str, terms: frozenset[str], surfaces: Iterable[str] = (), width: int = 280, prefixes: Iterable[str] = ()
+) -> str:
+    """The densest window of about ``width`` characters, matches marked (words starting with a prefix too)."""
     clean = " ".join(text.split())
-    spans = _matched_spans(clean, terms, surfaces)
+    spans = _matched_spans(clean, terms, surfaces, prefixes)
     if len(clean) <= width:
         return _mark(clean, spans, 0, len(clean))
     start = 0

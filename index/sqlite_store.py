@@ -1,13 +1,11 @@
 """The embedded store: one SQLite file (WAL) with FTS5 for keywords and numpy for vectors.
 
 FTS5 cannot Snowball-stem, so passages are indexed pre-analysed: the ``title``, ``section``
-and ``body`` columns hold space-joined ``index.analysis.analyze`` terms, and ``surface``
-holds folded, unstemmed tokens for phrase matching. Queries are built here from analysed
-terms, each quoted as an FTS5 string, so no user syntax ever reaches FTS5.
-
-Expansions (translations, synonyms) run as separate OR queries, one per weight; a
-passage's keyword score is the sum over queries of weight x BM25 (weight 1 for the
-user's own words).
+and ``body`` columns hold space-joined ``index.analysis.analyze`` terms, ``surface``
+holds folded, unstemmed tokens for phrases and prefixes, and ``parts`` the stems of compound
+parts (matched, never ranked). Queries are built in ``index.sqlite_lexical`` from analysed
+terms, each quoted as an FTS5 string, so no user syntax ever reaches FTS5: one MATCH per
+search, the weighted BM25 of its candidates computed there from the index's statistics.
 
 Vectors: a passage has one or more (one per sentence, as the ingest pipeline hands them in).
 They are kept per document as one contiguous blob (``document_vectors``, float16: see
@@ -15,29 +13,46 @@ They are kept per document as one contiguous blob (``document_vectors``, float16
 once per write generation, not a decoding of one blob per row. Vector search is brute-force
 cosine over that matrix, a passage scoring as its best row. ``passages.vector`` keeps one
 float32 vector per passage (the normalised mean of its rows) for ``passage_vectors``.
+Document metadata is decoded once per generation too (``list_documents``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
-from index.analysis import analyze, tokens
-from index.errors import ModelMismatchError, StoreNotFoundError
+from index.analysis import analyze, compound_parts_of, fold, tokens
+from index.errors import ModelMismatchError, StoreAccessError, StoreDamagedError, StoreNotFoundError
+from index.query_language import AllOf, Node, Phrase
+from index.sqlite_lexical import (
+    Bm25,
+    ColumnWeights,
+    candidate_sql,
+    constraint_sql,
+    match_expression,
+    run,
+    scoring_items,
+)
 from index.store import (
     FacetCounts,
+    JournalStep,
     LexicalQuery,
     ObligationQuery,
+    PendingRun,
     ScoredPassage,
     SearchFilters,
     passage_actors,
@@ -46,7 +61,9 @@ from index.store import (
     vector_rows,
 )
 
-SCHEMA_VERSION = 2  # 2: document_vectors (rows per sentence); a version-1 store is migrated on open
+# 2: the compound ``parts`` column of passages_fts, and the run journal (runs, journal);
+# 3: document_vectors (a passage's rows, one per sentence); a version-2 store is migrated when opened for writing.
+SCHEMA_VERSION = 3
 DB_FILE = "conclusio.sqlite3"
 _PASSAGE_KINDS = ("body", "heading", "footnote")
 # How vector rows are kept on disk. float16 halves the store and the load against float32 and ranks the
@@ -112,54 +129,162 @@ CREATE TABLE IF NOT EXISTS document_vectors (
 );
 CREATE INDEX IF NOT EXISTS document_vectors_in_order ON document_vectors(first_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, section, body, surface, tokenize = 'unicode61 remove_diacritics 0'
+    title, section, body, surface, parts, tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS journal (
+    run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    step TEXT NOT NULL,
+    key TEXT NOT NULL DEFAULT '',
+    payload TEXT NOT NULL DEFAULT '{}',
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, step, key)
 );
 """
-
-
-@dataclass(frozen=True)
-class ColumnWeights:
-    """BM25 weights per FTS5 column.
-
-    ``title`` and ``section`` hold context every passage of a document or section inherits,
-    so they weigh below the passage's own words; a heading passage's own text is in ``body``
-    and BM25's length normalisation already favours those short passages. On the dev
-    queries, lexical nDCG@10 rose from 0.614 (2, 2, 1) to 0.666 (0.25, 0.5, 1).
-    """
-
-    title: float = 0.25
-    section: float = 0.5
-    body: float = 1.0
-    surface: float = 1.0
+# Damage SQLite reports as an error: the store is then refused for writing (conclusio rebuild repairs it).
+_DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
+_FULL_DISK_BYTES = 1 << 20  # below this much free space, a write failure is taken for a full disk
+FINISHED_RUNS_KEPT = 20  # the journal keeps the last few finished runs for `conclusio check`'s history
 
 
 class SQLiteStore:
     """Derived data in ``DIR/conclusio.sqlite3``; satisfies ``index.store.Store``."""
 
-    def __init__(self, directory: Path | str, *, create: bool = True, weights: ColumnWeights = ColumnWeights()):
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        weights: ColumnWeights = ColumnWeights(),
+        file_mode: int = 0o600,
+    ):
+        """Open (``create``: or make) the store; ``read_only`` opens it with ``mode=ro`` and never writes.
+
+        A read-only store works on a read-only medium. A store opened for writing is checked first
+        (``PRAGMA quick_check``): a damaged one is refused with ``StoreDamagedError``.
+        """
         self.directory = Path(directory)
         self.path = self.directory / DB_FILE
         self.weights = weights
-        if not self.path.exists():
-            if not create:
-                raise StoreNotFoundError(
-                    f"no store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
-                )
-            self.directory.mkdir(parents=True, exist_ok=True)
-        # One connection shared across threads (Streamlit), serialised by a lock.
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._ensure_schema_version()
+        self.read_only = read_only
         self._matrix: _VectorMatrix | None = None
+        self._bm25: Bm25 | None = None
+        self._listed: tuple[str, list[StoredDocument]] | None = None
+        self._lock = threading.RLock()  # one connection shared across threads (Streamlit), serialised by this lock
+        if self.directory.exists() and not self.directory.is_dir():
+            raise StoreAccessError(f"the store path {self.directory} is a file, not a folder: give --store a folder")
+        existed = self.path.exists()
+        if not existed and (read_only or not create):
+            raise StoreNotFoundError(
+                f"no store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
+            )
+        self._db = self._open_read_only() if read_only else self._open_for_writing(existed, file_mode)
         if not create and not self._one("SELECT 1 FROM documents LIMIT 1"):
             self._db.close()
             raise StoreNotFoundError(
                 f"no documents in the store at {self.directory}: run `conclusio ingest corpora/ --store {self.directory}` first"
             )
+
+    def _open_for_writing(self, existed: bool, file_mode: int) -> sqlite3.Connection:
+        if not existed:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True, mode=_dir_mode(file_mode))
+                # SQLite gives its -wal and -shm files the database file's permissions: set them first.
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, file_mode))
+            except OSError as e:
+                raise StoreAccessError(f"cannot create the store at {self.directory} ({e.strerror or e})") from e
+        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if existed:
+                self._refuse_if_damaged(db)
+            db.executescript(_SCHEMA)
+        except sqlite3.Error as e:
+            db.close()
+            raise self._translated(e) from e
+        self._db = db
+        self._ensure_schema_version()
+        return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        uri = f"file:{quote(str(self.path.resolve()))}"
+        try:
+            db = _connect_read_only(f"{uri}?mode=ro")
+        except sqlite3.OperationalError as e:
+            # SQLite reads a WAL database through a shared-memory file (-shm) beside it, which it cannot
+            # make on a read-only medium or a full disk. With no write-ahead log waiting to be copied in,
+            # the database file alone is the whole store, and nothing writes it: it is read as immutable.
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreAccessError(self._cannot_read_message(e)) from e
+            try:
+                db = _connect_read_only(f"{uri}?immutable=1")
+            except sqlite3.Error as error:
+                raise self._unreadable(error) from error
+        except sqlite3.Error as e:
+            raise self._unreadable(e) from e
+        self._db = db
+        stored = self._meta("schema_version")
+        if stored is not None and int(stored) != SCHEMA_VERSION:
+            db.close()
+            fix = "upgrade Conclusio" if int(stored) > SCHEMA_VERSION else "ingest into a new --store directory"
+            if stored == "2":  # migrated by any write; its vectors are of an older model anyway
+                fix = f"upgrade it once with `conclusio reembed --store {self.directory}`"
+            raise StoreNotFoundError(
+                f"the store at {self.directory} has schema version {stored}, this Conclusio reads {SCHEMA_VERSION}: {fix}"
+            )
+        return db
+
+    def _refuse_if_damaged(self, db: sqlite3.Connection) -> None:
+        rows = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+        if rows != ["ok"]:
+            raise StoreDamagedError(self._damaged_message(rows[0] if rows else "quick_check failed"))
+
+    def _damaged_message(self, detail: str) -> str:
+        return (
+            f"the store at {self.directory} is damaged ({detail}); nothing was written to it. "
+            f"See what is broken with: conclusio check --store {self.directory}; repair it with: "
+            f"conclusio rebuild --store {self.directory}"
+        )
+
+    def _cannot_read_message(self, error: sqlite3.Error) -> str:
+        if _disk_full(self.directory):
+            why = "the disk holding it is full"
+        elif not os.access(self.directory, os.W_OK):
+            why = "it is on a read-only medium (or you may not write its folder)"
+        else:
+            why = "SQLite cannot make its shared-memory file beside it"
+        return (f"cannot read the store at {self.directory}: {why}, and its last changes are still in its "
+                f"write-ahead log, which SQLite copies in only where it can write ({error}). Free some space, or "
+                "open it once where it can be written, then read it here")
+
+    def _unreadable(self, error: sqlite3.Error) -> Exception:
+        translated = self._translated(error)
+        if isinstance(translated, StoreDamagedError):
+            return translated
+        return StoreAccessError(f"cannot read the store at {self.directory} ({error})")
+
+    def _translated(self, error: sqlite3.Error) -> Exception:
+        """A one-line store error for what SQLite reports about the file or the disk; other errors as they are."""
+        message = str(error)
+        lowered = message.lower()
+        if any(word in lowered for word in _DAMAGE):
+            return StoreDamagedError(self._damaged_message(message))
+        if "disk is full" in lowered or ("i/o" in lowered and _disk_full(self.directory)):
+            return StoreAccessError(f"the disk holding the store at {self.directory} is full ({message}); "
+                                    "nothing was changed. Free some space and run the command again")
+        if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+            return StoreAccessError(f"cannot write the store at {self.directory} ({message}): it is on a "
+                                    "read-only medium or you may not write it")
+        return error
 
     # ---- writing -------------------------------------------------------------------
 
@@ -213,10 +338,11 @@ class SQLiteStore:
                 rowid = cursor.lastrowid
                 passage_rowids[index] = rowid
                 db.execute(
-                    "INSERT INTO passages_fts (rowid, title, section, body, surface) VALUES (?,?,?,?,?)",
+                    "INSERT INTO passages_fts (rowid, title, section, body, surface, parts) VALUES (?,?,?,?,?,?)",
                     (
                         rowid, title_terms, " ".join(analyze(" ".join(passage.section_path))),
                         " ".join(analyze(passage.text)), " ".join(tokens(passage.text)),
+                        " ".join(analyze(" ".join(compound_parts_of(passage.text)))),
                     ),
                 )
                 db.executemany(
@@ -244,9 +370,103 @@ class SQLiteStore:
         with self._transaction() as db:
             return self._delete(db, source_file)
 
-    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
+    # ---- the run journal -----------------------------------------------------------
+
+    def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
         with self._transaction() as db:
-            db.execute("DELETE FROM evidence")
+            run_id = db.execute(
+                "INSERT INTO runs (started_at, pid) VALUES (?, ?)", (datetime.now(UTC).isoformat(timespec="seconds"),
+                                                                     os.getpid())
+            ).lastrowid
+            db.executemany("INSERT INTO journal (run_id, step, key) VALUES (?,?,?)",
+                           [(run_id, step, key) for step, key in steps])
+        return int(run_id)
+
+    def journal_step(self, run_id: int, step: str, key: str, payload: Mapping) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO journal (run_id, step, key, payload) VALUES (?,?,?,?) ON CONFLICT(run_id, step, key)"
+                " DO UPDATE SET payload = excluded.payload, done = 0",
+                (run_id, step, key, json.dumps(payload, ensure_ascii=False)),
+            )
+
+    def step_done(self, run_id: int, step: str, key: str = "") -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE journal SET done = 1 WHERE run_id = ? AND step = ? AND key = ?", (run_id, step, key))
+
+    def finish_run(self, run_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE journal SET done = 1 WHERE run_id = ?", (run_id,))
+            db.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?",
+                       (datetime.now(UTC).isoformat(timespec="seconds"), run_id))
+            db.execute(
+                "DELETE FROM runs WHERE finished_at IS NOT NULL AND run_id NOT IN"
+                " (SELECT run_id FROM runs WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT ?)",
+                (FINISHED_RUNS_KEPT,),
+            )
+
+    def pending_runs(self) -> list[PendingRun]:
+        if not self._one("SELECT 1 FROM sqlite_master WHERE name = 'runs'"):
+            return []  # a version-1 store opened read-only: it has no journal
+        runs = self._all("SELECT run_id, started_at, pid FROM runs WHERE finished_at IS NULL ORDER BY run_id")
+        steps: dict[int, list[JournalStep]] = defaultdict(list)
+        for run_id, step, key, payload, done in self._all(
+            "SELECT run_id, step, key, payload, done FROM journal WHERE run_id IN"
+            " (SELECT run_id FROM runs WHERE finished_at IS NULL) ORDER BY rowid"
+        ):
+            steps[run_id].append(JournalStep(step, key, json.loads(payload), bool(done)))
+        return [PendingRun(run_id, started_at, pid, tuple(steps[run_id])) for run_id, started_at, pid in runs]
+
+    # ---- care: integrity and backups -------------------------------------------------
+
+    def check(self) -> list[str]:
+        try:
+            with self._lock:
+                problems = [f"database: {row[0]}" for row in self._db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+                problems += [f"database: {table} row {rowid} points at a missing {parent} row"
+                             for table, rowid, parent, _ in self._db.execute("PRAGMA foreign_key_check")]
+            if not problems:
+                problems += self._fts_problems()
+        except sqlite3.DatabaseError as e:  # damage the check itself runs into
+            problems = [f"database: {e}"]
+        return problems
+
+    def _fts_problems(self) -> list[str]:
+        """FTS5's own check compares its index with the passages it holds; it needs a writable connection."""
+        counts = self._one("SELECT (SELECT count(*) FROM passages), (SELECT count(*) FROM passages_fts)")
+        problems = [] if counts[0] == counts[1] else [
+            f"keyword index: {counts[1]} rows for {counts[0]} passages"]
+        with tempfile.TemporaryDirectory(prefix="conclusio-check-") as scratch:
+            if self.read_only or not os.access(self.directory, os.W_OK):
+                # Checked on a copy, so that a store on a read-only medium is never written.
+                target = sqlite3.connect(Path(scratch) / DB_FILE)
+                with self._lock:
+                    self._db.backup(target)
+                connection = target
+            else:
+                connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                connection.execute("BEGIN")
+                connection.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as e:
+                problems.append(f"keyword index (FTS5): {e}")
+            finally:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                connection.close()
+        return problems
+
+    def backup_to(self, target: Path, file_mode: int = 0o600) -> None:
+        """A consistent copy of the database at ``target`` (SQLite's online backup: writers may go on)."""
+        _backup(self._db, self._lock, Path(target), file_mode)
+
+    def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
+        with self._transaction() as db:
+            if obligation_ids is None:
+                db.execute("DELETE FROM evidence")
+            else:
+                for chunk in _chunks(list(dict.fromkeys(obligation_ids))):
+                    db.execute(f"DELETE FROM evidence WHERE obligation_id IN ({_marks(chunk)})", chunk)
             db.executemany(
                 "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?)",
                 [
@@ -274,6 +494,13 @@ class SQLiteStore:
         )
 
     def list_documents(self) -> list[StoredDocument]:
+        # Decoded once per write generation: search and tracking ask on every query.
+        generation = self._meta("generation") or "0"
+        if self._listed is None or self._listed[0] != generation:
+            self._listed = (generation, self._read_documents())
+        return list(self._listed[1])
+
+    def _read_documents(self) -> list[StoredDocument]:
         rows = self._all(
             "SELECT d.source_file, d.content_hash, d.metadata, d.ingested_at,"
             " (SELECT count(*) FROM passages p WHERE p.source_file = d.source_file),"
@@ -334,6 +561,21 @@ class SQLiteStore:
             ]
         return [from_dict(EvidenceLink, json.loads(data)) for (data,) in rows]
 
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        # fts5vocab over the body column, created in the connection's temp schema: no change to the store file.
+        with self._lock:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, col)"
+            )
+        total = self._one("SELECT count(*) FROM passages")[0]
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(terms))):
+            rows = self._all(
+                f"SELECT term, doc FROM temp.passages_vocab WHERE col = 'body' AND term IN ({_marks(chunk)})", chunk
+            )
+            found.update({term: int(count) for term, count in rows})
+        return total, found
+
     def embedding_model(self) -> tuple[str, int] | None:
         if not self._one("SELECT 1 FROM passages LIMIT 1"):
             return None
@@ -379,35 +621,35 @@ class SQLiteStore:
     # ---- search --------------------------------------------------------------------
 
     def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
-        groups: list[tuple[float, list[str]]] = [(1.0, analyze(query.text))]
-        by_weight: dict[float, list[str]] = defaultdict(list)
-        for term, weight in query.expansions:
-            if weight > 0:
-                by_weight[float(weight)].extend(analyze(term))
-        groups.extend(sorted(by_weight.items(), reverse=True))
-        phrases = [tokens(p) for p in query.phrases]
-        phrases = [p for p in phrases if p]
-        if k <= 0 or not (any(terms for _, terms in groups) or phrases):
+        if k <= 0:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        candidates = max(k * 4, 50)
-        filter_sql, filter_params = _filter_clause(filters)
-        for weight, terms in groups:
-            if terms:
-                expression = "{title section body} : (" + " OR ".join(_quote(t) for t in dict.fromkeys(terms)) + ")"
-                for rowid, score in self._match(expression, filter_sql, filter_params, candidates):
-                    scores[rowid] += weight * score
-        if phrases:
-            # Phrases are a must-match restriction on the unstemmed column.
-            expression = " AND ".join("surface : " + _quote(" ".join(p)) for p in phrases)
-            phrase_hits = dict(self._match(expression, filter_sql, filter_params, 10_000))
-            scores = {rowid: scores.get(rowid, 0.0) + s for rowid, s in phrase_hits.items()}
-        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
+        required = [Phrase(p) for p in query.phrases if tokens(p)]
+        constraint = _all_of([filters.matching, *required])
+        match, left_to_sql = match_expression(constraint, items)
+        filter_sql, params = _filter_clause(replace(filters, matching=left_to_sql))
+        if match is None:
+            if query.match_all not in ("newest", "oldest"):
+                return []
+            sql = candidate_sql(None, filter_sql, self.weights).format(order="DESC" if query.match_all == "newest" else "ASC")
+            best = [(rowid, 0.0) for rowid, _ in run(self._all, sql, [*params, k])]
+        else:
+            # Plain bm25 picks the candidates; expansions weigh less in their exact score (index.sqlite_lexical).
+            found = run(self._all, candidate_sql(match, filter_sql, self.weights), [match, *params, max(k * 8, 400)])
+            order = {rowid: i for i, (rowid, _) in enumerate(found)}
+            if items:
+                weighted = self._scorer().scores(items, list(order))
+                best = sorted(weighted.items(), key=lambda item: (-item[1], order[item[0]]))[:k]
+            else:  # only the constraint's own words: its plain bm25 ranks
+                best = [(rowid, float(score)) for rowid, score in found[:k]]
         passages = self._passages_by_rowid([rowid for rowid, _ in best])
-        stems = {t for _, terms in groups for t in terms}
+        stems = {term for item in items if item.kind == "stem" for term in item.words}
+        phrases = [list(item.words) for item in items if item.kind == "phrase"]
+        prefixes = [item.words[-1] for item in items if item.kind == "prefix"]
         return [
             ScoredPassage(
-                passage=passages[rowid], score=score, highlights=_highlights(passages[rowid].text, stems, phrases)
+                passage=passages[rowid], score=score,
+                highlights=_highlights(passages[rowid].text, stems, phrases, prefixes),
             )
             for rowid, score in best
             if rowid in passages
@@ -465,16 +707,12 @@ class SQLiteStore:
 
     # ---- internals -----------------------------------------------------------------
 
-    def _match(self, expression: str, filter_sql: str, params: list, limit: int) -> list[tuple[int, float]]:
-        w = self.weights
-        sql = (
-            f"SELECT passages_fts.rowid, -bm25(passages_fts, {w.title}, {w.section}, {w.body}, {w.surface})"
-            " FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid"
-            " JOIN documents d ON d.source_file = p.source_file"
-            f" WHERE passages_fts MATCH ? AND {filter_sql} ORDER BY bm25(passages_fts, {w.title}, {w.section},"
-            f" {w.body}, {w.surface}) LIMIT ?"
-        )
-        return [(int(r), float(s)) for r, s in self._all(sql, [expression, *params, limit])]
+    def _scorer(self) -> Bm25:
+        """The weighted-BM25 scorer of the current write generation (its statistics and IDFs cached)."""
+        generation = self._meta("generation") or "0"
+        if self._bm25 is None or self._bm25.generation != generation:
+            self._bm25 = Bm25(self._all, self.weights, generation)
+        return self._bm25
 
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
@@ -565,16 +803,16 @@ class SQLiteStore:
         if stored is None:
             with self._transaction() as db:
                 self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
-        elif stored == "1":
-            self._migrate_vectors_from_version_1()
+        elif stored == "2":
+            self._migrate_vectors_from_version_2()
         elif int(stored) != SCHEMA_VERSION:
             raise StoreNotFoundError(
                 f"the store at {self.directory} has schema version {stored}, this Conclusio needs {SCHEMA_VERSION}:"
                 f" ingest into a new --store directory"
             )
 
-    def _migrate_vectors_from_version_1(self) -> None:
-        """Version 1 kept one float32 vector per passage only: each becomes its passage's one row."""
+    def _migrate_vectors_from_version_2(self) -> None:
+        """Version 2 kept one float32 vector per passage only: each becomes its passage's one row."""
         with self._transaction() as db:
             files = [f for (f,) in db.execute("SELECT source_file FROM documents").fetchall()]
             for source_file in files:
@@ -599,11 +837,17 @@ class SQLiteStore:
 
     def _one(self, sql: str, params: Sequence = ()) -> tuple | None:
         with self._lock:
-            return self._db.execute(sql, params).fetchone()
+            try:
+                return self._db.execute(sql, params).fetchone()
+            except sqlite3.DatabaseError as e:
+                raise self._translated(e) from e
 
     def _all(self, sql: str, params: Sequence = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as e:
+                raise self._translated(e) from e
 
 
 @dataclass
@@ -639,27 +883,42 @@ class _Transaction:
         self.store = store
 
     def __enter__(self) -> sqlite3.Connection:
+        if self.store.read_only:
+            raise StoreAccessError(f"the store at {self.store.directory} was opened read-only")
         self.store._lock.acquire()
         try:
             self.store._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            self.store._lock.release()
+            raise self.store._translated(e) from e
         except BaseException:
             self.store._lock.release()
             raise
         return self.store._db
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type, exc, tb) -> bool:
         db = self.store._db
         try:
             if exc_type is None:
-                db.execute(
-                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key)"
-                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-                )
-                db.execute("COMMIT")
-            else:
+                try:
+                    db.execute(
+                        "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key)"
+                        " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                    )
+                    db.execute("COMMIT")
+                except sqlite3.Error as e:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise self.store._translated(e) from e
+            elif db.in_transaction:
                 db.execute("ROLLBACK")
         finally:
             self.store._lock.release()
+        if isinstance(exc, sqlite3.Error):
+            translated = self.store._translated(exc)
+            if translated is not exc:
+                raise translated from exc
+        return False
 
 
 def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
@@ -696,24 +955,33 @@ def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
         params.extend(a.lower() for a in filters.actors)
     if filters.has_obligations is not None:
         where.append("p.obligations > 0" if filters.has_obligations else "p.obligations = 0")
+    if filters.passage_ids is not None:
+        where.append("p.passage_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filters.passage_ids)))
+    if filters.matching is not None:
+        sql, more = constraint_sql(filters.matching)
+        where.append(sql)
+        params.extend(more)
     return " AND ".join(where), params
 
 
-def _highlights(text: str, stems: set[str], phrases: list[list[str]]) -> tuple[str, ...]:
-    """Surface words of the passage whose analysed form matched a query term."""
+def _all_of(nodes: Sequence[Node | None]) -> Node | None:
+    present = [n for n in nodes if n is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else AllOf(tuple(present))
+
+
+def _highlights(text: str, stems: set[str], phrases: list[list[str]], prefixes: Sequence[str] = ()) -> tuple[str, ...]:
+    """Surface words of the passage whose analysed form matched a query term, or that start with a prefix."""
     found: dict[str, None] = {}
     for match in _WORD.finditer(text):
         word = match.group(0)
-        if any(term in stems for term in analyze(word)):
+        if any(term in stems for term in analyze(word)) or any(fold(word).startswith(p) for p in prefixes):
             found[word] = None
     for phrase in phrases:
         found[" ".join(phrase)] = None
     return tuple(found)
-
-
-def _quote(term: str) -> str:
-    """An FTS5 string literal: the engine sees data, never syntax."""
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _marks(values: Sequence) -> str:
@@ -735,6 +1003,50 @@ def _metadata(data: str) -> DocumentMetadata:
 
 def _obligation(data: str) -> Obligation:
     return from_dict(Obligation, json.loads(data))
+
+
+def _backup(source: sqlite3.Connection, lock: threading.RLock, target: Path, file_mode: int) -> None:
+    """Copy a database with SQLite's online backup API into a new file of the given mode."""
+    if target.exists():
+        raise StoreAccessError(f"{target} exists already: back up into a new folder")
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode))
+        copy = sqlite3.connect(target)
+    except OSError as e:
+        raise StoreAccessError(f"cannot write {target} ({e.strerror or e})") from e
+    try:
+        with lock:
+            source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    except sqlite3.Error as e:
+        copy.close()
+        target.unlink(missing_ok=True)
+        raise StoreAccessError(f"the backup to {target} failed ({e})") from e
+    copy.close()
+
+
+def _connect_read_only(uri: str) -> sqlite3.Connection:
+    db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA query_only=ON")
+        db.execute("PRAGMA temp_store=MEMORY")  # a read never needs the disk, even a full one
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file now, not at the first query
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
+def _dir_mode(file_mode: int) -> int:
+    """A folder mode for a file mode: search (x) wherever read is given."""
+    return file_mode | ((file_mode & 0o444) >> 2)
 
 
 __all__ = ["DB_FILE", "SCHEMA_VERSION", "ColumnWeights", "SQLiteStore"]

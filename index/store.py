@@ -20,6 +20,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage
+from index.query_language import Node
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class SearchFilters:
     has_obligations: bool | None = None
     languages: tuple[str, ...] = ()
     passage_kinds: tuple[str, ...] = ("body", "heading")  # footnotes only when asked
+    # Only these passages (e.g. those stating an overdue obligation, resolved above the index); None: any.
+    passage_ids: tuple[str, ...] | None = None
+    # What the passage's own words must satisfy: the query language's operators (index.query_language).
+    matching: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -42,14 +47,20 @@ class LexicalQuery:
     """A keyword query before backend-specific analysis.
 
     ``text`` is the user's words; ``expansions`` are extra terms (translations, synonyms)
-    with a weight below 1; ``phrases`` are quoted phrases that must match as phrases.
-    Each backend analyses these its own way (SQLite: ``index.analysis``; OpenSearch: its
-    ``dutch`` analyzer) and never lets query syntax reach its engine.
+    with a weight below 1; ``phrases`` are quoted phrases that must match as phrases;
+    ``prefixes`` rank passages with words starting with them (what must match is
+    ``SearchFilters.matching``). Each backend analyses these its own way (SQLite:
+    ``index.analysis``; OpenSearch: the same chain as a custom analyzer) and never lets query
+    syntax reach its engine. A query without words returns nothing, unless ``match_all`` asks
+    for every passage the filters allow, by document date ("newest" or "oldest" first), then
+    in document order, each with score 0.
     """
 
     text: str
     expansions: tuple[tuple[str, float], ...] = ()
     phrases: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    match_all: str | None = None  # "newest" | "oldest"
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,26 @@ class StoreStats:
     embedding_model: str | None
     embedding_dim: int | None
     location: str
+
+
+@dataclass(frozen=True)
+class JournalStep:
+    """One step of an ingest run: derived work ("evidence"), or curation to re-anchor ("reanchor", a file)."""
+
+    step: str
+    key: str  # "" for a step of the whole run; the source file for a step about one document
+    payload: dict
+    done: bool
+
+
+@dataclass(frozen=True)
+class PendingRun:
+    """An ingest run that began and did not finish: its documents may be written, its derived steps not."""
+
+    run_id: int
+    started_at: str
+    pid: int
+    steps: tuple[JournalStep, ...]
 
 
 @dataclass
@@ -157,8 +188,11 @@ class Store(Protocol):
     def obligations(self, query: ObligationQuery) -> list[Obligation]:
         """Obligations matching the query, in document then text order."""
 
-    def replace_evidence(self, links: Sequence[EvidenceLink]) -> None:
-        """Replace all machine-found evidence links (derived data, recomputed after ingest)."""
+    def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
+        """Replace machine-found evidence links (derived data): all of them, or those of ``obligation_ids``."""
+
+    def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(number of passages, in how many of them each analysed term occurs): for IDF weights outside search."""
 
     def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
         """Machine-found evidence links, for some obligations or all."""
@@ -168,6 +202,27 @@ class Store(Protocol):
 
     def stats(self) -> StoreStats:
         """Counts and the embedding model, for ``conclusio status``."""
+
+    # The run journal: an ingest marks its derived steps pending before the first document commits and
+    # finishes the run after them, so that work a crash left undone is found and completed.
+
+    def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
+        """Record a new run with its pending (step, key) pairs; returns its id."""
+
+    def journal_step(self, run_id: int, step: str, key: str, payload: Mapping) -> None:
+        """Record (or replace) a pending step of a run with the data needed to complete it."""
+
+    def step_done(self, run_id: int, step: str, key: str = "") -> None:
+        """Mark one step of a run done."""
+
+    def finish_run(self, run_id: int) -> None:
+        """Mark a run and all its steps done."""
+
+    def pending_runs(self) -> list[PendingRun]:
+        """Runs that began and did not finish, oldest first, with their steps."""
+
+    def check(self) -> list[str]:
+        """What is broken in the store, one line each (empty: nothing found)."""
 
     def close(self) -> None:
         """Release connections."""

@@ -4,6 +4,7 @@ Formats are rows of one table (``ingest.readers``); each reader is its own modul
 """
 
 from ingest.errors import IngestError
+from ingest.identity import document_key, fingerprint, normalised, with_passage_ids
 from ingest.parse import discover, parse_file
 from ingest.readers import READERS, SUPPORTED_SUFFIXES
 from ingest.references import find_references, normalise_doc_number, resolve_references
@@ -13,6 +14,10 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "IngestError",
     "discover",
+    "document_key",
+    "fingerprint",
+    "normalised",
+    "with_passage_ids",
     "find_references",
     "normalise_doc_number",
     "parse_file",

@@ -17,6 +17,7 @@ from lxml import etree
 from ingest.decode import normalise_chars
 from ingest.errors import IngestError
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
+from ingest.tables import Grid, GridCell, is_layout, read_grid, table_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W}
@@ -43,39 +44,114 @@ def read_docx(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, 
     footnote_texts = _footnote_texts(document)
     labels: dict[str, str] = {}
     lines: list[SourceLine] = []
+    warnings: list[str] = []
+    tables = 0
     page = 1
     for group in _body_units(document.element.body):
-        paragraph = group[0]
-        pieces = [_paragraph_text(p, labels, footnote_texts) for p in group]
-        text = " ".join(piece.strip() for piece, _ in pieces if piece.strip())
-        page_breaks = sum(breaks for _, breaks in pieces)
-        style = _style_name(document, paragraph)
-        heading = _HEADING_STYLE.match(style)
-        level = int(heading.group(1)) if heading else (1 if style.lower() == "title" else None)
-        label = numbering.label(paragraph, document)
-        if label and level is None:
-            text = f"{label} {text}"
-        if text.strip():
-            lines.append(SourceLine(normalise_chars(text), page=page, hard_break=True, heading_level=level))
-        page += page_breaks
+        if not isinstance(group, list):  # a table: a data table is read as one, a layout table row by row
+            counters = dict(numbering.counters)
+            grid, page_after = _grid(group, document, numbering, labels, footnote_texts, page)
+            if grid.rows and not is_layout(grid):
+                page = page_after
+                tables += 1
+                reading = read_grid(grid, tables, _last_heading(lines))
+                lines.extend(table_lines(reading))
+                warnings.extend(reading.warnings)
+                continue
+            numbering.counters = counters  # the rows are read again, one line each, and counted then
+            units = _layout_rows(group)
+        else:
+            units = [group]
+        for unit in units:
+            page = _add_paragraph_group(lines, unit, document, numbering, labels, footnote_texts, page)
     footnotes = [FootnoteSource(label, normalise_chars(footnote_texts[note_id]), _page_of(lines, label))
                  for note_id, label in labels.items() if note_id in footnote_texts]
     header = "\n".join(line.text for line in lines[:40])
-    return SourceText(lines, footnotes, pages=page, soft_wrapped=False), header
+    return SourceText(lines, footnotes, pages=page, soft_wrapped=False, warnings=warnings), header
+
+
+def _add_paragraph_group(lines: list[SourceLine], group, document, numbering, labels, footnote_texts, page: int) -> int:  # type: ignore[no-untyped-def]
+    """One paragraph (or the paragraphs of a layout table row) as a line; returns the page after it."""
+    paragraph = group[0]
+    pieces = [_paragraph_text(p, labels, footnote_texts) for p in group]
+    text = " ".join(piece.strip() for piece, _ in pieces if piece.strip())
+    page_breaks = sum(breaks for _, breaks in pieces)
+    style = _style_name(document, paragraph)
+    heading = _HEADING_STYLE.match(style)
+    level = int(heading.group(1)) if heading else (1 if style.lower() == "title" else None)
+    label = numbering.label(paragraph, document)
+    if label and level is None:
+        text = f"{label} {text}"
+    if text.strip():
+        lines.append(SourceLine(normalise_chars(text), page=page, hard_break=True, heading_level=level))
+    return page + page_breaks
+
+
+def _last_heading(lines: list[SourceLine]) -> str | None:
+    return next((line.text for line in reversed(lines) if line.heading_level is not None), None)
 
 
 def _body_units(body):  # type: ignore[no-untyped-def]
-    """Paragraphs in reading order; a table row is one unit ("van:" | "het voorzitterschap", "1." | text)."""
+    """Paragraphs in reading order, each as a one-item list; a table as its ``w:tbl`` element."""
     for child in body.iterchildren():
         if child.tag == _q("p"):
             yield [child]
         elif child.tag == _q("tbl"):
-            for row in child.iter(_q("tr")):
-                cells = [list(cell.iter(_q("p"))) for cell in row.iterfind("w:tc", _NS)]
-                if len(cells) == 1:
-                    yield from ([p] for p in cells[0])
-                elif cells:
-                    yield [p for cell in cells for p in cell]
+            yield child
+
+
+def _layout_rows(table):  # type: ignore[no-untyped-def]
+    """A layout table row by row: one unit per row ("van:" | "het voorzitterschap", "1." | text)."""
+    for row in table.iter(_q("tr")):
+        cells = [list(cell.iter(_q("p"))) for cell in row.iterfind("w:tc", _NS)]
+        if len(cells) == 1:
+            yield from ([p] for p in cells[0])
+        elif cells:
+            yield [p for cell in cells for p in cell]
+
+
+def _grid(table, document, numbering, labels, footnote_texts, page: int) -> tuple[Grid, int]:  # type: ignore[no-untyped-def]
+    """A Word table as a grid: merged cells (gridSpan, vMerge) marked, header rows (tblHeader) counted;
+    and the page after it. Numbering and footnote labels are counted as for any paragraph."""
+    rows: list[list[GridCell]] = []
+    pages: list[int] = []
+    header_rows = 0
+    counting_header = True
+    for tr in table.iterfind("w:tr", _NS):
+        cells: list[GridCell] = []
+        pages.append(page)
+        before = tr.find("w:trPr/w:gridBefore", _NS)
+        cells += [GridCell("") for _ in range(_int(before, 0))]
+        for tc in tr.iterfind("w:tc", _NS):
+            texts = []
+            for paragraph in tc.iter(_q("p")):
+                text, breaks = _paragraph_text(paragraph, labels, footnote_texts)
+                label = numbering.label(paragraph, document)
+                text = f"{label} {text.strip()}" if label and text.strip() else text.strip()
+                if text:
+                    texts.append(normalise_chars(text))
+                page += breaks
+            merge = tc.find("w:tcPr/w:vMerge", _NS)
+            continues = merge is not None and merge.get(_q("val"), "continue") == "continue"
+            span = _int(tc.find("w:tcPr/w:gridSpan", _NS), 1)
+            cells.append(GridCell("" if continues else "\n".join(texts), spans_above=continues))
+            cells += [GridCell("", spans_left=True, spans_above=continues) for _ in range(span - 1)]
+        is_header = tr.find("w:trPr/w:tblHeader", _NS) is not None
+        if counting_header and is_header:
+            header_rows += 1
+        else:
+            counting_header = False
+        rows.append(cells)
+    return Grid(rows, header_rows=header_rows or None, pages=pages), page
+
+
+def _int(element, default: int) -> int:  # type: ignore[no-untyped-def]
+    if element is None:
+        return default
+    try:
+        return int(element.get(_q("val"), default))
+    except (TypeError, ValueError):
+        return default
 
 
 def _paragraph_text(paragraph, labels: dict[str, str], footnote_texts: dict[str, str]) -> tuple[str, int]:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from pathlib import Path
 from ingest.decode import normalise_chars
 from ingest.errors import IngestError
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
+from ingest.tables import Grid, GridCell, is_layout, read_grid, table_lines
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr", "dt", "dd", "blockquote", "caption"}
 _HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -36,11 +37,21 @@ def read_html(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, 
     for tag in soup(_SKIPPED):
         tag.decompose()
     for line_break in soup.find_all("br"):
-        line_break.replace_with(" ")
+        line_break.replace_with("\n")  # a line break inside a table cell separates its items; elsewhere a space
     root = soup.body or soup
     footnotes = _extract_footnotes(root)
     lines: list[SourceLine] = []
+    warnings: list[str] = []
+    tables = 0
     for block in _leaf_blocks(root):
+        if isinstance(block, Grid):
+            tables += 1
+            if block.caption:
+                lines.append(SourceLine(normalise_chars(block.caption), page=1, hard_break=True))
+            reading = read_grid(block, tables, _last_heading(lines))
+            lines.extend(table_lines(reading))
+            warnings.extend(reading.warnings)
+            continue
         level = _heading_level(block)
         text = _block_text(block)
         if text:
@@ -49,7 +60,11 @@ def read_html(path: Path, data: bytes, _ocr_language: str) -> tuple[SourceText, 
         raise IngestError(path, "no text in the HTML page")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     header = "\n".join([title] + [line.text for line in lines[:40]])
-    return SourceText(lines, footnotes, pages=None, soft_wrapped=False, paginated=False), header
+    return SourceText(lines, footnotes, pages=None, soft_wrapped=False, paginated=False, warnings=warnings), header
+
+
+def _last_heading(lines: list[SourceLine]) -> str | None:
+    return next((line.text for line in reversed(lines) if line.heading_level is not None), None)
 
 
 def _extract_footnotes(root) -> list[FootnoteSource]:  # type: ignore[no-untyped-def]
@@ -92,9 +107,19 @@ def _enclosing_block(element):  # type: ignore[no-untyped-def]
 
 
 def _leaf_blocks(root):  # type: ignore[no-untyped-def]
-    """Blocks that hold text directly: paragraphs, headings, list items, and table rows as one line."""
+    """Blocks that hold text directly: paragraphs, headings, list items, table rows of a layout table as
+    one line each; a data table as one ``Grid``."""
+    data_tables: set[int] = set()
     for element in root.find_all(True):
         name = element.name
+        if data_tables and any(id(parent) in data_tables for parent in element.parents):
+            continue  # inside a data table already read as a grid
+        if name == "table" and element.find_parent("table") is None:
+            grid = _grid(element)
+            if grid.rows and not is_layout(grid):
+                data_tables.add(id(element))
+                yield grid
+                continue
         if name == "tr":
             yield element  # a row's own cells; rows of a nested table follow as blocks of their own
             continue
@@ -103,6 +128,77 @@ def _leaf_blocks(root):  # type: ignore[no-untyped-def]
         if element.find([b for b in _BLOCKS if b != "li"] + ["table"]):
             continue  # a container: its children are yielded themselves
         yield element
+
+
+def _grid(table) -> Grid:  # type: ignore[no-untyped-def]
+    """An HTML table as a grid: colspan and rowspan spread over the positions they cover; header rows
+    are the leading rows of <th> cells or of <thead>."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    grid: list[list[GridCell]] = []
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    header_rows = 0
+    counting_header = True
+    for tr in rows:
+        cells: list[GridCell] = []
+        column = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while pending.get(column, 0) > 0:
+                cells.append(GridCell("", spans_above=True))
+                pending[column] -= 1
+                column += 1
+            text = _cell_text(cell)
+            span_columns = _span(cell, "colspan")
+            span_rows = _span(cell, "rowspan")
+            for offset in range(span_columns):
+                cells.append(GridCell(text) if offset == 0 else GridCell("", spans_left=True))
+                if span_rows > 1:
+                    pending[column] = span_rows - 1
+                column += 1
+        while pending.get(column, 0) > 0:
+            cells.append(GridCell("", spans_above=True))
+            pending[column] -= 1
+            column += 1
+        is_header = tr.find_parent("thead") is not None or (
+            bool(tr.find_all("th", recursive=False)) and not tr.find_all("td", recursive=False))
+        if counting_header and is_header:
+            header_rows += 1
+        else:
+            counting_header = False
+        grid.append(cells)
+    caption = table.find("caption")
+    caption_text = _clean(caption.get_text(" ")) if caption is not None else None
+    return Grid(grid, header_rows=header_rows or None, caption=caption_text or None)
+
+
+def _span(cell, attribute: str) -> int:  # type: ignore[no-untyped-def]
+    try:
+        return max(1, min(int(cell.get(attribute, 1)), 50))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+    """A cell's text; its paragraphs, list items and line breaks kept as lines."""
+    from bs4 import Comment, NavigableString
+
+    parts: list[str] = []
+
+    def walk(element) -> None:  # type: ignore[no-untyped-def]
+        for child in element.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                parts.append(str(child))
+            elif child.name in {"p", "div", "li", "tr", "table", "ul", "ol"}:
+                parts.append("\n")
+                walk(child)
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(cell)
+    lines = (_clean(line) for line in "".join(parts).split("\n"))
+    return normalise_chars("\n".join(line for line in lines if line))
 
 
 def _block_text(block) -> str:  # type: ignore[no-untyped-def]

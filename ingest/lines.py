@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from conclusio.records import TableRow
+
 MARK_OPEN = "\ue000"
 MARK_CLOSE = "\ue001"
 MARK_PATTERN = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
@@ -34,6 +36,7 @@ class SourceLine:
     page: int = 1
     hard_break: bool = False  # the format knows a paragraph starts here (blank line, <p>, Word paragraph)
     heading_level: int | None = None  # the format knows this is a heading (Markdown #, <h2>, Word style)
+    row: TableRow | None = None  # a table row (``text`` renders it); ingest.tables reads a table into such lines
 
 
 @dataclass
@@ -54,3 +57,4 @@ class SourceText:
     pages: int | None = None
     soft_wrapped: bool = True  # lines are wrapped at a fixed width and must be rejoined into paragraphs
     paginated: bool = True  # False for formats without pages (HTML): passages then carry no page
+    warnings: list[str] = field(default_factory=list)  # what the reader could read only in part (table rows)

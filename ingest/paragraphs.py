@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conclusio.records import TableRow
 from ingest import units
 from ingest.hyphenation import join_wrapped, vocabulary_of
 from ingest.lines import SourceLine, split_marks
@@ -18,6 +19,9 @@ from ingest.lines import SourceLine, split_marks
 _TERMINAL = re.compile(r"[.!?;:]['\"”’)\]]*$")
 _BARE_LABEL = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]$")
 _OPENING_UPPER = re.compile(r"^[\"'“‘(]*[A-ZÀ-Ý0-9]")
+# A glossary line, "AMLA: Autoriteit voor ...", "DG HOME: directoraat-generaal ...": a short term, a colon, its text.
+_DEFINITION_ITEM = re.compile(r"^(?P<term>[^\s:][^:]{0,15}?)\s*:\s+\S")
+_MIN_DEFINITION_RUN = 3
 
 
 @dataclass
@@ -29,6 +33,8 @@ class Block:
     page_end: int
     heading_level: int | None = None
     last_line: str = ""
+    row: TableRow | None = None  # a table row is a block of its own
+    definition: bool = False  # an item of a glossary or list of abbreviations: never a heading
 
 
 def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
@@ -38,9 +44,13 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
     blocks: list[Block] = []
     sequence = _Sequence()
     pending_label = ""
-    for line in lines:
+    definitions = _definition_items(lines) if soft_wrapped else set()
+    for index, line in enumerate(lines):
         text = line.text.strip()
         if not text:
+            continue
+        if line.row is not None:
+            blocks.append(Block(text, line.page, line.page, None, split_marks(text)[0], line.row))
             continue
         if _BARE_LABEL.match(text) and line.heading_level is None:
             pending_label = f"{text} "  # "19." alone on its line, its text on the next
@@ -49,7 +59,7 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
         plain = split_marks(text)[0]
         current = blocks[-1] if blocks else None
         starts = current is None or line.hard_break or line.heading_level is not None
-        starts = starts or current.heading_level is not None
+        starts = starts or current.heading_level is not None or current.row is not None or index in definitions
         if not starts and soft_wrapped and not _continues_capitals(current.last_line, plain):
             starts = _starts_unit(plain, current.last_line, sequence, width) or _ends_short(
                 current.last_line, plain, width
@@ -57,12 +67,33 @@ def join_lines(lines: list[SourceLine], soft_wrapped: bool) -> list[Block]:
         if line.heading_level is None:
             sequence.observe(plain, starts)
         if starts:
-            blocks.append(Block(text, line.page, line.page, line.heading_level, plain))
+            blocks.append(Block(text, line.page, line.page, line.heading_level, plain, definition=index in definitions))
         else:
             current.text = join_wrapped(current.text, text, vocabulary)
             current.page_end = line.page
             current.last_line = plain
     return blocks
+
+
+def _definition_items(lines: list[SourceLine]) -> set[int]:
+    """Indexes of the lines that open a glossary item: runs of at least three "term: text" lines, each item
+    followed by the next or by its own wrapped lines (which start in lower case)."""
+    items: set[int] = set()
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        plain = split_marks(line.text)[0].strip()
+        term = _DEFINITION_ITEM.match(plain)
+        if term and len(term.group("term").split()) <= 3 and line.heading_level is None and line.row is None:
+            run.append(index)
+            continue
+        if run and plain[:1].islower() and line.row is None:
+            continue  # the item's definition wrapped onto this line
+        if len(run) >= _MIN_DEFINITION_RUN:
+            items.update(run)
+        run = []
+    if len(run) >= _MIN_DEFINITION_RUN:
+        items.update(run)
+    return items
 
 
 class _Sequence:
@@ -133,7 +164,7 @@ def _is_short(previous: str, text: str, width: int) -> bool:
 
 def _line_width(lines: list[SourceLine]) -> int:
     """The usual length of a full line: a high percentile of line lengths."""
-    lengths = sorted(len(split_marks(line.text)[0]) for line in lines if line.heading_level is None)
+    lengths = sorted(len(split_marks(line.text)[0]) for line in lines if line.heading_level is None and line.row is None)
     if not lengths:
         return 80
     if len(lengths) < 30:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from conclusio.records import Document
 from ingest.decode import read_bytes
 from ingest.errors import IngestError
+from ingest.identity import document_key, with_passage_ids
 from ingest.lines import SourceText
 from ingest.metadata import detect_language, extract_metadata, header_lines
 from ingest.readers import SUPPORTED_SUFFIXES, reader_for
 from ingest.structure import build_passages
+
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
 def parse_file(path: Path, *, max_bytes: int = 50 * 1024 * 1024, ocr_language: str = "nld") -> Document:
@@ -33,18 +37,20 @@ def parse_file(path: Path, *, max_bytes: int = 50 * 1024 * 1024, ocr_language: s
 
 def _document(path: Path, data: bytes, media_type: str, source: SourceText, header_text: str) -> Document:
     structured = build_passages(source, path.name)
-    if not any(p.kind != "footnote" for p in structured.passages):
-        raise IngestError(path, "no text found in the document")
+    if not any(p.kind != "footnote" and _WORD.search(p.text) for p in structured.passages):
+        raise IngestError(path, "no text found in the document")  # nothing, or only symbols and control characters
     header = header_lines(header_text)
     metadata = extract_metadata(header, structured.passages, source.pages, detect_language(structured.text))
-    return Document(
+    document = Document(
         source_file=path.name,
         content_hash=hashlib.sha256(data).hexdigest(),
         text=structured.text,
         metadata=metadata,
         passages=structured.passages,
         media_type=media_type,
+        warnings=list(source.warnings),
     )
+    return with_passage_ids(document, document_key(path.name, metadata.doc_number))
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:

@@ -20,6 +20,8 @@ from ingest.errors import IngestError
 from ingest.footnote_marks import attach_glued_marks
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
 from ingest.ocr import OcrLine, ocr_pdf
+from ingest.pdf_tables import PdfTable, continues, find_tables, join_split_row, ruled_pages
+from ingest.tables import Grid, read_grid, table_lines
 
 _MIN_TEXT_CHARS = 20
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:\d{1,4}|[ivxlc]{1,6})(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
@@ -46,17 +48,21 @@ class _Line:
 
 
 def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, str]:
-    """Lines and footnotes of a PDF, and the text its metadata is read from."""
+    """Lines, footnotes and tables of a PDF, and the text its metadata is read from."""
     reader = _open(path, data)
     pages = [_page_lines(page) for page in reader.pages]
     scanned = sum(len(line.text) for lines in pages for line in lines) < _MIN_TEXT_CHARS
     if scanned:
         pages = [_ocr_page_lines(page) for page in ocr_pdf(path, len(pages), ocr_language)]
+    tables = {} if scanned else find_tables(data, ruled_pages(reader))
     furniture = _repeated_furniture(pages, misreads=scanned)
-    lines: list[SourceLine] = []
+    lines: list[SourceLine | _TableSlot] = []
     footnotes: list[FootnoteSource] = []
     header: list[str] = []
+    slots: list[_TableSlot] = []
     for number, page_lines in enumerate(pages, 1):
+        on_page = tables.get(number, [])
+        page_lines = [line for line in page_lines if not any(table.covers(line.y) for table in on_page)]
         edges = _edge_indexes(page_lines)
         kept = [line for index, line in enumerate(page_lines) if not _is_furniture(line, index, edges, furniture)]
         if number == 1:
@@ -66,10 +72,62 @@ def read_pdf(path: Path, data: bytes, ocr_language: str) -> tuple[SourceText, st
         if carried and footnotes:  # a long footnote runs on at the bottom of the next page
             footnotes[-1].text = f"{footnotes[-1].text} {carried}"
         breaks = _spaced_paragraph_starts(body)
-        lines.extend(SourceLine(line.text, page=number, hard_break=index in breaks) for index, line in enumerate(body))
+        page_items: list[tuple[float, SourceLine | _TableSlot]] = [
+            (line.y, SourceLine(line.text, page=number, hard_break=index in breaks)) for index, line in enumerate(body)
+        ]
+        for table in on_page:
+            opens_page = not any(line.y > table.top for line in body)
+            last = slots[-1] if slots else None
+            closes_page = not any(line.y < table.bottom for line in body)
+            if opens_page and last is not None and last.closes_page and continues(last.tables[-1], table):
+                last.tables.append(table)  # the same table, run on over the page break
+                last.closes_page = closes_page
+                continue
+            slots.append(_TableSlot([table], closes_page))
+            page_items.append((table.top, slots[-1]))
+        lines.extend(item for _, item in sorted(page_items, key=lambda pair: -pair[0]))
         footnotes.extend(FootnoteSource(label, text, number) for label, text in notes)
-    source = attach_glued_marks(SourceText(lines, footnotes, pages=len(pages), soft_wrapped=True))
+    read, warnings = _with_tables(lines)
+    source = attach_glued_marks(SourceText(read, footnotes, pages=len(pages), soft_wrapped=True, warnings=warnings))
     return source, "\n".join(header)
+
+
+@dataclass
+class _TableSlot:
+    """Where a table stands among a PDF's lines; the tables of later pages it runs on into."""
+
+    tables: list[PdfTable]
+    closes_page: bool  # no text below it on its (last) page: the next page may continue it
+
+
+def _with_tables(items: list[SourceLine | _TableSlot]) -> tuple[list[SourceLine], list[str]]:
+    """Source lines with each table read into its rows where it stands, and what could not be read."""
+    lines: list[SourceLine] = []
+    warnings: list[str] = []
+    number = 0
+    for item in items:
+        if isinstance(item, SourceLine):
+            lines.append(item)
+            continue
+        number += 1
+        rows, pages = list(item.tables[0].rows), [item.tables[0].page] * len(item.tables[0].rows)
+        header = [cell.text for cell in rows[0]]
+        for table in item.tables[1:]:
+            joined = join_split_row(rows, table.rows, header)
+            pages += [table.page] * (len(joined) - len(rows))
+            rows = joined
+        title = next((line.text for line in reversed(lines) if line.heading_level is not None), None)
+        reading = read_grid(Grid(rows, pages=pages), number, title or _line_before(lines))
+        lines.extend(table_lines(reading))
+        warnings.extend(reading.warnings)
+    return lines, warnings
+
+
+def _line_before(lines: list[SourceLine]) -> str | None:
+    """The short line just above a table (in a PDF its heading is a line like any other)."""
+    if lines and len(lines[-1].text.split()) <= 12 and lines[-1].row is None:
+        return lines[-1].text
+    return None
 
 
 def _open(path: Path, data: bytes):  # type: ignore[no-untyped-def]

@@ -11,13 +11,14 @@ passage; the subject or title after it is one heading passage in the "front matt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest import units
 from ingest.front_matter import FRONT_MATTER_SECTION, split_front_matter
 from ingest.lines import SourceLine, SourceText, split_marks
 from ingest.paragraphs import Block, join_lines
-from conclusio.records import Passage, PassageKind
+from conclusio.records import Document, DocumentMetadata, Passage, PassageKind, TableRow
+from ingest.identity import with_passage_ids
 
 _TERMINAL = re.compile(r"[.!?;,]['\"”’)\]]*$")
 PASSAGE_SEPARATOR = "\n\n"
@@ -46,6 +47,7 @@ class _Draft:
     open_for_children: bool = False  # a numbered point (or a bullet ending in ":") that sub-points attach to
     open_for_followups: bool = False  # a point whose follow-up paragraphs belong to it
     searchable: bool = True  # False for the header fields: kept in the text, but no passage
+    table_row: TableRow | None = None
 
 
 @dataclass
@@ -127,6 +129,8 @@ class _DraftBuilder:
         self.last_letter: str | None = None
 
     def add(self, block: Block, following: str) -> None:
+        if block.row is not None:
+            return self._table_row(block, block.row)
         plain = split_marks(block.text)[0]
         action = units.action_heading(plain)
         if action is not None:
@@ -209,6 +213,13 @@ class _DraftBuilder:
             self.lead_in = plain.strip()
         self._append(_new(block, "body", self.sections.action_label(), self.sections.path()))
 
+    def _table_row(self, block: Block, row: TableRow) -> None:
+        """A row of a table: a passage of its own, under the headings above the table; no list numbering."""
+        self.addressee = self.lead_in = None
+        draft = _new(block, "body", row.label, self.sections.path())
+        draft.table_row = row
+        self._append(draft)
+
     def _append(self, draft: _Draft) -> None:
         self.drafts.append(draft)
 
@@ -227,7 +238,7 @@ def _heading_level(block: Block, plain: str, soft_wrapped: bool) -> int | None:
     """The block's heading level: given by the format, or inferred for wrapped text."""
     if block.heading_level is not None:
         return block.heading_level
-    if not soft_wrapped or units.HEADER_FIELD.match(plain) or units.is_bullet(plain):
+    if not soft_wrapped or block.definition or units.HEADER_FIELD.match(plain) or units.is_bullet(plain):
         return None
     words = plain.split()
     if not words or len(words) > 20 or not (words[0][0].isupper() or words[0][0].isdigit()):
@@ -276,6 +287,7 @@ def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Str
             section_path=draft.section_path, paragraph=draft.label, addressees=draft.addressees,
             page=draft.page if source.paginated else None, page_end=draft.page_end if source.paginated else None,
             char_start=offset - len(text), char_end=offset, footnote_refs=refs,
+            table_row=_without_marks(draft.table_row) if draft.table_row else None,
         ))
     for footnote in source.footnotes:
         text = _tidy(split_marks(footnote.text)[0])
@@ -289,7 +301,19 @@ def _assemble(drafts: list[_Draft], source: SourceText, source_file: str) -> Str
             char_start=offset - len(text), char_end=offset,
             footnote_label=footnote.label, cited_by=_citing_passage(passages, footnote.label, footnote.page),
         ))
-    return Structured("".join(pieces), passages)
+    # Ids by content from here on (ingest.identity); parse_file names the document by its number once read.
+    text = "".join(pieces)
+    document = with_passage_ids(Document(source_file, "", text, DocumentMetadata(), passages), source_file)
+    return Structured(text, document.passages)
+
+
+def _without_marks(row: TableRow) -> TableRow:
+    """The row's headers and cells as the passage text shows them: footnote marks out, whitespace tidied."""
+    def clean(text: str) -> str:
+        return _tidy(split_marks(text)[0])
+
+    return replace(row, headers=[clean(h) for h in row.headers], cells=[clean(c) for c in row.cells],
+                   label=clean(row.label) if row.label else None, title=clean(row.title) if row.title else None)
 
 
 def _append(pieces: list[str], text: str, offset: int) -> int:

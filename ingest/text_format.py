@@ -18,6 +18,7 @@ from ingest.errors import IngestError
 from ingest.footnote_marks import attach_glued_marks
 from ingest.units import HEADER_FIELD, LETTERED, NUMBERED, addressee, is_bullet, is_recital
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark, split_marks
+from ingest.tables import Grid, GridCell, read_grid, table_lines
 
 _SUP = re.compile(r"<sup>\s*([0-9]{1,3}|[a-z*†‡])\s*</sup>", re.IGNORECASE)
 _SUP_DEFINITION = re.compile(r"^\s*<sup>\s*([0-9]{1,3}|[a-z*†‡])\s*</sup>\s*(.*)$", re.IGNORECASE)
@@ -31,7 +32,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 BOLD_LINE_LEVEL = 6  # the heading level given to a bold line standing alone
 _BOLD_ONLY = re.compile(r"^\*{2,3}(?:(?!\*\*).)+\*{2,3}[.:]?$")
 _MD_LIST_ITEM = re.compile(r"^[*+]\s+(?=\S)")  # "* item" would otherwise lose its bullet with the emphasis
-_MARKDOWN_SIGN = re.compile(r"^#{1,6}\s|<sup>|^\*\*\S|^-{3,}\s*$|^\s*<https?://|\]\(https?://")
+_MARKDOWN_SIGN = re.compile(r"^#{1,6}\s|<sup>|^\*\*\S|^-{3,}\s*$|^\s*<https?://|\]\(https?://|^\s*\|?\s*:?-{3,}:?\s*\|")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _THEMATIC_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SENTENCE_END = re.compile(r"[.!?;:]['\"”’)]*$")
@@ -151,6 +152,8 @@ def _read_paragraphs(raw_lines: list[str]) -> SourceText:
     blocks = _blocks(raw_lines)
     lines: list[SourceLine] = []
     footnotes: list[FootnoteSource] = []
+    warnings: list[str] = []
+    tables = 0
     page = 1
     index = 0
     after_page_break = False
@@ -176,11 +179,83 @@ def _read_paragraphs(raw_lines: list[str]) -> SourceText:
                 _add_footnote_line(footnotes, _SUP_DEFINITION.match(raw.strip()), raw.strip(), page)
             index += 1
             continue
-        for part in _split_units(block):
-            lines.extend(_block_lines(part, page, lines, after_page_break))
-            after_page_break = False
+        for kind, piece in _split_tables(block):
+            if kind == "table":
+                tables += 1
+                reading = read_grid(_pipe_grid(piece, page), tables, _last_heading(lines))
+                lines.extend(table_lines(reading))
+                warnings.extend(reading.warnings)
+                continue
+            for part in _split_units(piece):
+                lines.extend(_block_lines(part, page, lines, after_page_break))
+                after_page_break = False
         index += 1
-    return SourceText(lines=lines, footnotes=footnotes, pages=page, soft_wrapped=False)
+    return SourceText(lines=lines, footnotes=footnotes, pages=page, soft_wrapped=False, warnings=warnings)
+
+
+_PIPE_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _is_rule_row(line: str) -> bool:
+    """The line under a pipe table's header: "| --- | :---: |"."""
+    cells = _pipe_cells(line)
+    return "|" in line and len(cells) >= 1 and all(_PIPE_RULE_CELL.match(cell) for cell in cells)
+
+
+def _is_pipe_row(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1
+
+
+def _split_tables(block: list[str]) -> list[tuple[str, list[str]]]:
+    """A block cut into text and pipe tables: a header row, its rule and the rows with a pipe below it;
+    or, without a rule, two or more lines that open and close with a pipe."""
+    pieces: list[tuple[str, list[str]]] = []
+    index = 0
+    text: list[str] = []
+    while index < len(block):
+        line = block[index]
+        ruled = "|" in line and index + 1 < len(block) and _is_rule_row(block[index + 1])
+        unruled = _is_pipe_row(line) and index + 1 < len(block) and _is_pipe_row(block[index + 1])
+        if ruled or unruled:
+            end = index + 2 if ruled else index + 1
+            while end < len(block) and ("|" in block[end] if ruled else _is_pipe_row(block[end])):
+                end += 1
+            if text:
+                pieces.append(("text", text))
+                text = []
+            pieces.append(("table", block[index:end]))
+            index = end
+            continue
+        text.append(line)
+        index += 1
+    if text:
+        pieces.append(("text", text))
+    return pieces
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe-table row; an escaped pipe ("\\|") stays in its cell."""
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|") and not stripped.endswith("\\|"):
+        stripped = stripped[:-1]
+    return [cell.replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", stripped)]
+
+
+def _pipe_grid(rows: list[str], page: int) -> Grid:
+    """A pipe table as a grid; the rule row marks the one header row."""
+    ruled = len(rows) > 1 and _is_rule_row(rows[1])
+    body = [rows[0]] + rows[2:] if ruled else rows
+    grid_rows = [[GridCell(_clean_markdown(_BR.sub("\n", cell))) for cell in _pipe_cells(row)] for row in body]
+    return Grid(grid_rows, header_rows=1 if ruled else None, pages=[page] * len(grid_rows))
+
+
+def _last_heading(lines: list[SourceLine]) -> str | None:
+    """The text of the last heading read so far (the title a table is found under)."""
+    return next((split_marks(line.text)[0] for line in reversed(lines) if line.heading_level is not None), None)
 
 
 def _blocks(raw_lines: list[str]) -> list[list[str]]:

@@ -11,7 +11,7 @@ BULLET = re.compile(r"^([\uf0b7\uf0a7\uf0d8\uf076\u2022\u25aa\u25cf\u25a0\u2023\
 HEADER_FIELD = re.compile(
     r"^(van|aan|d\.d\.|datum|nr\. vorig doc\.|nr\. cion doc\.|betreft|onderwerp)\s*:", re.IGNORECASE
 )
-ACTION_HEADING = re.compile(r"^(Actie|Action|Maatregel)\s+(\d{1,3})\s*[:.\u2013\u2014-]\s*(.+?)\s*\.?$")
+ACTION_HEADING = re.compile(r"^(Actie|Action|Maatregel)\s+(\d{1,3}(?:\.\d{1,3})*)\s*[:.\u2013\u2014-]\s*(.+?)\s*\.?$")
 
 # Request verbs that open an addressee block ("verzoekt de Raad de lidstaten:", "DRAAGT HET COSI OP om").
 _REQUEST_VERBS = "verzoekt|verzoeken|roept|roepen|draagt|dragen|nodigt|nodigen|moedigt|spoort|vraagt|dringt|verzoek"

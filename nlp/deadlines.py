@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from conclusio import calendar_words
 from conclusio.records import Deadline
 from nlp.annotate import sentences
-from nlp.periods import NUMERIC_DATE_RE, RANGE_RE, YEAR_RE, Period, day_before, interpret
+from nlp.periods import NUMERIC_DATE_RE, RANGE_RE, YEAR_RE, Period, add_span, day_before, interpret
 from nlp.windows import match_near_triggers
 
 DEFAULT_PATTERNS = Path(__file__).parent / "data" / "deadline_patterns.json"
@@ -57,6 +57,18 @@ if not Span.has_extension("deadline"):
     Span.set_extension("deadline", default=None)
 if not Doc.has_extension("doc_date"):
     Doc.set_extension("doc_date", default=None)
+if not Doc.has_extension("entry_into_force"):
+    Doc.set_extension("entry_into_force", default=None)  # the date the document says its act enters into force
+
+# "binnen zes maanden na de goedkeuring van deze conclusies / van dit actieplan": counted from the date the
+# document itself was adopted, which for conclusions and adopted plans is the document's date.
+ADOPTION_NOUNS = {"goedkeuring", "aanneming", "vaststelling", "bekendmaking", "publicatie", "ondertekening",
+                  "indiening", "presentatie", "aanvaarding"}
+OWN_DOCUMENT_NOUNS = {"conclusies", "actieplan", "plan", "strategie", "verklaring", "routekaart", "stappenplan",
+                      "mededeling", "verslag", "besluit", "resolutie", "document", "agenda", "programma", "nota",
+                      "aanbeveling", "aanbevelingen", "kader"}
+ENTRY_INTO_FORCE_NOUNS = {"inwerkingtreding"}
+_ANCHOR_WORDS = {"na", "nadat", "vanaf", "volgend", "volgende", "te", "rekenen"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,10 @@ class TaggedDeadline:
     end_char: int
     excluded: str | None = None
 
+
+# The granularity a label is written at, for a date that does not exist ("30 februari").
+_GRANULARITY = {"DAY": "day", "MONTH": "month", "SEASON": "season", "QUARTER": "quarter", "PART_YEAR": "quarter",
+                "HALF": "half", "YEAR": "year", "YEARS": "years", "SPAN": "day"}
 
 TRIGGER_SETS = ("@month", "@season", "@recurrence_adverb", "@unit", "@once")
 TRIGGER_WORDS = {"helft", "jaarhelft", "halfjaar", "semester", "kwartaal", "q1", "q2", "q3", "q4", "k1", "k2", "k3", "k4", "h1", "h2"}
@@ -151,19 +167,29 @@ class DeadlineTagger:
         for core in sorted(filter_spans(matches), key=lambda span: span.start):
             preposition = self._preposition_before(doc, core.start)
             start = core.start - len(preposition)
-            period, recurrence = interpret(core.label_, [t.lower_ for t in core], doc_date, _next_word(doc, core.end))
-            if preposition and preposition[0] in {"vóór", "voor"} and core.label_ in {"DAY", "MONTH"}:
-                period = day_before(period)
-            text = doc[start : core.end].text
+            note = None
+            end = core.end
+            try:
+                period, recurrence = interpret(core.label_, [t.lower_ for t in core], doc_date, _next_word(doc, core.end))
+                if preposition and preposition[0] in {"vóór", "voor"} and core.label_ in {"DAY", "MONTH"}:
+                    period = day_before(period)
+                if core.label_ == "SPAN" and period.end is None:
+                    period, end = _anchored_span(doc, core, doc_date, period)
+            except (ValueError, OverflowError) as error:
+                # "30 februari 2026", or a period past year 9999: the words stay, the date is unknown.
+                period, recurrence = Period(None, None, _GRANULARITY.get(core.label_)), None
+                note = f"no such date: {core.text} ({error})"
+            text = doc[start:end].text
             deadline = Deadline(
                 text=text,
                 start=_iso(period.start),
                 end=_iso(period.end),
                 granularity=period.granularity,
                 recurrence=recurrence,
+                note=note,
             )
             excluded = self._exclusion(doc, core, preposition, period, doc_date)
-            found.append(TaggedDeadline(deadline, core.label_, doc[start].idx, core.end_char, excluded))
+            found.append(TaggedDeadline(deadline, core.label_, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), excluded))
         return found
 
     def _preposition_before(self, doc: Doc, start: int) -> list[str]:
@@ -185,6 +211,88 @@ class DeadlineTagger:
         return None
 
 
+def _anchored_span(doc: Doc, core: Span, doc_date: date | None, period: Period) -> tuple[Period, int]:
+    """A span counted from an event the text names ("binnen zes maanden na de goedkeuring van dit actieplan"):
+    the period from that event's date, when the document gives it, and where the expression ends.
+
+    The adoption of the document itself dates from the document's date; the entry into force of an act
+    from the date the document says it enters into force (``Doc._.entry_into_force``), else it stays open.
+    """
+    words = [t.lower_ for t in core]
+    amount, unit = _amount_and_unit(words)
+    i = core.end
+    if i >= len(doc) or doc[i].lower_ not in {"na", "vanaf"}:
+        return period, core.end
+    i += 1
+    if i < len(doc) and doc[i].lower_ in {"de", "het"}:
+        i += 1
+    if i >= len(doc) or doc[i].lower_ not in ADOPTION_NOUNS | ENTRY_INTO_FORCE_NOUNS:
+        return period, core.end
+    event = doc[i].lower_
+    end = i + 1
+    if end < len(doc) and doc[end].lower_ == "van":
+        end += 1
+        determiner = doc[end].lower_ if end < len(doc) else ""
+        end += 1 if determiner in {"de", "het", "deze", "dit", "dat", "die", "onderhavige"} else 0
+        while end < len(doc) and doc[end].is_alpha and doc[end].lower_.endswith("e") and doc[end].is_lower and end + 1 < len(doc) and doc[end + 1].is_alpha:
+            end += 1  # "de herziene verordening": adjectives before the noun
+        written = doc[end].text if end < len(doc) else ""
+        if end < len(doc) and doc[end].is_alpha:
+            end += 1
+        own = determiner in {"deze", "dit", "onderhavige"} and _names_own_document(written)
+    else:
+        own = False
+    anchor: date | None = None
+    if event in ADOPTION_NOUNS and own:
+        anchor = doc_date
+    elif event in ENTRY_INTO_FORCE_NOUNS and doc._.entry_into_force:
+        anchor = _as_date(doc._.entry_into_force)
+    if anchor is None or amount is None:
+        return period, end
+    return Period(anchor, add_span(anchor, amount, unit), "day"), end
+
+
+def _names_own_document(noun: str) -> bool:
+    """ "dit actieplan", "dit uitvoeringsplan", "deze actieagenda", "dit OAP": a noun for a document of the kind
+    that states plans (a compound on one, or a document's own short form), after "deze/dit"."""
+    lowered = noun.lower()
+    return lowered.endswith(tuple(OWN_DOCUMENT_NOUNS)) or bool(_DOCUMENT_SHORT_FORM.fullmatch(noun))
+
+
+_DOCUMENT_SHORT_FORM = re.compile(r"[A-Z]{2,6}")
+
+
+def _amount_and_unit(words: list[str]) -> tuple[int | None, str]:
+    numbers = [calendar_words.NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None) for w in words]
+    amount = next((n for n in numbers if n), None)
+    unit = next((w for w in words if w in calendar_words.TIME_UNITS), "maanden")
+    return amount, unit
+
+
+_ENTRY_INTO_FORCE = re.compile(
+    r"(?:treedt|treden|trad|traden)\b[^.;]{0,80}?\bin werking\b[^.;]{0,20}?\bop\s+(\d{1,2}\s+[a-z]+\s+\d{4})"
+    r"|(?:treedt|treden)\s+op\s+(\d{1,2}\s+[a-z]+\s+\d{4})\s+in werking"
+    r"|inwerkingtreding\b[^.;]{0,80}?\bop\s+(\d{1,2}\s+[a-z]+\s+\d{4})",
+    re.IGNORECASE,
+)
+
+
+def entry_into_force_date(text: str) -> str | None:
+    """The one date a document says an act enters into force ("treedt op 1 januari 2027 in werking"), or
+    None when it gives none or several."""
+    found = set()
+    for match in _ENTRY_INTO_FORCE.finditer(text):
+        written = next(group for group in match.groups() if group)
+        day, month, year = written.split()
+        number = calendar_words.MONTHS.get(month.lower())
+        if number:
+            try:
+                found.add(date(int(year), number, int(day)).isoformat())
+            except ValueError:
+                continue
+    return found.pop() if len(found) == 1 else None
+
+
 def _shapes(token: dict) -> list[str]:
     shape = token.get("SHAPE")
     if isinstance(shape, str):
@@ -197,8 +305,8 @@ DAY_RE = re.compile(r"^([1-9]|0[1-9]|[12]\d|3[01])(?:-([1-9]|0[1-9]|[12]\d|3[01]
 
 def _valid_number(text: str) -> bool:
     """The patterns match digit shapes; this checks the values (years 1900-2099, days, real dates)."""
-    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text):
-        return True
+    if YEAR_RE.match(text) or RANGE_RE.match(text) or DAY_RE.match(text) or text.lower() in calendar_words.ORDINALS:
+        return True  # "2e kwartaal", "1e helft": an ordinal written in figures
     numeric = NUMERIC_DATE_RE.match(text)
     if numeric:
         try:

@@ -5,7 +5,7 @@
 | ``conclusio_actor_gazetteer`` | ``doc.spans["actors"]`` (label = canonical actor) | tokens |
 | ``conclusio_deadline_tagger`` | ``doc.spans["deadlines"]``, ``Span._.deadline`` | ``Doc._.doc_date``, sentences |
 | ``conclusio_modality`` | ``doc.spans["modality"]`` (label = cue kind) | tokens |
-| ``conclusio_obligation_extractor`` | ``Doc._.obligation_units`` | all of the above, ``Doc._.block``, ``Doc._.doc_kind`` |
+| ``conclusio_obligation_extractor`` | ``Doc._.obligation_units`` | all of the above, ``Doc._.block``, ``Doc._.doc_kind``, ``Doc._.section_owner`` |
 | ``conclusio_progress_reader`` (disabled) | nothing: reads report texts on request (``nlp.progress``) | sentences, lemmas, the deadline tagger |
 
 Data files (aliases, patterns) are loaded from paths in the config; the functions that can be
@@ -28,7 +28,7 @@ from nlp.modality import DEFAULT_PATTERNS as DEFAULT_MODALITY_PATTERNS
 from nlp.modality import ModalityTagger
 from nlp.progress import ProgressClassifier
 
-for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("main_actor", None), ("doc_kind", None), ("obligation_units", None)):
+for name, default in (("doc_date", None), ("block", None), ("declaration", False), ("nearby_actors", None), ("main_actor", None), ("doc_kind", None), ("obligation_units", None), ("section_owner", None)):
     if not Doc.has_extension(name):
         Doc.set_extension(name, default=default)
 

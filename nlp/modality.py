@@ -26,11 +26,12 @@ MODALITY_OF_CUE = {
     "INVITE": "request",
     "BLOCK": "request",
     "WE_COMMIT": "commitment",
+    "URGE": "request",  # "het is van cruciaal belang dat de lidstaten ...": a request to whoever the clause names
 }
 
 
 class ModalityTagger:
-    """Marks modality cues; span labels are cue kinds (COMMIT, OBLIGE, REQUEST, INVITE, BLOCK, WE_COMMIT)."""
+    """Marks modality cues; span labels are cue kinds (COMMIT, OBLIGE, REQUEST, INVITE, BLOCK, WE_COMMIT, URGE)."""
 
     def __init__(self, vocab, patterns_path: Path = DEFAULT_PATTERNS):
         self.matcher = Matcher(vocab)

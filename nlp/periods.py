@@ -78,6 +78,7 @@ YEAR_RE = re.compile(r"^(19|20)\d\d$")
 RANGE_RE = re.compile(r"^((?:19|20)\d\d)[-–]((?:19|20)?\d\d)$")
 NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d\d)$")
 QUARTER_CODE_RE = re.compile(r"^[QqKk]([1-4])(?:[-/]((?:19|20)\d\d))?$")
+QUARTER_RANGE_RE = re.compile(r"^[QqKk]([1-4])[-/\u2013][QqKk]([1-4])$")
 
 
 def interpret(label: str, words: list[str], doc_date: date | None, next_word: str | None = None) -> tuple[Period, str | None]:
@@ -102,13 +103,13 @@ def interpret(label: str, words: list[str], doc_date: date | None, next_word: st
     if year is None:
         return Period(None, None, None), None
     if label == "QUARTER":
-        quarter = _quarter(words)
-        return month_period(year, 3 * quarter - 2, 3 * quarter, "quarter"), None
+        first, last = _quarters(words)
+        return month_period(year, 3 * first - 2, 3 * last, "quarter"), None
     if label == "PART_YEAR":
         first, last = PART_OF_YEAR[next(w for w in words if w in PART_OF_YEAR)]
         return month_period(year, first, last, "quarter"), None
     if label == "HALF":
-        second = "tweede" in words or "h2" in words
+        second = bool({"tweede", "2e", "2de", "h2"} & set(words))
         return month_period(year, 7 if second else 1, 12 if second else 6, "half"), None
     return month_period(year, 1, 12, "year"), None
 
@@ -159,6 +160,16 @@ def _day(words: list[str], year: int | None, doc_date: date | None) -> Period:
     return _with_inferred_year(year, doc_date, build)
 
 
+def _quarters(words: list[str]) -> tuple[int, int]:
+    """The first and last quarter an expression covers: "Q3 2027" one, "Q1-Q2 2027" a range."""
+    for word in words:
+        pair = QUARTER_RANGE_RE.match(word)
+        if pair:
+            return int(pair.group(1)), int(pair.group(2))
+    quarter = _quarter(words)
+    return quarter, quarter
+
+
 def _quarter(words: list[str]) -> int:
     for word in words:
         code = QUARTER_CODE_RE.match(word)
@@ -186,6 +197,8 @@ def _recurrence(words: list[str]) -> str | None:
     counts = [NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS and w not in {"een", "één"}]
     if "half" in words or "tweemaal" in words or ({"keer", "maal"} & set(words) and counts == [2]):
         return "P6M"
+    if "kwartaal" in words:
+        return "P3M"
     if "maanden" in words:
         return f"P{counts[0] if counts else 1}M"
     if words[0] in {"om", *EVERY_WORDS} and counts:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_suffix_regex
 
 from conclusio.settings import Settings
 from nlp import factories  # noqa: F401  (registers the components)
@@ -23,6 +24,13 @@ OUR_COMPONENTS = (
 ON_REQUEST_COMPONENTS = ("conclusio_progress_reader",)
 
 
+def _split_full_stop_after_capital(nlp: Language) -> None:
+    """ "... onder leiding van JenV. De stuurgroep ...": a full stop after a short form in mixed case ends the
+    sentence; spaCy's rules split it off after a lower-case letter or two capitals only."""
+    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[a-z][A-Z])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
 def build_pipeline(settings: Settings | None = None) -> Language:
     """A trained Dutch pipeline when one is installed, else blank Dutch with a lookup lemmatizer; plus ours.
 
@@ -35,6 +43,7 @@ def build_pipeline(settings: Settings | None = None) -> Language:
         nlp = spacy.load(trained, exclude=["ner"])
     else:
         nlp = spacy.blank("nl")
+    _split_full_stop_after_capital(nlp)
     if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     for name in OUR_COMPONENTS:

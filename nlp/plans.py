@@ -53,6 +53,42 @@ def authors_own_plan(doc: Doc, cue: Span, segment: Span) -> bool:
     return cue.label_ == "OBLIGE" and any(w in PARTNER_WORDS for w in window) and "met" in window
 
 
+FUNDING_VERBS = {"gefinancierd", "medegefinancierd", "bekostigd"}
+
+
+def states_funding(doc: Doc, cue: Span, segment: Span) -> bool:
+    """ "De acties zullen worden gefinancierd uit het Fonds ...": a passive that names where the money comes
+    from, not who acts."""
+    window = [t.lower_ for t in doc[cue.end : segment.end]]
+    return any(word in FUNDING_VERBS for word in window) and any(word in {"uit", "via"} for word in window)
+
+
+def agentless_plan(doc: Doc, cue: Span, segment: Span) -> bool:
+    """A future passive without an agent that states a concrete step: "Het eindverslag zal naar verwachting in
+    de tweede helft van 2027 worden afgerond". Not "Hierbij zal ... worden gebruikt" (how the previous step is
+    done) nor a funding statement."""
+    if cue.label_ != "COMMIT" or doc[cue.start].lower_ not in {"zal", "zullen"}:
+        return False
+    return not elaborates_previous(doc, segment) and not states_funding(doc, cue, segment)
+
+
+COORDINATED_OPENINGS = {"de", "het", "deze", "dit", "die", "zijn", "haar", "hun"}
+
+
+def coordinated_subject(doc: Doc, cue: Span, segment: Span, spans: list[Span]) -> list[str]:
+    """ "Europol heeft de gegevens verzameld en de bevindingen zullen ... worden voorgelegd": the body that opens
+    the sentence acts in the clause joined to it by "en" too."""
+    opener = chain(doc, spans, segment.start, +1)
+    if not opener:
+        return []
+    first_end = max((s.end for s in spans if s.start >= segment.start and s.label_ in opener), default=segment.start)
+    for token in doc[first_end : cue.start]:
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if token.lower_ == "en" and following is not None and following.lower_ in COORDINATED_OPENINGS:
+            return opener
+    return []
+
+
 @dataclass(frozen=True)
 class DatedPlan:
     """A present-tense sentence with a later date: who acts and where the finite verb stands."""

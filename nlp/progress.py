@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from conclusio.records import EvidenceStatus
 from nlp.annotate import SENTENCE_COMPONENTS, run_components
 from nlp.deadlines import parse_deadlines
+from nlp.verbs import is_known_lemma
 
 COMPONENT = "conclusio_progress_reader"
 # What a progress reading needs of the pipeline: sentences and lemmas (with whatever a trained lemmatizer needs).
@@ -39,16 +40,35 @@ _PARTICLES = (
 _PARTICIPLE_SHAPE = re.compile(
     rf"^(?:(?:{'|'.join(_PARTICLES)})?ge\w{{2,}}(?:d|t|en)|(?:be|ver|ont|her)\w{{3,}}(?:ld|nd|rd|eid|eerd|kt|pt|st|ft))$"
 )
+# Participles without "ge-": a particle before an unstressed prefix ("voorbereid", "aanbesteed"), and strong
+# participles of prefixed verbs ("begonnen", "besloten", "verkregen"), which share their ending with infinitives.
+_PREFIXED_PARTICIPLE = re.compile(rf"^(?:{'|'.join(_PARTICLES)})(?:be|ver|ont|her|er)\w{{2,}}[dt]$")
+_STRONG_PREFIXED_PARTICIPLE = re.compile(r"^(?:be|ver|ont|her)\w{3,}en$")
+# Strong participles that the lookup table also lists as lemmas of their own (as adjectives: "besloten").
+_STRONG_PARTICIPLES = frozenset(
+    "begonnen besloten verschenen ontvangen verkregen verworven bevonden vertrokken bevolen vergeleken ontstaan".split()
+)
 # Participles that describe a state or a request, not a finished piece of work.
 _NON_COMPLETION_LEMMAS = frozenset(
     """verzoeken vragen oproepen aanmoedigen uitnodigen aanbevelen plannen voorzien verwachten richten
-    baseren wijden bedoelen betrekken verbinden belasten verplichten overtuigen noemen blijven
-    omvatten bevatten vormen betreffen behelzen beogen inhouden""".split()
+    baseren wijden bedoelen betrekken verbinden belasten verplichten overtuigen noemen blijven opdragen
+    omvatten bevatten vormen betreffen behelzen beogen inhouden toevertrouwen machtigen""".split()
 )
 _NON_COMPLETION_FORMS = frozenset(
     "gepland voorzien verwacht gericht gebaseerd gewijd bedoeld betrokken verbonden belast verplicht "
-    "overtuigd bekend bereid genoemd verzocht gevraagd opgeroepen aangemoedigd uitgenodigd".split()
+    "overtuigd bekend bereid genoemd verzocht gevraagd opgeroepen aangemoedigd uitgenodigd opgedragen "
+    "toevertrouwd gemachtigd".split()
 )
+# A perfect or passive of these says the work began, not that it was delivered ("de werkzaamheden zijn begonnen").
+_BEGINNING_LEMMAS = frozenset("beginnen starten aanvangen opstarten aanvatten".split())
+_BEGINNING_FORMS = frozenset("begonnen gestart opgestart aangevangen aangevat".split())
+_PRESENT_PASSIVE_AUXILIARIES = frozenset({"wordt", "worden"})
+# "Er wordt gewezen op ...", "wordt benadrukt dat ...": a present passive of saying reports a statement, not work.
+_STATEMENT_FORMS = frozenset(
+    """gewezen benadrukt onderstreept beschreven vermeld genoemd erkend opgemerkt verwezen aanbevolen
+    geconcludeerd aangetoond gesteld geschat gemeld aangegeven toegelicht uiteengezet""".split()
+)
+_MODALS = frozenset("zal zullen zou zouden moet moeten kan kunnen dient dienen mag mogen".split())
 
 _DETERMINERS = frozenset("de het een deze die dit dat zijn haar hun onze uw elk elke alle".split())
 _FUNCTION_WORDS = _DETERMINERS | frozenset(
@@ -90,7 +110,16 @@ def _is_participle(token: Token) -> bool:
     if lower.endswith(("de", "te")):  # inflected adjective ("gerichte") or past finite verb
         return False
     known_verb = lemma != lower and lemma.endswith("en") and lower.endswith(("d", "t", "en"))
-    return known_verb or (lemma == lower and bool(_PARTICIPLE_SHAPE.match(lower)))
+    if known_verb or (lemma == lower and bool(_PARTICIPLE_SHAPE.match(lower))):
+        return True
+    if lemma != lower:
+        return False
+    if _PREFIXED_PARTICIPLE.match(lower):
+        return True
+    # "begonnen" is no infinitive of its own (unlike "beginnen", "versterken"); a plural noun has a lemma of its own
+    if lower in _STRONG_PARTICIPLES:
+        return True
+    return bool(_STRONG_PREFIXED_PARTICIPLE.match(lower)) and not is_known_lemma(lower)
 
 
 def _is_past_finite(token: Token) -> bool:
@@ -196,12 +225,17 @@ class ProgressClassifier:
         starts: dict[str, int] = {}
         found = [(self.nlp.vocab.strings[m], s, e) for m, s, e in self.matcher(sent.as_doc())]
         found += [("PAST", s, e) for s, e in _perfect_and_passive(sent)]
+        found += [("ONGOING", s, e) for s, e in _present_passive(sent)]
+        found += [("ONGOING", s, e) for s, e in _continuing(sent)]
         for label, start, end in sorted(found, key=lambda m: m[1]):
             if label == "PAST":
                 if not _completes(sent[start:end]):
                     continue
-                # talking about an action ("werd besproken") is work on it, not its delivery
-                label = "ONGOING" if _verb_lemma(sent[start:end]) in _DISCUSSION_LEMMAS else "COMPLETED"
+                # talking about an action ("werd besproken") or beginning it ("zijn begonnen") is work on it,
+                # not its delivery
+                lemma = _verb_lemma(sent[start:end])
+                began = lemma in _BEGINNING_LEMMAS or sent[end - 1].lower_ in _BEGINNING_FORMS
+                label = "ONGOING" if lemma in _DISCUSSION_LEMMAS or began else "COMPLETED"
             cues.setdefault(label, _cue_text(sent[start:end]))
             starts.setdefault(label, start)
         if "COMPLETED" in cues:
@@ -235,14 +269,62 @@ def _perfect_and_passive(sent: Span) -> list[tuple[int, int]]:
         if after is not None and after.lower_ in _PAST_AUXILIARIES:
             spans.append((i, i + 2))
             continue
+        possessive_zijn = None  # "zijn" before a noun: the auxiliary only when the clause has no other one
         for j in range(i - 1, max(-1, i - _MAX_AUX_DISTANCE), -1):
             before = sent[j]
             if before.is_punct and before.text not in {"*", "**", "“", "”", '"'}:
                 break
-            if before.lower_ in _PAST_AUXILIARIES and not _possessive(before):
-                spans.append((j, i + 1))
+            if before.lower_ in _PAST_AUXILIARIES:
+                if not _possessive(before):
+                    spans.append((j, i + 1))
+                    break
+                possessive_zijn = j if possessive_zijn is None else possessive_zijn
+        if (not spans or spans[-1][1] != i + 1) and possessive_zijn is not None:
+            spans.append((possessive_zijn, i + 1))  # "In 2024 zijn verscheidene lidstaten begonnen"
+    return spans
+
+
+def _present_passive(sent: Span) -> list[tuple[int, int]]:
+    """Spans of a present passive without a modal: "wordt ... voorbereid" says the work is under way."""
+    spans: list[tuple[int, int]] = []
+    for i, token in enumerate(sent):
+        if token.lower_ not in _PRESENT_PASSIVE_AUXILIARIES:
+            continue
+        clause = _clause_around(sent, i)
+        if any(t.lower_ in _MODALS for t in clause):
+            continue  # "zal ... worden afgerond" is a plan, read by the FUTURE cue
+        for other in clause:
+            if other.i > token.i and other._.progress_participle and other.lower_ not in _STATEMENT_FORMS \
+                    and _completes(sent.doc[other.i : other.i + 1]):
+                spans.append((i, other.i - sent.start + 1))
                 break
     return spans
+
+
+def _continuing(sent: Span) -> list[tuple[int, int]]:
+    """Spans of "blijft/blijven ... <infinitive>": a commitment being kept, work that goes on."""
+    spans: list[tuple[int, int]] = []
+    for i, token in enumerate(sent):
+        if token.lower_ not in {"blijft", "blijven", "blijf"}:
+            continue
+        for other in _clause_around(sent, i):
+            if other.i > token.i and other.is_alpha and len(other) > 3 and other.lower_.endswith("en") \
+                    and _lemma(other) == other.lower_ and other.lower_ not in _FUNCTION_WORDS:
+                spans.append((i, other.i - sent.start + 1))
+                break
+    return spans
+
+
+def _clause_around(sent: Span, i: int) -> Span:
+    """The tokens of the clause holding the sentence's i-th token: between commas, semicolons and brackets."""
+    boundaries = {",", ";", "(", ")", ":"}
+    start = i
+    while start > 0 and sent[start - 1].text not in boundaries:
+        start -= 1
+    end = i + 1
+    while end < len(sent) and sent[end].text not in boundaries:
+        end += 1
+    return sent[start:end]
 
 
 def _verb_lemma(span: Span) -> str:

@@ -52,6 +52,24 @@ BODY_NOUN_ENDINGS = (
     "douane",
     "politie",
     "vertegenwoordigers",
+    # the bodies of national plans: the cabinet, municipalities, ministries, services, centres, associations
+    "kabinet",
+    "regering",
+    "gemeenten",
+    "provincies",
+    "ministerie",
+    "dienst",
+    "inspectie",
+    "marechaussee",
+    "centrum",
+    "centra",
+    "vereniging",
+    # offices that act for their body: "de minister van Justitie en Veiligheid", "de burgemeesters"
+    "minister",
+    "ministers",
+    "staatssecretaris",
+    "burgemeester",
+    "burgemeesters",
 )
 PRONOUNS = {"zij", "ze", "hij"}
 APPOSITION_MARKS = {",", "-", "–"}
@@ -101,6 +119,7 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
     position = cue_start
     if position > 0 and doc[position - 1].lower_ in {"zelf", "ook", "dan", "daarom"}:
         position -= 1
+    position = before_parenthesis(doc, position)  # "Europol (EC3) zal": the unit named in brackets belongs to it
     found = chain(doc, spans, position, -1)
     if found:
         first = min((s for s in spans if s.label_ == found[0] and s.end <= cue_start), key=lambda s: -s.end, default=None)
@@ -113,16 +132,37 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
     return found
 
 
+MAX_PARENTHESIS = 8
+MAX_NAME_WORDS = 4
+MAX_PHRASE_WORDS = 9
+
+
+def before_parenthesis(doc: Doc, position: int) -> int:
+    """Where a short bracketed part that ends at ``position`` opens ("Europol (EC3)"), else ``position``."""
+    if position == 0 or doc[position - 1].text != ")":
+        return position
+    for i in range(position - 2, max(-1, position - 2 - MAX_PARENTHESIS), -1):
+        if doc[i].text == "(":
+            return i
+        if doc[i].text in {")", ".", ";"}:
+            break
+    return position
+
+
 def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
-    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep").
+    """A body named by a short noun phrase that the gazetteer does not know ("de speciale projectgroep", "de
+    stuurgroep Ondermijning", "de minister van Justitie en Veiligheid").
 
     With ``bare``, a single plural noun without article also counts ("Financiële-inlichtingeneenheden").
     """
     tokens = [t for t in span if not t.is_punct]
     if bare and len(tokens) == 1 and tokens[0].lower_.endswith(BODY_NOUN_ENDINGS) and tokens[0].lower_ not in ARTICLES:
         return tokens[0].text[:1].lower() + tokens[0].text[1:] if not tokens[0].text[1:2].isupper() else tokens[0].text
-    if not tokens or len(tokens) > 7 or tokens[0].lower_ not in {"de", "het"}:
+    if not tokens or len(tokens) > MAX_PHRASE_WORDS or tokens[0].lower_ not in {"de", "het"}:
         return None
+    for body in range(len(tokens) - 2, 0, -1):
+        if tokens[body].lower_.endswith(BODY_NOUN_ENDINGS) and is_proper_name(tokens[body + 1 :]):
+            return " ".join(t.text for t in tokens[1:])  # a body noun and its name
     if any(t.lower_ in {"van", "voor", "met", "in", "op", "over"} for t in tokens):
         return None  # "het werk van de havenalliantie": the head is no body
     head = tokens[-1]
@@ -131,6 +171,64 @@ def noun_phrase_actor(span: Span, bare: bool = False) -> str | None:
             return named_earlier(span.doc, head) or head.text
         return " ".join(t.text for t in tokens[1:])
     return None
+
+
+def is_proper_name(tokens: list[Token]) -> bool:
+    """ "Ondermijning", "Justitie en Veiligheid", "van Financiën", "van het Onderwijs": the name after a body's
+    noun, capitalised words joined by "en", after "van" where it names the office's field."""
+    words = list(tokens)
+    if words and words[0].lower_ == "van":
+        words = words[1:]
+        if words and words[0].lower_ in {"de", "het"}:
+            words = words[1:]
+    capitals = [t for t in words if t.lower_ != "en"]
+    if not words or not capitals or len(capitals) > MAX_NAME_WORDS:
+        return False
+    if words[0].lower_ == "en" or words[-1].lower_ == "en":
+        return False
+    return all(t.lower_ == "en" or (t.is_alpha or "-" in t.text) and t.text[:1].isupper() and not t.is_upper for t in words)
+
+
+def name_end(doc: Doc, start: int, limit: int) -> int:
+    """Where a body's name that runs on from ``start`` ends: capitalised words, joined by "en"."""
+    end = start
+    while end < limit and end - start < MAX_NAME_WORDS:
+        token = doc[end]
+        joined = token.lower_ == "en" and end + 1 < limit and doc[end + 1].text[:1].isupper() and doc[end + 1].is_alpha
+        if not (joined or (token.is_alpha and token.text.istitle())):
+            break
+        end += 2 if joined else 1
+    if end > start and end < limit and doc[end].is_alpha and doc[end].is_lower and doc[end - 1].lower_.endswith("e"):
+        return start  # "het partnerschap Financiële inlichtingen": the name runs on in lower case; where it ends is unclear
+    return end
+
+
+def noun_phrase_actors(doc: Doc, span: Span, spans: list[Span]) -> list[str]:
+    """The bodies a subject names, joined by "en" or commas ("De provincies en gemeenten", "Europol en de Douane");
+    a name with "en" inside stays whole ("de minister van Justitie en Veiligheid")."""
+    whole = noun_phrase_actor(span, bare=True)
+    if whole and not any(t.lower_ in {"en", ","} for t in span):
+        return [whole]
+    parts: list[Span] = []
+    start = span.start
+    for token in span:
+        if token.lower_ in {"en", ","}:
+            parts.append(doc[start : token.i])
+            start = token.i + 1
+    parts.append(doc[start : span.end])
+    named: list[str] = []
+    for part in parts:
+        opening = part.start
+        while opening < part.end and doc[opening].lower_ in {"de", "het", "alle"}:
+            opening += 1
+        exact = [s.label_ for s in spans if s.start == opening and s.end == part.end]
+        found = exact[0] if exact else noun_phrase_actor(part, bare=True)
+        if found and not exact and part.start > span.start and len(part) == 1:
+            found = part.text  # "De Nationale Politie en Douane": only the sentence's first word is capitalised for it
+        if not found or not part.text.strip():
+            return [whole] if whole else []
+        named.append(found)
+    return list(dict.fromkeys(named))
 
 
 ANTECEDENT_WINDOW = 160  # tokens: the two or three sentences before
@@ -232,8 +330,28 @@ def subject_follows_verb(doc: Doc, cue: Span, floor: int, first: Span) -> bool:
         return False
     if previous.lower_ in {"hij", "zij", "ze", "het", "men"} or doc[cue.start + 1].lower_ in {"hij", "zij", "ze"}:
         return False
+    if names_subject(doc[clause_start(doc, cue.start, floor) : cue.start]):
+        return False  # "Nederland nodigt de Commissie uit", "Het kabinet verzoekt de VNG": the subject opens the clause
     gap = [t for t in doc[cue.start + 1 : first.start] if t.lower_ not in ARTICLES]
     return not gap
+
+
+# Words that open a sentence before its verb without being its subject ("Daarnaast verzoekt het kabinet ...").
+SENTENCE_ADVERBS = {"daarnaast", "tevens", "voorts", "ook", "verder", "bovendien", "daarom", "derhalve", "tenslotte",
+                    "vervolgens", "eveneens", "hierbij", "daarbij", "daartoe", "hiertoe", "dan", "nu", "thans", "zo",
+                    "evenzo", "tegelijk", "tegelijkertijd", "aldus", "hiermee", "daarmee", "eerst", "ten", "tot", "in",
+                    "met", "op", "bij", "voor", "na", "om", "als", "zoals", "gezien", "gelet"}
+
+
+def names_subject(fronted: Span) -> bool:
+    """True when the words before a verb name who acts: a body's noun phrase ("het kabinet", "de stuurgroep
+    Ondermijning") or names ("Nederland", "Nederland en België"), not an adverb or a fronted phrase."""
+    tokens = [t for t in fronted if not t.is_punct]
+    if not tokens or tokens[0].lower_ in SENTENCE_ADVERBS:
+        return False
+    if noun_phrase_actor(fronted, bare=True):
+        return True
+    return all(t.lower_ in {"en", "of"} or (t.is_alpha and t.text[:1].isupper()) for t in tokens) and len(tokens) <= 5
 
 
 def subordinate_subject(doc: Doc, cue: Span, floor: int, spans: list[Span]) -> list[str]:
@@ -317,10 +435,14 @@ def opening_noun_phrase(span: Span) -> str | None:
     return text[:1].lower() + text[1:] if not text[1:2].isupper() else text
 
 
+# Words that end the noun phrase after "samen met": the verb group, the next item, or a time or place that follows.
+PHRASE_STOPS = {"zal", "zullen", "en", "om", "in", "op", "voor", "tegen", "uiterlijk", "binnen", "vanaf", "tijdens", "via"}
+
+
 def phrase_after(doc: Doc, start: int, limit: int) -> str | None:
     """The body named right after ``start`` by a short noun phrase ("samen met de nationale autoriteiten")."""
     end = start
-    while end < limit and end - start < 6 and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in {"zal", "zullen", "en", "om"}:
+    while end < limit and end - start < 6 and doc[end].text not in {",", ";", ".", ":"} and doc[end].lower_ not in PHRASE_STOPS:
         end += 1
     return noun_phrase_actor(doc[start:end]) if end > start else None
 

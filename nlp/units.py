@@ -26,7 +26,9 @@ from nlp.subjects import (
     in_relative_clause,
     is_passive,
     NO_ACTOR,
+    name_end,
     noun_phrase_actor,
+    noun_phrase_actors,
     pronoun_subject,
     subject_before,
     subordinate_subject,
@@ -138,6 +140,7 @@ class UnitContext:
     main_actor: str | None = None
     previous_subject: list[str] = field(default_factory=list)
     antecedent: list[str] = field(default_factory=list)  # whom "zij"/"hij" in the next sentence points back to
+    section_owner: list[str] = field(default_factory=list)  # who owns the action the section reports on ("(COM)")
 
 
 def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCandidate | None:
@@ -151,6 +154,9 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
         explicit = True
         if cue.label_ == "WE_COMMIT":
             actors = ["deelnemende landen"] if context.declaration else []
+        elif cue.label_ == "URGE":
+            # "Het is van cruciaal belang dat de lidstaten ...": a request to the body the clause names.
+            actors = [] if in_relative_clause(doc, cue, segment.start) else chain(doc, spans, cue.end, +1)
         elif cue.label_ in {"INVITE", "REQUEST"}:
             if in_relative_clause(doc, cue, segment.start) or plans.reported_from_other_text(doc, cue, segment):
                 continue  # a request reported from another text ("conclusies, waarin ... wordt verzocht")
@@ -162,8 +168,7 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
             if not actors and cue.label_ == "REQUEST":
                 actors = subject_before(doc, cue.start, spans)
                 if not actors:
-                    subject = noun_phrase_actor(doc[clause_start(doc, cue.start, segment.start) : cue.start], bare=True)
-                    actors = [subject] if subject else []
+                    actors = noun_phrase_actors(doc, doc[clause_start(doc, cue.start, segment.start) : cue.start], spans)
         elif not is_passive(doc, cue, segment.end) and (
             subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
         ):
@@ -180,10 +185,18 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     actors = list(context.antecedent)  # "Daartoe zullen zij nagaan of ... kan worden gebruikt"
                 elif context.previous_subject and anaphoric_subject(doc, cue, segment.start):
                     actors = list(context.previous_subject)
+                elif plans.states_funding(doc, cue, segment):
+                    actors = []  # "De acties zullen worden gefinancierd uit het Fonds ...": where the money comes from
                 elif context.main_actor and not plans.author_only_helps(doc, segment) and not plans.elaborates_previous(doc, segment) and (
                     context.main_actor in context.nearby_actors or plans.authors_own_plan(doc, cue, segment)
                 ):
                     actors = [context.main_actor]
+                elif plans.agentless_plan(doc, cue, segment):
+                    # "Het eindverslag zal ... worden afgerond": whoever the context names as acting.
+                    # The section's owner before the previous sentence's subject: a progress report's section
+                    # reports on one action, and the step it announces is that action's.
+                    actors = (plans.coordinated_subject(doc, cue, segment, spans) or list(context.section_owner)
+                              or list(context.previous_subject))
         else:
             actors = subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
             actors = actors or subordinate_subject(doc, cue, segment.start, spans)
@@ -199,16 +212,19 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
                     # "De Commissie steunt ... en zal dat blijven doen": the subject opens the sentence.
                     actors = chain(doc, spans, segment.start, +1)
                 else:
-                    subject = noun_phrase_actor(doc[clause_start(doc, cue.start, segment.start) : cue.start], bare=True)
+                    actors = noun_phrase_actors(doc, doc[clause_start(doc, cue.start, segment.start) : cue.start], spans)
+                    subject = None
                     for length in (2, 3):  # "zal de havenalliantie", "zal de nieuwe projectgroep"
-                        if not subject and cue.end + length <= segment.end and doc[cue.end].lower_ in {"de", "het"}:
+                        if not actors and not subject and cue.end + length <= segment.end and doc[cue.end].lower_ in {"de", "het"}:
                             subject = noun_phrase_actor(doc[cue.end : cue.end + length])
-                    if not subject and cue.end < segment.end and doc[cue.end].text[:1].islower():
+                            if subject:  # "zal de Inspectie Justitie en Veiligheid": the body's name runs on
+                                subject = noun_phrase_actor(doc[cue.end : name_end(doc, cue.end + length, segment.end)]) or subject
+                    if not actors and not subject and cue.end < segment.end and doc[cue.end].text[:1].islower():
                         subject = noun_phrase_actor(doc[cue.end : cue.end + 1], bare=True)  # "zullen rechtshandhavingsinstanties"
-                    actors = [subject] if subject else []
+                    actors = actors or ([subject] if subject else [])
         if actors:
             actors = with_co_actors(doc, segment, spans, actors)
-            verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST"} else cue.start
+            verbs_from = cue.end if cue.label_ in {"INVITE", "REQUEST", "URGE"} else cue.start
             return UnitCandidate(segment.start_char, segment.end_char, actors, modality, explicit, [segment], verbs_from)
     return _present_with_future_date(doc, segment, spans)
 
@@ -234,6 +250,7 @@ def find_units(
     nearby = list(nearby_actors)
     previous_subject: list[str] = []
     antecedent = list(nearby_actors)
+    owner = list(doc._.section_owner or [])
     for part in parts:
         if block is not None and not units:
             units.append(UnitCandidate(part.start_char, part.end_char, list(block.actors), block.modality, True, [part]))
@@ -241,7 +258,7 @@ def find_units(
         if block is None and part.text.rstrip().endswith(":"):
             previous_subject = []
             continue  # the introduction of a list ("zullen wij:"); its items are the units
-        unit = _unit_from_segment(doc, part, UnitContext(block, declaration, nearby, main_actor, previous_subject, antecedent))
+        unit = _unit_from_segment(doc, part, UnitContext(block, declaration, nearby, main_actor, previous_subject, antecedent, owner))
         previous_subject = chain(doc, actor_spans(doc, part.start, part.end), part.start, +1)
         antecedent = _antecedent(doc, part, unit) or antecedent
         if unit is not None:
@@ -282,7 +299,12 @@ def unit_verbs(doc: Doc, unit: UnitCandidate) -> list[str]:
     first = unit.segments[0]
     clause = doc[unit.cue_start : first.end] if unit.cue_start is not None else _after_block_verb(doc, first)
     # A list item under "zullen wij:" is a bare verb group ("Relevante kennis delen ...").
-    verbs = main_verbs(clause, in_verb_group=unit.modality != "request")
+    # "Het is van cruciaal belang dat de lidstaten ... maken": the request's verbs close its "dat" clause.
+    urged = unit.cue_start is not None and unit.cue_start > 0 and doc[unit.cue_start - 1].lower_ == "dat"
+    verbs = main_verbs(clause, in_verb_group=unit.modality != "request" or urged)
+    if urged:  # a "dat" clause ends its verb groups: the verbs before "en", a comma or the full stop
+        closing = {t.lower_ for i, t in enumerate(clause) if i + 1 == len(clause) or clause[i + 1].lower_ in {",", ";", ".", "en"}}
+        verbs = [verb for verb in verbs if verb in closing] or verbs
     opening_om = next((t.i for t in clause if t.lower_ == "om"), None)
     if not verbs and not unit.finite_verb and opening_om is not None:
         # "aangemoedigd om ... te maken", "van plan om ... vast te stellen": this "om" opens the action, not a purpose

@@ -95,6 +95,11 @@ def _known_lemmas() -> frozenset[str]:
     return frozenset(_lemma_lookup().values())
 
 
+def is_known_lemma(word: str) -> bool:
+    """Whether a word is a lemma of the Dutch lookup table (an infinitive, a singular noun ...)."""
+    return word in _known_lemmas()
+
+
 def _plural_noun(word: str) -> bool:
     """A known plural noun ("organen" -> "orgaan"), or a compound ending in one ("wetgevingsinitiatieven")."""
     lookup = _lemma_lookup()
@@ -137,6 +142,9 @@ def participle_infinitive(text: str) -> str | None:
         infinitive = stem + "en"
     if rest.startswith("ge") and not particle and infinitive not in _known_lemmas() and "ge" + infinitive in _known_lemmas():
         infinitive = "ge" + infinitive  # "ge-" belongs to the verb: "gebruikt" -> "gebruiken", not "bruiken"
+    own_final = stem + rest[-1] + "en"  # the stem's own d or t: "afgerond" -> "afronden", not "afronnen"
+    if particle + infinitive not in _known_lemmas() and particle + own_final in _known_lemmas():
+        infinitive = own_final
     return particle + infinitive
 
 
@@ -277,3 +285,82 @@ def _follows_verb_context(tokens: list[Token], index: int) -> bool:
     """A bare infinitive counts only inside a modal verb group."""
     window = {t.lower_ for t in tokens[max(0, index - 12) : index]}
     return bool(window & {"zal", "zullen", "moet", "moeten", "dient", "dienen", "voornemens"})
+
+
+# Inside an action cell these open a clause whose verbs are not the action's: "zorgen dat ...", "nagaan in welke ...",
+# "de smokkelnetwerken die ... vormen", "om ... te meten".
+_SUBORDINATE_OPENERS = {"dat", "die", "of", "waarmee", "waarin", "waarbij", "waarop", "welke", "wanneer", "indien",
+                        "zodat", "om", "teneinde", "hoe", "waar", "wat", "opdat", "omdat", "als", "zoals"}
+_VERB_OBJECT_FOLLOWERS = {",", ".", ";", "en", "om", "hoe", "of", "wat", "welke", "waar", "dat"}
+_ELLIPTIC_CONDITIONS = {"relevant", "nodig", "mogelijk", "passend", "dienstig", "noodzakelijk", "gepast"}
+_NOT_ACTION_VERBS = NOT_VERBS | {"een", "geen", "alleen", "zeven", "negen", "tien", "heen", "hen", "nen"}
+
+
+def action_verbs(clause: Span) -> list[str]:
+    """Main verbs of an action written as an infinitive phrase, as action tables write them: "de uitwisseling
+    van inlichtingen versterken", "een risicoanalyse uitvoeren van ...", "Beoordelen of ...", "Ervoor zorgen
+    dat ...". The bare infinitives of the phrase itself; those of clauses inside it ("die ... vormen") are not
+    the action's, nor are participles ("wordt verleend")."""
+    tokens = list(clause)
+    verbs: list[str] = []
+    inside = False  # in a clause inside the phrase, until the next comma
+    for i, token in enumerate(tokens):
+        lower = token.lower_
+        if inside:
+            inside = token.text not in {",", ";"}
+            continue
+        question = lower == "of" and bool(verbs) and tokens[i - 1].lower_ == verbs[-1]  # "beoordelen of ..."
+        elliptic = i + 1 < len(tokens) and tokens[i + 1].lower_ in _ELLIPTIC_CONDITIONS  # "waar relevant uitbreiden"
+        if i > 0 and not elliptic and (question or (lower in _SUBORDINATE_OPENERS and lower != "of")):
+            inside = True
+            continue
+        if not token.is_alpha or lower in AUXILIARIES or lower in _NOT_ACTION_VERBS or _infinitive_of(token) != lower:
+            continue
+        if lower not in _known_lemmas() and _with_particle(tokens, i, lower) not in _known_lemmas():
+            continue  # a word in -en the lemma table does not know as a base form: a compound plural noun
+        if not lower.endswith(("en", *SHORT_INFINITIVES)) or (i > 0 and token.text[:1].isupper()):
+            continue
+        if i > 0 and (_after_determiner_or_adjective(tokens, i) or _after_preposition(tokens, i)):
+            continue
+        nxt = tokens[i + 1].lower_ if i + 1 < len(tokens) else "."
+        if i > 0 and _plural_noun(lower) and nxt not in _VERB_OBJECT_FOLLOWERS:
+            continue  # "financiële onderzoeken naar ...": a noun; "de mogelijkheden onderzoeken om ...": a verb
+        joined = _with_particle(tokens, i, lower)
+        if joined not in verbs:
+            verbs.append(joined)
+    return verbs
+
+
+def _infinitive_of(token: Token) -> str | None:
+    """The token's infinitive when it is one itself (a capitalised first word included)."""
+    text = token.lower_
+    if text in NOT_VERBS:
+        return None
+    lemma = token.lemma_.lower() if token.lemma_ else ""
+    if text.endswith(SHORT_INFINITIVES) or not lemma or lemma == text:
+        return text
+    return text if lemma.endswith("en") and lemma == text else None
+
+
+ORDINALS = {"eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "laatste", "volgende", "vorige", "andere", "verdere"}
+
+
+def _after_determiner_or_adjective(tokens: list[Token], index: int) -> bool:
+    """After a determiner or an inflected adjective the word is a noun ("derde landen", "de nieuwe regels"); a
+    noun in -e is no adjective ("een risicoanalyse uitvoeren"): an adjective's -e comes off a known base form."""
+    word = tokens[index - 1].lower_
+    return word in DETERMINERS or word in ORDINALS or _inflected_adjective(word)
+
+
+def _inflected_adjective(word: str) -> bool:
+    """ "nieuwe" (nieuw), "grote" (groot), "nodige" (nodig), "grijze" (grijs), "lieve" (lief)."""
+    if not word.endswith("e") or word.endswith("ie") or len(word) < 4:
+        return False
+    known = _known_lemmas()
+    base = word[:-1]
+    candidates = {base, base[:-1] + {"z": "s", "v": "f"}.get(base[-1], base[-1])}
+    if len(base) >= 3 and base[-2] in VOWELS and base[-3] not in VOWELS and base[-1] not in VOWELS:
+        candidates.add(base[:-1] + base[-2] + base[-1])  # "grot" -> "groot"
+    if len(base) >= 2 and base[-1] == base[-2]:
+        candidates.add(base[:-1])  # "dikke" -> "dik"
+    return any(candidate in known for candidate in candidates if candidate != word)

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from conclusio.settings import REPO_ROOT, Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach the hub
+
+# Property tests (fuzzing) stay bounded in the suite: few enough examples, each within a deadline, and no
+# example database written into the repository. HYPOTHESIS_PROFILE=fuzz runs them long, for a hunt.
+hypothesis_settings.register_profile(
+    "suite", max_examples=60, deadline=timedelta(seconds=5), database=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("fuzz", max_examples=5_000, deadline=timedelta(seconds=10), database=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 CORPUS_DIR = REPO_ROOT / "corpora"
 

@@ -8,6 +8,7 @@ OpenSearch backend in indices of its own. Both satisfy ``CurationStore`` and pas
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, get_args, runtime_checkable
 
@@ -46,6 +47,33 @@ class StatusOverride:
     at: str
 
 
+@dataclass(frozen=True)
+class Move:
+    """Where a unit of a re-ingested document went: its new id, or None when no unit matches it."""
+
+    kind: str  # "obligation" | "passage"
+    old_id: str
+    new_id: str | None
+    reason: str  # "same text under label 28 in the new version of x.txt", "similar text (0.91) ..."
+
+
+@dataclass(frozen=True)
+class CurationChange:
+    """What re-anchoring did to one curated item: moved it to its unit's new id, or left it orphaned."""
+
+    outcome: str  # "moved" | "orphaned"
+    item: str  # "status" | "link"
+    obligation_id: str  # where the item is kept now
+    passage_id: str | None  # for a link review
+    old_key: str  # "OBLIGATION" (a status) or "OBLIGATION <- PASSAGE" (a link review) before
+    new_key: str | None  # after; None when orphaned
+    reason: str
+
+
+ANCHOR_MOVED, ANCHOR_ORPHANED = "moved", "orphaned"  # how the audit trail's fields for re-anchoring begin
+LINK_ARROW = " <- "  # a link review's key written out: "OBLIGATION <- PASSAGE"
+
+
 @runtime_checkable
 class CurationStore(Protocol):
     """User-authored data that survives every re-ingest: link reviews, status overrides, audit."""
@@ -63,10 +91,100 @@ class CurationStore(Protocol):
         """obligation_id -> the current manual status."""
 
     def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
-        """Every manual change, oldest first."""
+        """Every manual change, oldest first; for one obligation also what was recorded under its former ids."""
+
+    def reanchor(self, moves: Sequence[Move], who: str = "conclusio") -> list[CurationChange]:
+        """Move overrides and reviews keyed by a moved unit's old id to its new id, in one step, with an audit
+        entry each; an item whose unit is gone, or whose new key is taken by another item, stays where it is
+        and is reported orphaned. Doing it twice changes nothing more (an ingest resumed after a crash).
+        """
 
     def close(self) -> None:
         """Release connections."""
+
+
+def plan_reanchoring(
+    overrides: Mapping[str, str], reviews: Mapping[tuple[str, str], str], moves: Sequence[Move]
+) -> tuple[list[tuple[str, str, CurationChange]], list[tuple[tuple[str, str], tuple[str, str], CurationChange]],
+           list[CurationChange]]:
+    """What every backend's ``reanchor`` does, decided once: (override moves, review moves, orphans).
+
+    ``overrides`` maps obligation id -> status, ``reviews`` (obligation id, passage id) -> verdict. A
+    move never overwrites: when two items would land on one key, neither moves (both are orphaned).
+    """
+    obligations = {m.old_id: m for m in moves if m.kind == "obligation"}
+    passages = {m.old_id: m for m in moves if m.kind == "passage"}
+    orphans: list[CurationChange] = []
+
+    status_targets: dict[str, list[str]] = {}
+    for oid in overrides:
+        move = obligations.get(oid)
+        target = move.new_id if move else oid
+        if target is not None:
+            status_targets.setdefault(target, []).append(oid)
+    status_moves = []
+    for oid in overrides:
+        move = obligations.get(oid)
+        if move is None:
+            continue
+        if move.new_id is None or len(status_targets[move.new_id]) > 1:
+            reason = move.reason if move.new_id is None else f"{move.new_id} has a manual status of its own"
+            orphans.append(CurationChange(ANCHOR_ORPHANED, "status", oid, None, oid, None, reason))
+        else:
+            status_moves.append((oid, move.new_id, CurationChange(ANCHOR_MOVED, "status", move.new_id, None, oid,
+                                                                  move.new_id, move.reason)))
+
+    def mapped(key: tuple[str, str]) -> tuple[tuple[str, str] | None, str]:
+        oid, pid = key
+        o, p = obligations.get(oid), passages.get(pid)
+        if (o and o.new_id is None) or (p and p.new_id is None):
+            return None, (o.reason if o and o.new_id is None else p.reason)  # type: ignore[union-attr]
+        reasons = "; ".join(m.reason for m in (o, p) if m)
+        return ((o.new_id if o else oid), (p.new_id if p else pid)), reasons  # type: ignore[return-value]
+
+    review_targets: dict[tuple[str, str], int] = {}
+    for key in reviews:
+        target, _ = mapped(key)
+        if target is not None:
+            review_targets[target] = review_targets.get(target, 0) + 1
+    review_moves = []
+    for key in reviews:
+        target, reason = mapped(key)
+        if target == key:
+            continue
+        old_key = f"{key[0]}{LINK_ARROW}{key[1]}"
+        if target is None or review_targets[target] > 1:
+            reason = reason if target is None else f"{target[0]}{LINK_ARROW}{target[1]} has a review of its own"
+            orphans.append(CurationChange(ANCHOR_ORPHANED, "link", key[0], key[1], old_key, None, reason))
+        else:
+            review_moves.append((key, target, CurationChange(ANCHOR_MOVED, "link", target[0], target[1], old_key,
+                                                             f"{target[0]}{LINK_ARROW}{target[1]}", reason)))
+    return status_moves, review_moves, orphans
+
+
+def audit_field(change: CurationChange) -> str:
+    """The audit trail's field for a re-anchoring: "moved:status", "moved:link:<passage>", "orphaned:status" ..."""
+    passage = change.passage_id if change.outcome == ANCHOR_ORPHANED else (change.new_key or "").split(LINK_ARROW)[-1]
+    return f"{change.outcome}:{change.item}" + (f":{passage}" if change.item == "link" else "")
+
+
+def with_former_ids(entries: Sequence[AuditEntry], obligation_id: str) -> list[AuditEntry]:
+    """The entries of an obligation and of the ids it had before re-anchoring moved it (oldest first)."""
+    ids = {obligation_id}
+    changed = True
+    while changed:
+        former = {e.old_value.split(LINK_ARROW)[0] for e in entries
+                  if e.field.startswith(ANCHOR_MOVED) and e.obligation_id in ids and e.old_value}
+        changed = not former <= ids
+        ids |= former
+    return [e for e in entries if e.obligation_id in ids]
+
+
+def already_orphaned(entries: Sequence[AuditEntry], change: CurationChange) -> bool:
+    """Whether the trail's last re-anchoring entry for this item already says it is orphaned."""
+    mine = [e for e in entries if e.obligation_id == change.obligation_id and e.old_value == change.old_key
+            and e.field.startswith((ANCHOR_MOVED, ANCHOR_ORPHANED))]
+    return bool(mine) and mine[-1].field.startswith(ANCHOR_ORPHANED)
 
 
 def check_change(obligation_id: str, field: str, value: str | None, who: str) -> None:
@@ -79,15 +197,21 @@ def check_change(obligation_id: str, field: str, value: str | None, who: str) ->
         raise CurationError("every curation change needs an author (who): got an empty name")
 
 
-def open_curation(settings: Settings) -> CurationStore:
-    """The curation store of the configured backend: a SQLite file beside the store, or OpenSearch indices."""
+def open_curation(settings: Settings, *, read_only: bool = False) -> CurationStore:
+    """The curation store of the configured backend: a SQLite file beside the store, or OpenSearch indices.
+
+    ``read_only`` (the read paths: search, obligations, audit) never writes, so it works on a read-only medium.
+    """
     if settings.backend == "opensearch":
+        from index.opensearch_store import Connection
         from tracking.opensearch_curation import OpenSearchCurationStore
 
         if not settings.opensearch_url:
             raise CurationError("the opensearch backend needs a server address: set OPENSEARCH_URL")
-        return OpenSearchCurationStore(settings.opensearch_url, index_prefix=settings.opensearch_index_prefix)
+        return OpenSearchCurationStore(Connection.from_settings(settings), index_prefix=settings.opensearch_index_prefix)
     from tracking.sqlite_curation import SQLiteCurationStore
 
-    settings.store_dir.mkdir(parents=True, exist_ok=True)
-    return SQLiteCurationStore(settings.store_dir / CURATION_FILE)
+    if settings.store_dir.exists() and not settings.store_dir.is_dir():
+        raise CurationError(f"the store path {settings.store_dir} is a file, not a folder: give --store a folder")
+    return SQLiteCurationStore(settings.store_dir / CURATION_FILE, read_only=read_only,
+                               file_mode=settings.store_file_mode)

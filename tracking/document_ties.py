@@ -10,10 +10,10 @@ actions across documents.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from conclusio.calendar_words import DUTCH_MONTHS, date_phrases
-from conclusio.records import Document, Obligation, Passage
+from conclusio.records import Document, DocumentMetadata, Obligation, Passage
 from index.analysis import analyze, fold
 from index.store import Store
 
@@ -21,6 +21,13 @@ TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name
 
 _ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
 _MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
+# "punt 7", "de punten 4 tot en met 9", "punten 1 en 2", "punten 10-13", "points 3, 5 and 7", "Ziffer 4 bis 6":
+# how a report on conclusions names the numbered points it reports on.
+_POINT_WORDS = r"(?:punt(?:en)?|points?|paragra(?:af|fen|phs?)|ziffer[n]?|nummer[ns]?|nrs?\.?|§§?)"
+_POINT_NUMBER = r"\d{1,3}[a-z]?"
+_POINT_JOIN = r"(?:\s*(?:,|en|and|et|und|&)\s*|\s*(?:tot\s+en\s+met|t/m|-|–|to|à|bis|through)\s*)"
+_POINT_REFERENCE = re.compile(rf"\b{_POINT_WORDS}\s+({_POINT_NUMBER}(?:{_POINT_JOIN}{_POINT_NUMBER})*)", re.I)
+_RANGE_JOIN = re.compile(r"tot\s+en\s+met|t/m|-|–|\bto\b|\bà\b|\bbis\b|through", re.I)
 
 # Months and the names of document types and institutions say nothing about which document it is.
 GENERIC_TITLE_WORDS = frozenset(
@@ -33,33 +40,31 @@ GENERIC_TITLE_WORDS = frozenset(
 
 @dataclass
 class DocumentInfo:
-    """A stored document with what other documents may call it by: number, title words, date."""
+    """A stored document as other documents may call it: number, title words, date (from metadata alone)."""
 
-    document: Document
+    source_file: str
+    metadata: DocumentMetadata
     date: str | None
     number_keys: set[str]
     title_terms: frozenset[str]
     date_phrases: tuple[str, ...]
-    named: set[str] = field(default_factory=set)  # earlier documents some passage of this one names
 
 
-def load_documents(store: Store) -> dict[str, DocumentInfo]:
-    """Every stored document with its passages, keyed by source file."""
-    infos: dict[str, DocumentInfo] = {}
-    for stored in store.list_documents():
-        document = store.get_document(stored.source_file)
-        if document is None:
-            continue
-        meta = document.metadata
-        infos[document.source_file] = DocumentInfo(
-            document=document,
-            date=meta.date,
-            number_keys={number_key(n) for n in [meta.doc_number] if n},
-            title_terms=frozenset(t for t in analyze(plain(meta.title or "")) if not t.isdigit())
-            - GENERIC_TITLE_WORDS,
-            date_phrases=date_phrases(meta.date),
-        )
-    return infos
+def document_info(source_file: str, metadata: DocumentMetadata) -> DocumentInfo:
+    """What later texts may call a document by, read from its metadata."""
+    return DocumentInfo(
+        source_file=source_file,
+        metadata=metadata,
+        date=metadata.date,
+        number_keys={number_key(n) for n in [metadata.doc_number] if n},
+        title_terms=frozenset(t for t in analyze(plain(metadata.title or "")) if not t.isdigit()) - GENERIC_TITLE_WORDS,
+        date_phrases=date_phrases(metadata.date),
+    )
+
+
+def document_infos(store: Store) -> dict[str, DocumentInfo]:
+    """Every stored document's info, keyed by source file; no passages are read."""
+    return {d.source_file: document_info(d.source_file, d.metadata) for d in store.list_documents()}
 
 
 def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = None) -> bool:
@@ -77,10 +82,10 @@ def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = 
 
 def names_document(later: DocumentInfo, earlier: DocumentInfo) -> bool:
     """Whether a later document's metadata (previous documents, resolved references) names the earlier one."""
-    if earlier.number_keys & {number_key(n) for n in later.document.metadata.previous_docs}:
+    if earlier.number_keys & {number_key(n) for n in later.metadata.previous_docs}:
         return True
-    for reference in later.document.metadata.references:
-        if reference.resolved_source_file == earlier.document.source_file:
+    for reference in later.metadata.references:
+        if reference.resolved_source_file == earlier.source_file:
             return True
         if number_key(reference.normalised) in earlier.number_keys:
             return True
@@ -129,6 +134,19 @@ def number_key(number: str) -> str:
     """Document numbers compared without case, spaces, an "ST" prefix or a trailing "final"."""
     key = re.sub(r"\s+", "", number.upper())
     return re.sub(r"^ST|FINAL$", "", key)
+
+
+def point_numbers(text: str) -> frozenset[str]:
+    """The numbered points a text names: "Punten 4 tot en met 9" -> {"4", ..., "9"}, "punt 12a" -> {"12a"}."""
+    found: set[str] = set()
+    for match in _POINT_REFERENCE.finditer(plain(text)):
+        numbers = re.findall(_POINT_NUMBER, match.group(1), re.I)
+        joins = re.split(_POINT_NUMBER, match.group(1), flags=re.I)[1:-1]
+        found.update(n.lower() for n in numbers)
+        for first, join, last in zip(numbers, joins, numbers[1:]):
+            if _RANGE_JOIN.search(join) and first.isdigit() and last.isdigit() and int(first) < int(last) <= int(first) + 60:
+                found.update(str(n) for n in range(int(first), int(last) + 1))
+    return frozenset(found)
 
 
 def plain(text: str) -> str:

@@ -18,34 +18,44 @@ sentence that refers back to it, "Deze inventarisatie zal ...") is the evidence 
 document, or that restates an obligation, counts as a mention. Weights were set on the sample
 corpus with the offline English MiniLM, whose cosines on Dutch text separate poorly (unrelated
 passages about 0.5), hence the weight on word overlap.
+
+Candidates come through the index, not from a scan of every passage: the passages of the later
+documents that name the obligation's document (by metadata, or found by a keyword search for its
+number or title and confirmed in the text), plus the best keyword and vector matches for the
+obligation among later documents. Adding a document relinks only the obligations it can touch: its
+own, those of the documents it names, and those its passages are closest to. A full refresh does the
+same for every obligation, so its cost grows with the number of obligations, not with its square.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 from spacy.language import Language
 
-from conclusio.records import EvidenceLink, Obligation, Passage
+from conclusio.records import Document, EvidenceLink, Obligation, Passage
 from index.analysis import analyze, fold
-from index.store import ObligationQuery, Store
+from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
 from nlp.actors import find_actors
 from nlp.annotate import sentences
 from nlp.deadlines import tag_text
 from nlp.progress import STATUS_ORDER, progress_reader
 from tracking.document_ties import (
     DocumentInfo,
-    load_documents,
+    action_from_label,
+    document_infos,
     names_document,
     obligation_action,
     passage_action,
     plain,
+    point_numbers,
     text_names,
 )
 
@@ -73,7 +83,6 @@ class _Sentence:
     text: str
     terms: frozenset[str]
     folded: str = ""
-    names: frozenset[str] = frozenset()  # earlier documents this sentence names itself
     norm: float = 0.0  # IDF norm of its terms, computed on first use
     weight: float = 0.0  # IDF sum of its word terms, computed on first use
 
@@ -86,46 +95,246 @@ class _Candidate:
     doc_date: str
     sentences: list[_Sentence]
     action: tuple[str, frozenset[str]] | None  # (number, title terms)
-    names: set[str] = field(default_factory=set)  # source files this passage or its section refers to
-    vector_row: int = -1
+    points: frozenset[str] = frozenset()  # numbered points its own label or section headings report on
 
 
-def refresh_evidence(store: Store, embedder: Any, nlp: Language) -> int:
-    """Recompute every machine evidence link in the store; returns how many were stored."""
-    documents = load_documents(store)
-    obligations = store.obligations(ObligationQuery())
-    candidates = _candidates(documents, nlp)
-    if not obligations or not candidates:
-        store.replace_evidence([])
-        return 0
-    passage_ids = [c.passage.passage_id for c in candidates]
-    passage_vectors = np.asarray(store.passage_vectors(passage_ids), dtype=np.float32)
-    for row, candidate in enumerate(candidates):
-        candidate.vector_row = row
-    obligation_vectors = _obligation_vectors(store, embedder, obligations)
-    idf = _idf(candidates)
-    classifier = progress_reader(nlp)
-    commitments: dict[str, list[frozenset[str]]] = defaultdict(list)
-    for other in obligations:
-        commitments[other.passage_id].append(_content_terms(other.source_text))
-    readings: dict[str, list] = {}
-    links: list[EvidenceLink] = []
-    for obligation, vector in zip(obligations, obligation_vectors, strict=True):
-        home = documents.get(obligation.source_file)
-        if home is None or home.date is None:
-            continue
-        scored = _score(obligation, home, documents, candidates, passage_vectors @ vector, idf)
-        for confidence, method, candidate, sentence in scored[:MAX_LINKS]:
-            passage_id = candidate.passage.passage_id
-            if passage_id not in readings:
-                readings[passage_id] = classifier.classify_sentences(
-                    candidate.passage.text, date.fromisoformat(candidate.doc_date)
-                )
-            restates = _restates_an_obligation(sentence, commitments[passage_id])
-            link = _link(nlp, obligation, candidate, sentence, confidence, method, readings[passage_id], restates)
-            links.append(link)
-    store.replace_evidence(links)
+K_LEXICAL = 20  # keyword matches among later documents considered per obligation
+K_SEMANTIC = 20  # vector matches among later documents considered per obligation
+K_REVERSE = 8  # per passage of a new document: the closest earlier passages stating obligations
+
+
+def refresh_evidence(store: Store, embedder: Any, nlp: Language, changed: Collection[str] | None = None) -> int:
+    """Recompute machine evidence links; returns how many were stored.
+
+    ``changed`` (source files just written) relinks only the obligations those documents can touch;
+    None relinks every obligation.
+    """
+    linker = EvidenceLinker(store, embedder, nlp)
+    obligations = linker.obligations
+    if changed is None:
+        chosen = obligations
+        links = linker.links_for(chosen)
+        store.replace_evidence(links)
+        return len(links)
+    affected = linker.affected_by(set(changed))
+    chosen = [o for o in obligations if o.id in affected]
+    links = linker.links_for(chosen)
+    store.replace_evidence(links, obligation_ids=[o.id for o in chosen])
     return len(links)
+
+
+@dataclass
+class _LoadedDocument:
+    """A document read from the store for linking: its body passages, obligations and section sizes."""
+
+    document: Document
+    body: list[Passage]
+    sections: Counter
+    by_id: dict[str, Passage]
+
+
+class EvidenceLinker:
+    """Finds the evidence of obligations through the store's index; holds caches for one refresh."""
+
+    def __init__(self, store: Store, embedder: Any, nlp: Language):
+        self.store, self.embedder, self.nlp = store, embedder, nlp
+        self.infos = document_infos(store)
+        self.obligations = [o for o in store.obligations(ObligationQuery()) if o.source_file in self.infos]
+        self.classifier = progress_reader(nlp)
+        self._documents: dict[str, _LoadedDocument] = {}
+        self._candidates: dict[str, _Candidate] = {}
+        self._readings: dict[str, list] = {}
+        self._naming: dict[str, set[str]] = {}
+        self._names_in: dict[tuple[str, str], tuple[set[str], bool]] = {}
+        self._commitments: dict[str, dict[str, list[frozenset[str]]]] = {}
+        self._idf: dict[str, float] = {}
+        self._passages, _ = store.term_statistics(())
+
+    # ---- which obligations a new document can touch ------------------------------------
+
+    def affected_by(self, changed: set[str]) -> set[str]:
+        """Ids of the obligations whose links may change when ``changed`` documents were (re)written."""
+        affected = {o.id for o in self.obligations if o.source_file in changed}
+        for source_file in changed:
+            info = self.infos.get(source_file)
+            if info is None or info.date is None:
+                continue
+            named = {home for home in self.infos if home != source_file and source_file in self.naming(home)}
+            affected |= {o.id for o in self.obligations if o.source_file in named}
+            affected |= self._closest_obligations(source_file, info.date)
+        return affected
+
+    def _closest_obligations(self, source_file: str, day: str) -> set[str]:
+        """Obligations of earlier documents stated in the passages closest to the new document's passages."""
+        loaded = self._document(source_file)
+        if loaded is None or not loaded.body:
+            return set()
+        by_passage: dict[str, list[str]] = defaultdict(list)
+        for o in self.obligations:
+            by_passage[o.passage_id].append(o.id)
+        earlier = SearchFilters(date_to=_day_before(day), passage_kinds=("body",), has_obligations=True)
+        found: set[str] = set()
+        vectors = self.store.passage_vectors([p.passage_id for p in loaded.body])
+        for passage, vector in zip(loaded.body, vectors, strict=False):
+            hits = self.store.vector_search(vector, earlier, K_REVERSE)
+            hits += self.store.keyword_search(LexicalQuery(_query_words(passage.text)), earlier, K_REVERSE)
+            for hit in hits:
+                found.update(by_passage.get(hit.passage.passage_id, ()))
+        return found
+
+    # ---- links ---------------------------------------------------------------------------
+
+    def links_for(self, obligations: Sequence[Obligation]) -> list[EvidenceLink]:
+        """The evidence links of these obligations: the best ``MAX_LINKS`` later passages of each."""
+        dated = [o for o in obligations if self.infos[o.source_file].date]
+        vectors = _obligation_vectors(self.store, self.embedder, dated)
+        links: list[EvidenceLink] = []
+        for obligation, vector in zip(dated, vectors, strict=True):
+            home = self.infos[obligation.source_file]
+            candidates = self._candidates_for(obligation, home, vector)
+            if not candidates:
+                continue
+            idf = self._idf_for(candidates)
+            cosines = self._cosines(candidates, vector)
+            scored = _score(self, obligation, home, candidates, cosines, idf)
+            for confidence, method, candidate, sentence in scored[:MAX_LINKS]:
+                readings = self._reading(candidate)
+                sentence = _deciding_sentence(self.nlp, obligation, candidate, sentence, readings, idf)
+                passage_id = candidate.passage.passage_id
+                restates = _restates_an_obligation(sentence, self._commitments_in(candidate.passage.source_file).get(passage_id, []))
+                names_home = text_names(sentence.text, home, sentence.terms)
+                links.append(_link(self.nlp, obligation, candidate, sentence, confidence, method, readings,
+                                   restates or names_home))
+        return links
+
+    def _candidates_for(self, obligation: Obligation, home: DocumentInfo, vector: np.ndarray) -> list[_Candidate]:
+        """Later passages that may report on an obligation: every body passage of a later document that names
+        its document, and the best keyword and vector matches among all later documents."""
+        after = _day_after(home.date)
+        later = SearchFilters(date_from=after, passage_kinds=("body",))
+        ids: dict[str, None] = {}
+        for source_file in sorted(self.naming(home.source_file)):
+            loaded = self._document(source_file)
+            ids.update((p.passage_id, None) for p in (loaded.body if loaded else ()))
+        for hit in self.store.keyword_search(LexicalQuery(_query_words(obligation.action or obligation.source_text)),
+                                             later, K_LEXICAL):
+            ids[hit.passage.passage_id] = None
+        if np.any(vector):
+            for hit in self.store.vector_search(vector, later, K_SEMANTIC):
+                ids[hit.passage.passage_id] = None
+        candidates = []
+        for passage_id in ids:
+            candidate = self._candidate(passage_id)
+            if candidate is not None and candidate.doc_date > (home.date or ""):
+                candidates.append(candidate)
+        return candidates
+
+    def naming(self, home: str) -> set[str]:
+        """Later documents that name a document: in their metadata, or in their text (found by keyword search)."""
+        if home in self._naming:
+            return self._naming[home]
+        info = self.infos[home]
+        found: set[str] = set()
+        if info.date:
+            later = {f: i for f, i in self.infos.items() if f != home and i.date and i.date > info.date}
+            found = {f for f, i in later.items() if names_document(i, info)}
+            queries = [LexicalQuery(key) for key in info.number_keys if len(key) >= 5]
+            if len(info.title_terms) >= 4:
+                queries.append(LexicalQuery(" ".join(sorted(info.title_terms))))
+            filters = SearchFilters(date_from=_day_after(info.date), passage_kinds=("body", "heading", "footnote"))
+            for query in queries:
+                for hit in self.store.keyword_search(query, filters, 50):
+                    source = hit.passage.source_file
+                    if source in later and source not in found and text_names(hit.passage.text, info):
+                        found.add(source)
+        self._naming[home] = found
+        return found
+
+    def names_in(self, later: str, home: str) -> tuple[set[str], bool]:
+        """(passages of ``later`` that, or whose section, name ``home``; whether ``later`` names it anywhere)."""
+        key = (later, home)
+        if key not in self._names_in:
+            loaded, info = self._document(later), self.infos[home]
+            direct: set[str] = set()
+            for passage in loaded.document.passages if loaded else ():
+                target = loaded.by_id.get(passage.cited_by) if passage.kind == "footnote" and passage.cited_by else passage
+                if target is not None and text_names(passage.text, info):
+                    direct.add(target.passage_id)
+            named = set(direct)
+            if loaded is not None:
+                limit = max(2, SECTION_MAX_SHARE * len(loaded.body))
+                sections = {tuple(p.section_path) for p in loaded.body if p.passage_id in direct
+                            and p.section_path and loaded.sections[tuple(p.section_path)] <= limit}
+                named |= {p.passage_id for p in loaded.body if tuple(p.section_path) in sections}
+            self._names_in[key] = (named, bool(direct))
+        return self._names_in[key]
+
+    # ---- caches ----------------------------------------------------------------------------
+
+    def _document(self, source_file: str) -> _LoadedDocument | None:
+        if source_file not in self._documents:
+            document = self.store.get_document(source_file)
+            if document is None:
+                return None
+            body = [p for p in document.passages if p.kind == "body"]
+            self._documents[source_file] = _LoadedDocument(
+                document, body, Counter(tuple(p.section_path) for p in body), {p.passage_id: p for p in document.passages}
+            )
+        return self._documents[source_file]
+
+    def _candidate(self, passage_id: str) -> _Candidate | None:
+        if passage_id not in self._candidates:
+            found = self.store.get_passages([passage_id])
+            if not found or found[0].kind != "body":
+                return None
+            passage = found[0]
+            info = self.infos.get(passage.source_file)
+            loaded = self._document(passage.source_file)
+            if info is None or info.date is None or loaded is None:
+                return None
+            text = plain(passage.text)
+            parts = [_sentence(s.text) for s in sentences(self.nlp, text).sents]
+            parts = _with_continuations([s for s in parts if s.terms]) or [_sentence(text)]
+            points = point_numbers(" ; ".join([*passage.section_path, passage.paragraph or ""]))
+            self._candidates[passage_id] = _Candidate(passage, info.date, parts,
+                                                      passage_action(passage, loaded.document), points=points)
+        return self._candidates[passage_id]
+
+    def _reading(self, candidate: _Candidate) -> list:
+        passage_id = candidate.passage.passage_id
+        if passage_id not in self._readings:
+            self._readings[passage_id] = self.classifier.classify_sentences(
+                candidate.passage.text, date.fromisoformat(candidate.doc_date)
+            )
+        return self._readings[passage_id]
+
+    def _commitments_in(self, source_file: str) -> dict[str, list[frozenset[str]]]:
+        if source_file not in self._commitments:
+            stated: dict[str, list[frozenset[str]]] = defaultdict(list)
+            for other in self.store.obligations(ObligationQuery(source_files=(source_file,))):
+                stated[other.passage_id].append(_content_terms(other.source_text))
+            self._commitments[source_file] = stated
+        return self._commitments[source_file]
+
+    def _idf_for(self, candidates: Sequence[_Candidate]) -> dict[str, float]:
+        """IDF of the candidates' terms over the store's passages (or over the candidates, for a store without statistics)."""
+        terms = set().union(*(s.terms for c in candidates for s in c.sentences))
+        missing = [t for t in terms if t not in self._idf]
+        if missing:
+            if self._passages:
+                n, frequencies = self.store.term_statistics(missing)
+                for term in missing:
+                    self._idf[term] = math.log((n + 1) / (frequencies.get(term, 0) + 0.5))
+            else:
+                local = _idf(candidates)
+                self._idf.update({t: local.get(t, 0.0) for t in missing})
+        return self._idf
+
+    def _cosines(self, candidates: Sequence[_Candidate], vector: np.ndarray) -> np.ndarray:
+        matrix = np.asarray(self.store.passage_vectors([c.passage.passage_id for c in candidates]), dtype=np.float32)
+        if matrix.shape[0] != len(candidates) or not np.any(vector):
+            return np.zeros(len(candidates), dtype=np.float32)
+        return matrix @ np.asarray(vector, dtype=np.float32)
 
 
 def _link(
@@ -141,7 +350,8 @@ def _link(
     """The evidence link, with the progress its sentence reports measured against the obligation's deadline."""
     reading = _reading_for(readings, sentence.text)
     status, new_end = (reading.status, reading.new_end) if reading else ("mentioned", None)
-    if status == "completed" and (obligation.source_file in sentence.names or restates):
+    cue = reading.cue if reading else None
+    if status == "completed" and restates:
         # "de op 13 juni aangenomen conclusies": the document was adopted, not the action done;
         # a later request or commitment repeating the action is no report of it either
         status = "mentioned"
@@ -164,6 +374,8 @@ def _link(
         new_end=new_end,
         method=method,
         actors=find_actors(nlp, sentence.text),
+        page=passage.page,
+        cue=cue,
     )
 
 
@@ -177,9 +389,9 @@ def _obligation_vectors(store: Store, embedder: Any, obligations: Sequence[Oblig
 
 
 def _score(
+    linker: EvidenceLinker,
     obligation: Obligation,
     home: DocumentInfo,
-    documents: dict[str, DocumentInfo],
     candidates: Sequence[_Candidate],
     cosines: np.ndarray,
     idf: dict[str, float],
@@ -188,13 +400,16 @@ def _score(
     action_terms = _content_terms(obligation.action or obligation.source_text)
     source_terms = _content_terms(obligation.source_text)
     action_norm, source_norm = _norm(action_terms, idf), _norm(source_terms, idf)
-    action = obligation_action(obligation, home.document)
+    loaded = linker._document(obligation.source_file)
+    action = obligation_action(obligation, loaded.document) if loaded else action_from_label(obligation.paragraph)
     actors = {fold(a) for a in obligation.actors if len(a) > 2}
     scored = []
-    for candidate in candidates:
+    point = (obligation.paragraph or "").strip().lower()
+    naming = linker.naming(home.source_file)
+    for candidate, cosine in zip(candidates, cosines, strict=True):
         if candidate.passage.source_file == obligation.source_file or candidate.doc_date <= (home.date or ""):
             continue
-        prior, method = _prior(action, candidate, home, documents)
+        prior, method = _prior(linker, action, point, candidate, home, naming)
         sentence, lexical = max(
             (
                 (s, max(
@@ -206,7 +421,7 @@ def _score(
             ),
             key=lambda pair: pair[1],
         )
-        semantic = _rescale(float(cosines[candidate.vector_row]))
+        semantic = _rescale(float(cosine))
         shared_actor = 1.0 if any(a in sentence.folded for a in actors) else 0.0
         topical = min(1.0, SEMANTIC_SHARE * semantic + LEXICAL_SHARE * min(1.0, LEXICAL_SCALE * lexical) + ACTOR_SHARE * shared_actor)
         confidence = min(1.0, topical * (TOPICAL_WEIGHT + prior))
@@ -216,6 +431,52 @@ def _score(
             scored.append((confidence, topical, method, candidate, sentence))
     scored.sort(key=lambda item: (-item[0], -item[1]))
     return [(confidence, method, candidate, sentence) for confidence, _, method, candidate, sentence in scored]
+
+
+DECIDING_SHARE = 0.5  # a sentence at least this close to the best one may decide instead of it
+
+
+def _deciding_sentence(
+    nlp: Language,
+    obligation: Obligation,
+    candidate: _Candidate,
+    best: _Sentence,
+    readings: Sequence[Any],
+    idf: dict[str, float],
+) -> _Sentence:
+    """The sentence of a linked passage that decides the obligation's progress.
+
+    The sentence closest in words to the obligation often restates its aim ("Het doel van deze actie
+    was ..."); the one that decides says what happened ("werd in januari 2024 gelanceerd"). Among the
+    passage's sentences about as close to the obligation as the best one, one that reports progress and
+    names the obligation's own actor (or none) wins; a neighbour's completion by another actor does not.
+    """
+    action_terms = _content_terms(obligation.action or obligation.source_text)
+    source_terms = _content_terms(obligation.source_text)
+    action_norm, source_norm = _norm(action_terms, idf), _norm(source_terms, idf)
+
+    def closeness(sentence: _Sentence) -> float:
+        return LEXICAL_ACTION_SHARE * _weighted_cosine(action_terms, action_norm, sentence, idf) + (
+            1 - LEXICAL_ACTION_SHARE
+        ) * _weighted_cosine(source_terms, source_norm, sentence, idf)
+
+    top = closeness(best)
+    own = set(obligation.actors)
+    folded_own = {fold(a) for a in own if len(a) > 2}
+    choices = []
+    for sentence in candidate.sentences:
+        near = closeness(sentence)
+        if near < DECIDING_SHARE * top or near == 0.0:
+            continue
+        reading = _reading_for(readings, sentence.text)
+        progress = reading is not None and reading.status != "mentioned"
+        named = set(find_actors(nlp, sentence.text))
+        own_actor = bool(named & own) or any(a in sentence.folded for a in folded_own)
+        other_actor_only = bool(named) and not own_actor
+        choices.append((progress and not other_actor_only, progress, own_actor, near, sentence))
+    if not choices:
+        return best
+    return max(choices, key=lambda c: c[:4])[4]
 
 
 def _sentence_precision(terms: frozenset[str], sentence: _Sentence, idf: dict[str, float]) -> float:
@@ -266,61 +527,32 @@ def _weighted_cosine(terms: frozenset[str], norm: float, sentence: _Sentence, id
 
 
 def _prior(
+    linker: EvidenceLinker,
     action: tuple[str, frozenset[str]] | None,
+    point: str,
     candidate: _Candidate,
     home: DocumentInfo,
-    documents: dict[str, DocumentInfo],
+    naming: set[str],
 ) -> tuple[float, str]:
     if action and candidate.action and action[0] == candidate.action[0]:
         if _jaccard(action[1], candidate.action[1]) >= ACTION_TITLE_MIN:
             return PRIOR_ACTION, "action_number"
-    source = home.document.source_file
-    if source in candidate.names:
+    later = candidate.passage.source_file
+    if later not in naming:
+        return 0.0, "similarity"
+    named_passages, names_anywhere = linker.names_in(later, home.source_file)
+    in_named_section = candidate.passage.passage_id in named_passages
+    if point and point in candidate.points:
+        # a report on these conclusions, in its section on this point ("Punten 4 tot en met 9: ...")
+        return PRIOR_ACTION, "point_number"
+    if in_named_section:
         return PRIOR_SECTION_REFERENCE, "doc_reference"
-    later = documents[candidate.passage.source_file]
-    if source in later.named or names_document(later, home):
-        return PRIOR_DOCUMENT_REFERENCE, "similarity"
-    return 0.0, "similarity"
+    return PRIOR_DOCUMENT_REFERENCE, "similarity"
 
 
 def _rescale(cosine: float) -> float:
     """Cosine to 0..1 where unrelated passages of the same genre (cosine about 0.5) sit near 0."""
     return min(1.0, max(0.0, (cosine - 0.5) / 0.35))
-
-
-def _candidates(documents: dict[str, DocumentInfo], nlp: Language) -> list[_Candidate]:
-    """Body passages of dated documents, each with the earlier documents it or its section names."""
-    out: list[_Candidate] = []
-    for info in documents.values():
-        if info.date is None:
-            continue
-        earlier = [o for o in documents.values() if o.date and o.date < info.date]
-        body = [p for p in info.document.passages if p.kind == "body"]
-        by_id = {p.passage_id: p for p in info.document.passages}
-        direct: dict[str, set[str]] = defaultdict(set)
-        for passage in info.document.passages:
-            named = {o.document.source_file for o in earlier if text_names(passage.text, o)}
-            target = by_id.get(passage.cited_by) if passage.kind == "footnote" and passage.cited_by else passage
-            if target is not None and named:
-                direct[target.passage_id] |= named
-                info.named |= named
-        sections = Counter(tuple(p.section_path) for p in body)
-        section_names: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for passage in body:
-            key = tuple(passage.section_path)
-            if key and sections[key] <= max(2, SECTION_MAX_SHARE * len(body)):
-                section_names[key] |= direct.get(passage.passage_id, set())
-        for passage in body:
-            text = plain(passage.text)
-            parts = [_sentence(s.text) for s in sentences(nlp, text).sents]
-            parts = _with_continuations([s for s in parts if s.terms]) or [_sentence(text)]
-            for sentence in parts:
-                sentence.names = frozenset(
-                    o.document.source_file for o in earlier if text_names(sentence.text, o, sentence.terms)
-                )
-            names = direct.get(passage.passage_id, set()) | section_names.get(tuple(passage.section_path), set())
-            out.append(_Candidate(passage, info.date, parts, passage_action(passage, info.document), names))
-    return out
 
 
 def _sentence(text: str) -> _Sentence:
@@ -359,3 +591,17 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+
+
+def _query_words(text: str, limit: int = 24) -> str:
+    """The distinct words of a text, as a plain keyword query (no operators, no numbers)."""
+    words = re.findall(r"[^\W\d_]{3,}", plain(text))
+    return " ".join(list(dict.fromkeys(words))[:limit])
+
+
+def _day_after(iso: str | None) -> str | None:
+    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat() if iso else None
+
+
+def _day_before(iso: str) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()

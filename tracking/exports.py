@@ -17,22 +17,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 from conclusio.errors import ConclusioError
+from conclusio.text import json_text, printable
 from tracking.status import TrackedObligation
 
 ExportFormat = Literal["json", "csv", "xlsx", "md", "ics"]
 FORMATS: tuple[str, ...] = ("json", "csv", "xlsx", "md", "ics")
 
 COLUMNS: tuple[str, ...] = (
-    "id", "status", "status_source", "actors", "action", "deadline_text", "deadline_end", "granularity",
-    "recurrence", "expected_end", "modality", "verbs", "doc_number", "doc_title", "doc_date", "source_file",
-    "paragraph", "page", "evidence", "source_text",
+    "id", "status", "progress", "timeliness", "status_source", "actors", "action", "deadline_text", "deadline_end",
+    "granularity", "recurrence", "expected_end", "modality", "verbs", "doc_number", "doc_title", "doc_date",
+    "source_file", "paragraph", "page", "deciding_sentence", "deciding_source", "evidence", "source_text",
 )
-_WIDE_COLUMNS = {"action": 60, "evidence": 60, "source_text": 80, "doc_title": 40}
+_WIDE_COLUMNS = {"action": 60, "evidence": 60, "source_text": 80, "doc_title": 40, "deciding_sentence": 60}
 _SUMMARY_LENGTH = 70
 
 
 class ExportError(ConclusioError, ValueError):
-    """An export was asked for in a format this module does not write."""
+    """An export was asked for in a format this module does not write, or its file cannot be written."""
 
 
 def export_obligations(
@@ -44,8 +45,18 @@ def export_obligations(
         raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     data = writers[fmt](rows)
     if path is not None:
-        Path(path).write_bytes(data)
+        write_output(Path(path), data)
     return data
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write an export file, or an ExportError naming the file and why it cannot be written."""
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
 
 
 def flat_row(row: TrackedObligation) -> dict[str, str]:
@@ -55,9 +66,12 @@ def flat_row(row: TrackedObligation) -> dict[str, str]:
         f"[{link.status}] {link.source_file}" + (f" {link.paragraph}" if link.paragraph else "") + f": {link.text}"
         for link in row.evidence
     )
+    deciding = row.deciding
     values: dict[str, Any] = {
         "id": o.id,
         "status": row.status,
+        "progress": row.progress,
+        "timeliness": row.timeliness,
         "status_source": row.status_source,
         "actors": "; ".join(o.actors),
         "action": o.action,
@@ -74,14 +88,17 @@ def flat_row(row: TrackedObligation) -> dict[str, str]:
         "source_file": o.source_file,
         "paragraph": o.paragraph,
         "page": o.page,
+        "deciding_sentence": deciding.text if deciding else "",
+        "deciding_source": _where(deciding) if deciding else "",
         "evidence": evidence,
         "source_text": o.source_text,
     }
-    return {key: "" if values[key] is None else str(values[key]) for key in COLUMNS}
+    # Control characters would act on a terminal and make openpyxl refuse the sheet: they are left out.
+    return {key: "" if values[key] is None else printable(str(values[key])) for key in COLUMNS}
 
 
 def _json(rows: Sequence[TrackedObligation]) -> bytes:
-    return json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2).encode("utf-8")
+    return json_text([row.to_json() for row in rows], indent=2).encode("utf-8")
 
 
 def _csv(rows: Sequence[TrackedObligation]) -> bytes:
@@ -122,7 +139,8 @@ def _xlsx(rows: Sequence[TrackedObligation]) -> bytes:
 
 
 def _markdown(rows: Sequence[TrackedObligation]) -> bytes:
-    columns = ("status", "actors", "action", "deadline_end", "expected_end", "source_file", "paragraph", "page", "id")
+    columns = ("status", "progress", "timeliness", "actors", "action", "deadline_end", "expected_end", "source_file",
+               "paragraph", "page", "id")
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         values = flat_row(row)
@@ -151,10 +169,13 @@ def _ics(rows: Sequence[TrackedObligation]) -> bytes:
         event.add("uid", _uid(o.id))
         event.add("dtstamp", _stamp(row))
         event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("summary", _summary(row))
-        event.add("description", _description(row))
+        event.add("dtend", day + timedelta(days=1) if day < date.max else day)
+        event.add("summary", printable(_summary(row), one_line=True))
+        event.add("description", printable(_description(row)))
         event.add("categories", [row.status])
+        event.add("x-conclusio-status", row.status)
+        event.add("x-conclusio-progress", row.progress)
+        event.add("x-conclusio-timeliness", row.timeliness)
         if deadline.recurrence:
             event.add("x-conclusio-recurrence", deadline.recurrence)
         calendar.add_component(event)
@@ -180,10 +201,20 @@ def _description(row: TrackedObligation) -> str:
         f"Termijn: {o.deadline.text if o.deadline else ''}",
         f"Bron: {source} ({o.source_file})",
         f"Status: {row.status}" + (" (handmatig)" if row.status_source == "manual" else ""),
+        f"Voortgang: {row.progress}",
+        f"Tijdigheid: {row.timeliness}",
     ]
+    if row.deciding is not None:
+        lines.append(f"Bewijs: {' '.join(row.deciding.text.split())} ({_where(row.deciding)})")
     if row.expected_end:
         lines.append(f"Verwacht: {row.expected_end}")
     return "\n".join(lines)
+
+
+def _where(link) -> str:
+    """Where an evidence sentence is: document, date, paragraph and page."""
+    parts = [link.source_file, link.doc_date or "", link.paragraph or "", f"p. {link.page}" if link.page else ""]
+    return ", ".join(part for part in parts if part)
 
 
 def _uid(obligation_id: str) -> str:

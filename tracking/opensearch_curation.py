@@ -13,7 +13,7 @@ as an audit entry whose new value is not current) rather than a change nobody au
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +21,18 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError
 
 from index import opensearch_mappings as bodies
-from index.opensearch_store import connect, ensure_index, reachable
-from tracking.curation import AuditEntry, StatusOverride, check_change
+from index.opensearch_store import Connection, connect, ensure_index, reachable
+from tracking.curation import (
+    AuditEntry,
+    CurationChange,
+    Move,
+    StatusOverride,
+    already_orphaned,
+    audit_field,
+    check_change,
+    plan_reanchoring,
+    with_former_ids,
+)
 
 LINK_REVIEW, STATUS = "link_review", "status"
 
@@ -30,10 +40,11 @@ LINK_REVIEW, STATUS = "link_review", "status"
 class OpenSearchCurationStore:
     """The ``CurationStore`` protocol over two OpenSearch indices."""
 
-    def __init__(self, url: str, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+    def __init__(self, url: str | Connection, *, index_prefix: str = "conclusio", client: OpenSearch | None = None):
+        connection = url if isinstance(url, Connection) else Connection(url)
         self._owns_client = client is None
-        self._client = client if client is not None else connect(url)
-        reachable(self._client, url)
+        self._client = client if client is not None else connect(connection)
+        reachable(self._client, connection.url)
         self._curation = f"{index_prefix}-curation"
         self._audit_index = f"{index_prefix}-audit"
         ensure_index(self._client, self._curation, bodies.curation_index_body())
@@ -65,13 +76,50 @@ class OpenSearchCurationStore:
         }
 
     def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
-        """Every manual change, oldest first."""
-        query = {"match_all": {}} if obligation_id is None else {"term": {"obligation_id": obligation_id}}
-        records = sorted(self._scan(self._audit_index, query), key=lambda r: r["seq"])
-        return [
+        """Every manual change, oldest first; for one obligation also what was recorded under its former ids."""
+        records = sorted(self._scan(self._audit_index, {"match_all": {}}), key=lambda r: r["seq"])
+        entries = [
             AuditEntry(r["at"], r["who"], r["obligation_id"], r["field"], r["old_value"], r["new_value"], r["note"])
             for r in records
         ]
+        return entries if obligation_id is None else with_former_ids(entries, obligation_id)
+
+    def reanchor(self, moves: Sequence[Move], who: str = "conclusio") -> list[CurationChange]:
+        """Move what is keyed by a moved unit's old id to its new id (tracking.curation.CurationStore).
+
+        Each item is written under its new key before its old record is deleted (and its audit record
+        first of all, as for every change): a crash in between leaves it under both keys, which the next
+        run of the same re-anchoring resolves (the new key is then taken: the old record is left as is).
+        """
+        if not moves:
+            return []
+        statuses = {r["obligation_id"]: r for r in self._records(STATUS)}
+        reviews = {(r["obligation_id"], r["passage_id"]): r for r in self._records(LINK_REVIEW)}
+        status_moves, review_moves, orphans = plan_reanchoring(
+            {k: r["value"] for k, r in statuses.items()}, {k: r["value"] for k, r in reviews.items()}, moves)
+        for old, new, change in status_moves:
+            record = dict(statuses[old], obligation_id=new)
+            self._log(who, new, audit_field(change), change.old_key, change.new_key, change.reason)
+            self._client.index(index=self._curation, id=f"{STATUS}|{new}", body=record, refresh=True)
+            self._client.delete(index=self._curation, id=f"{STATUS}|{old}", refresh=True, ignore=[404])
+        for old, new, change in review_moves:
+            record = dict(reviews[old], obligation_id=new[0], passage_id=new[1])
+            self._log(who, new[0], audit_field(change), change.old_key, change.new_key, change.reason)
+            self._client.index(index=self._curation, id=f"{LINK_REVIEW}|{new[0]}|{new[1]}", body=record, refresh=True)
+            self._client.delete(index=self._curation, id=f"{LINK_REVIEW}|{old[0]}|{old[1]}", refresh=True,
+                                ignore=[404])
+        trail = self.audit_trail() if orphans else []
+        for change in orphans:
+            if not already_orphaned(trail, change):
+                self._log(who, change.obligation_id, audit_field(change), change.old_key, None, change.reason)
+        return [c for _, _, c in status_moves] + [c for _, _, c in review_moves] + orphans
+
+    def _log(self, who: str, obligation_id: str, field: str, old: str | None, new: str | None, note: str) -> None:
+        audit = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"), "seq": self._next_seq(), "who": who,
+            "obligation_id": obligation_id, "field": field, "old_value": old, "new_value": new, "note": note,
+        }  # fmt: skip
+        self._client.index(index=self._audit_index, body=audit, refresh=True)
 
     def close(self) -> None:
         """Release the connection (unless the client was handed in: then it is the caller's)."""

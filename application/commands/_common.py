@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from application.services import Conclusio
 from conclusio.errors import ConclusioError
 from conclusio.settings import Settings
+from conclusio.text import json_text
 
 
 class CliError(ConclusioError):
@@ -34,17 +34,25 @@ def open_app(args: argparse.Namespace) -> Conclusio:
 
 
 def print_json(data: Any, *, indent: int | None = 2) -> None:
-    """JSON on stdout, non-ASCII kept readable."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
+    """JSON on stdout, non-ASCII kept readable, control characters escaped."""
+    sys.stdout.write(json_text(data, indent=indent) + "\n")
 
 
 def read_lines(path: str) -> list[str]:
-    """Non-empty lines of a file, or of stdin for ``-``."""
+    """The lines of a UTF-8 file, or of stdin for ``-``, stripped; blank lines are kept (as "") so that
+    a batch's outputs line up with its inputs. A trailing newline makes no extra line."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as e:
-        raise CliError(f"cannot read {path}: {e.strerror}") from e
-    return [line.strip() for line in text.splitlines() if line.strip()]
+        raise CliError(f"cannot read {path}: {e.strerror or e}") from e
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        name = "stdin" if path == "-" else path
+        raise CliError(f"{name} is not UTF-8 text: byte 0x{data[e.start]:02x} on line {line} cannot be read; "
+                       "save it as UTF-8") from None
+    return [line.strip() for line in text.splitlines()]
 
 
 def add_format(parser: argparse.ArgumentParser, *choices: str, default: str = "text") -> None:

@@ -10,7 +10,12 @@ HEADER = """# Conclusio command line reference
 
 Generated from `--help` by `python -m application.cli --write-docs` (or `make docs`); do not edit by hand.
 Every command takes `--store DIR` (default `$CONCLUSIO_STORE`, else `./conclusio-data`) and `--model NAME`.
-Exit codes: 0 success, 1 usage or input error, 2 some files failed to ingest (the others were ingested).
+Every command takes `--verbose`: it shows the traceback under an error (for a bug report) and debug messages.
+
+Exit codes: 0 success; 1 a usage, input or environment error (one line on stderr: the file, field or value and
+the reason); 2 some files failed to ingest (the others were ingested); 3 the store is busy (another ingest
+holds it: `--wait` waits); 4 the store is damaged (`conclusio check` names what, `conclusio rebuild` repairs
+it); 70 an internal error (a bug: run again with `--verbose` and report the traceback); 130 interrupted.
 """
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from application.commands._common import CliError, add_format, open_app, print_json
+from datetime import date
+
+from application.commands._common import CliError, add_format, iso_date, open_app, print_json
 from evaluation import datasets
 
 
@@ -20,9 +22,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     obligations = targets.add_parser("obligations", parents=[common], help="precision/recall of extraction",
                                       description="Extract obligations from the corpus and compare them with a "
                                       "gold JSONL file (precision, recall, actor and deadline accuracy).")
-    obligations.add_argument("gold", metavar="GOLD.jsonl")
+    obligations.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="one or more gold files, scored together")
     obligations.add_argument("--corpus", default="corpora", metavar="DIR",
-                             help="folder with the annotated documents (default corpora)")
+                             help="folder with the annotated documents, one rendering each: DOC_* or DOC.SUFFIX "
+                             "(default corpora)")
     add_format(obligations, "text", "json")
     obligations.set_defaults(func=run_eval_obligations)
 
@@ -41,6 +44,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="queries with judgements (default: the development set shipped with the evaluation package)")
     add_format(search, "text", "json")
     search.set_defaults(func=run_eval_search)
+
+    tracking = targets.add_parser("tracking", parents=[common], help="progress, deciding sentence and status",
+                                  description="Compare the tracked status of obligations in the store with a gold "
+                                  "file (progress, deciding sentence, expected date, status on the day).")
+    tracking.add_argument("gold", metavar="GOLD.jsonl")
+    tracking.add_argument("--as-of", type=iso_date, required=True, metavar="YYYY-MM-DD",
+                          help="the day the gold's statuses hold (e.g. the report's date)")
+    add_format(tracking, "text", "json")
+    tracking.set_defaults(func=run_eval_tracking)
 
     similar = targets.add_parser("similar", parents=[common], help="quality of prior-wording retrieval",
                                  description="Run each draft of a JSONL file through 'similar' and report how "
@@ -70,7 +82,7 @@ def report(result, fmt: str) -> int:
 def run_eval_obligations(args: argparse.Namespace) -> int:
     from evaluation.obligations import evaluate_gold
 
-    gold, corpus = existing(args.gold), existing(args.corpus)
+    gold, corpus = [existing(path) for path in args.gold], existing(args.corpus)
     with open_app(args) as app:
         return report(evaluate_gold(app.pipeline, gold, corpus), args.format)
 
@@ -97,3 +109,12 @@ def run_eval_similar(args: argparse.Namespace) -> int:
     path = existing(args.cases or str(datasets.SIMILAR_DEV_CASES))
     with open_app(args) as app:
         return report(evaluate_similar(path, app.searcher), args.format)
+
+
+def run_eval_tracking(args: argparse.Namespace) -> int:
+    from evaluation.tracking import evaluate_tracking
+
+    path = existing(args.gold)
+    as_of = date.fromisoformat(args.as_of)
+    with open_app(args) as app:
+        return report(evaluate_tracking(path, app.obligations(as_of=as_of), as_of), args.format)

@@ -9,6 +9,8 @@ from datetime import date
 
 from application.commands._common import CliError, add_format, iso_date, open_app, print_json, read_lines
 from conclusio.records import Hit, to_dict
+from index.query_language import HELP as QUERY_HELP
+from index.search import SORTS
 from index.store import SearchFilters
 
 SEARCH_HIT_FIELDS = ("passage_id", "source_file", "doc_number", "doc_title", "paragraph", "page", "score", "text",
@@ -22,12 +24,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "search",
         parents=[common],
         help="search passages (keywords, meaning or both)",
-        description="Search the stored passages. Hybrid mode fuses keyword (BM25) and semantic ranks.",
+        description="Search the stored passages. Hybrid mode fuses keyword (BM25) and semantic ranks; "
+        "operators and fields restrict both.",
+        epilog=QUERY_HELP,
     )
-    search.add_argument("query", nargs="?", metavar="QUERY", help="the query (omit with --batch)")
+    search.add_argument("query", nargs="?", metavar="QUERY", help="the query (omit with --batch); see below")
     search.add_argument("--k", type=int, default=10, metavar="N", help="number of hits (default 10)")
     search.add_argument("--mode", choices=("hybrid", "lexical", "semantic"), default="hybrid", help="retrieval mode")
-    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin); the model loads once")
+    search.add_argument("--sort", choices=SORTS, default="relevance",
+                        help="relevance (default), or newest / oldest document first among the best matches")
+    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin, UTF-8); the model loads "
+                        "once; one answer per line, a blank line gets an empty one")
     add_format(search, "text", "json")
     filters = search.add_argument_group("filters")
     filters.add_argument("--kind", action="append", default=[], help="document kind, e.g. council_conclusions")
@@ -52,7 +59,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     source = similar.add_mutually_exclusive_group()
     source.add_argument("--text", help="the draft text")
-    source.add_argument("--batch", metavar="FILE", help="one draft per line ('-' for stdin); JSON: one array per line")
+    source.add_argument("--batch", metavar="FILE", help="one draft per line ('-' for stdin, UTF-8); JSON: one array "
+                        "per line, [] for a blank line")
     similar.add_argument("--k", type=int, default=5, metavar="N", help="number of passages (default 5)")
     add_format(similar, "text", "json")
     similar.set_defaults(func=run_similar)
@@ -82,11 +90,16 @@ def run_search(args: argparse.Namespace) -> int:
     as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
     with open_app(args) as app:
         for query in queries:
-            answer = app.search(query, k=args.k, mode=args.mode, filters=filters, as_of=as_of)
+            if not query:  # a blank line of a batch: an empty answer keeps outputs in line with inputs
+                print_json([], indent=None) if args.format == "json" else print(f"## \n(empty query)\n")
+                continue
+            answer = app.search(query, k=args.k, mode=args.mode, filters=filters, as_of=as_of, sort=args.sort)
             if args.format == "json":
                 hits = [hit_json(h, SEARCH_HIT_FIELDS) | {"obligations": [obligation_json(r) for r in
                                                                           answer.obligations.get(h.passage_id, [])]}
                         for h in answer.hits]
+                if answer.result.message:  # stdout stays one JSON array per query; the notice goes beside it
+                    print(f"note: {answer.result.message}", file=sys.stderr)
                 print_json(hits, indent=None if args.batch else 2)
             else:
                 print_search_text(query, answer.result, answer.obligations, header=bool(args.batch))
@@ -108,6 +121,9 @@ def run_similar(args: argparse.Namespace) -> int:
         raise CliError("the draft text is empty")
     with open_app(args) as app:
         for text in texts:
+            if not text:  # a blank line of a batch: an empty answer keeps outputs in line with inputs
+                print_json([], indent=None) if args.format == "json" else print("## \nno draft on this line\n")
+                continue
             hits = app.similar(text, k=args.k)
             if args.format == "json":
                 print_json([hit_json(h, SIMILAR_HIT_FIELDS) for h in hits], indent=None if args.batch else 2)

@@ -205,7 +205,7 @@ def test_reembed_moves_the_store_to_the_model_in_use(tmp_path, store, test_setti
     obligations_before = store.obligations(ObligationQuery())
     counting = CountingEmbedder.around(embedder)
     progress = []
-    count = reembed(store, counting, nlp_pipeline, lambda done, total: progress.append((done, total)))
+    count = reembed(store, counting, nlp_pipeline, on_progress=lambda done, total: progress.append((done, total)))
     assert count == store.stats().passages
     assert counting.encoded == units_of(nlp_pipeline, documents_before)
     assert progress[-1] == (count, count) and len(progress) == len(documents_before)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 
-from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference
+from conclusio.records import Deadline, Document, DocumentMetadata, EvidenceLink, Obligation, Passage, Reference, TableRow
 from index import opensearch_mappings as bodies
-from index.analysis import compound_parts
+from index.analysis import DUTCH_STOPWORDS, compound_parts_of
+from index.query_language import parse_query
 from index.opensearch_store import (
     document_record,
     evidence_source,
@@ -55,7 +57,7 @@ def clause_count(body: dict[str, Any]) -> int:
 
 @pytest.fixture(scope="module")
 def passages_body() -> dict[str, Any]:
-    return bodies.passages_index_body(384, compound_parts())
+    return bodies.passages_index_body(384)
 
 
 def test_passages_mapping_declares_nested_lucene_hnsw_cosine_sentence_vectors_of_the_given_dimension(passages_body):
@@ -74,32 +76,37 @@ def test_passages_mapping_declares_nested_lucene_hnsw_cosine_sentence_vectors_of
         bodies.passages_index_body(0)
 
 
-def test_text_fields_use_the_dutch_chain_and_the_phrase_subfield_is_unstemmed(passages_body):
+def test_text_fields_use_the_embedded_stores_chain_and_the_phrase_subfield_is_unstemmed(passages_body):
     analysis = passages_body["settings"]["index"]["analysis"]
     properties = passages_body["mappings"]["properties"]
     dutch = analysis["analyzer"][properties["text"]["analyzer"]]
-    assert dutch["tokenizer"] == "standard"
-    assert dutch["filter"][:2] == ["lowercase", "asciifolding"]
-    assert dutch["filter"][-1] == "conclusio_dutch_stemmer"  # compound parts are stemmed too
-    declared = {name: spec for name, spec in analysis["filter"].items()}
-    custom = [declared[name] for name in dutch["filter"] if name in declared]
-    assert {"type": "stop", "stopwords": "_dutch_"} in custom
-    assert {"type": "stemmer", "language": "dutch"} in custom
-    # Every filter the chain names is either built in or declared.
-    assert set(dutch["filter"]) - set(declared) <= {"lowercase", "asciifolding"}
-    splitter = next(declared[name] for name in dutch["filter"] if declared.get(name, {}).get("type") == "dictionary_decompounder")
-    assert set(splitter["word_list"]) == set(compound_parts())  # the embedded store's vocabulary
-    assert splitter["min_word_size"] == 8 and splitter["only_longest_match"] is True
+    # index.analysis: words are letter/digit runs with inner hyphens, folded, hyphenated words whole and in parts
+    assert analysis["tokenizer"][dutch["tokenizer"]] == {"type": "pattern", "pattern": bodies.WORD_SPLIT}
+    assert dutch["filter"][:4] == ["lowercase", "asciifolding", "conclusio_hyphenated", "flatten_graph"]
+    declared = analysis["filter"]
+    assert declared["conclusio_hyphenated"]["catenate_all"] is True
+    assert declared["conclusio_hyphenated"]["split_on_case_change"] is False
+    assert declared["conclusio_dutch_stop"] == {"type": "stop", "stopwords": sorted(DUTCH_STOPWORDS)}  # the same list
+    assert declared[dutch["filter"][-1]] == {"type": "stemmer", "language": "dutch"}  # dutch_porter's algorithm
+    # no compound splitting in the ranked text: the embedded store does not split there either
+    assert not any(spec.get("type", "").endswith("decompounder") for spec in declared.values())
     exact = analysis["analyzer"][properties["text"]["fields"]["exact"]["analyzer"]]
-    assert exact["filter"] == ["lowercase", "asciifolding"]
+    assert exact["filter"] == dutch["filter"][:4] and exact["tokenizer"] == dutch["tokenizer"]  # unstemmed, stop words kept
     assert properties["title"]["analyzer"] == properties["section"]["analyzer"] == properties["text"]["analyzer"]
+    assert properties[bodies.PARTS_FIELD]["analyzer"] == properties["text"]["analyzer"]
 
 
-def test_without_a_compound_vocabulary_the_chain_has_no_decompounder():
-    analysis = bodies.passages_index_body(8)["settings"]["index"]["analysis"]
-    assert analysis["analyzer"][bodies.DUTCH_ANALYZER]["filter"] == [
-        "lowercase", "asciifolding", "conclusio_dutch_stop", "conclusio_dutch_stemmer",
-    ]
+def test_compound_parts_are_split_on_the_client_and_matched_not_ranked():
+    document, _ = sample_document()
+    passage = replace(document.passages[1], text="De douaneautoriteiten en de havenbedrijven")
+    source = passage_source(passage, np.ones(4, dtype=np.float32), document.metadata, "v", (), False)
+    assert source[bodies.PARTS_FIELD].split() == compound_parts_of(passage.text) == [
+        "douane", "autoriteiten", "haven", "bedrijven"]
+    body = bodies.keyword_query(LexicalQuery("douane"), SearchFilters(), VERSIONS, 5)
+    assert bodies.PARTS_FIELD not in json.dumps(body["query"]["bool"]["must"] + body["query"]["bool"]["should"])
+    matching = bodies.keyword_query(LexicalQuery("x"), SearchFilters(matching=parse_query("-douane x").constraint),
+                                    VERSIONS, 5)
+    assert bodies.PARTS_FIELD in json.dumps(matching["query"]["bool"]["filter"])
 
 
 def test_filter_fields_are_keywords_and_actors_have_a_case_folded_subfield(passages_body):
@@ -132,6 +139,14 @@ def sample_document() -> tuple[Document, list[Obligation]]:
             text="De Raad verzoekt Europol uiterlijk eind 2026 een verslag in te dienen.",
             section_path=["BIJLAGE", "Actie 4"], paragraph="1", page=2, footnote_refs=["3"],
         ),
+        Passage(
+            passage_id="note.txt#2", source_file="note.txt", seq=2, kind="body",
+            text="1.1 Actie: de uitwisseling versterken; Verantwoordelijk: LS, COM; Tijdschema: 2026",
+            section_path=["BIJLAGE", "Prioriteit 1"], paragraph="1.1", page=3,
+            table_row=TableRow(table=1, row=1, headers=["Nr.", "Actie", "Verantwoordelijk", "Tijdschema"],
+                               cells=["1.1", "de uitwisseling versterken", "LS, COM", "2026"], label="1.1",
+                               title="Prioriteit 1"),
+        ),
     ]
     obligation = Obligation(
         id="note.txt#1#1", source_file="note.txt", passage_id="note.txt#1", paragraph="1", page=2,
@@ -157,6 +172,7 @@ def test_every_field_the_store_writes_is_mapped_so_strict_mappings_accept_it(pas
     vector = np.full(384, 0.05, dtype=np.float32)
     records = [
         (passages_body, passage_source(document.passages[1], vector, document.metadata, "v1", ["Europol"], True)),
+        (passages_body, passage_source(document.passages[2], vector, document.metadata, "v1", ["lidstaten"], True)),
         (bodies.obligations_index_body(), obligation_source(obligations[0], "v1", "2025-11-21", 0)),
         (bodies.documents_index_body(), document_record(document, "v1", len(obligations))),
         (bodies.evidence_index_body(), evidence_source(sample_link(document), "batch-1")),
@@ -379,3 +395,44 @@ def test_every_index_is_single_shard_and_strict(body):
     for _path, node in walk(body["mappings"]["properties"]):
         if isinstance(node, dict) and "type" in node:
             assert node["type"] in {"keyword", "text", "date", "integer", "long", "boolean", "object", "knn_vector"}
+
+
+def test_the_query_language_becomes_filter_clauses():
+    def clause(query: str) -> dict:
+        return bodies.constraint_query(parse_query(query).constraint)
+
+    own = lambda word: {"bool": {"should": [{"match": {"text": {"query": word}}},  # noqa: E731
+                                            {"match": {bodies.PARTS_FIELD: {"query": word}}}],
+                                 "minimum_should_match": 1}}
+    assert clause("europol -eurojust") == {"bool": {"filter": [own("europol")], "must_not": [own("eurojust")]}}
+    assert clause("haven* -x")["bool"]["filter"] == [{"prefix": {"text.exact": {"value": "haven"}}}]
+    assert clause('"legale bedrijfsstructuren" +x')["bool"]["filter"][0] == {
+        "match_phrase": {"text.exact": {"query": "legale bedrijfsstructuren"}}}
+    assert clause('"verslag europol"~3 +x')["bool"]["filter"][0] == {"intervals": {"text.exact": {
+        "match": {"query": "verslag europol", "max_gaps": 3, "ordered": False}}}}
+    assert clause("EU-Celac +x")["bool"]["filter"][0] == {"match_phrase": {"text.exact": {"query": "eu celac"}}}
+    either = clause("eurojust | kustwacht")["bool"]
+    assert either["minimum_should_match"] == 1 and len(either["should"]) == 2
+    assert clause("-eurojust") == {"bool": {"must_not": [own("eurojust")]}}
+    filters = SearchFilters(matching=parse_query("europol -eurojust").constraint, passage_ids=("a#1",))
+    clauses = bodies.filter_clauses(filters, VERSIONS)
+    assert {"terms": {"passage_id": ["a#1"]}} in clauses and clause("europol -eurojust") in clauses
+
+
+def test_a_query_without_words_lists_passages_by_document_date():
+    body = bodies.keyword_query(LexicalQuery("", match_all="oldest"), SearchFilters(kinds=("x",)), VERSIONS, 5)
+    assert body["sort"][0] == {"doc_date": {"order": "asc", "missing": "_last"}}
+    assert {"terms": {"doc_kind": ["x"]}} in body["query"]["bool"]["filter"]
+    assert bodies.keyword_query(LexicalQuery(""), SearchFilters(), VERSIONS, 5) is None
+
+
+def test_hybrid_query_and_search_pipelines():
+    body = bodies.hybrid_query(LexicalQuery("europol"), [0.1] * 8, SearchFilters(), VERSIONS, 5)
+    keyword, knn = body["query"]["hybrid"]["queries"]
+    assert "bool" in keyword and body["size"] == 5
+    assert "knn" in knn["nested"]["query"]  # the sentence vectors: nested k-NN, a passage scored by its best one
+    rrf = bodies.search_pipeline_body("rrf", (1.0, 1.0), 60)["phase_results_processors"][0]
+    assert rrf == {"score-ranker-processor": {"combination": {"technique": "rrf", "rank_constant": 60}}}
+    minmax = bodies.search_pipeline_body("minmax", (1.0, 0.4))["phase_results_processors"][0]["normalization-processor"]
+    assert minmax["normalization"] == {"technique": "min_max"}
+    assert sum(minmax["combination"]["parameters"]["weights"]) == pytest.approx(1.0)

@@ -97,3 +97,18 @@ class TestOpenSearchStore(StoreContract):
 
     def test_location_names_the_server_and_prefix(self, store):
         assert store._names.prefix in store.stats().location
+
+
+def test_refused_credentials_are_a_one_line_error_naming_the_settings():
+    from tests.index.opensearch_recorder import FakeServer
+
+    class Refusing(FakeServer):
+        def _route(self, method, parts, params, body):
+            return 401, {"error": {"type": "security_exception", "reason": "missing authentication credentials"},
+                         "status": 401}
+
+    with pytest.raises(StoreNotFoundError, match="refused the credentials.*OPENSEARCH_USER and OPENSEARCH_PASSWORD"):
+        OpenSearchStore("https://user:secret@search.example:9200", client=Refusing().client())
+    with pytest.raises(StoreNotFoundError) as raised:
+        OpenSearchStore("https://user:secret@search.example:9200", client=Refusing().client())
+    assert "secret" not in str(raised.value)

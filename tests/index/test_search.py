@@ -10,7 +10,7 @@ import pytest
 from index.errors import SearchConfigError
 from evaluation.search import evaluate_search, load_jsonl
 from index.search import ENGLISH_ONLY_FUSION, MULTILINGUAL_FUSION, Searcher, prepare_query, semantic_order
-from index.store import SearchFilters
+from index.store import ObligationQuery, SearchFilters
 
 HOSTILE = [
     "",
@@ -195,3 +195,59 @@ def test_fusion_is_chosen_by_name_and_follows_the_model(search_store, embedder, 
     with pytest.raises(SearchConfigError, match="unknown search fusion 'borda'"):
         Searcher(search_store, embedder, None, fusion="borda")
 
+
+
+# ---- the query language, end to end over the sample corpus ----------------------------------
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_operators_restrict_every_mode(searcher: Searcher, mode):
+    europol = searcher.search("europol -eurojust", k=30, mode=mode).hits
+    assert europol and all("europol" in h.text.lower() and "eurojust" not in h.text.lower() for h in europol)
+    ports = searcher.search("haven* -douane", k=30, mode=mode).hits
+    assert any("havens" in h.text.lower() for h in ports) and not any("douane" in h.text.lower() for h in ports)
+    phrase = searcher.search('"legale bedrijfsstructuren"', k=30, mode=mode).hits
+    assert phrase and all("legale bedrijfsstructuren" in " ".join(h.text.lower().split()) for h in phrase)
+
+
+def test_fields_restrict_to_documents_and_obligations(searcher: Searcher, search_store):
+    documents = {d.source_file: d.metadata for d in search_store.list_documents()}
+    hits = searcher.search("actor:Europol date:2024-01-01..2024-12-31", k=50).hits
+    europol = {o.passage_id for o in search_store.obligations(ObligationQuery(actor="Europol"))}
+    if not europol:
+        pytest.skip("this store was ingested without obligations")
+    assert hits and all(h.passage_id in europol and documents[h.source_file].date.startswith("2024") for h in hits)
+    numbered = searcher.search("doc:15571/25 drugs", k=20).hits
+    assert numbered and {documents[h.source_file].doc_number for h in numbered} == {"15571/25"}
+    unknown = searcher.search("doc:99999/99 drugs", k=5)
+    assert not unknown.hits and "doc:99999/99 matches no stored document" in unknown.message
+
+
+def test_an_unclosed_quote_is_searched_as_plain_words_with_a_notice(searcher: Searcher):
+    result = searcher.search('"legale bedrijfsstructuren', k=5, mode="lexical")
+    assert result.hits and "unclosed quote: searched as plain words" in result.message
+
+
+def test_status_needs_the_application_and_says_so(searcher: Searcher):
+    result = searcher.search("status:overdue europol", k=5)
+    assert not result.hits and "status:" in result.message
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_sort_by_document_date(searcher: Searcher, search_store, sort):
+    dates = {d.source_file: d.metadata.date for d in search_store.list_documents()}
+    hits = searcher.search("drugshandel", k=200, sort=sort).hits
+    ordered = [dates[h.source_file] for h in hits if dates[h.source_file]]
+    assert len(set(ordered)) > 1 and ordered == sorted(ordered, reverse=sort == "newest")
+    assert all(dates[h.source_file] for h in hits[: len(ordered)])  # undated documents come last
+    assert "unknown sort" in searcher.search("drugs", sort="alphabet").message
+
+
+def test_fields_alone_list_passages_newest_document_first(searcher: Searcher, search_store):
+    dates = {d.source_file: d.metadata.date or "" for d in search_store.list_documents()}
+    result = searcher.search("kind:council_conclusions", k=20)
+    assert result.hits and {search_store.get_document(h.source_file).metadata.kind for h in result.hits} == {
+        "council_conclusions"}
+    order = [dates[h.source_file] for h in result.hits]
+    assert order == sorted(order, reverse=True)
+    assert searcher.search("-eurojust").message == "nothing to search for besides the excluded words"

@@ -74,21 +74,30 @@ class TestSQLiteStore(StoreContract):
         reader.close()
         writer.close()
 
-    def test_a_version_1_store_is_migrated_to_vector_blobs_on_open(self, tmp_path, versions, embedder):
+    def test_a_version_2_store_is_migrated_to_vector_blobs_when_opened_for_writing(self, tmp_path, versions, embedder):
         old, _ = versions
         first = SQLiteStore(tmp_path)
         write(first, old, embedder.name)
         first.close()
-        with sqlite3.connect(tmp_path / DB_FILE) as db:  # as version 1 left it: vectors only per passage
+        with sqlite3.connect(tmp_path / DB_FILE) as db:  # as version 2 left it: vectors only per passage
             db.execute("DELETE FROM document_vectors")
-            db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+            db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
             db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        with pytest.raises(StoreNotFoundError, match="conclusio reembed"):  # a read-only open cannot migrate it
+            SQLiteStore(tmp_path, create=False, read_only=True)
         again = SQLiteStore(tmp_path, create=False)
         hit = again.vector_search(old.vectors[0], SearchFilters(), 1)[0]
         assert hit.passage.passage_id == old.document.passages[0].passage_id
         assert hit.score == pytest.approx(1.0, abs=1e-3)
-        assert again._meta("schema_version") == "2"
+        assert again._meta("schema_version") == "3"
         again.close()
+
+    def test_document_metadata_is_decoded_once_per_write_generation(self, store, versions, embedder):
+        write(store, versions[0], embedder.name)
+        first, again = store.list_documents(), store.list_documents()
+        assert first == again and first[0] is again[0]  # the same decoded records: no second read
+        store.replace_evidence([])  # any write moves the generation
+        assert store.list_documents()[0] is not first[0]
 
     def test_the_only_document_may_switch_model(self, store, versions, embedder):
         old, _ = versions
@@ -125,3 +134,28 @@ def test_passage_text_survives_as_given(tmp_path, embedder):
     assert [p.text for p in store.get_document("odd.txt").passages] == texts
     assert store.keyword_search(LexicalQuery("NEAR"), SearchFilters(), 5)[0].passage.text == texts[0]
     store.close()
+
+
+def test_weighted_keyword_scores_are_fts5s_own_bm25(search_store):
+    """One MATCH per search: the scores computed from the index's statistics equal FTS5's bm25() exactly."""
+    from index.sqlite_lexical import Bm25, scoring_items
+
+    store = search_store
+    w = store.weights
+    every_column = Bm25(store._all, w, "test", length_columns=5)  # bm25() counts a row's length over all columns
+    for words, expansions in [("verslag legale bedrijfsstructuren eind 2024", ()),
+                              ("Europol criminele netwerken", ()),
+                              ("coastguard havens", (("kustwacht zeehavens", 0.5), ("haven douane", 0.3)))]:
+        items = scoring_items(words, expansions, ("criminele netwerken",), ("haven",))
+        expected: dict[int, float] = {}
+        for item in items:  # each item alone, weighted, as the old one-MATCH-per-weight search summed them
+            rows = store._all(
+                f"SELECT rowid, -bm25(passages_fts, {w.title}, {w.section}, {w.body}, {w.surface}, 0)"
+                " FROM passages_fts WHERE passages_fts MATCH ?", [item.expression])
+            for rowid, score in rows:
+                expected[rowid] = expected.get(rowid, 0.0) + item.weight * score
+        computed = every_column.scores(items, list(expected))
+        assert computed.keys() == expected.keys()
+        assert max(abs(computed[r] - expected[r]) for r in expected) < 1e-9
+    # ranking itself counts the text columns only, as before the compound column existed
+    assert store._scorer().length_columns == 4

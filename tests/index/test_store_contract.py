@@ -17,6 +17,8 @@ import ingest
 from conclusio.records import Document, EvidenceLink, Obligation
 from index.analysis import tokens
 from index.errors import ModelMismatchError
+from index.query_filters import stated_in, with_fields
+from index.query_language import parse_query
 from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
 
 HOSTILE_QUERIES = [
@@ -154,6 +156,16 @@ van vroegtijdige interventie in scholen voor te leggen;
 en daarover elk jaar te rapporteren. 
 """
 
+PLAN_TEXT = """# Actieplan tegen wapenhandel
+
+Brussel, 12 maart 2026
+
+| Nr. | Actie | Verantwoordelijk | Tijdschema |
+| --- | --- | --- | --- |
+| 1.1 | de uitwisseling van inlichtingen over vuurwapens versterken | LS, COM | 2026 |
+| 1.2 | een risicoprofiel voor postpakketten opstellen | Europol | eind 2027 |
+"""
+
 VERSION_ONE = """Betreft: Proefconclusies over zeevaartveiligheid
 
 1. De Raad verzoekt de Commissie uiterlijk in juni 2026 een verslag over havenbeveiliging en
@@ -166,6 +178,50 @@ VERSION_TWO = """Betreft: Proefconclusies over luchtvaartveiligheid
 
 1. De Raad verzoekt Europol tegen eind 2027 een analyse van drones bij luchthavens op te stellen.
 """
+
+
+PORTS_TEXT = """ RESULTAAT BESPREKINGEN 
+
+van: het secretariaat-generaal van de Raad 
+
+d.d.: 14 maart 2024 
+
+aan: de delegaties 
+
+Betreft: Conclusies van de Raad over criminele netwerken in havens 
+
+Voor de delegaties gaan hierbij de conclusies van de Raad over criminele netwerken in havens, 
+
+die de Raad tijdens zijn zitting van 14 maart 2024 heeft goedgekeurd. 
+ BIJLAGE 
+
+Conclusies van de Raad over criminele netwerken in havens 
+
+DE RAAD VAN DE EUROPESE UNIE, 
+
+1. ERKENT dat criminele netwerken de havens van de Unie misbruiken en daarbij legale bedrijfsstructuren inzetten; 
+
+2. STELT VAST dat de samenwerking tussen Europol en Eurojust bij onderzoeken in havens is verbeterd; 
+
+verzoekt de Raad Europol: 
+
+3. tegen eind 2024 een verslag over het misbruik van legale bedrijfsstructuren in havens op te stellen; 
+
+4. de risico's van bedrijfsstructuren die legaal lijken in kaart te brengen; 
+
+verzoekt de Raad de lidstaten: 
+
+5. de douanecontroles in de havens uiterlijk in juni 2025 te versterken; 
+"""
+
+
+def query_filters(store: Store, query: str) -> tuple[LexicalQuery, SearchFilters]:
+    """A query in the query language as the Searcher hands it to a store: words, phrases, prefixes, filters."""
+    parsed = parse_query(query)
+    filters, _ = with_fields(SearchFilters(), parsed.fields, store.list_documents(), stated_in(store))
+    lexical = LexicalQuery(parsed.text, phrases=parsed.phrases, prefixes=parsed.prefixes,
+                           match_all=None if parsed.text or parsed.prefixes else "newest")
+    return lexical, replace(filters, matching=parsed.constraint)
 
 
 class StoreContract:
@@ -193,6 +249,19 @@ class StoreContract:
             prepare(parse(small_text(two, "proef.txt", VERSION_TWO), test_settings), embedder, nlp_pipeline),
         )
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def ports(cls, tmp_path_factory, test_settings, embedder, nlp_pipeline) -> Sample:
+        """Council conclusions of 2024 on ports: Europol with and without Eurojust, customs, a phrase."""
+        path = small_text(tmp_path_factory.mktemp("ports"), "havens.txt", PORTS_TEXT)
+        return prepare(parse(path, test_settings), embedder, nlp_pipeline)
+
+    @pytest.fixture
+    def languages(self, filled, ports, embedder) -> Store:
+        """The store holding both samples and the ports conclusions: what the query language is tested on."""
+        write(filled, ports, embedder.name)
+        return filled
+
     @pytest.fixture
     def filled(self, store, samples, embedder) -> Store:
         """The store holding both samples."""
@@ -219,6 +288,20 @@ class StoreContract:
         stats = store.stats()
         assert (stats.documents, stats.passages) == (1, len(document.passages))
         assert store.embedding_model() == (embedder.name, embedder.dim)
+
+    def test_table_rows_read_back_with_their_headers_and_cells(self, store, tmp_path, test_settings, embedder, nlp_pipeline):
+        sample = prepare(parse(small_text(tmp_path, "plan.md", PLAN_TEXT), test_settings), embedder, nlp_pipeline)
+        write(store, sample, embedder.name)
+        stored = store.get_document("plan.md")
+        assert stored.passages == sample.document.passages
+        rows = [p.table_row for p in stored.passages if p.table_row is not None]
+        assert [row.cells for row in rows] == [["1.1", "de uitwisseling van inlichtingen over vuurwapens versterken",
+                                                 "LS, COM", "2026"], ["1.2", "een risicoprofiel voor postpakketten opstellen",
+                                                                      "Europol", "eind 2027"]]
+        assert [p.table_row for p in store.get_passages([p.passage_id for p in stored.passages])] == [
+            p.table_row for p in stored.passages]
+        assert [o.actors for o in store.obligations(ObligationQuery(source_files=("plan.md",)))] == [
+            ["lidstaten", "Commissie"], ["Europol"]]
 
     def test_list_documents_oldest_first(self, filled, samples):
         dates = [d.metadata.date for d in filled.list_documents()]
@@ -316,6 +399,82 @@ class StoreContract:
     def test_empty_query_returns_nothing(self, filled):
         assert filled.keyword_search(LexicalQuery("de het een"), SearchFilters(), 5) == []
         assert filled.keyword_search(LexicalQuery("?!"), SearchFilters(), 5) == []
+
+    # ---- the query language -------------------------------------------------------
+
+    def search_both(self, store: Store, query: str, embedder, k: int = 50) -> dict[str, list]:
+        """The query through the keyword retriever and, with its free text, the vector retriever."""
+        lexical, filters = query_filters(store, query)
+        vector = embedder.encode_queries([lexical.text or query])[0]
+        return {
+            "keyword": [h.passage for h in store.keyword_search(lexical, filters, k)],
+            "vector": [h.passage for h in store.vector_search(vector, filters, k)],
+        }
+
+    def test_not_keeps_a_word_out_of_both_retrievers(self, languages, embedder):
+        for mode, passages in self.search_both(languages, "europol -eurojust", embedder).items():
+            assert passages, mode
+            assert all("europol" in p.text.lower() and "eurojust" not in p.text.lower() for p in passages), mode
+
+    def test_a_prefix_matches_and_not_reaches_compounds(self, languages, embedder):
+        for mode, passages in self.search_both(languages, "haven* -douane", embedder).items():
+            assert any("havens" in p.text.lower() for p in passages), mode
+            # "douanecontroles" and "douaneautoriteiten" hold "douane" as a compound part: out as well
+            assert not any("douane" in p.text.lower() for p in passages), mode
+            assert all(any(w.startswith("haven") for w in tokens(p.text)) for p in passages), mode
+
+    def test_a_quoted_phrase_matches_only_as_a_phrase(self, languages, embedder):
+        for mode, passages in self.search_both(languages, '"legale bedrijfsstructuren"', embedder).items():
+            assert passages, mode
+            assert all("legale bedrijfsstructuren" in " ".join(tokens(p.text)) for p in passages), mode
+
+    def test_proximity_or_and_grouping(self, languages):
+        def texts(query: str) -> list[str]:
+            lexical, filters = query_filters(languages, query)
+            return [h.passage.text.lower() for h in languages.keyword_search(lexical, filters, 50)]
+
+        near = texts('"bedrijfsstructuren legaal"~2')
+        assert near and all("bedrijfsstructuren die legaal" in t for t in near)
+        assert texts('"bedrijfsstructuren legaal"~0') == []
+        either = texts("eurojust | kustwacht")
+        assert any("eurojust" in t for t in either) and any("kustwacht" in t for t in either)
+        assert all("eurojust" in t or "kustwacht" in t for t in either)
+        grouped = texts("(eurojust OR kustwacht) AND havens")
+        assert grouped and all(("eurojust" in t or "kustwacht" in t) and "havens" in t for t in grouped)
+
+    def test_actor_and_date_fields_keep_passages_stating_that_actors_obligation_in_that_year(self, languages, ports):
+        lexical, filters = query_filters(languages, "actor:Europol date:2024-01-01..2024-12-31")
+        hits = languages.keyword_search(lexical, filters, 50)
+        europol_obligations = {o.passage_id for o in languages.obligations(ObligationQuery(actor="Europol"))}
+        dates = {d.source_file: d.metadata.date for d in languages.list_documents()}
+        assert hits
+        assert all(h.passage.passage_id in europol_obligations for h in hits)
+        assert all(dates[h.passage.source_file].startswith("2024") for h in hits)
+        stated = {o.passage_id for o in ports.obligations if "Europol" in o.actors}
+        assert {h.passage.passage_id for h in hits} == stated
+
+    def test_an_unclosed_quote_is_searched_as_plain_words(self, languages):
+        parsed = parse_query('"legale bedrijfsstructuren')
+        assert parsed.constraint is None and any("unclosed quote" in n for n in parsed.notices)
+        lexical, filters = query_filters(languages, '"legale bedrijfsstructuren')
+        assert languages.keyword_search(lexical, filters, 10)
+
+    def test_a_query_of_fields_only_lists_passages_newest_document_first(self, languages):
+        lexical, filters = query_filters(languages, "lang:nl")
+        listed = languages.keyword_search(lexical, filters, 500)
+        dates = {d.source_file: d.metadata.date or "" for d in languages.list_documents()}
+        order = [dates[h.passage.source_file] for h in listed]
+        assert listed and order == sorted(order, reverse=True) and all(h.score == 0.0 for h in listed)
+        oldest = languages.keyword_search(replace(lexical, match_all="oldest"), filters, 500)
+        assert [dates[h.passage.source_file] for h in oldest] == sorted(order)
+
+    def test_passage_ids_restrict_both_retrievers(self, languages, ports, embedder):
+        allowed = tuple(p.passage_id for p in ports.document.passages[:4])
+        filters = SearchFilters(passage_ids=allowed, passage_kinds=())
+        vector = embedder.encode_queries(["havens"])[0]
+        assert {h.passage.passage_id for h in languages.vector_search(vector, filters, 50)} <= set(allowed)
+        assert {h.passage.passage_id for h in languages.keyword_search(LexicalQuery("havens raad"), filters, 50)} <= set(allowed)
+        assert languages.keyword_search(LexicalQuery("havens"), SearchFilters(passage_ids=()), 50) == []
 
     # ---- vector search -------------------------------------------------------------
 
@@ -471,6 +630,35 @@ class StoreContract:
         filled.delete_document(report.source_file)
         assert filled.evidence() == []
 
+    def test_evidence_of_some_obligations_is_replaced_and_the_rest_kept(self, filled, samples):
+        obligations = [o for s in samples for o in s.obligations]
+        if not obligations:
+            pytest.skip("the extractor found no obligations")
+        report = samples[1].document
+        first, second = (
+            EvidenceLink(obligation_id=oid, passage_id=report.passages[1].passage_id, source_file=report.source_file,
+                         paragraph=None, text=report.passages[1].text, status="mentioned", confidence=0.5,
+                         doc_date=report.metadata.date, method="similarity")
+            for oid in (obligations[0].id, obligations[0].id + "-elsewhere")
+        )
+        filled.replace_evidence([first, second])
+        moved = replace(first, passage_id=report.passages[2].passage_id, text=report.passages[2].text)
+        filled.replace_evidence([moved], obligation_ids=[first.obligation_id])
+        assert sorted(filled.evidence(), key=lambda e: e.obligation_id) == sorted([moved, second], key=lambda e: e.obligation_id)
+        filled.replace_evidence([], obligation_ids=[second.obligation_id])
+        assert filled.evidence() == [moved]
+
+    def test_term_statistics_count_passages_holding_each_analysed_term(self, filled, samples):
+        from index.analysis import analyze
+
+        total, counts = filled.term_statistics([])
+        assert total == sum(len(s.document.passages) for s in samples) and counts == {}
+        term = analyze("douane")[0]
+        total, counts = filled.term_statistics([term, "zzzqqq"])
+        holding = sum(1 for s in samples for p in s.document.passages if term in analyze(p.text))
+        assert counts.get(term, 0) == holding > 0
+        assert counts.get("zzzqqq", 0) == 0
+
     # ---- embedding model -----------------------------------------------------------
 
     def test_vectors_of_another_model_are_refused(self, store, samples, embedder):
@@ -494,3 +682,25 @@ class StoreContract:
         assert store.embedding_model() is None
         assert store.stats().documents == 0
         assert store.keyword_search(LexicalQuery("europol"), SearchFilters(), 5) == []
+
+    # ---- the run journal and the store's own check -----------------------------------------
+
+    def test_a_run_is_pending_until_finished_with_its_steps(self, store):
+        assert store.pending_runs() == []
+        run = store.begin_run((("evidence", ""),))
+        store.journal_step(run, "reanchor", "proef.txt", {"content_hash": "abc", "moves": [{"old_id": "a"}]})
+        [pending] = store.pending_runs()
+        assert pending.run_id == run and pending.pid > 0 and pending.started_at
+        assert [(s.step, s.key, s.payload, s.done) for s in pending.steps] == [
+            ("evidence", "", {}, False), ("reanchor", "proef.txt", {"content_hash": "abc", "moves": [{"old_id": "a"}]},
+                                          False)]
+        store.step_done(run, "reanchor", "proef.txt")
+        assert [s.done for s in store.pending_runs()[0].steps] == [False, True]
+        later = store.begin_run()
+        assert [r.run_id for r in store.pending_runs()] == [run, later] and later > run
+        store.finish_run(run)
+        store.finish_run(later)
+        assert store.pending_runs() == []
+
+    def test_a_healthy_store_checks_clean(self, filled):
+        assert filled.check() == []

@@ -21,8 +21,10 @@ def test_offsets_point_into_the_cleaned_text(corpus: dict[str, Document]) -> Non
     for document in corpus.values():
         for seq, passage in enumerate(document.passages):
             assert passage.seq == seq
-            assert passage.passage_id == f"{document.source_file}#{seq}"
             assert document.text[passage.char_start:passage.char_end] == passage.text
+        key = document.metadata.doc_number or document.source_file
+        ids = [p.passage_id for p in document.passages]
+        assert len(set(ids)) == len(ids) and all(i.startswith(f"{key}#") for i in ids)
 
 
 def test_metadata_of_the_council_conclusions(corpus: dict[str, Document]) -> None:

@@ -8,6 +8,7 @@ import pytest
 import spacy
 
 import nlp.factories  # noqa: F401  (registers the components)
+from ingest.identity import fingerprint
 from nlp import extract_obligations
 from tests.nlp.conftest import make_document
 
@@ -53,7 +54,9 @@ def test_separate_request_sentence_inside_a_point_is_its_own_unit(pipeline):
     ]
     assert found[1].deadline.end == "2025-12-31"
     assert found[0].deadline is None
-    assert [o.id for o in found] == ["test.txt#7#1", "test.txt#7#2", "test.txt#7#3"]
+    # Ids follow each unit's own text (ingest.identity), under the document and the point's label.
+    assert [o.id for o in found] == [f"test.txt#7#{fingerprint(o.source_text)}" for o in found]
+    assert len({o.id for o in found}) == 3
 
 
 def test_lettered_sub_points_belong_to_their_parent(pipeline):

@@ -54,7 +54,7 @@ def test_json_is_the_cli_contract(rows: list[TrackedObligation]) -> None:
     contract = {"id", "source_file", "doc_number", "doc_title", "doc_date", "paragraph", "page", "actors", "action",
                 "verbs", "deadline", "modality", "status", "evidence", "source_text"}
     assert contract <= set(data[0])
-    assert set(data[0]["deadline"]) == {"text", "start", "end", "granularity", "recurrence"}
+    assert set(data[0]["deadline"]) == {"text", "start", "end", "granularity", "recurrence", "note"}
     assert data[2]["deadline"] is None
     assert {"source_file", "paragraph", "text", "status"} <= set(data[0]["evidence"][0])
 

@@ -12,7 +12,7 @@ import pytest
 from tracking.sqlite_curation import SQLiteCurationStore
 from index.store import ObligationQuery
 from tracking.status import TrackedObligation, status_on, track
-from conclusio.records import Deadline, EvidenceLink
+from conclusio.records import Deadline, EvidenceLink, Obligation
 
 AS_OF = date(2025, 11, 21)
 CONCLUSIONS, ROADMAP, PROGRESS = "000_", "001_", "002_"
@@ -65,7 +65,8 @@ def test_point_27_is_done_by_the_november_2024_report(tracked: list[TrackedOblig
 def test_point_19_is_linked_to_the_june_2026_inventory_and_not_done(tracked: list[TrackedObligation]) -> None:
     row = _point(tracked, CONCLUSIONS, "19")[0]
     assert row.status != "done"
-    assert row.status in {"open", "due soon"}
+    assert row.progress == "in progress" and row.status in {"in progress", "due soon"}
+    assert row.deciding is not None and "juni 2026" in row.deciding.text
     inventory = [e for e in row.evidence if e.source_file.startswith(PROGRESS) and "juni 2026" in e.text]
     assert inventory, row.evidence
     assert inventory[0].status in {"in_progress", "rescheduled"}
@@ -79,18 +80,29 @@ def test_a_passed_deadline_without_evidence_of_completion_is_overdue(tracked: li
     assert row.status == "overdue"
 
 
-def test_statuses_follow_the_deadline_rules(tracked: list[TrackedObligation]) -> None:
+def test_statuses_follow_the_spec(tracked: list[TrackedObligation]) -> None:
+    """shared/spec/tracking.md: progress and timeliness apart, then combined into the one status."""
     for row in tracked:
         deadline = row.obligation.deadline
-        if row.status == "done":
-            assert any(e.status == "completed" for e in row.evidence)
-        elif deadline is None or deadline.end is None:
-            assert row.status == "no deadline"
-        elif deadline.end < AS_OF.isoformat():
-            assert row.status == "overdue"
+        if row.progress == "done":
+            assert row.deciding is not None and row.deciding.status == "completed"
+            assert row.status == "done"
+            continue
+        if row.progress == "in progress":
+            assert row.deciding is not None and row.deciding.status in {"in_progress", "rescheduled"}
         else:
-            assert row.status in {"open", "due soon"}
-    assert {"done", "overdue", "open", "no deadline"} <= {r.status for r in tracked}
+            assert row.progress == "no info" and row.deciding is None
+        if deadline is None or deadline.end is None:
+            assert row.timeliness == "no deadline"
+            assert row.status == ("in progress" if row.progress == "in progress" else "no deadline")
+        elif deadline.end < AS_OF.isoformat():
+            assert row.timeliness == row.status == "overdue"
+        elif row.timeliness == "due soon":
+            assert row.status == "due soon"
+        else:
+            assert row.timeliness == "on time"
+            assert row.status == ("in progress" if row.progress == "in progress" else "open")
+    assert {"done", "overdue", "in progress", "no deadline"} <= {r.status for r in tracked}
 
 
 def test_evidence_published_after_the_day_asked_does_not_count(corpus_store) -> None:
@@ -111,7 +123,7 @@ def test_status_filter_and_query(corpus_store, tracked: list[TrackedObligation])
 def test_json_is_the_cli_contract(tracked: list[TrackedObligation]) -> None:
     data = _point(tracked, CONCLUSIONS, "27")[0].to_json()
     assert CONTRACT_KEYS <= set(data)
-    assert set(data["deadline"]) == {"text", "start", "end", "granularity", "recurrence"}
+    assert set(data["deadline"]) == {"text", "start", "end", "granularity", "recurrence", "note"}
     assert all({"source_file", "paragraph", "text", "status"} <= set(e) for e in data["evidence"])
     assert data["status_source"] == "computed"
 
@@ -189,3 +201,84 @@ def test_overrides_and_reviews_apply_and_survive_a_reingest(own_corpus) -> None:
     assert reopened.audit_trail() == trail
     curation = reopened
     check()
+
+
+def test_as_of_views_differ_exactly_where_later_documents_change_things(corpus_store) -> None:
+    """`--as-of 2024-06-01` vs `--as-of 2025-11-21`: progress moves only by a report dated in between; any
+    other difference is timeliness, moved by the calendar alone."""
+    early_day, late_day = date(2024, 6, 1), AS_OF
+    early = {r.obligation.id: r for r in track(corpus_store, None, as_of=early_day)}
+    late = {r.obligation.id: r for r in track(corpus_store, None, as_of=late_day)}
+    assert set(early) == set(late)
+    moved_by_reports = 0
+    for oid, before in early.items():
+        after = late[oid]
+        assert all((link.doc_date or "") <= early_day.isoformat() for link in before.evidence)
+        if after.progress != before.progress:
+            assert after.deciding is not None and early_day.isoformat() < after.deciding.doc_date <= late_day.isoformat()
+            moved_by_reports += 1
+        elif after.status != before.status:
+            assert after.timeliness != before.timeliness and after.obligation.deadline is not None
+            assert early_day.isoformat() <= after.obligation.deadline.end or after.timeliness == "overdue"
+    assert moved_by_reports >= 5
+
+
+def test_history_shows_adoption_the_deadline_passing_and_the_report(corpus_store) -> None:
+    from tracking.status import history
+
+    row = _point(track(corpus_store, None, as_of=AS_OF), CONCLUSIONS, "27")[0]
+    points = history(corpus_store, None, row.obligation.id, until=AS_OF)
+    assert [(p.event, p.status) for p in points] == [("adopted", "open"), ("deadline", "overdue"), ("document", "done")]
+    assert points[0].on == row.doc_date and points[1].on == "2025-01-01"
+    assert points[-1].source.startswith(PROGRESS) and "november 2024" in points[-1].sentence
+
+
+def test_changes_since_a_day_name_what_was_newly_done_and_newly_overdue(corpus_store) -> None:
+    from tracking.status import changes
+
+    found = changes(corpus_store, None, since=date(2024, 9, 1), as_of=AS_OF)
+    kinds = {c.kind for c in found}
+    assert {"newly done", "newly overdue"} <= kinds
+    for change in found:
+        if change.kind == "newly done":
+            assert change.after.status == "done" != change.before.status
+        if change.kind == "newly overdue":
+            assert change.after.status == "overdue" != change.before.status
+    point_27 = next(c for c in found if c.after.obligation.paragraph == "27" and c.after.obligation.source_file.startswith(CONCLUSIONS))
+    assert point_27.kind == "newly done"
+
+
+def test_a_continuing_commitment_is_never_done(nlp_pipeline) -> None:
+    from tracking.status import is_continuing, tracked_on
+
+    obligation = Obligation("c.txt#5#1", "c.txt", "c.txt#3", "5", 1, ["Commissie"],
+                            "de Commissie zal het ENCP blijven steunen", ["steunen"], None, "commitment",
+                            "De Commissie zal het ENCP blijven steunen.")
+    assert is_continuing(obligation)
+    completion = EvidenceLink(obligation.id, "r.txt#4", "r.txt", None, "De Commissie heeft het ENCP gesteund.",
+                              "completed", 0.9, doc_date="2025-01-01", actors=["Commissie", "ENCP"])
+    row = tracked_on(obligation, None, [completion], date(2025, 6, 1))
+    assert (row.progress, row.status) == ("in progress", "in progress")
+
+
+def test_exports_carry_status_progress_and_timeliness(tracked: list[TrackedObligation], tmp_path) -> None:
+    import csv
+    import io
+
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    from tracking.exports import export_obligations
+
+    rows = [r for r in tracked if r.obligation.deadline and r.obligation.deadline.end][:12]
+    table = list(csv.DictReader(io.StringIO(export_obligations(rows, "csv").decode("utf-8-sig"))))
+    assert [(t["status"], t["progress"], t["timeliness"]) for t in table] == [(r.status, r.progress, r.timeliness) for r in rows]
+    (tmp_path / "o.xlsx").write_bytes(export_obligations(rows, "xlsx"))
+    sheet = load_workbook(tmp_path / "o.xlsx").active
+    header = [c.value for c in sheet[1]]
+    values = [dict(zip(header, [c.value for c in line])) for line in sheet.iter_rows(min_row=2)]
+    assert [(v["status"], v["progress"], v["timeliness"]) for v in values] == [(r.status, r.progress, r.timeliness) for r in rows]
+    events = Calendar.from_ical(export_obligations(rows, "ics")).walk("VEVENT")
+    assert [(str(e["X-CONCLUSIO-STATUS"]), str(e["X-CONCLUSIO-PROGRESS"]), str(e["X-CONCLUSIO-TIMELINESS"])) for e in events] == [
+        (r.status, r.progress, r.timeliness) for r in rows
+    ]

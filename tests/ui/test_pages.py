@@ -68,6 +68,31 @@ def test_documents_page_lists_documents_and_passages(corpus_env, page):
     assert len(passages) > 5 and "paragraph" in passages.columns
 
 
+def test_documents_page_shows_a_documents_tables(monkeypatch, tmp_path, page, test_settings, embedder, nlp_pipeline):
+    from application.pipeline import ingest_paths
+    from index import open_store
+
+    plan = tmp_path / "docs" / "plan.md"
+    plan.parent.mkdir()
+    plan.write_text("# Actieplan\n\nBrussel, 12 maart 2026\n\n## Prioriteit 1\n\n| Nr. | Actie | Verantwoordelijk | Tijdschema |\n"
+                    "| --- | --- | --- | --- |\n| 1.1 | de samenwerking versterken | LS, COM | 2026 |\n"
+                    "| 1.2 | een verslag opstellen | Europol | eind 2027 |\n", encoding="utf-8")
+    settings = test_settings.with_(store_dir=tmp_path / "store")
+    store = open_store(settings)
+    ingest_paths([plan.parent], settings=settings, store=store, embedder=lambda: embedder, pipeline=lambda: nlp_pipeline)
+    store.close()
+    monkeypatch.setenv("CONCLUSIO_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("CONCLUSIO_EMBED_MODEL", settings.embed_model)
+    at = page("documents.py")
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.subheader] == ["Table 1: Prioriteit 1"]
+    table = at.dataframe[2].value
+    assert list(table.columns) == ["Nr.", "Actie", "Verantwoordelijk", "Tijdschema"]
+    assert table.values.tolist() == [["1.1", "de samenwerking versterken", "LS, COM", "2026"],
+                                     ["1.2", "een verslag opstellen", "Europol", "eind 2027"]]
+
+
 def test_pages_say_how_to_ingest_when_the_store_is_missing(monkeypatch, tmp_path, page):
     monkeypatch.setenv("CONCLUSIO_STORE", str(tmp_path / "nothing"))
     for name in ("search.py", "prior_wording.py", "obligations.py", "documents.py"):
@@ -97,3 +122,45 @@ def test_obligations_page_shows_tracked_rows_counts_and_filters(corpus_env, page
     filtered = at.dataframe[0].value
     assert 0 < len(filtered) < len(table)
     assert all("Europol" in actors for actors in filtered["actors"])
+
+
+def test_search_page_has_query_help_a_sort_and_a_date_range(corpus_env, page, ingested_corpus):
+    from datetime import date
+
+    at = page("search.py")
+    at.run()
+    assert any("europol -eurojust" in code.value and "status:overdue" in code.value for code in at.code)
+    at.text_input(key="query").input("drugshandel -eurojust").run()
+    at.selectbox(key="sort").select("oldest").run()
+    at.date_input(key="filter_date_to").set_value(date(2024, 12, 31)).run()
+    assert not at.exception
+    dates = {d.metadata.doc_number or d.metadata.title: d.metadata.date for d in ingested_corpus.store.list_documents()}
+    titles = [m.value for m in at.markdown if m.value.startswith("**") and "score" in m.value]
+    assert titles and "15571/25" not in " ".join(titles)  # the 2025 note falls outside the date range
+    assert any("oldest document first" in caption.value for caption in at.caption)
+    assert max(d for d in dates.values() if d) > "2024-12-31"
+
+
+def test_a_note_is_shown_as_plain_text_without_control_characters(monkeypatch, tmp_path, ingested_corpus, page):
+    import shutil
+    from datetime import date
+
+    from tracking import open_curation, track
+
+    store = tmp_path / "store"
+    shutil.copytree(ingested_corpus.settings.store_dir, store)
+    monkeypatch.setenv("CONCLUSIO_STORE", str(store))
+    monkeypatch.setenv("CONCLUSIO_EMBED_MODEL", ingested_corpus.settings.embed_model)
+    rows = track(ingested_corpus.store, None, as_of=date.today())
+    chosen = rows[3].obligation.id
+    note = "**niet vet** <b>geen html</b> [link](javascript:alert(1)) \x1b[31mrood\x1b[0m"
+    curation = open_curation(ingested_corpus.settings.with_(store_dir=store))
+    curation.set_status(chosen, "done", "tester", note)
+    curation.close()
+    at = page("obligations.py")
+    at.session_state["table"] = {"selection": {"rows": [3], "columns": []}, "selection_mode": "single-row"}
+    at.run()
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert any("**niet vet** <b>geen html</b> [link](javascript:alert(1)) [31mrood[0m" in t for t in texts)
+    assert not any("niet vet" in m.value or "\x1b" in m.value for m in at.markdown)

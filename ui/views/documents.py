@@ -1,4 +1,4 @@
-"""Documents page: the stored documents' metadata and one document's passages in order."""
+"""Documents page: the stored documents' metadata, one document's passages in order and its tables."""
 
 from __future__ import annotations
 
@@ -57,3 +57,14 @@ st.dataframe(
     column_order=("paragraph", "kind", "page", "section", "addressees", "text", "passage_id"),
     column_config={"text": st.column_config.TextColumn(width="large")},
 )
+
+tables: dict[int, list] = {}
+for passage in document.passages:
+    if passage.table_row is not None:
+        tables.setdefault(passage.table_row.table, []).append(passage.table_row)
+for number, rows in tables.items():
+    headers = [header or f"({column + 1})" for column, header in enumerate(rows[0].headers)]
+    headers = [h if headers.index(h) == i else f"{h} ({i + 1})" for i, h in enumerate(headers)]  # unique column names
+    st.subheader(f"Table {number}" + (f": {rows[0].title}" if rows[0].title else ""))
+    st.dataframe(pd.DataFrame([row.cells for row in rows], columns=headers), hide_index=True, width="stretch",
+                 key=f"table_{number}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from datetime import date
+from datetime import date, timedelta
 from typing import get_args
 
 import altair as alt
@@ -12,11 +12,12 @@ import streamlit as st
 
 from application import ObligationQuery
 from conclusio.records import ObligationStatus, to_dict
+from conclusio.text import printable
 from ui import resources
 
 STATUSES = list(get_args(ObligationStatus))
-STATUS_COLOURS = {"done": "#2e7d32", "overdue": "#c62828", "due soon": "#ef6c00", "open": "#1565c0",
-                  "no deadline": "#9e9e9e"}
+STATUS_COLOURS = {"done": "#2e7d32", "overdue": "#c62828", "due soon": "#ef6c00", "in progress": "#6a1b9a",
+                  "open": "#1565c0", "no deadline": "#9e9e9e"}
 EXPORTS = {"CSV": ("csv", "text/csv"), "Excel": ("xlsx", "application/vnd.openxmlformats-officedocument."
                                                          "spreadsheetml.sheet"),
            "Markdown": ("md", "text/markdown"), "Calendar": ("ics", "text/calendar")}
@@ -52,6 +53,8 @@ for column, status in zip(st.columns(len(STATUSES)), STATUSES):
 table = pd.DataFrame(
     {
         "status": r.status + (" (manual)" if r.status_source == "manual" else ""),
+        "progress": r.progress,
+        "timeliness": r.timeliness,
         "actors": ", ".join(r.obligation.actors),
         "action": r.obligation.action,
         "deadline": r.obligation.deadline.text if r.obligation.deadline else "",
@@ -103,6 +106,20 @@ for column, (label, (fmt, mime)) in zip(downloads, EXPORTS.items()):
     column.download_button(f"Download {label}", app.export(rows, fmt), file_name=f"obligations.{fmt}",
                            mime=mime, key=f"download_{fmt}")
 
+with st.expander("What changed since …"):
+    since = st.date_input("Since", value=as_of - timedelta(days=180), max_value=as_of - timedelta(days=1), key="since")
+    changed = app.changes(since=since, as_of=as_of, query=query)
+    if not changed:
+        st.caption(f"No status changed between {since} and {as_of}.")
+    for kind in ("newly done", "newly overdue", "rescheduled", "progress"):
+        of_kind = [c for c in changed if c.kind == kind]
+        if of_kind:
+            st.markdown(f"**{kind}** ({len(of_kind)})")
+            st.dataframe(pd.DataFrame({
+                "id": c.after.obligation.id, "actors": ", ".join(c.after.obligation.actors),
+                "before": c.before.status, "after": c.after.status, "expected": c.after.expected_end or "",
+                "action": c.after.obligation.action} for c in of_kind), hide_index=True, width="stretch")
+
 selected = selection.selection.rows if selection else []
 if not selected:
     st.caption("Select a row to see its source point and evidence, review the evidence and set its status.")
@@ -111,9 +128,31 @@ if not selected:
 row = rows[selected[0]]
 obligation = row.obligation
 st.divider()
-st.subheader(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
-             + (f", p. {obligation.page}" if obligation.page else ""))
-st.markdown(f"**Status:** {row.status} ({row.status_source})" + (f" — {row.status_note}" if row.status_note else ""))
+st.subheader(printable(f"{row.doc_number or obligation.source_file}, {obligation.paragraph or 'point'}"
+                       + (f", p. {obligation.page}" if obligation.page else ""), one_line=True))
+st.markdown(f"**Status:** {row.status} ({row.status_source}) · **Progress:** {row.progress} · "
+            f"**Timeliness:** {row.timeliness}")
+if row.status_note:  # an analyst's note is plain text: no markdown, no HTML, no control characters
+    st.text(printable(row.status_note))
+if row.deciding is not None:
+    d = row.deciding
+    st.markdown("**Deciding sentence**")
+    st.text(printable(d.text, one_line=True))
+    st.caption(", ".join(p for p in (d.source_file, d.doc_date or "", d.paragraph or "",
+                                     f"p. {d.page}" if d.page else "", d.method) if p))
+points = app.history(obligation.id, until=as_of)
+if len(points) > 1:
+    st.markdown("**Status over time**")
+    timeline = pd.DataFrame({"on": pd.Timestamp(p.on), "status": p.status, "event": p.event, "source": p.source,
+                             "sentence": p.sentence or ""} for p in points)
+    st.altair_chart(
+        alt.Chart(timeline).mark_circle(size=140).encode(
+            x=alt.X("on:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
+            color=alt.Color("status:N", scale=alt.Scale(domain=STATUSES, range=[STATUS_COLOURS[s] for s in STATUSES])),
+            tooltip=["on", "event", "status", "source", "sentence"],
+        ).properties(height=70),
+        width="stretch",
+    )
 if row.rescheduled:
     st.markdown(f"**Rescheduled:** now expected by {row.expected_end}")
 st.markdown(f"**Actors:** {', '.join(obligation.actors)}  ·  **Modality:** {obligation.modality}"
@@ -127,8 +166,8 @@ if not row.evidence:
 for link in row.evidence:
     with st.container(border=True):
         review = f", {link.review}" if link.review else ""
-        st.markdown(f"`{link.status}` {link.source_file} {link.paragraph or ''} "
-                    f"(confidence {link.confidence:.2f}, {link.method}{review})")
+        st.text(printable(f"[{link.status}] {link.source_file} {link.paragraph or ''} "
+                          f"(confidence {link.confidence:.2f}, {link.method}{review})", one_line=True))
         st.write(link.text)
         confirm, reject, clear = st.columns(3)
         verdict = None
@@ -153,5 +192,6 @@ with st.form("set_status"):
 trail = app.audit(obligation.id)
 if trail:
     st.markdown("**Audit trail**")
-    st.dataframe(pd.DataFrame([to_dict(e) for e in trail]),
+    st.dataframe(pd.DataFrame([{key: printable(value) if isinstance(value, str) else value
+                                for key, value in to_dict(e).items()} for e in trail]),
                  hide_index=True, width="stretch")
