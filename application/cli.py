@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument("--store", metavar="DIR",
                         help="store folder (default: $CONCLUSIO_STORE, else ./conclusio-data)")
     shared.add_argument("--model", metavar="NAME",
-                        help="embedding model (default: $CONCLUSIO_EMBED_MODEL, else the multilingual MiniLM)")
+                        help="embedding model (default: $CONCLUSIO_EMBED_MODEL, else use-multilingual-v3)")
     shared.add_argument("--verbose", action="store_true",
                         help="show each failure's traceback (for a bug report) and debug messages")
     parser = Parser(

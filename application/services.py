@@ -25,6 +25,7 @@ from conclusio.settings import Settings
 from index import open_store
 from index.embeddings import Embedder, ModelResolution, load_embedder, resolve_model
 from index.errors import EmbeddingModelError
+from index.crosslingual import QueryExpander
 from index.lock import lock_held, store_lock
 from index.originals import OriginalFiles
 from index.query_filters import deadline_within
@@ -170,15 +171,22 @@ class Conclusio:
             return build_pipeline(self.settings)
 
     @cached_property
-    def embedder(self) -> Embedder:
-        """The embedding model the settings name (or its offline fallback)."""
+    def expander(self) -> QueryExpander:
+        """The cross-lingual query expander (glossary, EuroVoc, ODWN): search and the embedder's English pivot share it."""
         with self._lock:
-            return load_embedder(self.settings)
+            return QueryExpander.from_settings(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The embedding model the settings name; a model that cannot be found is an error naming the setting."""
+        expander = self.expander
+        with self._lock:
+            return load_embedder(self.settings, expander)
 
     @cached_property
     def searcher(self) -> Searcher:
         """Search over the store with the embedding model."""
-        return Searcher.from_settings(self.settings, self.store, self.embedder)
+        return Searcher.from_settings(self.settings, self.store, self.embedder, self.expander)
 
     def close(self) -> None:
         """Release the store and curation connections that were opened."""
@@ -224,13 +232,16 @@ class Conclusio:
         with self.writing(wait=wait) as (store, curation):
             return resume(store, curation, lambda: self.embedder, lambda: self.pipeline)
 
-    def reembed(self, *, wait: bool = False) -> int:
-        """Re-encode every stored passage with the model in use; returns the passage count."""
+    def reembed(self, on_progress: Callable[[int, int], None] | None = None, *, wait: bool = False) -> int:
+        """Re-encode every stored passage with the model in use; returns the passage count.
+
+        ``on_progress(done, total)`` is called as passages are encoded.
+        """
         from application.pipeline import reembed
 
         self._existing_store()
         with self.writing(wait=wait) as (store, curation):
-            return reembed(store, self.embedder, self.pipeline, curation)
+            return reembed(store, self.embedder, self.pipeline, curation, on_progress)
 
     @property
     def originals(self) -> OriginalFiles:

@@ -71,8 +71,6 @@ def main(corpus_dir: Path, queries_file: Path) -> None:
         stats = store.stats()
 
         print(f"model:               {embedder.name} (dim {embedder.dim})")
-        if embedder.fallback_reason:
-            print(f"fallback because:    {embedder.fallback_reason}")
         print(f"files:               {first.counts}")
         print(f"ingest:              {ingest_seconds:.1f} s  ({stats.passages} passages, {stats.obligations} obligations)")
         print(f"evidence refreshed:  {first.evidence_refreshed} {first.evidence_error or ''}")

@@ -29,12 +29,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="an ingested store (default: ingest corpora/ into a temp dir)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
+    parser.add_argument("--threads", type=int, help="embedding threads (default: CONCLUSIO_EMBED_THREADS, else half the cores)")
     args = parser.parse_args()
 
-    import torch
-
-    from application.pipeline import embedding_text
+    from application.pipeline import embedding_units
     from conclusio.settings import Settings
     from index import open_store
     from index.embeddings import load_embedder
@@ -42,27 +40,28 @@ def main() -> None:
     from evaluation.search import load_jsonl
     from index.search import Searcher
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
     store_dir = args.store or Path(tempfile.mkdtemp(prefix="conclusio-bench-"))
-    settings = Settings.from_env(store_dir=store_dir)
+    settings = Settings.from_env(store_dir=store_dir, embed_threads=args.threads)
     embedder = load_embedder(settings)
     store = open_store(settings)
     if args.store is None:
         import ingest
+        from nlp import build_pipeline
 
+        nlp = build_pipeline(settings)
         started = time.perf_counter()
         for path in sorted((REPO / "corpora").glob("*.txt")):
             document = ingest.parse_file(path)
-            vectors = embedder.encode_passages([embedding_text(p) for p in document.passages])
-            store.write_document(document, vectors, [], embedder.name)
+            units = embedding_units(nlp, document.passages)
+            vectors = embedder.encode_passages(units.texts)
+            store.write_document(document, vectors, [], embedder.name, vector_passages=units.passages)
         print(f"ingested corpora/ (no obligations) in {time.perf_counter() - started:.1f} s")
     searcher = Searcher.from_settings(settings, store, embedder)
     queries = [r["query"] for r in load_jsonl(datasets.SEARCH_DEV_QUERIES)]
     drafts = [r["draft"] for r in load_jsonl(datasets.SIMILAR_DEV_CASES)]
     searcher.search("warm-up", k=10)  # first call loads lazy state (vector matrix, glossary)
     stats = store.stats()
-    print(f"model: {embedder.name}; passages: {stats.passages}; torch threads: {torch.get_num_threads()}; "
+    print(f"model: {embedder.name}; passages: {stats.passages}; "
           f"weights {searcher.weights}, rrf_k {searcher.rrf_k}, fusion {searcher.fusion}")
     for mode in ("lexical", "semantic", "hybrid"):
         times = []

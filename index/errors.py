@@ -28,6 +28,10 @@ class EmbeddingModelError(IndexStageError):
     """No embedding model could be loaded."""
 
 
+class EmbeddingModelNotFoundError(EmbeddingModelError):
+    """The configured embedding model (CONCLUSIO_EMBED_MODEL / --model) exists nowhere on this machine."""
+
+
 class SearchConfigError(IndexStageError, ValueError):
     """A search setting names something that does not exist (e.g. an unknown fusion method)."""
 

@@ -130,8 +130,17 @@ _STORED_ONLY = {"type": "object", "enabled": False}
 _DOC_DATE = {"type": "date", "format": "strict_date||yyyy-MM||yyyy", "ignore_malformed": True}
 
 
+# The vector fields of a passage: ``embedding`` (one per passage, kept in _source only, for
+# ``Store.passage_vectors``) and nested ``sentences`` (one object per vector row: a sentence, or the
+# whole passage) whose ``embedding`` is the HNSW field vector search walks, a passage scoring as
+# its best row (a nested k-NN query returns each parent once, with its nearest child's score).
+SENTENCES_FIELD = "sentences"
+SENTENCE_VECTOR_FIELD = f"{SENTENCES_FIELD}.embedding"
+VECTOR_FIELDS = ("embedding", SENTENCES_FIELD)  # never returned by searches: they are large
+
+
 def passages_index_body(dimension: int) -> dict[str, Any]:
-    """Passages with Dutch text fields, keyword filter fields and an HNSW ``embedding`` (Lucene, cosine)."""
+    """Passages with Dutch text fields, keyword filter fields and nested sentence vectors (Lucene HNSW, cosine)."""
     if dimension <= 0:
         raise ValueError(f"embedding dimension must be positive, got {dimension}")
     properties = {
@@ -161,15 +170,22 @@ def passages_index_body(dimension: int) -> dict[str, Any]:
         "language": _KEYWORD,
         "actors": _ACTORS,
         "has_obligations": {"type": "boolean"},
-        "embedding": {
-            "type": "knn_vector",
-            "dimension": dimension,
-            # Lucene's HNSW filters during the graph walk (efficient filtering) and supports cosinesimil.
-            "method": {
-                "name": "hnsw",
-                "engine": "lucene",
-                "space_type": "cosinesimil",
-                "parameters": {"m": 16, "ef_construction": 128},
+        "embedding": {"type": "float", "index": False, "doc_values": False},
+        SENTENCES_FIELD: {
+            "type": "nested",
+            "properties": {
+                "embedding": {
+                    "type": "knn_vector",
+                    "dimension": dimension,
+                    # Lucene's HNSW filters during the graph walk (efficient filtering), also on a parent's
+                    # fields for nested vectors, and supports cosinesimil.
+                    "method": {
+                        "name": "hnsw",
+                        "engine": "lucene",
+                        "space_type": "cosinesimil",
+                        "parameters": {"m": 16, "ef_construction": 128},
+                    },
+                },
             },
         },
     }
@@ -372,7 +388,7 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
     return {
         "size": min(k, MAX_RESULT_WINDOW),
         "query": {"bool": {"must": must, "should": should, "filter": filter_clauses(filters, versions)}},
-        "_source": {"excludes": ["embedding"]},
+        "_source": {"excludes": list(VECTOR_FIELDS)},
         "highlight": {
             "pre_tags": [HIGHLIGHT_PRE],
             "post_tags": [HIGHLIGHT_POST],
@@ -393,7 +409,7 @@ def listing_query(order: str, filters: SearchFilters, versions: Sequence[str], k
             {"source_file": {"order": "asc"}},
             {"seq": {"order": "asc"}},
         ],
-        "_source": {"excludes": ["embedding"]},
+        "_source": {"excludes": list(VECTOR_FIELDS)},
     }
 
 
@@ -408,7 +424,7 @@ def hybrid_query(
     return {
         "size": keyword["size"],
         "query": {"hybrid": {"queries": [keyword["query"], knn["query"]]}},
-        "_source": {"excludes": ["embedding"]},
+        "_source": {"excludes": list(VECTOR_FIELDS)},
         "highlight": keyword["highlight"],
     }
 
@@ -436,14 +452,28 @@ def parts_mapping() -> dict[str, Any]:
     return {"properties": {PARTS_FIELD: _dutch_text()}}
 
 
-def knn_query(vector: Sequence[float], filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
-    """A ``knn`` query with the filters inside it, so Lucene filters while walking the graph."""
+def knn_query(
+    vector: Sequence[float],
+    filters: SearchFilters,
+    versions: Sequence[str],
+    k: int,
+    passage_ids: Sequence[str] | None = None,
+) -> dict[str, Any] | None:
+    """A nested ``knn`` query over the sentence vectors, the filters inside it (Lucene filters while walking the graph).
+
+    Each passage comes back once, scored by its nearest sentence vector (``score_mode: max``).
+    ``passage_ids`` restricts it to those passages (their scores, for ``Store.vector_scores``).
+    """
     values = [float(v) for v in vector]
     if k <= 0 or not versions or not values or not all(map(math.isfinite, values)) or not any(values):
         return None  # cosinesimil rejects a zero vector
     size = min(k, MAX_RESULT_WINDOW)
-    knn = {"vector": values, "k": size, "filter": {"bool": {"filter": filter_clauses(filters, versions)}}}
-    return {"size": size, "query": {"knn": {"embedding": knn}}, "_source": {"excludes": ["embedding"]}}
+    clauses = filter_clauses(filters, versions)
+    if passage_ids is not None:
+        clauses.append(_terms("passage_id", passage_ids))
+    knn = {"vector": values, "k": size, "filter": {"bool": {"filter": clauses}}}
+    nested = {"path": SENTENCES_FIELD, "query": {"knn": {SENTENCE_VECTOR_FIELD: knn}}, "score_mode": "max"}
+    return {"size": size, "query": {"nested": nested}, "_source": {"excludes": list(VECTOR_FIELDS)}}
 
 
 def cosine_from_knn_score(score: float) -> float:

@@ -2,8 +2,9 @@
 
 Indices, all named ``{prefix}-...``: ``documents`` (one record per file: current version,
 metadata, counts, cleaned text), ``passages`` (an alias over ``passages-d{dim}-{token}``:
-Dutch text fields, keyword filter fields, a Lucene HNSW ``embedding``), ``obligations``,
-``evidence`` and ``meta`` (embedding model name and dimension, current evidence batch).
+Dutch text fields, keyword filter fields, nested ``sentences`` with a Lucene HNSW vector each,
+and the passage's own vector in ``_source``), ``obligations``, ``evidence`` and ``meta``
+(embedding model name, dimension and vector layout, current evidence batch).
 
 Atomic replace without transactions (write-new-version-then-switch): OpenSearch has no
 multi-document transactions, but a single-document write is atomic. Every write of a
@@ -61,9 +62,12 @@ from index.store import (
     passage_actors,
     StoreStats,
     StoredDocument,
+    vector_rows,
 )
 
 _EMBEDDING_KEY = "embedding_model"
+# How vectors are laid out in the passages index; a store written in another layout needs a re-embed.
+VECTOR_LAYOUT = "sentences-v1"
 _EVIDENCE_KEY = "evidence_batch"
 _JOURNAL_KEY = "run_journal"
 _FINISHED_RUNS_KEPT = 20
@@ -219,27 +223,26 @@ class OpenSearchStore:
         obligations: Sequence[Obligation],
         embedding_model: str,
         actors: Mapping[str, Collection[str]] | None = None,
+        vector_passages: Sequence[int] | None = None,
     ) -> None:
         matrix = np.asarray(vectors, dtype=np.float32)
-        if len(matrix) != len(document.passages) or (document.passages and matrix.ndim != 2):
-            raise ValueError(
-                f"{document.source_file}: {len(document.passages)} passages but vectors of shape {matrix.shape}"
-            )
-        if document.passages:
+        rows = vector_rows(document.source_file, len(document.passages), matrix, vector_passages)
+        if rows is not None:
             self._prepare_passages_index(document.source_file, embedding_model, int(matrix.shape[1]))
         version = f"{document.content_hash[:16]}-{uuid.uuid4().hex[:12]}"
         named = passage_actors(document.passages, obligations, actors)
         with_obligations = {o.passage_id for o in obligations}
+        sentence_rows = np.split(rows.vectors, np.cumsum(np.bincount(rows.owners))[:-1]) if rows is not None else []
         actions = [
             {
                 "_index": self._names.passages,
                 "_id": f"{version}|{passage.passage_id}",
                 "_source": passage_source(
-                    passage, vector, document.metadata, version, named.get(passage.passage_id, ()),
-                    passage.passage_id in with_obligations,
+                    passage, rows.passage_vectors[index], document.metadata, version, named.get(passage.passage_id, ()),
+                    passage.passage_id in with_obligations, sentence_rows[index],
                 ),
             }
-            for passage, vector in zip(document.passages, matrix, strict=True)
+            for index, passage in enumerate(document.passages)
         ]
         actions += [
             {
@@ -363,11 +366,7 @@ class OpenSearchStore:
         versions = self._versions()
         if stored is None or not versions or k <= 0 or not self._has_passages_index():
             return []
-        query_vector = np.asarray(vector, dtype=np.float32).ravel()
-        if query_vector.shape[0] != int(stored["dim"]):
-            raise ModelMismatchError(
-                stored["name"], int(stored["dim"]), "the query's model", int(query_vector.shape[0]), self.location
-            )
+        query_vector = self._query_vector(vector, stored)
         body = bodies.knn_query(query_vector.tolist(), filters, versions, k)
         if body is None:
             return []
@@ -376,6 +375,19 @@ class OpenSearchStore:
             ScoredPassage(passage=passage_from(hit["_source"]), score=bodies.cosine_from_knn_score(float(hit["_score"])))
             for hit in hits
         ]
+
+    def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
+        ids = list(dict.fromkeys(passage_ids))
+        stored = self._get_meta(_EMBEDDING_KEY)
+        versions = self._versions()
+        if stored is None or not ids or not versions or not self._has_passages_index():
+            return {}
+        query_vector = self._query_vector(vector, stored)
+        body = bodies.knn_query(query_vector.tolist(), SearchFilters(passage_kinds=()), versions, len(ids), ids)
+        if body is None:
+            return {}
+        hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
+        return {hit["_source"]["passage_id"]: bodies.cosine_from_knn_score(float(hit["_score"])) for hit in hits}
 
     def passage_vectors(self, passage_ids: Sequence[str]) -> np.ndarray:
         model = self.embedding_model()
@@ -573,6 +585,15 @@ class OpenSearchStore:
 
     # -- internals --------------------------------------------------------------------
 
+    def _query_vector(self, vector: np.ndarray, stored: dict[str, Any]) -> np.ndarray:
+        """The query vector as float32, or ModelMismatchError when its size is not the stored vectors'."""
+        query_vector = np.asarray(vector, dtype=np.float32).ravel()
+        if query_vector.shape[0] != int(stored["dim"]):
+            raise ModelMismatchError(
+                stored["name"], int(stored["dim"]), "the query's model", int(query_vector.shape[0]), self.location
+            )
+        return query_vector
+
     def _document_record(self, source_file: str) -> dict[str, Any] | None:
         try:
             return self._client.get(index=self._names.documents, id=source_file)["_source"]
@@ -593,17 +614,19 @@ class OpenSearchStore:
         """Check the model against the stored one; create the passages index, or recreate it for a new dimension."""
         stored = self._get_meta(_EMBEDDING_KEY)
         stored_model = (stored["name"], int(stored["dim"])) if stored else None
-        if stored_model == (model_name, dim) and self._has_passages_index():
+        same_layout = bool(stored) and stored.get("layout") == VECTOR_LAYOUT
+        if stored_model == (model_name, dim) and same_layout and self._has_passages_index():
             if not self._parts_mapped:  # an index made before compound parts were stored gains the field
                 self._client.indices.put_mapping(index=self._names.passages, body=bodies.parts_mapping())
                 self._parts_mapped = True
             return
         others = self._versions(exclude=source_file)
         if stored_model is not None and self._count_passages(others) > 0:
+            # Another model, or vectors in an older layout (one per passage): both need a re-embed.
             raise ModelMismatchError(stored_model[0], stored_model[1], model_name, dim, self.location)
-        if not self._has_passages_index() or stored_model is None or stored_model[1] != dim:
+        if not self._has_passages_index() or stored_model is None or stored_model[1] != dim or not same_layout:
             self._new_passages_index(dim)
-        self._put_meta(_EMBEDDING_KEY, {"name": model_name, "dim": dim})
+        self._put_meta(_EMBEDDING_KEY, {"name": model_name, "dim": dim, "layout": VECTOR_LAYOUT})
 
     def _search_pipeline(self, fusion: str, weights: tuple[float, float], rank_constant: int) -> str:
         """The name of a search pipeline fusing this way, created on first use."""
@@ -676,7 +699,10 @@ class OpenSearchStore:
         return [hit["_source"] for hit in hits]
 
     def _passages(self, query: dict[str, Any]) -> list[Passage]:
-        return [passage_from(source) for source in self._all(self._names.passages, query, {"excludes": ["embedding"]})]
+        return [
+            passage_from(source)
+            for source in self._all(self._names.passages, query, {"excludes": list(bodies.VECTOR_FIELDS)})
+        ]
 
 
 def passage_source(
@@ -686,8 +712,15 @@ def passage_source(
     version: str,
     actors: Iterable[str],
     has_obligations: bool,
+    sentence_vectors: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """The passages-index record: the passage's own fields, its document's filter fields, its vector."""
+    """The passages-index record: the passage's own fields, its document's filter fields, its vectors.
+
+    ``vector`` is the passage's own; ``sentence_vectors`` its rows (a sentence each), which vector
+    search walks; None: the passage vector is its only row. All-zero rows (a text with nothing to
+    embed) are left out: ``cosinesimil`` cannot index them, and they are close to nothing.
+    """
+    rows = [row for row in ([vector] if sentence_vectors is None else sentence_vectors) if np.any(row)]
     data = to_dict(passage)  # nested records (a table row) as plain data
     source = {name: data[name] for name in _PASSAGE_FIELDS}
     source.update(
@@ -703,6 +736,7 @@ def passage_source(
         actors=sorted(actors),
         has_obligations=has_obligations,
         embedding=[float(x) for x in vector],
+        sentences=[{"embedding": [float(x) for x in row]} for row in rows],
     )
     return source
 

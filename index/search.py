@@ -36,17 +36,31 @@ MAX_QUERY_CHARS = 1000
 _PHRASE = re.compile(r"[\"“”„]([^\"“”„]+)[\"“”„]")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]", re.UNICODE)
 DEFAULT_WEIGHTS = (1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class FusionDefault:
+    """How hybrid search fuses by default for a kind of model, when the settings leave it to ``auto``."""
+
+    method: str
+    weights: tuple[float, float]  # lexical, semantic
+    rrf_k: int = 60
+
+
+# USE multilingual v3 (with its blended English pivot, sentence vectors): its list helps keyword search
+# only with a low weight. Tuned on the 45 dev queries (hybrid nDCG@10; lexical alone 0.773):
+# min-max (1, 0.3) 0.783, (1, 0.2) 0.783, (1, 0.5) 0.769; RRF k=20 (1, 0.2) 0.778, k=60 (1, 0.2) 0.774,
+# k=60 (1, 1) 0.705. The two best, fixed before the 46 blind queries were run, scored there: min-max
+# (1, 0.3) 0.645, RRF k=20 (1, 0.2) 0.625 (lexical alone 0.593), so min-max is the default.
+MULTILINGUAL_FUSION = FusionDefault("minmax", (1.0, 0.3))
 # The offline English-only model, even with the English pivot (index.pivot), ranks Dutch
 # passages well below lexical search, so by default its list counts less and is fused by
 # min-max scores, not by rank. RRF gives a lexical first place barely more than a tenth
 # place (1/61 vs 1/70), so passages both lists hold at middling ranks overtook keyword
 # matches the weak model did not see. nDCG@10 of hybrid search, RRF (1, 0.3) -> min-max
 # (1, 0.4): dev set (45 queries) 0.783 -> 0.789; 24 held-out queries written blind to the
-# tuning 0.781 -> 0.847 (lexical alone 0.830). Min-max (1, 0.3) scores the same on both
-# sets but puts Europol's points 3rd to 5th for "what did the Council ask Europol to
-# deliver, by when?". A multilingual model keeps RRF with weights (1, 1).
-ENGLISH_ONLY_WEIGHTS = (1.0, 0.4)
-ENGLISH_ONLY_FUSION = "minmax"
+# tuning 0.781 -> 0.847 (lexical alone 0.830).
+ENGLISH_ONLY_FUSION = FusionDefault("minmax", (1.0, 0.4))
 
 
 @dataclass
@@ -165,8 +179,8 @@ def semantic_order(
 
     The vector search returns its top ``depth`` only, so a passage BM25 ranks first may be
     absent from it and then lose, in RRF, to passages both lists hold at middling ranks.
-    Its stored vector gives it the semantic rank it has: both lists then rank the same
-    candidates. A point that took an addressee lead-in's place keeps the lead-in's
+    The store scores it as its vector search would (``Store.vector_scores``): both lists then
+    rank the same candidates. A point that took an addressee lead-in's place keeps the lead-in's
     closeness. Dev set, RRF hybrid nDCG@10: 0.767 -> 0.774, Dutch paraphrases 0.510 -> 0.542.
     """
     closeness: dict[str, float] = {}
@@ -174,9 +188,8 @@ def semantic_order(
         closeness.setdefault(sp.passage.passage_id, sp.score)
     unranked = list(dict.fromkeys(sp.passage.passage_id for sp in lexical if sp.passage.passage_id not in closeness))
     if unranked and vector is not None:
-        vectors = store.passage_vectors(unranked)
-        if vectors.shape[0] == len(unranked):  # rows come back only for passages the store holds
-            closeness.update(zip(unranked, cosine_rows(vectors, vector).tolist()))
+        scores = store.vector_scores(vector, unranked)
+        closeness.update((pid, scores[pid]) for pid in unranked if pid in scores)
     order = {pid: i for i, pid in enumerate(closeness)}
     return sorted(closeness, key=lambda pid: (-closeness[pid], order[pid]))
 
@@ -209,19 +222,22 @@ class Searcher:
         self.server_fusion = server_fusion and hasattr(store, "hybrid_search")
 
     @classmethod
-    def from_settings(cls, settings, store: Store, embedder) -> Searcher:
-        """A searcher with the expander and fusion parameters the settings name."""
-        weights = tuple(settings.search_weights)
+    def from_settings(cls, settings, store: Store, embedder, expander: QueryExpander | None = None) -> Searcher:
+        """A searcher with the expander and fusion parameters the settings name (``expander``: one already loaded)."""
+        default = ENGLISH_ONLY_FUSION if is_english_only(embedder) else MULTILINGUAL_FUSION
         fusion = getattr(settings, "search_fusion", "auto")
-        english_only = is_english_only(embedder)
+        weights = tuple(settings.search_weights)
+        rrf_k = settings.rrf_k
         if fusion == "auto":
-            fusion = ENGLISH_ONLY_FUSION if english_only else "rrf"
-        if weights == DEFAULT_WEIGHTS and english_only:
-            weights = ENGLISH_ONLY_WEIGHTS
+            fusion = default.method
+            if weights == DEFAULT_WEIGHTS:
+                weights = default.weights
+            if fusion == "rrf" and rrf_k == 60:
+                rrf_k = default.rrf_k
         where = getattr(settings, "opensearch_fusion", "client")
         if where not in ("client", "server"):
             raise SearchConfigError(f"unknown fusion place {where!r} (CONCLUSIO_OPENSEARCH_FUSION): use client or server")
-        return cls(store, embedder, QueryExpander.from_settings(settings), rrf_k=settings.rrf_k, weights=weights,
+        return cls(store, embedder, expander or QueryExpander.from_settings(settings), rrf_k=rrf_k, weights=weights,
                    fusion=fusion, server_fusion=where == "server")
 
     # ---- search ----------------------------------------------------------------------
@@ -393,8 +409,7 @@ class Searcher:
         candidates = {sp.passage.passage_id: sp.passage for sp in [*lexical, *semantic]}
         if not candidates:
             return []
-        ids = list(candidates)
-        cosines = dict(zip(ids, cosine_rows(self.store.passage_vectors(ids), vector).tolist()))
+        cosines = self.store.vector_scores(vector, list(candidates))
         terms = query_terms(draft)
         scored = []
         for pid, passage in candidates.items():

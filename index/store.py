@@ -145,9 +145,14 @@ class Store(Protocol):
         obligations: Sequence[Obligation],
         embedding_model: str,
         actors: Mapping[str, Collection[str]] | None = None,
+        vector_passages: Sequence[int] | None = None,
     ) -> None:
         """Insert or atomically replace a document with its passages, vectors and obligations.
 
+        ``vectors`` are normalised rows; ``vector_passages`` gives the index (in ``document.passages``)
+        of the passage each row belongs to, so that a passage can have one row per sentence; None means
+        one row per passage, in order. Every passage needs at least one row. Vector search scores a
+        passage by its best row; ``passage_vectors`` returns the normalised mean of its rows.
         ``actors`` maps a passage id to the canonical actors it names (read by the nlp stage before the
         write); search filters and facets on them, together with the actors of each passage's obligations.
         Raises ``index.errors.ModelMismatchError`` when the store holds vectors of another model.
@@ -169,10 +174,13 @@ class Store(Protocol):
         """Best ``k`` passages by lexical relevance (BM25 or the engine's equivalent)."""
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
-        """Best ``k`` passages by cosine similarity to a normalised query vector."""
+        """Best ``k`` passages by cosine similarity to a normalised query vector (a passage: its best row)."""
+
+    def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
+        """The score ``vector_search`` gives each of these passages, by id; unknown ids are left out."""
 
     def passage_vectors(self, passage_ids: Sequence[str]) -> np.ndarray:
-        """Stored vectors for these passages, rows in the order asked."""
+        """One normalised vector per passage (the mean of its rows), rows in the order asked; unknown ids skipped."""
 
     def facets(self, passage_ids: Sequence[str]) -> FacetCounts:
         """Facet counts (kind, document, actor, classification, language, has_obligations) over passages."""
@@ -230,3 +238,41 @@ def passage_actors(
     for obligation in obligations:
         out[obligation.passage_id].update(obligation.actors)
     return out
+
+
+@dataclass(frozen=True)
+class VectorRows:
+    """A document's vectors made ready for the store: rows grouped by passage, and one vector per passage."""
+
+    vectors: np.ndarray  # float32, rows in passage order
+    owners: np.ndarray  # the passage index of each row
+    passage_vectors: np.ndarray  # the normalised mean of each passage's rows
+
+
+def vector_rows(
+    source_file: str, passages: int, vectors: np.ndarray, vector_passages: Sequence[int] | None
+) -> VectorRows | None:
+    """Check and group the vectors handed to ``write_document``; None for a document without passages.
+
+    ``vector_passages`` names the passage index of each row; None means one row per passage, in order.
+    Every passage needs at least one row (a passage without one could never be found by meaning).
+    """
+    if passages == 0:
+        if len(vectors):
+            raise ValueError(f"{source_file}: {len(vectors)} vectors for 0 passages")
+        return None
+    owners = np.arange(len(vectors)) if vector_passages is None else np.asarray(vector_passages, dtype=np.int64)
+    if vectors.ndim != 2 or len(owners) != len(vectors):
+        raise ValueError(f"{source_file}: vectors of shape {vectors.shape} for {len(owners)} row owners")
+    if vector_passages is None and len(vectors) != passages:
+        raise ValueError(f"{source_file}: {len(vectors)} vectors for {passages} passages")
+    counts = np.bincount(owners, minlength=passages) if owners.size and owners.min() >= 0 else None
+    if counts is None or len(counts) != passages or not counts.all():
+        raise ValueError(f"{source_file}: every one of its {passages} passages needs at least one vector row")
+    order = np.argsort(owners, kind="stable")
+    owners, vectors = owners[order], vectors[order]
+    sums = np.zeros((passages, vectors.shape[1]), dtype=np.float32)
+    np.add.at(sums, owners, vectors)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    means = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    return VectorRows(np.ascontiguousarray(vectors), owners, means)

@@ -42,10 +42,19 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder(test_settings: Settings):
-    """The real embedding model the settings resolve to (the offline fallback here)."""
+    """The real default embedding model: USE multilingual v3 with its English pivot."""
     from index.embeddings import load_embedder
 
     return load_embedder(test_settings)
+
+
+@pytest.fixture(scope="session")
+def minilm_embedder(test_settings: Settings):
+    """A configured sentence-transformers model: all-MiniLM-L6-v2 from its package (English-only: concatenated pivot)."""
+    pytest.importorskip("sentence_transformers")
+    from index.embeddings import MINILM_PACKAGE, load_embedder
+
+    return load_embedder(test_settings.with_(embed_model=MINILM_PACKAGE))
 
 
 @pytest.fixture(scope="session")

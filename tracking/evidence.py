@@ -17,7 +17,9 @@ sentence that refers back to it, "Deze inventarisatie zal ...") is the evidence 
 ``nlp.progress`` reads its status. A completion read in a sentence that names the obligation's own
 document, or that restates an obligation, counts as a mention. Weights were set on the sample
 corpus with the offline English MiniLM, whose cosines on Dutch text separate poorly (unrelated
-passages about 0.5), hence the weight on word overlap.
+passages about 0.5), hence the weight on word overlap. Cosines read differently per model (unrelated
+passages about 0.27 with USE multilingual v3), so their scale is measured on the store's own vectors
+(``cosine_scale``) and mapped onto the one the weights were set with.
 
 Candidates come through the index, not from a scan of every passage: the passages of the later
 documents that name the obligation's document (by metadata, or found by a keyword search for its
@@ -35,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -149,6 +152,21 @@ class EvidenceLinker:
         self._commitments: dict[str, dict[str, list[frozenset[str]]]] = {}
         self._idf: dict[str, float] = {}
         self._passages, _ = store.term_statistics(())
+
+    @cached_property
+    def cosine_scale(self) -> CosineScale:
+        """The model's cosine scale measured on body passages spread over the stored documents."""
+        files = sorted(self.infos)
+        chosen = files[:: max(1, len(files) // SCALE_DOCUMENTS)][:SCALE_DOCUMENTS]  # a few, spread over the store
+        per_document = max(1, SCALE_SAMPLE // max(1, len(chosen)))
+        ids: list[str] = []
+        for source_file in chosen:
+            loaded = self._document(source_file)
+            if loaded is not None:
+                body = loaded.body
+                ids.extend(p.passage_id for p in body[:: max(1, len(body) // per_document)][:per_document])
+        vectors = np.asarray(self.store.passage_vectors(ids[:SCALE_SAMPLE]), dtype=np.float32)
+        return cosine_scale(vectors[np.any(vectors, axis=1)])
 
     # ---- which obligations a new document can touch ------------------------------------
 
@@ -421,7 +439,7 @@ def _score(
             ),
             key=lambda pair: pair[1],
         )
-        semantic = _rescale(float(cosine))
+        semantic = linker.cosine_scale.rescale(float(cosine))
         shared_actor = 1.0 if any(a in sentence.folded for a in actors) else 0.0
         topical = min(1.0, SEMANTIC_SHARE * semantic + LEXICAL_SHARE * min(1.0, LEXICAL_SCALE * lexical) + ACTOR_SHARE * shared_actor)
         confidence = min(1.0, topical * (TOPICAL_WEIGHT + prior))
@@ -550,9 +568,36 @@ def _prior(
     return PRIOR_DOCUMENT_REFERENCE, "similarity"
 
 
-def _rescale(cosine: float) -> float:
-    """Cosine to 0..1 where unrelated passages of the same genre (cosine about 0.5) sit near 0."""
-    return min(1.0, max(0.0, (cosine - 0.5) / 0.35))
+@dataclass(frozen=True)
+class CosineScale:
+    """How a model's cosines read on this store: ``unrelated`` maps to 0, ``unrelated + span`` to 1."""
+
+    unrelated: float
+    span: float
+
+    def rescale(self, cosine: float) -> float:
+        """Cosine to 0..1, unrelated passages of the same genre near 0."""
+        return min(1.0, max(0.0, (cosine - self.unrelated) / self.span))
+
+
+# The scale the weights were set with: all-MiniLM-L6-v2 with its English pivot, whose passage pairs
+# on the sample corpus have a median cosine of 0.52 and a 99th percentile of 0.75.
+MINILM_SCALE = CosineScale(0.5, 0.35)
+TOP_PAIR_SCORE = 0.73  # where that scale put the 99th percentile of passage pairs: (0.75 - 0.5) / 0.35
+SCALE_SAMPLE = 1500  # passages whose pairwise cosines measure the scale
+SCALE_DOCUMENTS = 12  # documents they are read from (each read costs; a linking run reads some anyway)
+
+
+def cosine_scale(vectors: np.ndarray) -> CosineScale:
+    """The scale of these passage vectors' model: their median pair cosine, and the span that puts the
+    99th percentile where ``MINILM_SCALE`` put it. Models differ widely (median 0.52 for MiniLM with
+    its pivot, 0.27 for USE multilingual v3 on the sample corpus), so fixed thresholds would not carry."""
+    if len(vectors) < 20:
+        return MINILM_SCALE
+    pairs = (vectors @ vectors.T)[np.triu_indices(len(vectors), 1)]
+    unrelated, top = (float(x) for x in np.percentile(pairs, [50, 99]))
+    span = (top - unrelated) / TOP_PAIR_SCORE
+    return CosineScale(unrelated, span) if span > 0.05 else MINILM_SCALE
 
 
 def _sentence(text: str) -> _Sentence:

@@ -26,7 +26,7 @@ with st.sidebar:
     st.caption(f"Store: `{settings.store_dir}` ({settings.backend})")
     model = resources.embedder(settings)
     st.caption(f"Model: `{model.name}` (dim {model.dim})")
-    if model.fallback_reason:
-        st.caption(":orange[Offline fallback model in use]", help=model.fallback_reason)
+    if model.languages:
+        st.caption(f"Languages: {', '.join(model.languages)}")
 
 navigation.run()

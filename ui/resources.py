@@ -22,7 +22,7 @@ def app(settings: Settings) -> Conclusio:
 
 
 def embedder(settings: Settings):
-    """The embedding model in use (or its offline fallback), loaded once."""
+    """The embedding model in use, loaded once."""
     with st.spinner("Loading the embedding model…"):
         return app(settings).embedder
 

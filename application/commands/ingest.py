@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from application.commands._common import CliError, open_app
@@ -30,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "reembed",
         parents=[common],
         help="recompute every passage vector with the model in use",
-        description="Re-embed every stored passage with the current embedding model (after changing --model).",
+        description="Re-embed every stored passage with the current embedding model (after changing --model), "
+        "with a progress bar (counts, rate, time left) on stderr.",
     )
     add_wait(reembed)
     reembed.set_defaults(func=run_reembed)
@@ -92,7 +94,16 @@ def format_change(change) -> str:
 
 
 def run_reembed(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     with open_app(args) as app:
-        count = app.reembed(wait=args.wait)
+        # Counts, rate and ETA on stderr; stdout keeps the one-line result.
+        with tqdm(desc="re-embedding", unit=" passages", file=sys.stderr, dynamic_ncols=True) as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            count = app.reembed(advance, wait=args.wait)
         print(f"re-embedded {count} passages with {app.embedder.name} (dim {app.embedder.dim})")
     return 0

@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="store location, counts and the embedding model in use",
         description="Where the store is, how many documents, passages and obligations it holds, which embedding "
-        "model made its vectors and which model is in use now (with the reason when it fell back).",
+        "model made its vectors and which model is in use now, with the languages it was trained on.",
     )
     add_format(status, "text", "json")
     status.set_defaults(func=run_status)
@@ -59,11 +59,10 @@ def run_status(args: argparse.Namespace) -> int:
         "stored_dim": stats.embedding_dim,
         "model": model.name if model else None,
         "dim": model.dim if model else None,
-        "fallback_reason": model.fallback_reason if model else None,
+        "languages": list(model.languages) if model else None,
         "model_requested": settings.embed_model,
         "model_path": str(model.path) if model else None,
         "model_source": model.source if model else None,
-        "fallback": model.is_fallback if model else None,
         "english_pivot": model.english_pivot if model else None,
         "model_error": model_error,
         "vectors_match": status.vectors_match,
@@ -87,9 +86,8 @@ def print_status(report: dict, settings) -> None:
         return
     pivot = ", Dutch + English pivot" if report["english_pivot"] else ""
     print(f"model in use: {report['model']} (dim {report['dim'] or '?'}{pivot})")
+    print(f"languages:    {', '.join(report['languages']) or 'not declared by the model'}")
     print(f"model files:  {report['model_path']} ({report['model_source']})")
-    if report["fallback_reason"]:
-        print(f"fallback:     {report['fallback_reason']}")
     if report["vectors_match"]:
         print("vectors:      made with the model in use")
     elif report["vectors_match"] is False:

@@ -9,28 +9,35 @@ import pytest
 
 import numpy as np
 
-from application.pipeline import embedding_text, ingest_paths, reembed
-from index.embeddings import Embedder
+from application.pipeline import embedding_text, embedding_units, ingest_paths, reembed
+from index.embeddings import UseEmbedder
 from index.sqlite_store import SQLiteStore
 from index.store import ObligationQuery
 
 
 @dataclass
-class CountingEmbedder(Embedder):
-    """The real embedder, counting how many passages it was asked to encode."""
+class CountingEmbedder(UseEmbedder):
+    """The real embedder, counting the texts (sentences) it was asked to encode, and the calls."""
 
     encoded: int = 0
+    calls: int = 0
 
     @classmethod
-    def around(cls, embedder: Embedder, name: str | None = None) -> CountingEmbedder:
-        values = {f.name: getattr(embedder, f.name) for f in fields(Embedder)}
+    def around(cls, embedder: UseEmbedder, name: str | None = None) -> CountingEmbedder:
+        values = {f.name: getattr(embedder, f.name) for f in fields(UseEmbedder)}
         if name:
             values["name"] = name
         return cls(**values)
 
     def encode_passages(self, texts):
         self.encoded += len(texts)
+        self.calls += 1
         return super().encode_passages(texts)
+
+
+def units_of(nlp, documents) -> int:
+    """How many texts the pipeline embeds for these documents' passages."""
+    return sum(len(embedding_units(nlp, d.passages).texts) for d in documents)
 
 
 POINTS = """Betreft: Conclusies van de Raad over {topic}
@@ -91,7 +98,7 @@ def test_force_processes_unchanged_files_again(tmp_path, store, test_settings, e
         paths, settings=test_settings, store=store, embedder=lambda: counting, pipeline=lambda: nlp_pipeline, force=True
     )
     assert [r.status for r in report.results] == ["ingested"]
-    assert counting.encoded == report.results[0].passages > 0
+    assert counting.encoded == units_of(nlp_pipeline, [store.get_document(paths[0].name)]) >= report.results[0].passages > 0
     assert store.stats().documents == 1
 
 
@@ -109,7 +116,7 @@ def test_references_resolve_to_stored_and_co_ingested_documents(tmp_path, store,
     assert [r.resolved_source_file for r in references if r.normalised == "6021/25"] == ["a_nota.txt"]
 
 
-def test_points_are_embedded_with_their_addressee_block(corpus_store, embedder):
+def test_points_are_embedded_sentence_by_sentence_with_their_addressee_block(corpus_store, embedder, nlp_pipeline):
     passages = [
         p
         for d in corpus_store.list_documents()
@@ -119,8 +126,36 @@ def test_points_are_embedded_with_their_addressee_block(corpus_store, embedder):
     assert passages
     sample = passages[:: max(1, len(passages) // 3)][:3]
     assert all(embedding_text(p).startswith(p.addressees.strip()) for p in sample)
-    stored = corpus_store.passage_vectors([p.passage_id for p in sample])
-    np.testing.assert_allclose(stored, embedder.encode_passages([embedding_text(p) for p in sample]), atol=1e-4)
+    for passage in sample:
+        units = embedding_units(nlp_pipeline, [passage])
+        assert all(text.startswith(passage.addressees.strip() + "\n") for text in units.texts)
+        rows = embedder.encode_passages(units.texts)
+        # the passage vector is the mean of its rows; its vector search score is its best row's cosine
+        mean = rows.sum(axis=0) / np.linalg.norm(rows.sum(axis=0))
+        np.testing.assert_allclose(corpus_store.passage_vectors([passage.passage_id])[0], mean, atol=1e-3)
+        query = rows[-1]
+        assert corpus_store.vector_scores(query, [passage.passage_id])[passage.passage_id] == pytest.approx(1.0, abs=2e-3)
+
+
+def test_a_passage_of_several_sentences_has_a_row_for_each_and_one_for_the_whole(nlp_pipeline):
+    from conclusio.records import Passage
+
+    two = Passage("x.txt#1", "x.txt", 1, "body", "De Raad is bezorgd. Hij vraagt de Commissie om een verslag.")
+    one = Passage("x.txt#2", "x.txt", 2, "body", "Eén zin zonder meer.")
+    units = embedding_units(nlp_pipeline, [two, one])
+    assert units.texts == ["De Raad is bezorgd.", "Hij vraagt de Commissie om een verslag.",
+                           "De Raad is bezorgd. Hij vraagt de Commissie om een verslag.", "Eén zin zonder meer."]
+    assert units.passages == [0, 0, 0, 1]
+
+
+def test_documents_are_embedded_together_in_batches(tmp_path, store, test_settings, embedder, nlp_pipeline):
+    write_files(tmp_path / "in", ["havens", "jeugdcriminaliteit", "witwassen"])
+    counting = CountingEmbedder.around(embedder)
+    ingest_paths([tmp_path / "in"], settings=test_settings, store=store, embedder=lambda: counting,
+                 pipeline=lambda: nlp_pipeline)
+    assert store.stats().documents == 3
+    documents = [store.get_document(d.source_file) for d in store.list_documents()]
+    assert counting.calls == 1 and counting.encoded == units_of(nlp_pipeline, documents)
 
 
 def test_one_bad_file_fails_alone(tmp_path, store, test_settings, embedder, nlp_pipeline):
@@ -146,7 +181,7 @@ def test_a_changed_file_is_replaced(tmp_path, store, test_settings, embedder, nl
     report = ingest_paths([path], settings=test_settings, store=store, embedder=lambda: counting, pipeline=lambda: nlp_pipeline)
     assert [r.status for r in report.results] == ["ingested"]
     document = store.get_document(path.name)
-    assert counting.encoded == len(document.passages)
+    assert counting.encoded == units_of(nlp_pipeline, [document])
     assert "cybercriminaliteit" in document.text and "drugssmokkel" not in document.text
     assert all("drugssmokkel" not in o.source_text for o in store.obligations(ObligationQuery()))
 
@@ -169,8 +204,12 @@ def test_reembed_moves_the_store_to_the_model_in_use(tmp_path, store, test_setti
     documents_before = [store.get_document(d.source_file) for d in store.list_documents()]
     obligations_before = store.obligations(ObligationQuery())
     counting = CountingEmbedder.around(embedder)
-    count = reembed(store, counting, nlp_pipeline)
-    assert count == counting.encoded == store.stats().passages
+    progress = []
+    count = reembed(store, counting, nlp_pipeline, on_progress=lambda done, total: progress.append((done, total)))
+    assert count == store.stats().passages
+    assert counting.encoded == units_of(nlp_pipeline, documents_before)
+    assert progress[-1] == (count, count) and len(progress) == len(documents_before)
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
     assert store.embedding_model() == (embedder.name, embedder.dim)
     assert [store.get_document(d.source_file) for d in store.list_documents()] == documents_before
     assert store.obligations(ObligationQuery()) == obligations_before

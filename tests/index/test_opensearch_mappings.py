@@ -60,10 +60,15 @@ def passages_body() -> dict[str, Any]:
     return bodies.passages_index_body(384)
 
 
-def test_passages_mapping_declares_a_lucene_hnsw_cosine_vector_of_the_given_dimension(passages_body):
+def test_passages_mapping_declares_nested_lucene_hnsw_cosine_sentence_vectors_of_the_given_dimension(passages_body):
     assert passages_body["settings"]["index"]["knn"] is True
-    embedding = passages_body["mappings"]["properties"]["embedding"]
+    properties = passages_body["mappings"]["properties"]
+    sentences = properties[bodies.SENTENCES_FIELD]
+    assert sentences["type"] == "nested"
+    embedding = sentences["properties"]["embedding"]
     assert embedding["type"] == "knn_vector" and embedding["dimension"] == 384
+    # the passage's own vector is kept for Store.passage_vectors, not indexed a second time
+    assert properties["embedding"] == {"type": "float", "index": False, "doc_values": False}
     method = embedding["method"]
     assert (method["name"], method["engine"], method["space_type"]) == ("hnsw", "lucene", "cosinesimil")
     assert set(method["parameters"]) <= {"m", "ef_construction"}  # the Lucene engine's only HNSW parameters
@@ -284,14 +289,35 @@ def test_default_filters_only_restrict_versions_and_passage_kinds():
     assert {"term": {"has_obligations": False}} in no_obligations
 
 
-def test_knn_query_filters_inside_the_knn_clause():
+def test_knn_query_walks_the_nested_sentence_vectors_with_the_filters_inside_the_knn_clause():
     vector = np.random.default_rng(0).normal(size=384)
     filters = SearchFilters(source_files=("001.txt",))
     body = bodies.knn_query(vector / np.linalg.norm(vector), filters, VERSIONS, 7)
-    knn = body["query"]["knn"]["embedding"]
+    nested = body["query"]["nested"]
+    assert (nested["path"], nested["score_mode"]) == (bodies.SENTENCES_FIELD, "max")  # a passage: its best sentence
+    knn = nested["query"]["knn"][bodies.SENTENCE_VECTOR_FIELD]
     assert knn["k"] == body["size"] == 7 and len(knn["vector"]) == 384
     assert knn["filter"] == {"bool": {"filter": bodies.filter_clauses(filters, VERSIONS)}}
-    assert body["_source"] == {"excludes": ["embedding"]}
+    assert body["_source"] == {"excludes": ["embedding", "sentences"]}
+
+
+def test_knn_query_for_the_scores_of_given_passages():
+    vector = np.ones(8) / np.sqrt(8)
+    body = bodies.knn_query(vector, SearchFilters(passage_kinds=()), VERSIONS, 2, ["a.txt#1", "b.txt#4"])
+    clauses = body["query"]["nested"]["query"]["knn"][bodies.SENTENCE_VECTOR_FIELD]["filter"]["bool"]["filter"]
+    assert {"terms": {"passage_id": ["a.txt#1", "b.txt#4"]}} in clauses
+    assert bodies.current_version_filter(VERSIONS) in clauses
+
+
+def test_a_passage_record_holds_each_of_its_rows_as_a_nested_sentence_vector():
+    document, _ = sample_document()
+    passage_vector = np.full(4, 0.5, dtype=np.float32)
+    rows = np.eye(4, dtype=np.float32)[:3]
+    source = passage_source(document.passages[0], passage_vector, document.metadata, "v1", (), False, rows)
+    assert source["embedding"] == [0.5] * 4
+    assert [s["embedding"] for s in source["sentences"]] == rows.tolist()
+    alone = passage_source(document.passages[0], passage_vector, document.metadata, "v1", (), False)
+    assert alone["sentences"] == [{"embedding": [0.5] * 4}]
 
 
 @pytest.mark.parametrize("vector", [np.zeros(8), np.array([np.nan] * 8), np.array([])])
@@ -403,7 +429,8 @@ def test_a_query_without_words_lists_passages_by_document_date():
 def test_hybrid_query_and_search_pipelines():
     body = bodies.hybrid_query(LexicalQuery("europol"), [0.1] * 8, SearchFilters(), VERSIONS, 5)
     keyword, knn = body["query"]["hybrid"]["queries"]
-    assert "bool" in keyword and "knn" in knn and body["size"] == 5
+    assert "bool" in keyword and body["size"] == 5
+    assert "knn" in knn["nested"]["query"]  # the sentence vectors: nested k-NN, a passage scored by its best one
     rrf = bodies.search_pipeline_body("rrf", (1.0, 1.0), 60)["phase_results_processors"][0]
     assert rrf == {"score-ranker-processor": {"combination": {"technique": "rrf", "rank_constant": 60}}}
     minmax = bodies.search_pipeline_body("minmax", (1.0, 0.4))["phase_results_processors"][0]["normalization-processor"]

@@ -20,6 +20,7 @@ import copy
 import json
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pytest
 from opensearchpy.exceptions import RequestError
 
@@ -87,6 +88,10 @@ def exercise(server: FakeServer, samples: list[Sample], embedder, test_settings)
     for sample in samples:
         store.write_document(sample.document, sample.vectors, sample.obligations, embedder.name)
     store.write_document(first.document, first.vectors, first.obligations, embedder.name)  # rewrite: mapping kept up
+    # a passage with several vector rows (its sentences): nested objects in one record
+    rows = np.vstack([first.vectors, first.vectors[:2]])
+    owners = [*range(len(first.vectors)), 0, 0]
+    store.write_document(first.document, rows, first.obligations, embedder.name, vector_passages=owners)
     store.get_document(first.document.source_file)
     store.list_documents()
     store.get_passages([p.passage_id for p in first.document.passages[:3]])
@@ -109,6 +114,7 @@ def exercise(server: FakeServer, samples: list[Sample], embedder, test_settings)
     store.keyword_search(LexicalQuery("", match_all="oldest"), every_filter, 10)
     store.keyword_search(LexicalQuery("Europol"), every_filter, 10)
     store.vector_search(vector, every_filter, 10)
+    store.vector_scores(vector, [p.passage_id for p in first.document.passages[:5]])
     store.hybrid_search(LexicalQuery("Europol"), vector, every_filter, 10, fusion="minmax", weights=(1.0, 0.4))
     store.facets([p.passage_id for p in first.document.passages])
     store.obligations(ObligationQuery(actor="Europol", source_files=(first.document.source_file,),
@@ -174,15 +180,15 @@ def _first(recording: Recording, spec: ApiSpec, group: str, needle: str) -> Requ
     ("group", "needle", "old", "new", "path", "named"),
     [
         ("search", '"hybrid"', '"queries"', '"querys"', "$.query.hybrid", "querys"),
-        ("search", '"knn"', '"k"', '"kk"', "$.query.knn.embedding", "kk"),
+        ("search", '"knn"', '"k"', '"kk"', "$.query.nested.query.knn['sentences.embedding']", "kk"),
         ("search", '"intervals"', '"max_gaps"', '"max_gap"', ".intervals['text.exact'].match", "max_gap"),
         ("search", '"match_phrase"', '"match_phrase"', '"match_phrse"', "$.query.bool", "match_phrse"),
         ("search", '"aggs"', '"field"', '"feild"', "$.aggs.", "feild"),
         ("search", '"highlight"', '"pre_tags"', '"pre_tag"', "$.highlight", "pre_tag"),
         # a sort clause may also read as sort options, whose branch then names the field it cannot place
         ("search", '"sort"', '"missing"', '"mising"', "$.sort[0]", "doc_date"),
-        ("indices.create", '"knn_vector"', '"space_type"', '"space_typ"', "$.mappings.properties.embedding.method",
-         "space_typ"),
+        ("indices.create", '"knn_vector"', '"space_type"', '"space_typ"',
+         "$.mappings.properties.sentences.properties.embedding.method", "space_typ"),
         ("indices.create", '"word_delimiter_graph"', '"catenate_all"', '"catenate_al"',
          "$.settings.index.analysis.filter.conclusio_hyphenated", "catenate_al"),
         ("search_pipeline.put", '"normalization-processor"', '"normalization"', '"normalisation"',

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from index.crosslingual import QueryExpander
-from index.pivot import EnglishRenderer, with_english_pivot
+from index.pivot import EnglishRenderer, blend_vectors, with_english_pivot
 from index.search import semantic_text
 
 
@@ -16,8 +16,8 @@ def renderer(test_settings):
 
 
 @pytest.fixture(scope="module")
-def pivot(embedder, test_settings):
-    return with_english_pivot(embedder, test_settings)  # the fallback model: English-only
+def pivot(minilm_embedder, test_settings):
+    return with_english_pivot(minilm_embedder, test_settings)  # English-only: already set to pivot
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +57,24 @@ def test_an_english_query_lies_closer_to_its_dutch_passage_through_the_pivot(piv
     through = pivot.encode_passages(passages) @ pivot.encode_queries(
         [semantic_text(expansion)], pivot_sources=[expansion.dutch_text])[0]
     assert through[0] - through[1] > plain[0] - plain[1]
+
+
+def test_use_blends_its_pivot_into_unit_vectors_of_its_own_size(embedder):
+    assert embedder.pivot is not None and embedder.dim == 512
+    passages = ["De Raad verzoekt Europol een verslag op te stellen.", "Havens en douane", ""]
+    vectors = embedder.encode_passages(passages)
+    assert vectors.shape == (3, 512)
+    np.testing.assert_allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
+    assert not vectors[2].any()  # an empty text has no meaning to compare
+    bare = replace(embedder, pivot=None)
+    both = bare.encode_passages([*passages[:2], *(embedder.pivot(t) for t in passages[:2])])
+    np.testing.assert_allclose(vectors[:2], blend_vectors(both, 2), atol=1e-5)
+
+
+def test_use_query_renders_its_pivot_source(embedder, test_settings):
+    expansion = QueryExpander.from_settings(test_settings).expand("money laundering")
+    text = semantic_text(expansion)
+    rendered = embedder.encode_queries([text], pivot_sources=[expansion.dutch_text])[0]
+    bare = replace(embedder, pivot=None)
+    expected = blend_vectors(bare.encode_queries([text, embedder.pivot(expansion.dutch_text)]), 1)[0]
+    np.testing.assert_allclose(rendered, expected, atol=1e-5)

@@ -9,7 +9,7 @@ import pytest
 
 from index.errors import SearchConfigError
 from evaluation.search import evaluate_search, load_jsonl
-from index.search import Searcher, prepare_query, semantic_order
+from index.search import ENGLISH_ONLY_FUSION, MULTILINGUAL_FUSION, Searcher, prepare_query, semantic_order
 from index.store import ObligationQuery, SearchFilters
 
 HOSTILE = [
@@ -156,12 +156,15 @@ def test_an_addressee_lead_in_gives_its_rank_to_the_points_under_it(searcher: Se
     for mode in ("lexical", "semantic", "hybrid"):
         hits = searcher.search("Wat vraagt de Raad aan Europol?", k=5, mode=mode).hits
         assert hits and not any(h.passage_id in lead_ins for h in hits)
-    top = [h.passage_id for h in searcher.search("what did the Council ask Europol to deliver, by when?", k=3).hits]
-    assert set(top) <= under_it
+    # With USE multilingual v3 the points under "verzoekt de Raad de lidstaten" that ask to use Europol's
+    # report rank first (they share the words); Europol's own points follow (min-max (1, 0.4) with the
+    # English-only model put them in the top 3).
+    top = [h.passage_id for h in searcher.search("what did the Council ask Europol to deliver, by when?", k=5).hits]
+    assert len(set(top) & under_it) >= 3
 
 
 def test_every_keyword_candidate_gets_its_semantic_rank(search_store, embedder):
-    """A passage BM25 finds but the vector search's short list misses is ranked by its stored vector."""
+    """A passage BM25 finds but the vector search's short list misses is ranked by its stored vectors."""
     from index.store import LexicalQuery
 
     vector = embedder.encode_queries(["financieel onderzoek naar criminele netwerken"])[0]
@@ -173,17 +176,20 @@ def test_every_keyword_candidate_gets_its_semantic_rank(search_store, embedder):
 
     order = semantic_order(lexical, semantic, vector, search_store)
     assert set(order) == listed | set(keyword_only)
-    stored = dict(zip(order, (search_store.passage_vectors(order) @ vector).tolist()))
+    stored = search_store.vector_scores(vector, order)  # as vector search scores them: the best sentence
     closeness = [stored[pid] for pid in order]
     assert all(a >= b - 1e-6 for a, b in zip(closeness, closeness[1:]))
     assert semantic_order(lexical, semantic, None, search_store) == [sp.passage.passage_id for sp in semantic]
 
 
-def test_fusion_is_chosen_by_name_and_follows_the_model(search_store, embedder, test_settings):
-    # the offline model is English-only: its weak list is fused by scores unless the user says otherwise
-    assert Searcher.from_settings(test_settings, search_store, embedder).fusion == "minmax"
+def test_fusion_is_chosen_by_name_and_follows_the_model(search_store, embedder, minilm_embedder, test_settings):
+    # each model's list is fused as measured for it, unless the user says otherwise
+    default = Searcher.from_settings(test_settings, search_store, embedder)
+    assert (default.fusion, default.weights) == (MULTILINGUAL_FUSION.method, MULTILINGUAL_FUSION.weights)
+    english_only = Searcher.from_settings(test_settings, search_store, minilm_embedder)
+    assert (english_only.fusion, english_only.weights) == (ENGLISH_ONLY_FUSION.method, ENGLISH_ONLY_FUSION.weights)
     chosen = Searcher.from_settings(test_settings.with_(search_fusion="rrf"), search_store, embedder)
-    assert chosen.fusion == "rrf"
+    assert (chosen.fusion, chosen.weights, chosen.rrf_k) == ("rrf", (1.0, 1.0), 60)
     query = "toegang van criminele netwerken tot legale bedrijfsstructuren"
     assert chosen.search(query, k=5).hits and chosen.search(query, k=5, mode="lexical").hits
     with pytest.raises(SearchConfigError, match="unknown search fusion 'borda'"):

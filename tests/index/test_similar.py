@@ -61,3 +61,11 @@ def test_dev_cases_meet_the_targets(searcher: Searcher, similar_cases_path):
     assert len(evaluation.outcomes) >= 20
     assert evaluation.rate("light_edit", 1) >= 0.9
     assert evaluation.rate("paraphrase", 3) >= 0.9, evaluation.to_text()
+    assert evaluation.count("translated") >= 8
+    assert evaluation.rate("translated", 1) >= 0.9, evaluation.to_text()
+
+
+def test_a_draft_translated_from_english_finds_its_dutch_source(searcher: Searcher, search_store):
+    hits = searcher.similar("The drug trade itself also takes place online, on darknet markets as well as on the "
+                            "clearnet, including through social media.", k=3)
+    assert hits and "De drugshandel zelf vindt ook online plaats" in hits[0].text

@@ -74,6 +74,24 @@ class TestSQLiteStore(StoreContract):
         reader.close()
         writer.close()
 
+    def test_a_version_2_store_is_migrated_to_vector_blobs_when_opened_for_writing(self, tmp_path, versions, embedder):
+        old, _ = versions
+        first = SQLiteStore(tmp_path)
+        write(first, old, embedder.name)
+        first.close()
+        with sqlite3.connect(tmp_path / DB_FILE) as db:  # as version 2 left it: vectors only per passage
+            db.execute("DELETE FROM document_vectors")
+            db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        with pytest.raises(StoreNotFoundError, match="conclusio reembed"):  # a read-only open cannot migrate it
+            SQLiteStore(tmp_path, create=False, read_only=True)
+        again = SQLiteStore(tmp_path, create=False)
+        hit = again.vector_search(old.vectors[0], SearchFilters(), 1)[0]
+        assert hit.passage.passage_id == old.document.passages[0].passage_id
+        assert hit.score == pytest.approx(1.0, abs=1e-3)
+        assert again._meta("schema_version") == "3"
+        again.close()
+
     def test_document_metadata_is_decoded_once_per_write_generation(self, store, versions, embedder):
         write(store, versions[0], embedder.name)
         first, again = store.list_documents(), store.list_documents()

@@ -487,6 +487,34 @@ class StoreContract:
         assert hits[0].score == pytest.approx(1.0, abs=1e-3)
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
+    def test_a_passage_with_several_rows_scores_as_its_best_row(self, store, samples, embedder):
+        sample = samples[0]
+        passages = sample.document.passages
+        long = max((i for i, p in enumerate(passages) if p.kind == "body"), key=lambda i: len(passages[i].text))
+        words = passages[long].text.split()
+        texts = [p.text for p in passages] + [" ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])]
+        owners = list(range(len(passages))) + [long, long]
+        rows = embedder.encode_passages(texts)
+        store.write_document(sample.document, rows, sample.obligations, embedder.name, vector_passages=owners)
+        # the passage's second sentence alone finds that passage, scored as that row
+        hit = store.vector_search(rows[-1], SearchFilters(), 3)[0]
+        assert hit.passage.passage_id == passages[long].passage_id and hit.score == pytest.approx(1.0, abs=1e-3)
+        scores = store.vector_scores(rows[-1], [passages[long].passage_id, passages[0].passage_id, "no-such-passage"])
+        assert set(scores) == {passages[long].passage_id, passages[0].passage_id}
+        assert scores[passages[long].passage_id] == pytest.approx(hit.score, abs=1e-4)
+        # one vector per passage: the normalised mean of its rows
+        mean = rows[[long, -2, -1]].sum(axis=0)
+        np.testing.assert_allclose(store.passage_vectors([passages[long].passage_id])[0], mean / np.linalg.norm(mean),
+                                   atol=1e-4)
+
+    def test_a_passage_without_a_vector_row_is_refused(self, store, samples, embedder):
+        sample = samples[0]
+        owners = [0] * len(sample.document.passages)  # every row on the first passage
+        with pytest.raises(ValueError, match="needs at least one vector row"):
+            store.write_document(sample.document, sample.vectors, sample.obligations, embedder.name,
+                                 vector_passages=owners)
+        assert store.document_state(sample.document.source_file) is None
+
     def test_vector_search_with_a_real_query(self, filled, embedder):
         query = embedder.encode_queries(["Europol report on criminal networks"])[0]
         hits = filled.vector_search(query, SearchFilters(), 5)
