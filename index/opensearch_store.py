@@ -487,15 +487,17 @@ class OpenSearchStore:
             self._put_meta(_EVIDENCE_KEY, {"batch": batch})
 
     def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-        versions = self._versions()
-        total = self._count_passages(versions)
+        seen = self._visibility()
+        versions = seen.versions
+        total = self._count_passages(versions, seen.hidden)
         wanted = list(dict.fromkeys(terms))
         if not wanted or not total:
             return total, {}
         # One request: a filters aggregation counting, per term, the current passages whose text matches it.
         body = {
             "size": 0,
-            "query": bodies.current_version_filter(versions),
+            "query": {"bool": {"filter": [bodies.current_version_filter(versions),
+                                          *bodies.hidden_markings_filter(seen.hidden)]}},
             "aggs": {"terms": {"filters": {"filters": {t: {"match": {"text": t}} for t in wanted}}}},
         }
         buckets = self._client.search(index=self._names.passages, body=body)["aggregations"]["terms"]["buckets"]
@@ -528,17 +530,19 @@ class OpenSearchStore:
 
     def embedding_model(self) -> tuple[str, int] | None:
         value = self._get_meta(_EMBEDDING_KEY)
-        if value is None or self._count_passages(self._versions()) == 0:
+        seen = self._visibility()
+        if value is None or self._count_passages(seen.versions, seen.hidden) == 0:
             return None  # an emptied store accepts any model, as the embedded store does
         return value["name"], int(value["dim"])
 
     def stats(self) -> StoreStats:
         model = self.embedding_model()
-        versions = self._versions()
+        seen = self._visibility()
+        versions = seen.versions
         obligations = {"query": bodies.current_version_filter(versions)}
         return StoreStats(
             documents=len(versions),
-            passages=self._count_passages(versions),
+            passages=self._count_passages(versions, seen.hidden),
             obligations=self._client.count(index=self._names.obligations, body=obligations)["count"] if versions else 0,
             embedding_model=model[0] if model else None,
             embedding_dim=model[1] if model else None,
@@ -692,10 +696,11 @@ class OpenSearchStore:
         if previous:
             self._client.indices.delete(index=",".join(previous), ignore_unavailable=True)
 
-    def _count_passages(self, versions: Sequence[str]) -> int:
+    def _count_passages(self, versions: Sequence[str], hidden: Sequence[str] = ()) -> int:
         if not versions or not self._has_passages_index():
             return 0
-        body = {"query": bodies.current_version_filter(versions)}
+        body = {"query": {"bool": {"filter": [bodies.current_version_filter(versions),
+                                              *bodies.hidden_markings_filter(hidden)]}}}
         return int(self._client.count(index=self._names.passages, body=body)["count"])
 
     def _obligation_ids(self, source_file: str) -> list[str]:
