@@ -124,6 +124,10 @@ def exercise(server: FakeServer, samples: list[Sample], embedder, test_settings)
         for query in QUERIES[:4]:
             searcher.search(query, k=5, mode="hybrid", sort="newest")
     curation = OpenSearchCurationStore(URL, index_prefix="spec", client=server.client())
+    # a record written before the audit trail was chained: the first write chains it (a bulk update)
+    server.client().index(index="spec-audit", body={"at": "2025-01-02T10:00:00+00:00", "seq": 1, "who": "anna",
+                                                    "obligation_id": "an-obligation", "field": "status",
+                                                    "old_value": None, "new_value": "done", "note": ""}, refresh=True)
     obligation_id = "an-obligation"
     curation.review_link(obligation_id, first.document.passages[0].passage_id, "confirmed", "tester", "checked")
     curation.set_status(obligation_id, "done", "tester")
@@ -131,6 +135,8 @@ def exercise(server: FakeServer, samples: list[Sample], embedder, test_settings)
     curation.link_reviews()
     curation.status_overrides()
     curation.audit_trail(obligation_id)
+    curation.record_ingest(first.document.source_file, None, first.document.content_hash, "tester")
+    assert curation.verify_audit().ok
     store.delete_document(samples[1].document.source_file)
     store.drop()
 
