@@ -59,8 +59,8 @@ class User:
         """Raise ``AccessDenied`` (one line: who, their role, who may) unless this user may do ``action``."""
         if not self.may(action):
             allowed = [r for r in ROLES if ROLES.index(r) >= ROLES.index(ACTIONS[action])]
-            raise AccessDenied(f"{self.name} ({self.role}) may not {WHAT[action]}: only {' and '.join(allowed)}s may; "
-                               "nothing was changed")
+            raise AccessDenied(f"{self.name} ({self.role}) may not {WHAT[action]}: only "
+                               f"{' and '.join(role + 's' for role in allowed)} may; nothing was changed")
 
     @property
     def description(self) -> str:
