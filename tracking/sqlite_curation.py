@@ -112,7 +112,8 @@ class SQLiteCurationStore:
             raise CurationError(f"cannot open the curation file {self.path} ({e.strerror or e})") from e
 
     def _open_read_only(self) -> sqlite3.Connection:
-        if not self.path.exists():
+        self._not_yet = not self.path.exists()
+        if self._not_yet:
             db = sqlite3.connect(":memory:", check_same_thread=False)  # nothing curated yet: an empty view
             db.executescript(_SCHEMA)
             return db
@@ -121,6 +122,16 @@ class SQLiteCurationStore:
         db.execute("PRAGMA query_only=ON")
         db.execute("SELECT count(*) FROM audit").fetchone()
         return db
+
+    def _reading(self) -> threading.Lock:
+        """The lock around a read; a read-only view opened before the file existed opens it once it does (a
+        long-running UI sees the first review someone makes)."""
+        if self.read_only and getattr(self, "_not_yet", False) and self.path.exists():
+            with self._lock:
+                if self._not_yet:
+                    empty, self._db = self._db, self._open_read_only()
+                    empty.close()
+        return self._lock
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -167,7 +178,7 @@ class SQLiteCurationStore:
 
     def link_reviews(self) -> dict[tuple[str, str], str]:
         """(obligation_id, passage_id) -> verdict, for every reviewed link."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute("SELECT obligation_id, passage_id, verdict FROM link_reviews").fetchall()
         return {(o, p): v for o, p, v in rows}
 
@@ -190,13 +201,13 @@ class SQLiteCurationStore:
 
     def status_overrides(self) -> dict[str, StatusOverride]:
         """obligation_id -> the current manual status."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute("SELECT obligation_id, status, note, who, at FROM status_overrides").fetchall()
         return {row[0]: StatusOverride(*row) for row in rows}
 
     def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
         """Every manual change, oldest first; for one obligation also what was recorded under its former ids."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT at, who, obligation_id, field, old_value, new_value, note FROM audit ORDER BY seq"
             ).fetchall()
@@ -211,7 +222,7 @@ class SQLiteCurationStore:
 
     def verify_audit(self) -> AuditVerification:
         """Check the audit trail's hash chain (read-only)."""
-        with self._lock:
+        with self._reading():
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(audit)")}
             links = "prev_hash, entry_hash" if "entry_hash" in columns else "NULL, NULL"
             rows = self._db.execute(f"SELECT seq, {_ENTRY}, {links} FROM audit ORDER BY seq").fetchall()
