@@ -3,11 +3,13 @@
 It stands on every stage (ingest, nlp, index, tracking, evaluation) and is what the UI imports; the
 ground (``conclusio``) never imports it.
 
-Public surface: ``Conclusio`` (the services, one per process), ``SearchFilters`` and ``ObligationQuery``
+Public surface: ``Conclusio`` (the services, one per process; ``as_user`` for each signed-in person),
+``User``, ``resolve_user``, ``lookup``, ``load_users`` (who may do what: ``application.access``), ``SearchFilters`` and ``ObligationQuery``
 (what a caller may ask for), ``SearchAnswer``, ``IngestReport``; ``QUERY_HELP`` and ``SORTS`` (the query
 language and the sort orders, for the UI's help).
 """
 
+from application.access import User, load_users, local_user, login_name, lookup, resolve_user
 from application.pipeline import FileResult, IngestReport
 from application.services import Conclusio, SearchAnswer, StatusReport, StoreEmptyError, UnknownItemError
 from index.errors import StoreNotFoundError
@@ -28,4 +30,10 @@ __all__ = [
     "StoreEmptyError",
     "StoreNotFoundError",
     "UnknownItemError",
+    "User",
+    "load_users",
+    "local_user",
+    "login_name",
+    "lookup",
+    "resolve_user",
 ]

@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="store folder (default: $CONCLUSIO_STORE, else ./conclusio-data)")
     shared.add_argument("--model", metavar="NAME",
                         help="embedding model (default: $CONCLUSIO_EMBED_MODEL, else use-multilingual-v3)")
+    shared.add_argument("--user", metavar="NAME",
+                        help="act as NAME (default: $CONCLUSIO_USER, else your login name); the users file "
+                        "($CONCLUSIO_USERS) says what NAME may do and read")
     shared.add_argument("--verbose", action="store_true",
                         help="show each failure's traceback (for a bug report) and debug messages")
     parser = Parser(

@@ -94,6 +94,7 @@ def ingest_paths(
     force: bool = False,
     curation: CurationStore | None = None,
     originals: OriginalFiles | None = None,
+    who: str = "conclusio",
 ) -> IngestReport:
     """Ingest files and folders into the store; unchanged files are neither parsed nor embedded.
 
@@ -101,11 +102,12 @@ def ingest_paths(
     evidence to refresh), so that a run over an unchanged corpus loads no model. ``force`` processes
     unchanged files again: the content hash cannot tell that a newer Conclusio parses or extracts
     differently. With ``curation``, what analysts curated on a revised document follows its units;
-    with ``originals``, each file's bytes are kept so that the store can be rebuilt from them.
+    with ``originals``, each file's bytes are kept so that the store can be rebuilt from them. ``who`` (the
+    user ingesting) is recorded in the curation's audit trail for each file written and each re-anchoring.
     The caller holds the store's write lock (``index.lock.store_lock``).
     """
     report = IngestReport()
-    pending = complete_pending(store, curation, report)
+    pending = complete_pending(store, curation, report, who)
 
     def record(result: FileResult) -> None:
         report.results.append(result)
@@ -168,6 +170,7 @@ def ingest_paths(
         started = time.perf_counter()
         document, path = read.document, read.path
         try:
+            previous_hash = store.document_state(document.source_file)
             moves = _journal_moves(store, curation, run_id, document, read.obligations)
             if originals is not None:
                 originals.keep(document.source_file, document.content_hash, path.read_bytes())
@@ -190,8 +193,10 @@ def ingest_paths(
         written.append(document.source_file)
         if originals is not None:
             originals.prune(document.source_file, keep_hash=document.content_hash)
+        if curation is not None:
+            curation.record_ingest(document.source_file, previous_hash, document.content_hash, who)
         if moves is not None and curation is not None:
-            report.curation += curation.reanchor(moves)
+            report.curation += curation.reanchor(moves, who)
             store.step_done(run_id, REANCHOR_STEP, document.source_file)
         record(
             FileResult(
@@ -293,7 +298,8 @@ def passage_sentences(nlp: Language, text: str) -> list[str]:
     return [" ".join(sentence.text.split()) for sentence in sentences(nlp, text).sents if sentence.text.strip()]
 
 
-def complete_pending(store: Store, curation: CurationStore | None, report: IngestReport) -> list[int]:
+def complete_pending(store: Store, curation: CurationStore | None, report: IngestReport, who: str = "conclusio"
+                     ) -> list[int]:
     """Apply the re-anchoring an interrupted run left pending; returns the runs whose evidence is still to refresh.
 
     A journalled re-anchoring is applied only when the store holds the document version it was made
@@ -306,7 +312,7 @@ def complete_pending(store: Store, curation: CurationStore | None, report: Inges
                 continue
             if curation is not None and store.document_state(step.key) == step.payload.get("content_hash"):
                 moves = [Move(**m) for m in step.payload.get("moves", [])]
-                report.curation += curation.reanchor(moves)
+                report.curation += curation.reanchor(moves, who)
             store.step_done(run.run_id, REANCHOR_STEP, step.key)
     report.resumed_runs = len(runs)
     return [run.run_id for run in runs]

@@ -4,6 +4,14 @@
 store, the spaCy pipeline, the embedding model, the searcher) once, when first needed, so that a
 command that needs no model loads none, and every reading of Dutch in the process shares one
 pipeline.
+
+Every call is made as one user (``application.access``): the CLI's (``--user``, ``CONCLUSIO_USER``, else
+the login name), or, in the UI, the signed-in person's, through ``as_user`` (services for that user
+over the same parts). Their role decides what they may do (reading, curating, administering: refused
+with ``AccessDenied`` before anything is looked up), their clearance what they may read: the store they
+read through is the store's view for their clearance (``Store.for_clearance``), which filters inside
+every query, and the audit trail they see leaves out entries about what that view does not hold.
+Reviews, statuses and ingests are recorded under their name, never a name typed in.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ from typing import Any
 
 from spacy.language import Language
 
-from conclusio.errors import ConclusioError
+from application.access import User, resolve_user
+from conclusio.errors import AccessDenied, ConclusioError
 from conclusio.records import Document, Hit, Obligation
 from conclusio.settings import Settings
 from index import open_store
@@ -34,7 +43,7 @@ from index.search import SearchResult, Searcher
 from index.store import ObligationQuery, PendingRun, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
 from tracking.status import StatusChange, StatusPoint, changes, history
-from tracking.curation import ANCHOR_MOVED, LINK_ARROW, AuditEntry
+from tracking.curation import ANCHOR_MOVED, INGEST, LINK_ARROW, AuditEntry, AuditVerification
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +126,12 @@ def interrupted_message(settings: Settings, runs: Sequence[PendingRun]) -> str:
             f"its evidence links are not refreshed yet. Finish it with: conclusio resume --store {settings.store_dir}")
 
 
-class Conclusio:
-    """The services over one configured store; build it once per process and close it at the end."""
+class _Parts:
+    """The heavy parts of one process, each built once when first needed, shared by every user's services."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._lock = threading.Lock()  # the UI serves sessions from threads; heavy parts are built once
-
-    # ---- the parts, built on first use ----------------------------------------------
+        self.lock = threading.Lock()  # the UI serves sessions from threads; heavy parts are built once
 
     @cached_property
     def store(self) -> Store:
@@ -143,56 +150,126 @@ class Conclusio:
             log.warning(interrupted_message(self.settings, runs))
         return store
 
+    @cached_property
+    def curation(self) -> CurationStore:
+        self.store  # noqa: B018  (curation beside no store is a mistyped --store: say so, create nothing)
+        return open_curation(self.settings, read_only=True)
+
+    @cached_property
+    def curation_writer(self) -> CurationStore:
+        self.store  # noqa: B018
+        return open_curation(self.settings)
+
+    @cached_property
+    def pipeline(self) -> Language:
+        from nlp import build_pipeline
+
+        with self.lock:
+            return build_pipeline(self.settings)
+
+    @cached_property
+    def expander(self) -> QueryExpander:
+        with self.lock:
+            return QueryExpander.from_settings(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        expander = self.expander
+        with self.lock:
+            return load_embedder(self.settings, expander)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher.from_settings(self.settings, self.store, self.embedder, self.expander)
+
+    def close(self) -> None:
+        for name in ("curation_writer", "curation", "store"):
+            if name in self.__dict__:
+                self.__dict__.pop(name).close()
+
+
+class Conclusio:
+    """The services over one configured store, as one user; build it once per process and close it at the end.
+
+    ``user`` is who the calls are made as; None: the settings' user (``CONCLUSIO_USER``, else the login
+    name) as the users file names them, resolved at the first call that needs it.
+    """
+
+    def __init__(self, settings: Settings, *, user: User | None = None, _parts: _Parts | None = None):
+        self.settings = settings
+        self._parts = _parts if _parts is not None else _Parts(settings)
+        self._owner = _parts is None
+        if user is not None:
+            self.__dict__["user"] = user
+
+    def as_user(self, user: User) -> Conclusio:
+        """The same services as ``user``, over this process's parts (the UI: one per signed-in session)."""
+        return Conclusio(self.settings, user=user, _parts=self._parts)
+
+    # ---- who, and the parts as they may see them -----------------------------------------
+
+    @cached_property
+    def user(self) -> User:
+        """Who the calls are made as; ``AccessDenied`` when a users file does not name them."""
+        return resolve_user(self.settings)
+
+    def require(self, action: str) -> None:
+        """Refuse (``AccessDenied``) unless this user's role may do ``action`` ("read", "curate", "administer")."""
+        self.user.require(action)
+
+    @cached_property
+    def store(self) -> Store:
+        """The store as this user may read it: its view for their clearance (the store itself for full clearance)."""
+        self.require("read")
+        return self._parts.store.for_clearance(self.user.clearance)
+
     def interruption(self) -> str | None:
         """What an interrupted ingest left undone and how to finish it; None when nothing (or an ingest runs now)."""
-        runs = self.store.pending_runs()
+        runs = self._parts.store.pending_runs()
         if runs and not lock_held(self.settings.store_dir):
             return interrupted_message(self.settings, runs)
         return None
 
     @cached_property
     def curation(self) -> CurationStore:
-        """Analysts' reviews, overrides and audit trail, beside the store (read-only: the read paths use it)."""
-        self.store  # noqa: B018  (curation beside no store is a mistyped --store: say so, create nothing)
-        return open_curation(self.settings, read_only=True)
+        """Analysts' reviews, overrides and audit trail (read-only), the trail as far as this user may read it."""
+        self.store  # noqa: B018
+        if self.user.clearance.full:
+            return self._parts.curation
+        return VisibleCuration(self._parts.curation, self.store)
 
-    @cached_property
+    @property
     def curation_writer(self) -> CurationStore:
         """The curation store opened for changes (reviews, statuses)."""
-        self.store  # noqa: B018
-        return open_curation(self.settings)
+        return self._parts.curation_writer
 
-    @cached_property
+    @property
     def pipeline(self) -> Language:
         """The one spaCy pipeline of this process."""
-        from nlp import build_pipeline
+        return self._parts.pipeline
 
-        with self._lock:
-            return build_pipeline(self.settings)
-
-    @cached_property
+    @property
     def expander(self) -> QueryExpander:
         """The cross-lingual query expander (glossary, EuroVoc, ODWN): search and the embedder's English pivot share it."""
-        with self._lock:
-            return QueryExpander.from_settings(self.settings)
+        return self._parts.expander
 
-    @cached_property
+    @property
     def embedder(self) -> Embedder:
-        """The embedding model the settings name; a model that cannot be found is an error naming the setting."""
-        expander = self.expander
-        with self._lock:
-            return load_embedder(self.settings, expander)
+        """The embedding model the settings name ; a model that cannot be found is an error naming the setting."""
+        return self._parts.embedder
 
     @cached_property
     def searcher(self) -> Searcher:
-        """Search over the store with the embedding model."""
-        return Searcher.from_settings(self.settings, self.store, self.embedder, self.expander)
+        """Search over the store as this user may read it, with the embedding model."""
+        store = self.store
+        return self._parts.searcher if store is self._parts.store else self._parts.searcher.over(store)
 
     def close(self) -> None:
-        """Release the store and curation connections that were opened."""
-        for name in ("curation_writer", "curation", "store"):
-            if name in self.__dict__:
-                self.__dict__.pop(name).close()
+        """Release the store and curation connections that were opened (the owner's; a user's services share them)."""
+        if self._owner:
+            self._parts.close()
+        for name in ("store", "curation", "searcher"):
+            self.__dict__.pop(name, None)
 
     def __enter__(self) -> Conclusio:
         return self
@@ -217,17 +294,19 @@ class Conclusio:
         """
         from application.pipeline import ingest_paths
 
+        self.require("administer")
         with self.writing(wait=wait) as (store, curation):
             return ingest_paths(
                 [Path(p) for p in paths], settings=self.settings, store=store, embedder=lambda: self.embedder,
                 pipeline=lambda: self.pipeline, on_result=on_result, force=force, curation=curation,
-                originals=self.originals,
+                originals=self.originals, who=self.user.name,
             )
 
     def resume(self, *, wait: bool = False):
         """Complete what an interrupted ingest left pending (re-anchoring, evidence links)."""
         from application.pipeline import resume
 
+        self.require("administer")
         self._existing_store()
         with self.writing(wait=wait) as (store, curation):
             return resume(store, curation, lambda: self.embedder, lambda: self.pipeline)
@@ -239,6 +318,7 @@ class Conclusio:
         """
         from application.pipeline import reembed
 
+        self.require("administer")
         self._existing_store()
         with self.writing(wait=wait) as (store, curation):
             return reembed(store, self.embedder, self.pipeline, curation, on_progress)
@@ -329,6 +409,7 @@ class Conclusio:
 
     def export(self, rows: Sequence[TrackedObligation], fmt: str, path: Path | None = None) -> bytes:
         """The rows in an export format (json, csv, xlsx, md, ics); also written to ``path`` when given."""
+        self.require("read")
         return export_obligations(rows, fmt, path)  # type: ignore[arg-type]
 
     def obligation(self, obligation_id: str) -> Obligation:
@@ -348,24 +429,46 @@ class Conclusio:
                                                 else "it states no obligation")
         raise UnknownItemError(f"no obligation with id {obligation_id!r} ({hint})")
 
-    def review(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
-        """Confirm, reject or clear (None) an evidence link, after checking both ids exist."""
+    def review(self, obligation_id: str, passage_id: str, verdict: str | None, who: object = None,
+               note: str = "") -> None:
+        """Confirm, reject or clear (None) an evidence link, after checking both ids exist; recorded as this user.
+
+        ``who``, when given, must be this user (their name or their ``User``): the trail never takes a typed name.
+        """
+        self._author(who, "curate")
         self.obligation(obligation_id)
         if not self.store.get_passages([passage_id]):
             raise UnknownItemError(f"no passage with id {passage_id!r} (see: conclusio show SOURCE_FILE)")
-        self.curation_writer.review_link(obligation_id, passage_id, verdict, who, note)
+        self.curation_writer.review_link(obligation_id, passage_id, verdict, self.user.name, note)
 
-    def set_status(self, obligation_id: str, status: str | None, who: str, note: str = "") -> None:
-        """Override (or with None clear) the computed status of an obligation."""
+    def set_status(self, obligation_id: str, status: str | None, who: object = None, note: str = "") -> None:
+        """Override (or with None clear) the computed status of an obligation; recorded as this user."""
+        self._author(who, "curate")
         self.obligation(obligation_id)
-        self.curation_writer.set_status(obligation_id, status, who, note)
+        self.curation_writer.set_status(obligation_id, status, self.user.name, note)
+
+    def _author(self, who: object, action: str) -> None:
+        """Refuse a change this user's role may not make, or one made in another's name."""
+        self.require(action)
+        named = getattr(who, "name", who)
+        if named is not None and str(named) != self.user.name:
+            raise AccessDenied(f"the audit trail records who is signed in ({self.user.name}), not {str(named)!r}; "
+                               "nothing was changed")
 
     def audit(self, obligation_id: str | None = None) -> list[AuditEntry]:
-        """Every manual change, oldest first; for one obligation (with its former ids) or all."""
+        """Every manual change and ingest this user may read about, oldest first; for one obligation (with its
+        former ids) or all."""
         return self.curation.audit_trail(obligation_id)
 
+    def verify_audit(self) -> AuditVerification:
+        """Check the whole audit trail's hash chain (administrators: it covers what others may not read)."""
+        self.require("administer")
+        self.store  # noqa: B018  (a mistyped --store is said, not verified as empty)
+        return self._parts.curation.verify_audit()
+
     def orphans(self) -> list[Orphan]:
-        """Curated items whose obligation or passage is no longer in the store, oldest first."""
+        """Curated items whose obligation or passage is no longer in the store, oldest first (administrators)."""
+        self.require("administer")
         obligation_ids = {o.id for o in self.store.obligations(ObligationQuery())}
         trail = self.curation.audit_trail()
         reasons = {(e.obligation_id, e.old_value): e.note for e in trail if e.field.startswith("orphaned")}
@@ -391,24 +494,28 @@ class Conclusio:
         """Damage in the store and curation files, and work an interrupted ingest left (read-only)."""
         from application.maintenance import check
 
+        self.require("administer")
         return check(self.settings)
 
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the store, its curation and its original files in a new folder."""
         from application.maintenance import backup
 
+        self.require("administer")
         return backup(self.settings, Path(destination))
 
     def restore(self, source: Path, *, wait: bool = False) -> Path:
         """Replace the store with a backup (the replaced files are moved aside, not deleted)."""
         from application.maintenance import restore
 
+        self.require("administer")
         return restore(self.settings, Path(source), wait=wait)
 
     def rebuild(self, *, on_result: Callable[[Any], None] | None = None, wait: bool = False):
         """A new store from the original files kept in it; returns the ingest report and where the old database went."""
         from application.maintenance import rebuild
 
+        self.require("administer")
         return rebuild(self, on_result=on_result, wait=wait)
 
     # ---- documents and status --------------------------------------------------------
@@ -418,18 +525,29 @@ class Conclusio:
         return self.store.list_documents()
 
     def document(self, source_file: str) -> Document:
-        """One stored document with its passages, or an error naming the documents there are."""
+        """One stored document (by file name, or by its number) with its passages, or an error naming the
+        documents there are. A document above this user's clearance is refused as one the store does not hold
+        for them: the message neither shows nor confirms it.
+        """
         document = self.store.get_document(source_file)
         if document is None:
+            numbered = [d for d in self.store.list_documents() if d.metadata.doc_number == source_file]
+            document = self.store.get_document(numbered[0].source_file) if len(numbered) == 1 else None
+        if document is None:
             names = ", ".join(d.source_file for d in self.store.list_documents())
+            if not self.user.clearance.full:
+                raise UnknownItemError(
+                    f"cannot show {source_file!r}: no such document, or one above the clearance of {self.user.name} "
+                    f"({self.user.clearance.name}); documents {self.user.name} may read: {names}")
             raise UnknownItemError(f"no document {source_file!r} in the store (stored: {names})")
         return document
 
     def status(self) -> StatusReport:
-        """Store counts and the model in use, decided from files alone (no weights loaded)."""
+        """Store counts (of what this user may read) and the model in use, decided from files alone (no weights loaded)."""
+        self.require("read")
         store = open_store(self.settings, create=False, read_only=True)
         try:
-            stats = store.stats()
+            stats = store.for_clearance(self.user.clearance).stats()
             runs = store.pending_runs()
         finally:
             store.close()
@@ -446,3 +564,50 @@ def _last_change(trail: Sequence[AuditEntry], obligation_id: str, field: str) ->
     """Who made the last change of this field of an obligation, and when ("", "" when the trail has none)."""
     mine = [e for e in trail if e.obligation_id == obligation_id and e.field == field]
     return (mine[-1].who, mine[-1].at) if mine else ("", "")
+
+
+class VisibleCuration:
+    """The read side of a curation store as a reader with less than full clearance sees it.
+
+    Reviews and overrides only ever apply to the obligations and links the reader's store view holds; the
+    audit trail leaves out entries about an obligation, a passage or an ingested file that view does not hold
+    (and entries whose unit is gone, which cannot be told apart from hidden ones).
+    """
+
+    def __init__(self, curation: CurationStore, store: Store):
+        self._curation = curation
+        self._store = store
+
+    def link_reviews(self):
+        return self._curation.link_reviews()
+
+    def status_overrides(self):
+        return self._curation.status_overrides()
+
+    def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
+        entries = self._curation.audit_trail(obligation_id)
+        obligations = {o.id for o in self._store.obligations(ObligationQuery())}
+        files = {d.source_file for d in self._store.list_documents()}
+        passages = {_linked_passage(e.field) for e in entries} - {None}
+        readable = {p.passage_id for p in self._store.get_passages(sorted(passages))}  # type: ignore[type-var]
+
+        def shown(entry: AuditEntry) -> bool:
+            if entry.field.startswith(f"{INGEST}:"):
+                return entry.field.split(":", 1)[1] in files
+            if not entry.obligation_id:
+                return True  # entries about the trail itself ("audit:chained")
+            if entry.obligation_id not in obligations:
+                return False
+            passage = _linked_passage(entry.field)
+            return passage is None or passage in readable
+
+        return [e for e in entries if shown(e)]
+
+    def close(self) -> None:
+        """The wrapped store belongs to the process's parts."""
+
+
+def _linked_passage(field: str) -> str | None:
+    """The passage of an audit field about a link ("link:P", "moved:link:P", "orphaned:link:P"); None otherwise."""
+    head, found, passage = field.partition("link:")
+    return passage if found and head in ("", f"{ANCHOR_MOVED}:", "orphaned:") else None

@@ -6,7 +6,8 @@ Each stage derives its own errors from ``ConclusioError`` (``ingest.errors``, ``
 Exit codes of the command line (docs/cli.md lists them too):
 0 success; 1 a usage, input or environment error; 2 some files failed to ingest (the others were
 ingested); 3 the store is busy (another ingest holds it); 4 the store is damaged (``conclusio check``
-names what, ``conclusio rebuild`` repairs it); 70 an internal error (a bug: ``--verbose`` shows the
+names what, ``conclusio rebuild`` repairs it); 5 refused: the user is unknown or their role may not do
+this (the users file, ``CONCLUSIO_USERS``); 70 an internal error (a bug: ``--verbose`` shows the
 traceback for a report); 130 interrupted.
 """
 
@@ -15,6 +16,7 @@ EXIT_ERROR = 1
 EXIT_PARTIAL = 2
 EXIT_BUSY = 3
 EXIT_DAMAGED = 4
+EXIT_DENIED = 5
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -27,3 +29,9 @@ class ConclusioError(Exception):
 
 class SettingsError(ConclusioError):
     """A setting (an environment variable or a flag) has a value that cannot be used."""
+
+
+class AccessDenied(ConclusioError):
+    """The user is not in the users file, or their role may not do what was asked; nothing was done."""
+
+    exit_code = EXIT_DENIED

@@ -51,6 +51,8 @@ class Settings:
     search_weights: tuple[float, float] = (1.0, 1.0)  # fusion weights: lexical, semantic
     rrf_k: int = 60
     store_permissions: str = "private"  # private (files 0600) | group (0640): CONCLUSIO_STORE_PERMISSIONS
+    users_file: Path | None = None  # who may do what and read how far up (application.access); None: one local admin
+    user: str | None = None  # who the CLI (and a UI without login) acts as; None: the login name
 
     @property
     def store_file_mode(self) -> int:
@@ -84,6 +86,8 @@ class Settings:
             "eurovoc_dir": _path_or_none(env.get("CONCLUSIO_EUROVOC_DIR")) or _first_existing(shared / "eurovoc"),
             "odwn_dir": _path_or_none(env.get("CONCLUSIO_ODWN_DIR")) or _first_existing(shared / "odwn"),
             "actors_file": _path_or_none(env.get("CONCLUSIO_ACTORS_FILE")),
+            "users_file": _path_or_none(env.get("CONCLUSIO_USERS")),
+            "user": env.get("CONCLUSIO_USER") or None,
         }
         if "OPENSEARCH_VERIFY_CERTS" in env:
             values["opensearch_verify_certs"] = _flag("OPENSEARCH_VERIFY_CERTS", env["OPENSEARCH_VERIFY_CERTS"])
@@ -103,6 +107,8 @@ class Settings:
             values["store_permissions"] = permissions
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["store_dir"] = Path(values["store_dir"])  # type: ignore[arg-type]
+        if values.get("users_file") is not None:
+            values["users_file"] = Path(values["users_file"])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> Settings:

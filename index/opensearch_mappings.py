@@ -261,9 +261,15 @@ def curation_index_body() -> dict[str, Any]:
     return {"settings": _index_settings(), "mappings": {"dynamic": "strict", "properties": properties}}
 
 
+def audit_chain_mapping() -> dict[str, Any]:
+    """The hash chain's fields, added to an audit index made before the trail was chained."""
+    return {"properties": {"prev_hash": _KEYWORD, "hash": _KEYWORD}}
+
+
 def audit_index_body() -> dict[str, Any]:
-    """The audit trail: one record per manual change, never updated."""
+    """The audit trail: one record per manual change, never updated; each carries the hash of the one before."""
     properties = {
+        **audit_chain_mapping()["properties"],
         "at": _KEYWORD,
         "seq": {"type": "long"},
         "who": _KEYWORD,
@@ -281,13 +287,21 @@ def _terms(field: str, values: Iterable[str]) -> dict[str, Any]:
 
 
 def current_version_filter(versions: Sequence[str]) -> dict[str, Any]:
-    """Only passages and obligations of the documents' current versions are visible."""
+    """Only passages and obligations of the documents' current versions are visible.
+
+    For a reader's clearance view the versions are those of the documents the reader may read.
+    """
     return _terms("doc_version", versions)
 
 
-def filter_clauses(filters: SearchFilters, versions: Sequence[str]) -> list[dict[str, Any]]:
-    """The SearchFilters as term, terms and range clauses (filter context: no scoring)."""
-    clauses = [current_version_filter(versions)]
+def hidden_markings_filter(hidden: Sequence[str]) -> list[dict[str, Any]]:
+    """No passage of a document marked with any of ``hidden`` (none when nothing is hidden)."""
+    return [{"bool": {"must_not": [_terms("classification", hidden)]}}] if hidden else []
+
+
+def filter_clauses(filters: SearchFilters, versions: Sequence[str], hidden: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The SearchFilters as term, terms and range clauses (filter context: no scoring), within what may be read."""
+    clauses = [current_version_filter(versions), *hidden_markings_filter(hidden)]
     for field, values in (
         ("doc_kind", filters.kinds),
         ("source_file", filters.source_files),
@@ -351,7 +365,9 @@ def _first_words(text: str, limit: int) -> str:
     return " ".join(_WORD.findall(text)[:limit])
 
 
-def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any] | None:
+def keyword_query(
+    query: LexicalQuery, filters: SearchFilters, versions: Sequence[str], k: int, hidden: Sequence[str] = ()
+) -> dict[str, Any] | None:
     """A bool query of match clauses built from the user's words; None when there is nothing to search.
 
     A passage must match the phrases, or else at least one word (own or expansion) or prefix in
@@ -372,7 +388,7 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
     if k <= 0 or not versions:
         return None
     if not groups and not phrases and not prefixes:
-        return listing_query(query.match_all, filters, versions, k) if query.match_all else None
+        return listing_query(query.match_all, filters, versions, k, hidden) if query.match_all else None
     in_text = [{"match": {"text": {"query": words, "boost": weight}}} for words, weight in groups]
     in_text += [word_query(Word(" ".join(parts), prefix=True)) for parts in prefixes]
     in_context = [
@@ -387,7 +403,7 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
         should = in_context
     return {
         "size": min(k, MAX_RESULT_WINDOW),
-        "query": {"bool": {"must": must, "should": should, "filter": filter_clauses(filters, versions)}},
+        "query": {"bool": {"must": must, "should": should, "filter": filter_clauses(filters, versions, hidden)}},
         "_source": {"excludes": list(VECTOR_FIELDS)},
         "highlight": {
             "pre_tags": [HIGHLIGHT_PRE],
@@ -398,12 +414,14 @@ def keyword_query(query: LexicalQuery, filters: SearchFilters, versions: Sequenc
     }
 
 
-def listing_query(order: str, filters: SearchFilters, versions: Sequence[str], k: int) -> dict[str, Any]:
+def listing_query(
+    order: str, filters: SearchFilters, versions: Sequence[str], k: int, hidden: Sequence[str] = ()
+) -> dict[str, Any]:
     """Every passage the filters allow, by document date ("newest" or "oldest"), then in document order."""
     direction = "desc" if order == "newest" else "asc"
     return {
         "size": min(k, MAX_RESULT_WINDOW),
-        "query": {"bool": {"filter": filter_clauses(filters, versions)}},
+        "query": {"bool": {"filter": filter_clauses(filters, versions, hidden)}},
         "sort": [
             {"doc_date": {"order": direction, "missing": "_last"}},
             {"source_file": {"order": "asc"}},
@@ -414,11 +432,12 @@ def listing_query(order: str, filters: SearchFilters, versions: Sequence[str], k
 
 
 def hybrid_query(
-    query: LexicalQuery, vector: Sequence[float], filters: SearchFilters, versions: Sequence[str], k: int
+    query: LexicalQuery, vector: Sequence[float], filters: SearchFilters, versions: Sequence[str], k: int,
+    hidden: Sequence[str] = (),
 ) -> dict[str, Any] | None:
     """A ``hybrid`` query of the keyword bool and the ``knn`` clause, for a search pipeline to fuse."""
-    keyword = keyword_query(query, filters, versions, k)
-    knn = knn_query(vector, filters, versions, k)
+    keyword = keyword_query(query, filters, versions, k, hidden)
+    knn = knn_query(vector, filters, versions, k, hidden=hidden)
     if keyword is None or knn is None or "sort" in keyword:
         return None
     return {
@@ -458,17 +477,19 @@ def knn_query(
     versions: Sequence[str],
     k: int,
     passage_ids: Sequence[str] | None = None,
+    hidden: Sequence[str] = (),
 ) -> dict[str, Any] | None:
     """A nested ``knn`` query over the sentence vectors, the filters inside it (Lucene filters while walking the graph).
 
     Each passage comes back once, scored by its nearest sentence vector (``score_mode: max``).
-    ``passage_ids`` restricts it to those passages (their scores, for ``Store.vector_scores``).
+    ``passage_ids`` restricts it to those passages (their scores, for ``Store.vector_scores``);
+    ``hidden`` are the markings the reader may not see.
     """
     values = [float(v) for v in vector]
     if k <= 0 or not versions or not values or not all(map(math.isfinite, values)) or not any(values):
         return None  # cosinesimil rejects a zero vector
     size = min(k, MAX_RESULT_WINDOW)
-    clauses = filter_clauses(filters, versions)
+    clauses = filter_clauses(filters, versions, hidden)
     if passage_ids is not None:
         clauses.append(_terms("passage_id", passage_ids))
     knn = {"vector": values, "k": size, "filter": {"bool": {"filter": clauses}}}
@@ -491,19 +512,22 @@ def highlighted_terms(fragments: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def facets_query(passage_ids: Sequence[str], versions: Sequence[str]) -> dict[str, Any]:
+def facets_query(passage_ids: Sequence[str], versions: Sequence[str], hidden: Sequence[str] = ()) -> dict[str, Any]:
     """Terms aggregations over the given passages, one per facet."""
     aggregations = {
         name: {"terms": {"field": field, "size": FACET_SIZE, **({"missing": missing} if missing else {})}}
         for name, (field, missing) in FACETS.items()
     }
-    query = {"bool": {"filter": [_terms("passage_id", passage_ids), current_version_filter(versions)]}}
+    query = {"bool": {"filter": [_terms("passage_id", passage_ids), current_version_filter(versions),
+                                 *hidden_markings_filter(hidden)]}}
     return {"size": 0, "query": query, "aggs": aggregations}
 
 
-def by_ids_query(field: str, values: Sequence[str], versions: Sequence[str] | None = None) -> dict[str, Any]:
-    """Records whose ``field`` is one of ``values`` (of the current versions, when given)."""
-    clauses = [_terms(field, values)]
+def by_ids_query(
+    field: str, values: Sequence[str], versions: Sequence[str] | None = None, hidden: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Records whose ``field`` is one of ``values`` (of the current versions, when given; passages: not hidden)."""
+    clauses = [_terms(field, values), *hidden_markings_filter(hidden)]
     if versions is not None:
         clauses.append(current_version_filter(versions))
     return {"bool": {"filter": clauses}}

@@ -27,12 +27,20 @@ Facets are never taken from a hybrid query (its aggregations count the sub-queri
 unevenly): they come from a filtered query over the fused passage ids, as the embedded store
 counts them (``facets``).
 
+A reader's clearance (``for_clearance``) gives a view over the same client. The documents index holds
+each document's markings in its record; the view reads them with the current versions (as every read
+does) and keeps the versions of the documents the clearance permits (``conclusio.clearance``). Every
+passages, obligations and facets request of the view then filters on those versions (``terms
+doc_version``), passages requests also ``must_not`` the markings it may not read, and evidence requests
+keep links whose passage and obligation both belong to readable documents.
+
 Connections: ``Connection`` carries the URL, user, password and CA bundle (read by
 ``conclusio.settings`` from the environment); TLS follows the URL's scheme.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -47,10 +55,11 @@ from opensearchpy.exceptions import AuthenticationException, AuthorizationExcept
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import SSLError
 
+from conclusio.clearance import Clearance
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
 from index import opensearch_mappings as bodies
 from index.analysis import compound_parts_of
-from index.errors import ModelMismatchError, StoreNotFoundError
+from index.errors import ModelMismatchError, StoreAccessError, StoreNotFoundError
 from index.store import (
     FacetCounts,
     JournalStep,
@@ -110,6 +119,15 @@ class IndexNames:
     @property
     def meta(self) -> str:
         return f"{self.prefix}-meta"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What one read may see: the current versions and files of the readable documents, the markings it may not."""
+
+    versions: list[str]
+    files: list[str]
+    hidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +215,7 @@ class OpenSearchStore:
         self._client = client if client is not None else connect(connection)
         self._pipelines: set[str] = set()
         self._parts_mapped = False
+        self._clearance: Clearance | None = None  # a reader's view: only what this clearance permits
         reachable(self._client, self._url)
         for name, body in (
             (self._names.documents, bodies.documents_index_body()),
@@ -209,6 +228,15 @@ class OpenSearchStore:
     @property
     def location(self) -> str:
         return f"{redact_url(self._url)} (indices {self._names.prefix}-*)"
+
+    def for_clearance(self, clearance: Clearance) -> OpenSearchStore:
+        """A read-only view over the same client holding only what ``clearance`` may read."""
+        if clearance.full:
+            return self
+        view = copy.copy(self)
+        view._clearance = clearance
+        view._owns_client = False
+        return view
 
     # -- documents -------------------------------------------------------------------
 
@@ -225,6 +253,7 @@ class OpenSearchStore:
         actors: Mapping[str, Collection[str]] | None = None,
         vector_passages: Sequence[int] | None = None,
     ) -> None:
+        self._refuse_writes()
         matrix = np.asarray(vectors, dtype=np.float32)
         rows = vector_rows(document.source_file, len(document.passages), matrix, vector_passages)
         if rows is not None:
@@ -261,6 +290,7 @@ class OpenSearchStore:
         self._delete_evidence(document.source_file, stale_obligations)
 
     def delete_document(self, source_file: str) -> bool:
+        self._refuse_writes()
         stale_obligations = self._obligation_ids(source_file)
         try:
             self._client.delete(index=self._names.documents, id=source_file, refresh=True)
@@ -288,7 +318,8 @@ class OpenSearchStore:
         )
 
     def list_documents(self) -> list[StoredDocument]:
-        records = self._all(self._names.documents, {"match_all": {}}, {"excludes": ["text"]})
+        records = [r for r in self._all(self._names.documents, {"match_all": {}}, {"excludes": ["text"]})
+                   if self._readable(r)]
         records.sort(key=lambda r: (r.get("doc_date") is None, r.get("doc_date") or "", r["source_file"]))
         return [
             StoredDocument(
@@ -305,7 +336,8 @@ class OpenSearchStore:
     def get_passages(self, passage_ids: Sequence[str]) -> list[Passage]:
         if not passage_ids or not self._has_passages_index():
             return []
-        query = bodies.by_ids_query("passage_id", passage_ids, self._versions())
+        seen = self._visibility()
+        query = bodies.by_ids_query("passage_id", passage_ids, seen.versions, seen.hidden)
         found = {p.passage_id: p for p in self._passages(query)}
         return [found[pid] for pid in passage_ids if pid in found]
 
@@ -314,7 +346,8 @@ class OpenSearchStore:
     def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
         if not self._has_passages_index():
             return []
-        body = bodies.keyword_query(query, filters, self._versions(), k)
+        seen = self._visibility()
+        body = bodies.keyword_query(query, filters, seen.versions, k, seen.hidden)
         if body is None:
             return []
         hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
@@ -341,11 +374,11 @@ class OpenSearchStore:
         rank_constant: int = 60,
     ) -> list[ScoredPassage]:
         """Keyword and vector retrieval fused on the server (``hybrid`` query through a search pipeline)."""
-        versions = self._versions()
-        if not versions or k <= 0 or not self._has_passages_index():
+        seen = self._visibility()
+        if not seen.versions or k <= 0 or not self._has_passages_index():
             return []
         query_vector = np.asarray(vector, dtype=np.float32).ravel().tolist()
-        body = bodies.hybrid_query(query, query_vector, filters, versions, k)
+        body = bodies.hybrid_query(query, query_vector, filters, seen.versions, k, seen.hidden)
         if body is None:
             return []
         pipeline = self._search_pipeline(fusion, weights, rank_constant)
@@ -363,11 +396,11 @@ class OpenSearchStore:
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
         stored = self._get_meta(_EMBEDDING_KEY)
-        versions = self._versions()
-        if stored is None or not versions or k <= 0 or not self._has_passages_index():
+        seen = self._visibility()
+        if stored is None or not seen.versions or k <= 0 or not self._has_passages_index():
             return []
         query_vector = self._query_vector(vector, stored)
-        body = bodies.knn_query(query_vector.tolist(), filters, versions, k)
+        body = bodies.knn_query(query_vector.tolist(), filters, seen.versions, k, hidden=seen.hidden)
         if body is None:
             return []
         hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
@@ -379,11 +412,12 @@ class OpenSearchStore:
     def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
         ids = list(dict.fromkeys(passage_ids))
         stored = self._get_meta(_EMBEDDING_KEY)
-        versions = self._versions()
-        if stored is None or not ids or not versions or not self._has_passages_index():
+        seen = self._visibility()
+        if stored is None or not ids or not seen.versions or not self._has_passages_index():
             return {}
         query_vector = self._query_vector(vector, stored)
-        body = bodies.knn_query(query_vector.tolist(), SearchFilters(passage_kinds=()), versions, len(ids), ids)
+        body = bodies.knn_query(query_vector.tolist(), SearchFilters(passage_kinds=()), seen.versions, len(ids), ids,
+                                hidden=seen.hidden)
         if body is None:
             return {}
         hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
@@ -394,7 +428,8 @@ class OpenSearchStore:
         dim = model[1] if model else 0
         if not passage_ids or model is None:
             return np.zeros((0, dim), dtype=np.float32)
-        query = bodies.by_ids_query("passage_id", passage_ids, self._versions())
+        seen = self._visibility()
+        query = bodies.by_ids_query("passage_id", passage_ids, seen.versions, seen.hidden)
         found = {
             source["passage_id"]: source["embedding"]
             for source in self._all(self._names.passages, query, ["passage_id", "embedding"])
@@ -405,7 +440,8 @@ class OpenSearchStore:
     def facets(self, passage_ids: Sequence[str]) -> FacetCounts:
         if not passage_ids or not self._has_passages_index():
             return FacetCounts()
-        body = bodies.facets_query(passage_ids, self._versions())
+        seen = self._visibility()
+        body = bodies.facets_query(passage_ids, seen.versions, seen.hidden)
         aggregations = self._client.search(index=self._names.passages, body=body)["aggregations"]
         return FacetCounts(counts=bodies.facet_counts(aggregations))
 
@@ -417,6 +453,7 @@ class OpenSearchStore:
         return [obligation_from(s["record"]) for s in sources]
 
     def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
+        self._refuse_writes()
         if obligation_ids is not None:
             self._replace_some_evidence(links, obligation_ids)
             return
@@ -463,15 +500,17 @@ class OpenSearchStore:
             self._put_meta(_EVIDENCE_KEY, {"batch": batch})
 
     def term_statistics(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-        versions = self._versions()
-        total = self._count_passages(versions)
+        seen = self._visibility()
+        versions = seen.versions
+        total = self._count_passages(versions, seen.hidden)
         wanted = list(dict.fromkeys(terms))
         if not wanted or not total:
             return total, {}
         # One request: a filters aggregation counting, per term, the current passages whose text matches it.
         body = {
             "size": 0,
-            "query": bodies.current_version_filter(versions),
+            "query": {"bool": {"filter": [bodies.current_version_filter(versions),
+                                          *bodies.hidden_markings_filter(seen.hidden)]}},
             "aggs": {"terms": {"filters": {"filters": {t: {"match": {"text": t}} for t in wanted}}}},
         }
         buckets = self._client.search(index=self._names.passages, body=body)["aggregations"]["terms"]["buckets"]
@@ -482,7 +521,17 @@ class OpenSearchStore:
         if current is None or (obligation_ids is not None and not obligation_ids):
             return []
         clauses: list[dict[str, Any]] = [{"term": {"batch": current["batch"]}}]
-        if obligation_ids is not None:
+        if self._clearance is not None:
+            # Both ends readable: the passage that reports (its file) and the obligation it reports on.
+            seen = self._visibility()
+            wanted = bodies.current_version_filter(seen.versions)
+            if obligation_ids is not None:
+                wanted = bodies.by_ids_query("id", obligation_ids, seen.versions)
+            readable = sorted({r["id"] for r in self._all(self._names.obligations, wanted, ["id"])}) if seen.versions else []
+            if not readable:
+                return []
+            clauses += [{"terms": {"source_file": sorted(seen.files)}}, {"terms": {"obligation_id": readable}}]
+        elif obligation_ids is not None:
             clauses.append({"terms": {"obligation_id": sorted(set(obligation_ids))}})
         sources = sorted(
             self._all(self._names.evidence, {"bool": {"filter": clauses}}),
@@ -494,17 +543,19 @@ class OpenSearchStore:
 
     def embedding_model(self) -> tuple[str, int] | None:
         value = self._get_meta(_EMBEDDING_KEY)
-        if value is None or self._count_passages(self._versions()) == 0:
+        seen = self._visibility()
+        if value is None or self._count_passages(seen.versions, seen.hidden) == 0:
             return None  # an emptied store accepts any model, as the embedded store does
         return value["name"], int(value["dim"])
 
     def stats(self) -> StoreStats:
         model = self.embedding_model()
-        versions = self._versions()
+        seen = self._visibility()
+        versions = seen.versions
         obligations = {"query": bodies.current_version_filter(versions)}
         return StoreStats(
             documents=len(versions),
-            passages=self._count_passages(versions),
+            passages=self._count_passages(versions, seen.hidden),
             obligations=self._client.count(index=self._names.obligations, body=obligations)["count"] if versions else 0,
             embedding_model=model[0] if model else None,
             embedding_dim=model[1] if model else None,
@@ -514,6 +565,7 @@ class OpenSearchStore:
     # -- the run journal (one meta record: writers are serialised by the ingest lock) ------
 
     def begin_run(self, steps: Sequence[tuple[str, str]] = (("evidence", ""),)) -> int:
+        self._refuse_writes()
         journal = self._get_meta(_JOURNAL_KEY) or {"next_id": 1, "runs": []}
         run_id = int(journal["next_id"])
         journal["next_id"] = run_id + 1
@@ -574,11 +626,12 @@ class OpenSearchStore:
         return problems
 
     def close(self) -> None:
-        if self._owns_client:  # a client handed in belongs to the caller
+        if self._owns_client and self._clearance is None:  # a client handed in belongs to the caller
             self._client.close()
 
     def drop(self) -> None:
         """Delete every index of this store (tests and ``reembed``); the store is unusable afterwards."""
+        self._refuse_writes()
         passages = list(self._client.indices.get_alias(name=self._names.passages)) if self._has_passages_index() else []
         names = [*passages, self._names.documents, self._names.obligations, self._names.evidence, self._names.meta]
         self._client.indices.delete(index=",".join(names), ignore_unavailable=True)
@@ -596,15 +649,34 @@ class OpenSearchStore:
 
     def _document_record(self, source_file: str) -> dict[str, Any] | None:
         try:
-            return self._client.get(index=self._names.documents, id=source_file)["_source"]
+            record = self._client.get(index=self._names.documents, id=source_file)["_source"]
         except NotFoundError:
             return None
+        return record if self._readable(record) else None
+
+    def _readable(self, record: dict[str, Any]) -> bool:
+        """Whether a documents-index record's markings are within this view's clearance."""
+        return self._clearance is None or self._clearance.permits(_markings(record))
+
+    def _refuse_writes(self) -> None:
+        if self._clearance is not None:
+            raise StoreAccessError(f"{self.location}: a view for one reader's clearance is read-only")
+
+    def _visibility(self) -> Visibility:
+        """The current versions and files of the documents this view may read, and the markings it may not."""
+        records = self._all(self._names.documents, {"match_all": {}},
+                            source=["version", "source_file", "metadata.classification"])
+        if self._clearance is None:
+            return Visibility([r["version"] for r in records], [r["source_file"] for r in records])
+        readable = [r for r in records if self._readable(r)]
+        hidden = self._clearance.hidden_markings({m for r in records for m in _markings(r)})
+        return Visibility([r["version"] for r in readable], [r["source_file"] for r in readable], hidden)
 
     def _versions(self, exclude: str | None = None) -> list[str]:
-        """The current version of every document (but ``exclude``): the visibility filter of every read."""
-        query: dict[str, Any] = {"match_all": {}}
-        if exclude is not None:
-            query = {"bool": {"must_not": [{"term": {"source_file": exclude}}]}}
+        """The current version of every readable document (but ``exclude``): the visibility filter of every read."""
+        if exclude is None:
+            return self._visibility().versions
+        query = {"bool": {"must_not": [{"term": {"source_file": exclude}}]}}
         return [source["version"] for source in self._all(self._names.documents, query, source=["version"])]
 
     def _has_passages_index(self) -> bool:
@@ -648,10 +720,11 @@ class OpenSearchStore:
         if previous:
             self._client.indices.delete(index=",".join(previous), ignore_unavailable=True)
 
-    def _count_passages(self, versions: Sequence[str]) -> int:
+    def _count_passages(self, versions: Sequence[str], hidden: Sequence[str] = ()) -> int:
         if not versions or not self._has_passages_index():
             return 0
-        body = {"query": bodies.current_version_filter(versions)}
+        body = {"query": {"bool": {"filter": [bodies.current_version_filter(versions),
+                                              *bodies.hidden_markings_filter(hidden)]}}}
         return int(self._client.count(index=self._names.passages, body=body)["count"])
 
     def _obligation_ids(self, source_file: str) -> list[str]:
@@ -703,6 +776,10 @@ class OpenSearchStore:
             passage_from(source)
             for source in self._all(self._names.passages, query, {"excludes": list(bodies.VECTOR_FIELDS)})
         ]
+
+
+def _markings(record: dict[str, Any]) -> list[str]:
+    return list((record.get("metadata") or {}).get("classification") or [])
 
 
 def passage_source(

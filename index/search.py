@@ -10,6 +10,7 @@ passages the operators and fields allow.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -220,6 +221,13 @@ class Searcher:
         self.fusion = fusion
         # Hybrid search fused by the store itself (OpenSearch: a hybrid query through a search pipeline).
         self.server_fusion = server_fusion and hasattr(store, "hybrid_search")
+
+    def over(self, store: Store) -> Searcher:
+        """The same searcher (model, expander, fusion) over another store: a reader's view of this one."""
+        searcher = copy.copy(self)
+        searcher.store = store
+        searcher.server_fusion = self.server_fusion and hasattr(store, "hybrid_search")
+        return searcher
 
     @classmethod
     def from_settings(cls, settings, store: Store, embedder, expander: QueryExpander | None = None) -> Searcher:

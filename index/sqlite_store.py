@@ -14,10 +14,17 @@ once per write generation, not a decoding of one blob per row. Vector search is 
 cosine over that matrix, a passage scoring as its best row. ``passages.vector`` keeps one
 float32 vector per passage (the normalised mean of its rows) for ``passage_vectors``.
 Document metadata is decoded once per generation too (``list_documents``).
+
+A reader's clearance (``for_clearance``) gives a view that shares the connection and caches and
+adds one condition to every read's SQL: no marking of the passage's (or obligation's, or evidence
+link's) document is among those the clearance may not read (``_visible_sql``). The markings are the
+ones the store holds, judged by ``conclusio.clearance``; term statistics stay over every passage
+(weights, never shown).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -27,7 +34,7 @@ import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -35,6 +42,7 @@ from urllib.parse import quote
 import numpy as np
 
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage, from_dict, to_dict
+from conclusio.clearance import Clearance
 from index.analysis import analyze, compound_parts_of, fold, tokens
 from index.errors import ModelMismatchError, StoreAccessError, StoreDamagedError, StoreNotFoundError
 from index.query_language import AllOf, Node, Phrase
@@ -173,9 +181,9 @@ class SQLiteStore:
         self.path = self.directory / DB_FILE
         self.weights = weights
         self.read_only = read_only
-        self._matrix: _VectorMatrix | None = None
-        self._bm25: Bm25 | None = None
-        self._listed: tuple[str, list[StoredDocument]] | None = None
+        self._cache = _Caches()  # shared with the views for_clearance makes
+        self._hidden: tuple[str, ...] | None = None  # a view: None reads everything
+        self._clearance: Clearance | None = None
         self._lock = threading.RLock()  # one connection shared across threads (Streamlit), serialised by this lock
         if self.directory.exists() and not self.directory.is_dir():
             raise StoreAccessError(f"the store path {self.directory} is a file, not a folder: give --store a folder")
@@ -288,8 +296,19 @@ class SQLiteStore:
 
     # ---- writing -------------------------------------------------------------------
 
+    def for_clearance(self, clearance: Clearance) -> SQLiteStore:
+        """A read-only view of this store holding only what ``clearance`` may read (the same connection)."""
+        if clearance.full:
+            return self
+        view = copy.copy(self)
+        view._clearance = clearance
+        view._hidden = ()  # worked out per write generation (_hidden_markings)
+        return view
+
     def document_state(self, source_file: str) -> str | None:
-        row = self._one("SELECT content_hash FROM documents WHERE source_file = ?", (source_file,))
+        visible, params = self._visible_sql()
+        row = self._one(f"SELECT content_hash FROM documents d WHERE source_file = ? AND {visible}",
+                        (source_file, *params))
         return row[0] if row else None
 
     def write_document(
@@ -478,9 +497,10 @@ class SQLiteStore:
     # ---- reading -------------------------------------------------------------------
 
     def get_document(self, source_file: str) -> Document | None:
+        visible, params = self._visible_sql()
         row = self._one(
-            "SELECT source_file, content_hash, text, metadata, media_type FROM documents WHERE source_file = ?",
-            (source_file,),
+            f"SELECT source_file, content_hash, text, metadata, media_type FROM documents d WHERE source_file = ? AND {visible}",
+            (source_file, *params),
         )
         if row is None:
             return None
@@ -496,16 +516,22 @@ class SQLiteStore:
     def list_documents(self) -> list[StoredDocument]:
         # Decoded once per write generation: search and tracking ask on every query.
         generation = self._meta("generation") or "0"
-        if self._listed is None or self._listed[0] != generation:
-            self._listed = (generation, self._read_documents())
-        return list(self._listed[1])
+        cache = self._cache
+        if cache.listed_generation != generation:
+            cache.listed_generation, cache.listed = generation, {}
+        key = self._hidden_markings()
+        if key not in cache.listed:
+            cache.listed[key] = self._read_documents()
+        return list(cache.listed[key])
 
     def _read_documents(self) -> list[StoredDocument]:
+        visible, params = self._visible_sql()
         rows = self._all(
             "SELECT d.source_file, d.content_hash, d.metadata, d.ingested_at,"
             " (SELECT count(*) FROM passages p WHERE p.source_file = d.source_file),"
             " (SELECT count(*) FROM obligations o WHERE o.source_file = d.source_file)"
-            " FROM documents d ORDER BY d.date IS NULL, d.date, d.source_file"
+            f" FROM documents d WHERE {visible} ORDER BY d.date IS NULL, d.date, d.source_file",
+            params,
         )
         return [
             StoredDocument(
@@ -539,6 +565,10 @@ class SQLiteStore:
         if query.modality:
             where.append("o.modality = ?")
             params.append(query.modality)
+        visible, visible_params = self._visible_sql()
+        if visible_params:
+            where.append(visible)
+            params.extend(visible_params)
         sql = (
             "SELECT o.data FROM obligations o JOIN documents d ON d.source_file = o.source_file"
             + (" WHERE " + " AND ".join(where) if where else "")
@@ -547,16 +577,27 @@ class SQLiteStore:
         return [_obligation(data) for (data,) in self._all(sql, params)]
 
     def evidence(self, obligation_ids: Sequence[str] | None = None) -> list[EvidenceLink]:
+        source, params = "evidence e", []
+        if self._hidden_markings():
+            # Both ends must be readable: the passage reporting (its document) and the obligation reported on.
+            passage_side, first = self._visible_sql("pd")
+            obligation_side, second = self._visible_sql("od")
+            source = ("evidence e JOIN documents pd ON pd.source_file = e.source_file"
+                      " JOIN obligations o ON o.id = e.obligation_id JOIN documents od ON od.source_file = o.source_file"
+                      f" WHERE {passage_side} AND {obligation_side} AND")
+            params = [*first, *second]
+        else:
+            source += " WHERE"
         if obligation_ids is None:
-            rows = self._all("SELECT data FROM evidence ORDER BY obligation_id, passage_id")
+            rows = self._all(f"SELECT e.data FROM {source} 1 ORDER BY e.obligation_id, e.passage_id", params)
         else:
             rows = [
                 row
                 for chunk in _chunks(list(obligation_ids))
                 for row in self._all(
-                    f"SELECT data FROM evidence WHERE obligation_id IN ({_marks(chunk)})"
-                    " ORDER BY obligation_id, passage_id",
-                    chunk,
+                    f"SELECT e.data FROM {source} e.obligation_id IN ({_marks(chunk)})"
+                    " ORDER BY e.obligation_id, e.passage_id",
+                    [*params, *chunk],
                 )
             ]
         return [from_dict(EvidenceLink, json.loads(data)) for (data,) in rows]
@@ -584,10 +625,13 @@ class SQLiteStore:
 
     def stats(self) -> StoreStats:
         model = self.embedding_model()
+        visible, params = self._visible_sql()
         return StoreStats(
-            documents=self._one("SELECT count(*) FROM documents")[0],
-            passages=self._one("SELECT count(*) FROM passages")[0],
-            obligations=self._one("SELECT count(*) FROM obligations")[0],
+            documents=self._one(f"SELECT count(*) FROM documents d WHERE {visible}", params)[0],
+            passages=self._one(f"SELECT count(*) FROM passages p JOIN documents d USING (source_file) WHERE {visible}",
+                               params)[0],
+            obligations=self._one(f"SELECT count(*) FROM obligations o JOIN documents d USING (source_file) WHERE {visible}",
+                                  params)[0],
             embedding_model=model[0] if model else None,
             embedding_dim=model[1] if model else None,
             location=str(self.directory),
@@ -596,16 +640,18 @@ class SQLiteStore:
     def facets(self, passage_ids: Sequence[str]) -> FacetCounts:
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         ids = list(dict.fromkeys(passage_ids))
+        visible, params = self._visible_sql()
         for chunk in _chunks(ids):
             rows = self._all(
                 "SELECT p.rowid, p.source_file, p.obligations, d.kind, d.classification, d.language"
-                f" FROM passages p JOIN documents d ON d.source_file = p.source_file WHERE p.passage_id IN ({_marks(chunk)})",
-                chunk,
+                f" FROM passages p JOIN documents d ON d.source_file = p.source_file WHERE p.passage_id IN ({_marks(chunk)})"
+                f" AND {visible}",
+                [*chunk, *params],
             )
             actor_rows = self._all(
                 "SELECT pa.actor FROM passage_actors pa JOIN passages p ON p.rowid = pa.passage_rowid"
-                f" WHERE p.passage_id IN ({_marks(chunk)})",
-                chunk,
+                f" JOIN documents d ON d.source_file = p.source_file WHERE p.passage_id IN ({_marks(chunk)}) AND {visible}",
+                [*chunk, *params],
             )
             for _rowid, source_file, n_obligations, kind, classification, language in rows:
                 counts["kind"][kind or "unknown"] += 1
@@ -627,7 +673,7 @@ class SQLiteStore:
         required = [Phrase(p) for p in query.phrases if tokens(p)]
         constraint = _all_of([filters.matching, *required])
         match, left_to_sql = match_expression(constraint, items)
-        filter_sql, params = _filter_clause(replace(filters, matching=left_to_sql))
+        filter_sql, params = _filter_clause(replace(filters, matching=left_to_sql), self._visible_sql())
         if match is None:
             if query.match_all not in ("newest", "oldest"):
                 return []
@@ -660,10 +706,10 @@ class SQLiteStore:
         query = self._query(vector, matrix)
         if k <= 0 or matrix.group_rowids.size == 0:
             return []
-        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()):
+        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()) and not self._hidden_markings():
             mask = np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
         else:
-            filter_sql, filter_params = _filter_clause(filters)
+            filter_sql, filter_params = _filter_clause(filters, self._visible_sql())
             allowed = self._all(
                 f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
             )
@@ -702,24 +748,46 @@ class SQLiteStore:
         return out
 
     def close(self) -> None:
+        if self._clearance is not None:
+            return  # a view: the connection is the store's, closed with it
         with self._lock:
             self._db.close()
 
     # ---- internals -----------------------------------------------------------------
 
+    def _hidden_markings(self) -> tuple[str, ...]:
+        """The stored markings this view's clearance may not read (none for the store itself), per write generation."""
+        if self._clearance is None:
+            return ()
+        generation = self._meta("generation") or "0"
+        cache = self._cache
+        if cache.markings_generation != generation:
+            rows = self._all("SELECT DISTINCT c.value FROM documents d, json_each(d.classification) c")
+            cache.markings_generation, cache.markings = generation, tuple(value for (value,) in rows)
+        return self._clearance.hidden_markings(cache.markings)
+
+    def _visible_sql(self, documents: str = "d") -> tuple[str, list]:
+        """A SQL condition on a ``documents`` row: none of its markings is hidden from this view ("1" for the store)."""
+        hidden = self._hidden_markings()
+        if not hidden:
+            return "1", []
+        return (f"NOT EXISTS (SELECT 1 FROM json_each({documents}.classification) hidden"
+                f" WHERE hidden.value IN ({_marks(hidden)}))", list(hidden))
+
     def _scorer(self) -> Bm25:
         """The weighted-BM25 scorer of the current write generation (its statistics and IDFs cached)."""
         generation = self._meta("generation") or "0"
-        if self._bm25 is None or self._bm25.generation != generation:
-            self._bm25 = Bm25(self._all, self.weights, generation)
-        return self._bm25
+        if self._cache.bm25 is None or self._cache.bm25.generation != generation:
+            self._cache.bm25 = Bm25(self._all, self.weights, generation)
+        return self._cache.bm25
 
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
-        if self._matrix is None or self._matrix.generation != generation:
-            self._matrix = None  # let the old matrix go before the new one is built
-            self._matrix = self._load_vector_matrix(generation)
-        return self._matrix
+        cache = self._cache  # shared with the clearance views: one matrix per store
+        if cache.matrix is None or cache.matrix.generation != generation:
+            cache.matrix = None  # let the old matrix go before the new one is built
+            cache.matrix = self._load_vector_matrix(generation)
+        return cache.matrix
 
     def _load_vector_matrix(self, generation: str) -> _VectorMatrix:
         """Every document's vector blob decoded straight into one float32 matrix, passages in rowid order.
@@ -767,9 +835,11 @@ class SQLiteStore:
 
     def _rows_by_passage_id(self, passage_ids: Sequence[str], column: str) -> dict[str, tuple]:
         out: dict[str, tuple] = {}
+        visible, params = self._visible_sql()
         for chunk in _chunks(list(dict.fromkeys(passage_ids))):
             for pid, *rest in self._all(
-                f"SELECT passage_id, {column} FROM passages WHERE passage_id IN ({_marks(chunk)})", chunk
+                f"SELECT p.passage_id, p.{column} FROM passages p JOIN documents d ON d.source_file = p.source_file"
+                f" WHERE p.passage_id IN ({_marks(chunk)}) AND {visible}", [*chunk, *params]
             ):
                 out[pid] = tuple(rest)
         return out
@@ -851,6 +921,18 @@ class SQLiteStore:
 
 
 @dataclass
+class _Caches:
+    """What a store works out once per write generation, shared by the store and its clearance views."""
+
+    matrix: _VectorMatrix | None = None
+    bm25: Bm25 | None = None
+    listed_generation: str | None = None
+    listed: dict[tuple[str, ...], list[StoredDocument]] = field(default_factory=dict)  # by hidden markings
+    markings_generation: str | None = None
+    markings: tuple[str, ...] = ()
+
+
+@dataclass
 class _VectorMatrix:
     """Every stored vector row, grouped by passage (a group per passage, in rowid order)."""
 
@@ -883,6 +965,8 @@ class _Transaction:
         self.store = store
 
     def __enter__(self) -> sqlite3.Connection:
+        if self.store._clearance is not None:
+            raise StoreAccessError(f"the store at {self.store.directory} was opened for one reader's clearance: read-only")
         if self.store.read_only:
             raise StoreAccessError(f"the store at {self.store.directory} was opened read-only")
         self.store._lock.acquire()
@@ -921,9 +1005,9 @@ class _Transaction:
         return False
 
 
-def _filter_clause(filters: SearchFilters) -> tuple[str, list]:
-    """A SQL condition over ``p`` (passages) and ``d`` (documents) for these filters."""
-    where, params = ["1"], []
+def _filter_clause(filters: SearchFilters, visibility: tuple[str, list] = ("1", [])) -> tuple[str, list]:
+    """A SQL condition over ``p`` (passages) and ``d`` (documents) for these filters and a view's visibility."""
+    where, params = [visibility[0]], list(visibility[1])
 
     def among(column: str, values: Iterable[str]) -> None:
         values = list(values)

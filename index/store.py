@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from conclusio.clearance import Clearance
 from conclusio.records import Document, DocumentMetadata, EvidenceLink, Obligation, Passage
 from index.query_language import Node
 
@@ -134,6 +135,12 @@ class FacetCounts:
 @runtime_checkable
 class Store(Protocol):
     """Derived data: documents, passages, vectors, obligations, evidence links."""
+
+    def for_clearance(self, clearance: Clearance) -> Store:
+        """A read-only view that holds only the documents ``clearance`` may read (the store itself when it may
+        read everything). Every read of the view (searches, facets, passages, documents, obligations, evidence,
+        counts) filters inside its query; term statistics stay over the whole store (weights, never shown).
+        """
 
     def document_state(self, source_file: str) -> str | None:
         """The stored content hash of a file, or None when it is not in the store."""

@@ -4,10 +4,19 @@ It is kept apart from the derived store so that re-ingesting, re-embedding or dr
 never touches it: with the embedded backend in ``curation.sqlite3`` beside the store, with the
 OpenSearch backend in indices of its own. Both satisfy ``CurationStore`` and pass one contract suite
 (``tests/tracking/test_curation_contract.py``).
+
+The audit trail is append-only and tamper-evident: each entry carries the SHA-256 of the entry before
+it together with its own content (``chain_hash``), so an entry changed, removed or slipped in by hand
+breaks the chain at that entry (``verify_chain`` names the first). A trail written before it was
+chained is chained, as it stands then, by its next write, which says so in an ``audit:chained`` entry.
+Cutting off the newest entries leaves a valid chain: keep the head hash ``conclusio audit --verify``
+prints somewhere else to see that too.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, get_args, runtime_checkable
@@ -71,7 +80,92 @@ class CurationChange:
 
 
 ANCHOR_MOVED, ANCHOR_ORPHANED = "moved", "orphaned"  # how the audit trail's fields for re-anchoring begin
+INGEST = "ingest"  # an ingest's field: "ingest:<source_file>", old and new content hash
+CHAINED = "audit:chained"  # the entry that says a trail written before chaining was chained
+GENESIS = "0" * 64  # what the first entry of a chain follows
 LINK_ARROW = " <- "  # a link review's key written out: "OBLIGATION <- PASSAGE"
+
+
+@dataclass(frozen=True)
+class ChainedEntry:
+    """An audit entry as stored, with its place and its links in the chain (None: not chained)."""
+
+    seq: int
+    entry: AuditEntry
+    prev_hash: str | None
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """What ``verify_chain`` found: how many entries, how many chained, the head hash, the first broken entry."""
+
+    entries: int
+    chained: int
+    head: str | None
+    broken: str | None = None  # "entry 3 of 7 (seq 3, 2025-06-01T..., bob, status): its content does not match ..."
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and self.chained == self.entries
+
+    @property
+    def message(self) -> str:
+        if self.broken:
+            return f"the audit trail is broken at {self.broken}"
+        if self.chained < self.entries:
+            return (f"cannot verify the audit trail: its {self.entries} entries were written before it was chained; "
+                    "the next review, status change or ingest chains them")
+        return f"the audit trail is intact: {self.entries} entries, head {self.head or GENESIS}"
+
+
+def chain_hash(previous: str, seq: int, entry: AuditEntry) -> str:
+    """The hash an entry carries: SHA-256 over the hash of the entry before it, its place and its content."""
+    content = [previous, seq, entry.at, entry.who, entry.obligation_id, entry.field, entry.old_value, entry.new_value,
+               entry.note]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def chain_legacy(rows: Sequence[ChainedEntry]) -> list[ChainedEntry]:
+    """Links for a trail written before chaining (every row unchained), from the first entry on."""
+    chained, previous = [], GENESIS
+    for row in rows:
+        digest = chain_hash(previous, row.seq, row.entry)
+        chained.append(ChainedEntry(row.seq, row.entry, previous, digest))
+        previous = digest
+    return chained
+
+
+def verify_chain(rows: Sequence[ChainedEntry]) -> AuditVerification:
+    """Check each entry (oldest first) against the one before it and its own content; name the first that fails."""
+    expected, chained = GENESIS, 0
+
+    def broken(position: int, row: ChainedEntry, reason: str) -> AuditVerification:
+        e = row.entry
+        where = f"entry {position} of {len(rows)} (seq {row.seq}, {e.at}, {e.who}, {e.field})"
+        return AuditVerification(len(rows), chained, expected if chained else None, f"{where}: {reason}")
+
+    unchained = [position for position, row in enumerate(rows, 1) if row.hash is None]
+    if unchained and len(unchained) < len(rows):  # a trail is chained whole on its first write after chaining came
+        first = unchained[0]
+        return broken(first, rows[first - 1], "it carries no hash although other entries do: it was added or altered "
+                                              "by hand")
+    if unchained:
+        return AuditVerification(len(rows), 0, None)
+    for position, row in enumerate(rows, 1):
+        if row.prev_hash != expected:
+            return broken(position, row, "it does not follow the entry before it: an entry before it was removed, "
+                                         "inserted or changed")
+        if row.hash != chain_hash(row.prev_hash, row.seq, row.entry):
+            return broken(position, row, "its content does not match its hash: it was changed after it was written")
+        expected, chained = row.hash, chained + 1
+    return AuditVerification(len(rows), chained, expected if chained else None)
+
+
+def chained_note(count: int) -> str:
+    """The note of the entry that records chaining a trail written before chaining."""
+    return (f"{count} earlier entries, written before the audit trail was chained, were chained as they stood now; "
+            "what they said before this moment cannot be verified")
 
 
 @runtime_checkable
@@ -92,6 +186,12 @@ class CurationStore(Protocol):
 
     def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
         """Every manual change, oldest first; for one obligation also what was recorded under its former ids."""
+
+    def record_ingest(self, source_file: str, previous_hash: str | None, content_hash: str, who: str) -> None:
+        """Append an audit entry for a document ingested (or revised) by ``who``."""
+
+    def verify_audit(self) -> AuditVerification:
+        """Check the audit trail's hash chain (read-only)."""
 
     def reanchor(self, moves: Sequence[Move], who: str = "conclusio") -> list[CurationChange]:
         """Move overrides and reviews keyed by a moved unit's old id to its new id, in one step, with an audit
@@ -185,6 +285,14 @@ def already_orphaned(entries: Sequence[AuditEntry], change: CurationChange) -> b
     mine = [e for e in entries if e.obligation_id == change.obligation_id and e.old_value == change.old_key
             and e.field.startswith((ANCHOR_MOVED, ANCHOR_ORPHANED))]
     return bool(mine) and mine[-1].field.startswith(ANCHOR_ORPHANED)
+
+
+def ingest_entry(source_file: str, previous_hash: str | None, content_hash: str, who: str, at: str) -> AuditEntry:
+    """The audit entry of one ingested file."""
+    if not who or not who.strip():
+        raise CurationError("every ingest recorded in the audit trail needs an author (who): got an empty name")
+    return AuditEntry(at, who, "", f"{INGEST}:{source_file}", previous_hash, content_hash,
+                      "added" if previous_hash is None else "revised")
 
 
 def check_change(obligation_id: str, field: str, value: str | None, who: str) -> None:

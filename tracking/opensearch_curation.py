@@ -8,6 +8,12 @@ so re-ingesting or dropping the store never touches them.
 OpenSearch has no transaction spanning the audit record and the change: the audit record is
 written first, so a crash in between leaves an audited change that did not happen (visible
 as an audit entry whose new value is not current) rather than a change nobody audited.
+
+The audit records form a hash chain (``tracking.curation.chain_hash``). Each new record's ``_id`` is
+``after-<hash of the record before it>`` and it is created with ``op_type=create``: two writers that
+read the same head cannot both append after it (the second gets a conflict, reads the new head and
+tries again), so the chain never forks. An index made before the chain gains its two fields on the
+first write, which chains the records already there.
 """
 
 from __future__ import annotations
@@ -18,23 +24,34 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import NotFoundError
+from opensearchpy.exceptions import ConflictError, NotFoundError
 
 from index import opensearch_mappings as bodies
 from index.opensearch_store import Connection, connect, ensure_index, reachable
 from tracking.curation import (
+    CHAINED,
+    GENESIS,
     AuditEntry,
+    AuditVerification,
+    ChainedEntry,
+    CurationError,
     CurationChange,
     Move,
     StatusOverride,
     already_orphaned,
     audit_field,
+    chain_hash,
+    chain_legacy,
+    chained_note,
     check_change,
+    ingest_entry,
     plan_reanchoring,
+    verify_chain,
     with_former_ids,
 )
 
 LINK_REVIEW, STATUS = "link_review", "status"
+APPEND_TRIES = 20  # writers racing for the head of the chain; each lost race costs one re-read
 
 
 class OpenSearchCurationStore:
@@ -50,6 +67,7 @@ class OpenSearchCurationStore:
         ensure_index(self._client, self._curation, bodies.curation_index_body())
         ensure_index(self._client, self._audit_index, bodies.audit_index_body())
         self._last_seq = 0
+        self._chain_mapped = False
 
     def review_link(self, obligation_id: str, passage_id: str, verdict: str | None, who: str, note: str = "") -> None:
         """Confirm ("confirmed"), reject ("rejected") or clear (None) an evidence link."""
@@ -115,11 +133,63 @@ class OpenSearchCurationStore:
         return [c for _, _, c in status_moves] + [c for _, _, c in review_moves] + orphans
 
     def _log(self, who: str, obligation_id: str, field: str, old: str | None, new: str | None, note: str) -> None:
-        audit = {
-            "at": datetime.now(UTC).isoformat(timespec="seconds"), "seq": self._next_seq(), "who": who,
-            "obligation_id": obligation_id, "field": field, "old_value": old, "new_value": new, "note": note,
-        }  # fmt: skip
-        self._client.index(index=self._audit_index, body=audit, refresh=True)
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        self._append(AuditEntry(at, who, obligation_id, field, old, new, note))
+
+    def record_ingest(self, source_file: str, previous_hash: str | None, content_hash: str, who: str) -> None:
+        """Append an audit entry for a document ingested (or revised) by ``who``."""
+        self._append(ingest_entry(source_file, previous_hash, content_hash, who,
+                                  datetime.now(UTC).isoformat(timespec="seconds")))
+
+    def verify_audit(self) -> AuditVerification:
+        """Check the audit trail's hash chain (read-only)."""
+        return verify_chain([row for _, row in self._chain()])
+
+    def _append(self, entry: AuditEntry) -> None:
+        """Create one audit record after the head of the chain; a writer that got there first makes this one retry."""
+        if not self._chain_mapped:  # an index made before the chain gains its fields
+            self._client.indices.put_mapping(index=self._audit_index, body=bodies.audit_chain_mapping())
+            self._chain_mapped = True
+        for _ in range(APPEND_TRIES):
+            rows = self._chain()
+            if rows and all(row.hash is None for _, row in rows):
+                self._chain_legacy(rows)
+                self._append(AuditEntry(entry.at, entry.who, "", CHAINED, None, None, chained_note(len(rows))))
+                continue
+            head = next((row for _, row in reversed(rows) if row.hash is not None), None)
+            previous = head.hash if head else GENESIS
+            seq = max(self._next_seq(), rows[-1][1].seq + 1 if rows else 0)
+            self._last_seq = seq
+            record = {
+                "at": entry.at, "seq": seq, "who": entry.who, "obligation_id": entry.obligation_id, "field": entry.field,
+                "old_value": entry.old_value, "new_value": entry.new_value, "note": entry.note, "prev_hash": previous,
+                "hash": chain_hash(previous, seq, entry),
+            }  # fmt: skip
+            try:
+                self._client.index(index=self._audit_index, id=f"after-{previous}", body=record, refresh=True,
+                                   op_type="create")
+                return
+            except ConflictError:
+                continue  # another writer appended after the same head: read the new head
+        raise CurationError(f"could not append to the audit trail in {self._audit_index}: other writers kept "
+                            "appending first; nothing was changed, try again")
+
+    def _chain(self) -> list[tuple[str, ChainedEntry]]:
+        """Every audit record (its ``_id`` and its place in the chain), oldest first."""
+        hits = helpers.scan(self._client, query={"query": {"match_all": {}}}, index=self._audit_index)
+        rows = [(hit["_id"], ChainedEntry(int(r["seq"]), AuditEntry(r["at"], r["who"], r["obligation_id"], r["field"],
+                                                                     r["old_value"], r["new_value"], r["note"]),
+                                          r.get("prev_hash"), r.get("hash")))
+                for hit in hits for r in (hit["_source"],)]
+        return sorted(rows, key=lambda item: item[1].seq)
+
+    def _chain_legacy(self, rows: list[tuple[str, ChainedEntry]]) -> None:
+        """Give the records written before the chain their links, in one bulk request."""
+        chained = chain_legacy([row for _, row in rows])
+        actions = [{"_op_type": "update", "_index": self._audit_index, "_id": record_id,
+                    "doc": {"prev_hash": row.prev_hash, "hash": row.hash}}
+                   for (record_id, _), row in zip(rows, chained, strict=True)]
+        helpers.bulk(self._client, actions, refresh=True)
 
     def close(self) -> None:
         """Release the connection (unless the client was handed in: then it is the caller's)."""
@@ -139,11 +209,7 @@ class OpenSearchCurationStore:
     ) -> None:
         old = self._current(record_id)
         at = datetime.now(UTC).isoformat(timespec="seconds")
-        audit = {
-            "at": at, "seq": self._next_seq(), "who": who, "obligation_id": obligation_id, "field": field,
-            "old_value": old, "new_value": value, "note": note,
-        }  # fmt: skip
-        self._client.index(index=self._audit_index, body=audit, refresh=True)
+        self._append(AuditEntry(at, who, obligation_id, field, old, value, note))
         if value is None:
             self._client.delete(index=self._curation, id=record_id, refresh=True, ignore=[404])
             return

@@ -2,8 +2,11 @@
 
 Everything is keyed by obligation and passage ids, which follow their unit's content
 (``ingest.identity``); when a revised document is ingested, ``reanchor`` moves what was keyed by a
-changed id. Every change appends an audit row in the same transaction; audit rows are never updated
-or deleted. Read paths open the file read-only (``mode=ro``).
+changed id. Every change appends an audit row in the same transaction (``BEGIN IMMEDIATE``: one writer
+at a time, so each row follows the row before it in the hash chain); triggers refuse to delete an audit
+row or change a chained one. A file made before the chain gains its two columns when it is next opened
+for writing, and its rows are chained by that first write. Read paths open the file read-only
+(``mode=ro``).
 """
 
 from __future__ import annotations
@@ -18,15 +21,24 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tracking.curation import (
+    CHAINED,
+    GENESIS,
     AuditEntry,
+    AuditVerification,
+    ChainedEntry,
     CurationChange,
     CurationError,
     Move,
     StatusOverride,
     already_orphaned,
     audit_field,
+    chain_hash,
+    chain_legacy,
+    chained_note,
     check_change,
+    ingest_entry,
     plan_reanchoring,
+    verify_chain,
     with_former_ids,
 )
 
@@ -55,10 +67,20 @@ CREATE TABLE IF NOT EXISTS audit (
     field TEXT NOT NULL,
     old_value TEXT,
     new_value TEXT,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT,
+    entry_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_obligation ON audit (obligation_id);
 """
+# Made after the chain's columns exist (a file made before them gains them first).
+_APPEND_ONLY = """
+CREATE TRIGGER IF NOT EXISTS audit_never_deleted BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its entries are never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS audit_chained_never_changed BEFORE UPDATE ON audit WHEN OLD.entry_hash IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: a chained entry is never changed'); END;
+"""
+_ENTRY = "at, who, obligation_id, field, old_value, new_value, note"
 
 
 class SQLiteCurationStore:
@@ -76,8 +98,13 @@ class SQLiteCurationStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 if not self.path.exists():
                     os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, file_mode))
-                self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
                 self._db.executescript(_SCHEMA)
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(audit)")}
+                for column in ("prev_hash", "entry_hash"):
+                    if column not in columns:  # a file made before the audit trail was chained
+                        self._db.execute(f"ALTER TABLE audit ADD COLUMN {column} TEXT")
+                self._db.executescript(_APPEND_ONLY)
         except sqlite3.DatabaseError as e:
             raise CurationError(f"{self.path}: not a usable curation database ({e}); restore it from a backup "
                                 f"(conclusio restore)") from e
@@ -85,7 +112,8 @@ class SQLiteCurationStore:
             raise CurationError(f"cannot open the curation file {self.path} ({e.strerror or e})") from e
 
     def _open_read_only(self) -> sqlite3.Connection:
-        if not self.path.exists():
+        self._not_yet = not self.path.exists()
+        if self._not_yet:
             db = sqlite3.connect(":memory:", check_same_thread=False)  # nothing curated yet: an empty view
             db.executescript(_SCHEMA)
             return db
@@ -95,14 +123,29 @@ class SQLiteCurationStore:
         db.execute("SELECT count(*) FROM audit").fetchone()
         return db
 
+    def _reading(self) -> threading.Lock:
+        """The lock around a read; a read-only view opened before the file existed opens it once it does (a
+        long-running UI sees the first review someone makes)."""
+        if self.read_only and getattr(self, "_not_yet", False) and self.path.exists():
+            with self._lock:
+                if self._not_yet:
+                    empty, self._db = self._db, self._open_read_only()
+                    empty.close()
+        return self._lock
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction (committed, or rolled back on any error); what SQLite reports about the file, as one line."""
         if self.read_only:
             raise CurationError(f"the curation file {self.path} was opened read-only")
         try:
-            with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
                 yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
         except sqlite3.OperationalError as e:
             lowered = str(e).lower()
             why = ("the disk is full" if "full" in lowered else
@@ -135,7 +178,7 @@ class SQLiteCurationStore:
 
     def link_reviews(self) -> dict[tuple[str, str], str]:
         """(obligation_id, passage_id) -> verdict, for every reviewed link."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute("SELECT obligation_id, passage_id, verdict FROM link_reviews").fetchall()
         return {(o, p): v for o, p, v in rows}
 
@@ -158,18 +201,32 @@ class SQLiteCurationStore:
 
     def status_overrides(self) -> dict[str, StatusOverride]:
         """obligation_id -> the current manual status."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute("SELECT obligation_id, status, note, who, at FROM status_overrides").fetchall()
         return {row[0]: StatusOverride(*row) for row in rows}
 
     def audit_trail(self, obligation_id: str | None = None) -> list[AuditEntry]:
         """Every manual change, oldest first; for one obligation also what was recorded under its former ids."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT at, who, obligation_id, field, old_value, new_value, note FROM audit ORDER BY seq"
             ).fetchall()
         entries = [AuditEntry(*row) for row in rows]
         return entries if obligation_id is None else with_former_ids(entries, obligation_id)
+
+    def record_ingest(self, source_file: str, previous_hash: str | None, content_hash: str, who: str) -> None:
+        """Append an audit entry for a document ingested (or revised) by ``who``."""
+        entry = ingest_entry(source_file, previous_hash, content_hash, who, _now())
+        with self._lock, self._write():
+            self._append(entry)
+
+    def verify_audit(self) -> AuditVerification:
+        """Check the audit trail's hash chain (read-only)."""
+        with self._reading():
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(audit)")}
+            links = "prev_hash, entry_hash" if "entry_hash" in columns else "NULL, NULL"
+            rows = self._db.execute(f"SELECT seq, {_ENTRY}, {links} FROM audit ORDER BY seq").fetchall()
+        return verify_chain([ChainedEntry(row[0], AuditEntry(*row[1:8]), row[8], row[9]) for row in rows])
 
     def reanchor(self, moves: Sequence[Move], who: str = "conclusio") -> list[CurationChange]:
         """Move what is keyed by a moved unit's old id to its new id (tracking.curation.CurationStore)."""
@@ -234,10 +291,32 @@ class SQLiteCurationStore:
             self._db.close()
 
     def _audit(self, at: str, who: str, obligation_id: str, field: str, old: str | None, new: str | None, note: str):
+        self._append(AuditEntry(at, who, obligation_id, field, old, new, note))
+
+    def _append(self, entry: AuditEntry) -> None:
+        """Insert one audit row chained to the row before it (inside the caller's write transaction)."""
+        last = self._db.execute("SELECT entry_hash FROM audit WHERE entry_hash IS NOT NULL ORDER BY seq DESC LIMIT 1"
+                                ).fetchone()
+        previous = last[0] if last else self._chain_legacy(entry.who, entry.at)
+        seq = (self._db.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0] or 0) + 1
         self._db.execute(
-            "INSERT INTO audit (at, who, obligation_id, field, old_value, new_value, note) VALUES (?,?,?,?,?,?,?)",
-            (at, who, obligation_id, field, old, new, note),
+            f"INSERT INTO audit (seq, {_ENTRY}, prev_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (seq, entry.at, entry.who, entry.obligation_id, entry.field, entry.old_value, entry.new_value, entry.note,
+             previous, chain_hash(previous, seq, entry)),
         )
+
+    def _chain_legacy(self, who: str, at: str) -> str:
+        """Chain the rows written before the trail was chained, and say so in the trail; the new head hash."""
+        rows = [ChainedEntry(row[0], AuditEntry(*row[1:]), None, None)
+                for row in self._db.execute(f"SELECT seq, {_ENTRY} FROM audit ORDER BY seq")]
+        if not rows:
+            return GENESIS
+        for row in chain_legacy(rows):
+            self._db.execute("UPDATE audit SET prev_hash = ?, entry_hash = ? WHERE seq = ?", (row.prev_hash, row.hash,
+                                                                                              row.seq))
+        self._append(AuditEntry(at, who, "", CHAINED, None, None, chained_note(len(rows))))
+        last = self._db.execute("SELECT entry_hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return last[0]
 
 
 def _now() -> str:

@@ -1,4 +1,5 @@
-"""Conclusio's Streamlit entry point: only routes to the pages and shows the model in use.
+"""Conclusio's Streamlit entry point: signs the user in (``resources.current_user``), routes to the pages and
+shows who is signed in and the model in use.
 
 The pages live in ``views/``, not ``pages/``: Streamlit runs a script in a ``pages/`` folder on its own
 for a deep link (/search), skipping this entry point, its page config and its sidebar.
@@ -11,6 +12,8 @@ import streamlit as st
 from ui import resources
 
 st.set_page_config(page_title="Conclusio", page_icon=":material/gavel:", layout="wide")
+settings = resources.load_settings()
+user = resources.current_user(settings)  # signs in (OIDC) or stops with a page saying who is not let in
 
 navigation = st.navigation(
     [
@@ -21,8 +24,8 @@ navigation = st.navigation(
     ]
 )
 
-settings = resources.load_settings()
 with st.sidebar:
+    resources.describe_user(user, settings)
     st.caption(f"Store: `{settings.store_dir}` ({settings.backend})")
     model = resources.embedder(settings)
     st.caption(f"Model: `{model.name}` (dim {model.dim})")

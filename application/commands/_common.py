@@ -25,12 +25,18 @@ class CliError(ConclusioError):
 def settings_from(args: argparse.Namespace) -> Settings:
     """One Settings object from the environment with the command's flags on top."""
     store = Path(args.store) if getattr(args, "store", None) else None
-    return Settings.from_env(store_dir=store, embed_model=getattr(args, "model", None))
+    return Settings.from_env(store_dir=store, embed_model=getattr(args, "model", None), user=getattr(args, "user", None))
 
 
 def open_app(args: argparse.Namespace) -> Conclusio:
-    """The application's services for this command's settings (close it, or use it in a ``with``)."""
-    return Conclusio(settings_from(args))
+    """The application's services for this command's settings, as its user (close it, or use it in a ``with``).
+
+    The user (``--user``, ``CONCLUSIO_USER``, else the login name) is looked up in the users file now, so that
+    an unknown one is refused before anything is opened.
+    """
+    app = Conclusio(settings_from(args))
+    app.user  # noqa: B018
+    return app
 
 
 def print_json(data: Any, *, indent: int | None = 2) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
@@ -43,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="confirm or reject an evidence link of an obligation",
         description="Confirm, reject or clear the link between an obligation and a passage that reports on it. "
-        "Reviews survive re-ingest and are kept in the audit trail.",
+        "Reviews survive re-ingest and are kept in the audit trail under your name (--user). Analysts and "
+        "admins only.",
     )
     review.add_argument("obligation_id", metavar="OBLIGATION_ID")
     review.add_argument("passage_id", metavar="PASSAGE_ID")
@@ -59,7 +59,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="set or clear a manual status of an obligation",
         description=f"Override the computed status of an obligation ({', '.join(STATUSES)}), or --clear the "
-        "override. Overrides survive re-ingest and are kept in the audit trail.",
+        "override. Overrides survive re-ingest and are kept in the audit trail under your name (--user). "
+        "Analysts and admins only.",
     )
     set_status.add_argument("obligation_id", metavar="OBLIGATION_ID")
     set_status.add_argument("status", nargs="?", choices=STATUSES, metavar="STATUS", help="the new status")
@@ -96,21 +97,24 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "audit",
         parents=[common],
         help="show the audit trail of manual changes",
-        description="Every manual review and status change, oldest first; for one obligation or all. Entries "
-        "'moved:...' and 'orphaned:...' record where a revision of a document re-anchored curated items.",
+        description="Every manual review and status change and every ingest, oldest first, as far as your "
+        "clearance reads; for one obligation or all. Entries 'moved:...' and 'orphaned:...' record where a revision "
+        "of a document re-anchored curated items. --verify checks the trail's hash chain.",
     )
     audit.add_argument("obligation_id", nargs="?", metavar="OBLIGATION_ID",
                        help="only this obligation (with what was recorded under the ids it had before a revision)")
     audit.add_argument("--orphans", action="store_true",
                        help="list the manual statuses and reviews whose unit is no longer in the store (a revision "
-                       "removed or rewrote it): kept, never applied to another unit")
+                       "removed or rewrote it): kept, never applied to another unit (admins)")
+    audit.add_argument("--verify", action="store_true",
+                       help="check the audit trail's hash chain: exit 0 when intact, 1 naming the first entry changed, "
+                       "removed or inserted by hand (admins); prints the head hash to keep elsewhere")
     add_format(audit, "text", "json")
     audit.set_defaults(func=run_audit)
 
 
 def add_curation_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", default="", help="why (kept in the audit trail)")
-    parser.add_argument("--who", default=None, help="who made the change (default: the login name)")
 
 
 def run_obligations(args: argparse.Namespace) -> int:
@@ -137,7 +141,7 @@ def run_obligations(args: argparse.Namespace) -> int:
 def run_review(args: argparse.Namespace) -> int:
     verdict = None if args.verdict == "clear" else args.verdict
     with open_app(args) as app:
-        app.review(args.obligation_id, args.passage_id, verdict, who_of(args), args.note)
+        app.review(args.obligation_id, args.passage_id, verdict, note=args.note)
     print(f"{args.obligation_id} <- {args.passage_id}: {verdict or 'review cleared'}")
     return 0
 
@@ -146,7 +150,7 @@ def run_set_status(args: argparse.Namespace) -> int:
     if (args.status is None) == (not args.clear):
         raise CliError("give a STATUS or --clear, not both and not neither")
     with open_app(args) as app:
-        app.set_status(args.obligation_id, args.status, who_of(args), args.note)
+        app.set_status(args.obligation_id, args.status, note=args.note)
     print(f"{args.obligation_id}: {args.status or 'manual status cleared'}")
     return 0
 
@@ -192,6 +196,8 @@ def run_changes(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    if args.verify:
+        return run_verify(args)
     if args.orphans:
         return run_orphans(args)
     with open_app(args) as app:
@@ -203,8 +209,21 @@ def run_audit(args: argparse.Namespace) -> int:
         print("no manual changes" + (f" for {args.obligation_id}" if args.obligation_id else ""))
     for e in entries:
         note = f"  ({e.note})" if e.note else ""
-        print(f"{e.at}  {e.who}  {e.obligation_id}  {e.field}: {e.old_value or '-'} -> {e.new_value or '-'}{note}")
+        print(f"{e.at}  {e.who}  {e.obligation_id or '-'}  {e.field}: {e.old_value or '-'} -> {e.new_value or '-'}{note}")
     return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    if args.obligation_id or args.orphans:
+        raise CliError("--verify checks the whole trail: give no OBLIGATION_ID and no --orphans")
+    with open_app(args) as app:
+        checked = app.verify_audit()
+    if args.format == "json":
+        print_json({"ok": checked.ok, "entries": checked.entries, "chained": checked.chained, "head": checked.head,
+                    "broken": checked.broken, "message": checked.message})
+    else:
+        print(checked.message)
+    return 0 if checked.ok else 1
 
 
 def run_orphans(args: argparse.Namespace) -> int:
@@ -222,13 +241,3 @@ def run_orphans(args: argparse.Namespace) -> int:
         by = f" by {o.who}" if o.who else ""
         print(f"{o.at or '-'}  {o.item} {o.value}{by}  {key}  ({o.reason})")
     return 0
-
-
-def who_of(args: argparse.Namespace) -> str:
-    """The name recorded in the audit trail."""
-    if args.who:
-        return args.who
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"

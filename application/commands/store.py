@@ -39,9 +39,21 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="The passages of one document in order, with kind, section, paragraph label, addressees "
         "and page.",
     )
-    show.add_argument("source_file", metavar="SOURCE_FILE", help="the file name as listed by 'conclusio documents'")
+    show.add_argument("source_file", metavar="SOURCE_FILE",
+                      help="the file name as listed by 'conclusio documents', or the document's number")
     add_format(show, "text", "json")
     show.set_defaults(func=run_show)
+
+    whoami = subparsers.add_parser(
+        "whoami",
+        parents=[common],
+        help="who the commands act as: name, role and clearance",
+        description="The user the commands act as (--user, $CONCLUSIO_USER, else your login name) with the role "
+        "and clearance the users file ($CONCLUSIO_USERS) gives them; without a users file, the one local user, "
+        "an admin with full clearance. An unknown user is refused (exit 5).",
+    )
+    add_format(whoami, "text", "json")
+    whoami.set_defaults(func=run_whoami)
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -132,4 +144,14 @@ def run_show(args: argparse.Namespace) -> int:
         if p["addressees"]:
             print(f"    ({p['addressees']})")
         print(f"    {' '.join(p['text'].split())}")
+    return 0
+
+
+def run_whoami(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        user = app.user
+    if args.format == "json":
+        print_json({"name": user.name, "role": user.role, "clearance": user.clearance.name, "source": user.source})
+    else:
+        print(user.description)
     return 0

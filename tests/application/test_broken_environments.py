@@ -190,7 +190,7 @@ def test_a_file_that_is_no_database_fails_every_read_in_one_line(capsys, tmp_pat
 def test_rebuild_makes_the_store_again_from_its_original_files(capsys, store_copy):
     settings_store = str(store_copy)
     obligation = run_json(capsys, "obligations", "--store", settings_store)[0]
-    assert run(capsys, "set-status", obligation["id"], "done", "--who", "tester", "--store", settings_store)[0] == 0
+    assert run(capsys, "set-status", obligation["id"], "done", "--user", "tester", "--store", settings_store)[0] == 0
     documents = run_json(capsys, "documents", "--store", settings_store)
     damage(store_copy / DB_FILE, at_fraction=0.5, length=16384)
     code, out, err = run(capsys, "rebuild", "--store", settings_store)
@@ -206,7 +206,7 @@ def test_rebuild_makes_the_store_again_from_its_original_files(capsys, store_cop
 def test_backup_and_restore(capsys, store_copy, tmp_path):
     store = str(store_copy)
     first = run_json(capsys, "obligations", "--store", store)[0]["id"]
-    assert run(capsys, "set-status", first, "done", "--who", "tester", "--store", store)[0] == 0
+    assert run(capsys, "set-status", first, "done", "--user", "tester", "--store", store)[0] == 0
     destination = tmp_path / "backup"
     code, out, err = run(capsys, "backup", str(destination), "--store", store)
     assert code == 0, err
@@ -215,7 +215,7 @@ def test_backup_and_restore(capsys, store_copy, tmp_path):
     code, _, err = run(capsys, "backup", str(destination), "--store", store)
     assert code == 1 and "not an empty folder" in one_line_error(err)
     # After the backup: another status change, then the database is damaged.
-    assert run(capsys, "set-status", first, "overdue", "--who", "tester", "--store", store)[0] == 0
+    assert run(capsys, "set-status", first, "overdue", "--user", "tester", "--store", store)[0] == 0
     damage(store_copy / DB_FILE, at_fraction=0.5, length=16384)
     code, out, err = run(capsys, "restore", str(destination), "--store", store)
     assert code == 0, err
@@ -254,7 +254,7 @@ def test_escape_codes_in_names_and_notes_never_reach_the_terminal(capsys, tmp_pa
     assert ingest_into(store, test_settings, [folder / evil], embedder, nlp_pipeline).exit_code == 0
     obligation = run_json(capsys, "obligations", "--store", str(store))[0]["id"]
     note = f"gezien{ESC}[2J\r{ESC}[1;1Hniets aan de hand\u202e"
-    assert run(capsys, "set-status", obligation, "done", "--note", note, "--who", f"ann{ESC}[8m",
+    assert run(capsys, "set-status", obligation, "done", "--note", note, "--user", f"ann{ESC}[8m",
                "--store", str(store))[0] == 0
     for argv in (("documents",), ("show", evil), ("audit",), ("obligations", "--format", "md"),
                  ("obligations", "--format", "csv"), ("search", "samenwerking", "--mode", "lexical")):
@@ -286,7 +286,7 @@ def test_a_second_ingest_stops_with_a_clear_message_while_one_runs(capsys, store
 def test_reviews_and_searches_go_on_during_an_ingest(capsys, store_copy):
     obligation = run_json(capsys, "obligations", "--store", str(store_copy))[0]["id"]
     with store_lock(store_copy):  # an ingest holds the store
-        assert run(capsys, "set-status", obligation, "done", "--who", "tester", "--store", str(store_copy))[0] == 0
+        assert run(capsys, "set-status", obligation, "done", "--user", "tester", "--store", str(store_copy))[0] == 0
         code, out, err = run(capsys, "status", "--store", str(store_copy))
         assert code == 0 and "interrupted" not in err
 

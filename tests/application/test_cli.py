@@ -301,10 +301,10 @@ def test_set_status_and_review_are_kept_in_the_audit_trail(capsys, tmp_path, ing
     shutil.copytree(ingested_corpus.settings.store_dir, store)
     obligation = run_json(capsys, "obligations", "--store", str(store))[0]
     passage_id = obligation["passage_id"]
-    code, _, err = run(capsys, "set-status", obligation["id"], "done", "--note", "published", "--who", "tester",
+    code, _, err = run(capsys, "set-status", obligation["id"], "done", "--note", "published", "--user", "tester",
                        "--store", str(store))
     assert code == 0, err
-    code, _, err = run(capsys, "review", obligation["id"], passage_id, "--reject", "--who", "tester",
+    code, _, err = run(capsys, "review", obligation["id"], passage_id, "--reject", "--user", "tester",
                        "--store", str(store))
     assert code == 0, err
     curation = open_curation(ingested_corpus.settings.with_(store_dir=store))

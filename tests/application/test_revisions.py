@@ -172,7 +172,7 @@ def test_audit_orphans_lists_the_orphan_and_an_old_id_says_where_it_went(revised
     removed = revised["curated"]["removed_29"].id
     assert removed in out and "status open by bram" in out and len(out.strip().splitlines()) == 1
     old = revised["curated"]["renumbered_27"].id
-    assert main(["set-status", old, "done", "--who", "tester", "--store", store]) == 1
+    assert main(["set-status", old, "done", "--user", "tester", "--store", store]) == 1
     err = capsys.readouterr().err
     new = by_text(revised["after"], "legale bedrijfsstructuren").id
     assert f"moved it to {new!r}" in err and len(err.strip().splitlines()) == 1

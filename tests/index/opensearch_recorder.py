@@ -109,7 +109,8 @@ class FakeServer:
                 self.indices[index]["mappings"].setdefault("properties", {}).update(body.get("properties", {}))
             return 200, {"acknowledged": True}
         if action == "_doc":
-            return self._document(method, names, parts[2] if len(parts) > 2 else None, body)
+            return self._document(method, names, parts[2] if len(parts) > 2 else None, body,
+                                  create=params.get("op_type") in ("create", b"create"))
         if action in ("_search", "_count", "_delete_by_query"):
             docs = [(index, doc_id, source) for index in self._targets(names)
                     for doc_id, source in self.indices[index]["docs"].items()]
@@ -129,9 +130,13 @@ class FakeServer:
             found.extend(sorted(self.aliases.get(name, ())))
         return [n for n in dict.fromkeys(found) if n in self.indices]
 
-    def _document(self, method: str, index: str, doc_id: str | None, body: Any) -> tuple[int, Any]:
+    def _document(self, method: str, index: str, doc_id: str | None, body: Any, *, create: bool = False
+                  ) -> tuple[int, Any]:
         targets = self._targets(index)
         physical = targets[0] if targets else index
+        if create and doc_id in self.indices.get(physical, {}).get("docs", {}):  # op_type=create: never overwrite
+            reason = f"[{doc_id}]: version conflict, document already exists"
+            return 409, {"error": {"type": "version_conflict_engine_exception", "reason": reason}, "status": 409}
         if method in ("PUT", "POST"):
             if physical not in self.indices:  # OpenSearch creates a missing index on the first write
                 self.indices[physical] = {"body": {}, "mappings": {}, "docs": {}}
@@ -160,8 +165,13 @@ class FakeServer:
             (kind, meta), = lines[position].items()
             position += 1
             index = meta.get("_index", default_index)
-            if kind in ("index", "create", "update"):
-                status, answer = self._document("PUT", index, meta.get("_id"), lines[position])
+            if kind == "update":  # a partial document merged into the stored one
+                targets = self._targets(index)
+                stored = self.indices[targets[0]]["docs"].get(meta.get("_id"), {}) if targets else {}
+                status, answer = self._document("PUT", index, meta.get("_id"), {**stored, **lines[position]["doc"]})
+                position += 1
+            elif kind in ("index", "create"):
+                status, answer = self._document("PUT", index, meta.get("_id"), lines[position], create=kind == "create")
                 position += 1
             else:
                 status, answer = self._document("DELETE", index, meta.get("_id"), None)

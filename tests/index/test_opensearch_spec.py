@@ -24,6 +24,8 @@ import numpy as np
 import pytest
 from opensearchpy.exceptions import RequestError
 
+from conclusio.clearance import Clearance
+from conclusio.records import EvidenceLink
 from conclusio.settings import Settings
 
 from index.opensearch_store import OpenSearchStore, passage_source
@@ -122,11 +124,16 @@ def exercise(server: FakeServer, samples: list[Sample], embedder, test_settings)
     store.replace_evidence([])
     store.evidence(["an-obligation"])
     store.stats()
+    read_as_reader(store, samples, vector)
     for where in ("client", "server"):  # the Searcher over the store, as the application builds it
         searcher = Searcher.from_settings(test_settings.with_(opensearch_fusion=where), store, embedder)
         for query in QUERIES[:4]:
             searcher.search(query, k=5, mode="hybrid", sort="newest")
     curation = OpenSearchCurationStore(URL, index_prefix="spec", client=server.client())
+    # a record written before the audit trail was chained: the first write chains it (a bulk update)
+    server.client().index(index="spec-audit", body={"at": "2025-01-02T10:00:00+00:00", "seq": 1, "who": "anna",
+                                                    "obligation_id": "an-obligation", "field": "status",
+                                                    "old_value": None, "new_value": "done", "note": ""}, refresh=True)
     obligation_id = "an-obligation"
     curation.review_link(obligation_id, first.document.passages[0].passage_id, "confirmed", "tester", "checked")
     curation.set_status(obligation_id, "done", "tester")
@@ -134,8 +141,32 @@ def exercise(server: FakeServer, samples: list[Sample], embedder, test_settings)
     curation.link_reviews()
     curation.status_overrides()
     curation.audit_trail(obligation_id)
+    curation.record_ingest(first.document.source_file, None, first.document.content_hash, "tester")
+    assert curation.verify_audit().ok
     store.delete_document(samples[1].document.source_file)
     store.drop()
+
+
+def read_as_reader(store: OpenSearchStore, samples: list[Sample], vector) -> None:
+    """Every read of a view for a reader without clearance (the LIMITE note hidden from it)."""
+    reader = store.for_clearance(Clearance.parse("none"))
+    note = samples[1].document
+    ids = [p.passage_id for s in samples for p in s.document.passages[:3]]
+    reader.list_documents()
+    reader.get_document(note.source_file)
+    reader.document_state(note.source_file)
+    reader.get_passages(ids)
+    reader.passage_vectors(ids)
+    for filters in (SearchFilters(), SearchFilters(source_files=(note.source_file,))):
+        reader.keyword_search(LexicalQuery("Europol havens"), filters, 10)
+        reader.keyword_search(LexicalQuery("", match_all="newest"), filters, 10)
+        reader.vector_search(vector, filters, 10)
+        reader.hybrid_search(LexicalQuery("Europol havens"), vector, filters, 10, fusion="rrf")
+    reader.facets(ids)
+    reader.obligations(ObligationQuery())
+    reader.evidence()
+    reader.evidence([o.id for s in samples for o in s.obligations])
+    reader.stats()
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +279,35 @@ def test_validated_bodies_in_brief(spec, recording):
     for group in sorted(shapes):
         print(f"{group}: {'; '.join(sorted(shapes[group]))}")
     assert len(recording.requests) > 100
+
+
+def test_every_read_of_a_readers_view_carries_its_clearance(samples, embedder):
+    """The LIMITE note's version, file and marking are kept out by a clause of each request a view sends."""
+    server = FakeServer()
+    store = OpenSearchStore(URL, index_prefix="reader", client=server.client())
+    for sample in samples:
+        store.write_document(sample.document, sample.vectors, sample.obligations, embedder.name)
+    note = samples[1].document
+    note_version = server.indices["reader-documents"]["docs"][note.source_file]["version"]
+    obligations = [o for s in samples for o in s.obligations]
+    passage = samples[0].document.passages[0]
+    store.replace_evidence([EvidenceLink(obligation_id=obligations[0].id, passage_id=passage.passage_id,
+                                         source_file=passage.source_file, paragraph=None, text=passage.text,
+                                         status="mentioned", confidence=0.5)])
+    start = len(server.requests)
+    read_as_reader(store, samples, embedder.encode_queries(["Europol havens"])[0])
+    reads = [r for r in server.requests[start:] if r.path.endswith(("/_search", "/_count")) and r.body]
+    by_index = {name: [r for r in reads if r.path.startswith(f"/reader-{name}/")]
+                for name in ("passages", "obligations", "evidence")}
+    assert all(by_index.values()), {name: len(found) for name, found in by_index.items()}
+    for request in by_index["passages"] + by_index["obligations"]:
+        text = json.dumps(request.body)
+        assert '"doc_version"' in text and note_version not in text, request.path
+    for request in by_index["passages"]:
+        assert '{"must_not": [{"terms": {"classification": ["LIMITE"]}}]}' in json.dumps(request.body), request.body
+    for request in by_index["evidence"]:
+        text = json.dumps(request.body)
+        assert '"source_file"' in text and note.source_file not in text and '"obligation_id"' in text
+    assert store.for_clearance(Clearance.parse("none")).get_document(note.source_file) is None
+    assert [d.source_file for d in store.for_clearance(Clearance.parse("none")).list_documents()] == [
+        s.document.source_file for s in samples if s.document is not note]

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 import ingest
+from conclusio.clearance import Clearance
 from conclusio.records import Document, EvidenceLink, Obligation
 from index.analysis import tokens
-from index.errors import ModelMismatchError
+from index.errors import ModelMismatchError, StoreAccessError
 from index.query_filters import stated_in, with_fields
 from index.query_language import parse_query
 from index.store import LexicalQuery, ObligationQuery, SearchFilters, Store
@@ -658,6 +659,81 @@ class StoreContract:
         holding = sum(1 for s in samples for p in s.document.passages if term in analyze(p.text))
         assert counts.get(term, 0) == holding > 0
         assert counts.get("zzzqqq", 0) == 0
+
+    # ---- what a reader's clearance may read -----------------------------------------------
+
+    def test_a_clearance_view_holds_only_the_documents_it_may_read(self, filled, samples):
+        public, limite = (s.document for s in samples)
+        assert limite.metadata.classification == ["LIMITE"] and not public.metadata.classification
+        reader = filled.for_clearance(Clearance.parse("none"))
+        assert [d.source_file for d in reader.list_documents()] == [public.source_file]
+        assert reader.get_document(limite.source_file) is None and reader.document_state(limite.source_file) is None
+        assert reader.get_document(public.source_file) == filled.get_document(public.source_file)
+        hidden_ids = [p.passage_id for p in limite.passages]
+        shown_ids = [p.passage_id for p in public.passages]
+        assert reader.get_passages(hidden_ids) == [] and reader.passage_vectors(hidden_ids).shape[0] == 0
+        assert [p.passage_id for p in reader.get_passages(hidden_ids + shown_ids)] == shown_ids
+        assert {o.source_file for o in reader.obligations(ObligationQuery())} <= {public.source_file}
+        assert reader.obligations(ObligationQuery(source_files=(limite.source_file,))) == []
+        stats = reader.stats()
+        assert (stats.documents, stats.passages) == (1, len(public.passages))
+        assert stats.obligations == len(samples[0].obligations)
+        cleared = filled.for_clearance(Clearance.parse("LIMITE"))
+        assert len(cleared.list_documents()) == 2 and cleared.get_document(limite.source_file) is not None
+        assert filled.for_clearance(Clearance.parse("TRÈS SECRET UE")) is filled
+
+    def test_searches_never_return_what_the_clearance_hides(self, filled, samples, embedder):
+        public, limite = (s.document for s in samples)
+        reader = filled.for_clearance(Clearance.parse("none"))
+        words = "Europol zeehavens douane containerscanners verslag"  # in the LIMITE note; some in both
+        assert {h.passage.source_file for h in filled.keyword_search(LexicalQuery(words), SearchFilters(), 50)} == {
+            public.source_file, limite.source_file}
+        only_hidden = SearchFilters(source_files=(limite.source_file,))
+        vector = embedder.encode_queries(["containerscanners in zeehavens"])[0]
+        for filters in (SearchFilters(), only_hidden, SearchFilters(classifications=("LIMITE",))):
+            found = {h.passage.source_file for h in reader.keyword_search(LexicalQuery(words), filters, 50)}
+            found |= {h.passage.source_file for h in reader.vector_search(vector, filters, 50)}
+            found |= {h.passage.source_file for h in reader.keyword_search(LexicalQuery("", match_all="newest"), filters, 50)}
+            if hasattr(reader, "hybrid_search"):
+                found |= {h.passage.source_file for h in reader.hybrid_search(LexicalQuery(words), vector, filters, 50)}
+            assert limite.source_file not in found, filters
+        assert {h.passage.source_file for h in reader.vector_search(vector, SearchFilters(), 50)} == {public.source_file}
+
+    def test_facet_counts_leave_hidden_passages_out(self, filled, samples):
+        public, limite = (s.document for s in samples)
+        ids = [p.passage_id for s in samples for p in s.document.passages]
+        facets = filled.for_clearance(Clearance.parse("none")).facets(ids).counts
+        assert facets["document"] == {public.source_file: len(public.passages)}
+        assert "LIMITE" not in facets.get("classification", {})
+        assert sum(facets["kind"].values()) == len(public.passages)
+
+    def test_evidence_shows_only_links_with_both_ends_readable(self, languages, samples, ports):
+        (public, public_obligations), (limite, limite_obligations) = (
+            (s.document, s.obligations) for s in (ports, samples[1]))
+        if not public_obligations or not limite_obligations:
+            pytest.skip("the extractor found no obligations in a sample")
+
+        def link(obligation: Obligation, document: Document) -> EvidenceLink:
+            passage = document.passages[-1]
+            return EvidenceLink(obligation_id=obligation.id, passage_id=passage.passage_id,
+                                source_file=document.source_file, paragraph=passage.paragraph, text=passage.text,
+                                status="mentioned", confidence=0.5, doc_date=document.metadata.date, method="similarity")
+
+        readable = link(public_obligations[0], public)
+        languages.replace_evidence([readable, link(public_obligations[0], limite), link(limite_obligations[0], public)])
+        reader = languages.for_clearance(Clearance.parse("none"))
+        assert reader.evidence() == [readable]
+        assert reader.evidence([o.id for o in public_obligations + limite_obligations]) == [readable]
+        assert reader.evidence([limite_obligations[0].id]) == []
+        assert len(languages.for_clearance(Clearance.parse("LIMITE")).evidence()) == 3
+
+    def test_a_clearance_view_refuses_writes(self, filled, samples, embedder):
+        reader = filled.for_clearance(Clearance.parse("none"))
+        with pytest.raises(StoreAccessError, match="read-only"):
+            write(reader, samples[0], embedder.name)
+        with pytest.raises(StoreAccessError, match="read-only"):
+            reader.delete_document(samples[1].document.source_file)
+        assert filled.get_document(samples[1].document.source_file) is not None
 
     # ---- embedding model -----------------------------------------------------------
 

@@ -223,3 +223,121 @@ def test_sqlite_curation_file_is_private(tmp_path: Path) -> None:
     shared = open_curation(Settings(store_dir=tmp_path / "shared", store_permissions="group"))
     shared.close()
     assert (tmp_path / "shared" / CURATION_FILE).stat().st_mode & 0o777 == 0o640
+
+
+# ---- the audit trail's hash chain ------------------------------------------------------------
+
+
+def _edit_by_hand(store: CurationStore, position: int, **changes: str) -> None:
+    """Change the ``position``-th audit entry (from 1) behind the store's back, as someone with the files could."""
+    if isinstance(store, SQLiteCurationStore):
+        import sqlite3
+
+        with sqlite3.connect(store.path) as db:  # the append-only triggers are in the way: a tamperer drops them
+            db.execute("DROP TRIGGER audit_chained_never_changed")
+            db.execute("DROP TRIGGER audit_never_deleted")
+            seq = db.execute("SELECT seq FROM audit ORDER BY seq LIMIT 1 OFFSET ?", (position - 1,)).fetchone()[0]
+            if changes:
+                db.execute(f"UPDATE audit SET {', '.join(f'{k} = ?' for k in changes)} WHERE seq = ?",
+                           (*changes.values(), seq))
+            else:
+                db.execute("DELETE FROM audit WHERE seq = ?", (seq,))
+        return
+    record_id, _ = store._chain()[position - 1]
+    if changes:
+        source = store._client.get(index=store._audit_index, id=record_id)["_source"]
+        store._client.index(index=store._audit_index, id=record_id, body={**source, **changes}, refresh=True)
+    else:
+        store._client.delete(index=store._audit_index, id=record_id, refresh=True)
+
+
+def _some_changes(curation: CurationStore) -> None:
+    curation.set_status(OBLIGATION, "done", "anna", "report received")
+    curation.review_link(OBLIGATION, "report.txt#76", "confirmed", "bram")
+    curation.record_ingest("report.txt", None, "a" * 64, "carla")
+    curation.set_status(OTHER, "overdue", "anna")
+
+
+def test_an_untouched_audit_trail_verifies_with_its_head(curation) -> None:
+    assert curation.verify_audit().ok and curation.verify_audit().entries == 0
+    _some_changes(curation)
+    checked = curation.verify_audit()
+    assert checked.ok and (checked.entries, checked.chained) == (4, 4) and len(checked.head or "") == 64
+    assert "intact: 4 entries" in checked.message
+    ingest = [e for e in curation.audit_trail() if e.field == "ingest:report.txt"]
+    assert [(e.who, e.new_value, e.note) for e in ingest] == [("carla", "a" * 64, "added")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "named", "why"),
+    [
+        ({"who": "mallory"}, "entry 2 of 4", "does not match its hash"),
+        ({"new_value": "rejected"}, "entry 2 of 4", "does not match its hash"),
+        ({}, "entry 2 of 3", "does not follow the entry before it"),  # the second entry deleted: the third is named
+    ],
+)
+def test_an_audit_trail_edited_by_hand_fails_at_the_first_broken_entry(opener, changes, named, why) -> None:
+    curation = opener()
+    _some_changes(curation)
+    _edit_by_hand(curation, 2, **changes)
+    checked = opener().verify_audit()
+    assert not checked.ok and named in checked.message and why in checked.message, checked.message
+    curation.close()
+
+
+def test_sqlite_audit_rows_can_be_neither_deleted_nor_changed(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = SQLiteCurationStore(tmp_path / CURATION_FILE)
+    _some_changes(store)
+    store.close()
+    with sqlite3.connect(tmp_path / CURATION_FILE) as db:
+        for statement in ("DELETE FROM audit", "UPDATE audit SET who = 'mallory'"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                db.execute(statement)
+
+
+def test_sqlite_a_trail_written_before_chaining_is_chained_by_its_next_write(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / CURATION_FILE
+    with sqlite3.connect(path) as db:  # the file as the last version wrote it: no chain columns
+        db.executescript("""
+            CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL,
+                obligation_id TEXT NOT NULL, field TEXT NOT NULL, old_value TEXT, new_value TEXT,
+                note TEXT NOT NULL DEFAULT '');
+            INSERT INTO audit (at, who, obligation_id, field, new_value) VALUES
+                ('2025-01-02T10:00:00+00:00', 'anna', 'x#1#a', 'status', 'done'),
+                ('2025-01-03T10:00:00+00:00', 'bram', 'x#1#a', 'status', 'overdue');
+        """)
+    legacy = SQLiteCurationStore(path, read_only=True)
+    before = legacy.verify_audit()
+    assert not before.ok and before.chained == 0 and "written before it was chained" in before.message
+    legacy.close()
+    store = SQLiteCurationStore(path)
+    store.set_status(OBLIGATION, "done", "carla")
+    checked = store.verify_audit()
+    assert checked.ok and checked.entries == 4
+    trail = store.audit_trail()
+    assert [e.who for e in trail] == ["anna", "bram", "carla", "carla"]
+    assert trail[2].field == "audit:chained" and "2 earlier entries" in trail[2].note
+
+
+def test_opensearch_two_writers_keep_one_chain(tmp_path: Path) -> None:
+    """Two processes' stores over one server (the recording stand-in) append in turns: one chain, no fork."""
+    from tests.index.opensearch_recorder import FakeServer
+    from tracking.opensearch_curation import OpenSearchCurationStore
+
+    server = FakeServer()
+    first, second = (OpenSearchCurationStore("http://recorded.invalid:9200", index_prefix="chain",
+                                             client=server.client()) for _ in range(2))
+    for number in range(3):
+        first.set_status(OBLIGATION, "done" if number % 2 else "overdue", "anna")
+        second.review_link(OTHER, f"report.txt#{number}", "confirmed", "bram")
+    checked = second.verify_audit()
+    assert checked.ok and checked.entries == 6
+    created = [r for r in server.requests if r.path.startswith("/chain-audit/_doc/after-")]
+    assert len(created) == 6 and all(r.params.get("op_type") in ("create", b"create") for r in created)
+    again = server.client().index(index="chain-audit", id=created[0].path.rsplit("/", 1)[-1], body={},
+                                  op_type="create", ignore=[409])
+    assert again["status"] == 409  # the first entry's place is taken: nobody appends after its head twice

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import date, timedelta
 from typing import get_args
 
@@ -37,7 +36,7 @@ with st.sidebar:
     statuses = st.multiselect("Status", STATUSES, key="statuses")
     chosen_documents = st.multiselect("Document", documents, key="documents")
     due_before = st.date_input("Due before", value=None, key="due_before")
-    who = st.text_input("Your name (for the audit trail)", value=getpass.getuser(), key="who")
+may_curate = app.user.may("curate")  # reviews and statuses are recorded under the signed-in user's name
 
 query = ObligationQuery(actor=actor, source_files=tuple(chosen_documents),
                         due_before=due_before.isoformat() if due_before else None)
@@ -169,6 +168,8 @@ for link in row.evidence:
         st.text(printable(f"[{link.status}] {link.source_file} {link.paragraph or ''} "
                           f"(confidence {link.confidence:.2f}, {link.method}{review})", one_line=True))
         st.write(link.text)
+        if not may_curate:
+            continue
         confirm, reject, clear = st.columns(3)
         verdict = None
         if confirm.button("Confirm", key=f"confirm_{link.passage_id}"):
@@ -178,16 +179,20 @@ for link in row.evidence:
         if clear.button("Clear review", key=f"clear_{link.passage_id}", disabled=link.review is None):
             verdict = "clear"
         if verdict:
-            app.review(obligation.id, link.passage_id, None if verdict == "clear" else verdict, who)
+            app.review(obligation.id, link.passage_id, None if verdict == "clear" else verdict)
             st.rerun()
 
-with st.form("set_status"):
-    st.markdown("**Set the status by hand**")
-    choice = st.selectbox("Status", ["(computed)"] + STATUSES, key="manual_status")
-    note = st.text_input("Note", key="manual_note")
-    if st.form_submit_button("Save"):
-        app.set_status(obligation.id, None if choice == "(computed)" else choice, who, note)
-        st.rerun()
+if may_curate:
+    with st.form("set_status"):
+        st.markdown("**Set the status by hand**")
+        choice = st.selectbox("Status", ["(computed)"] + STATUSES, key="manual_status")
+        note = st.text_input("Note", key="manual_note")
+        if st.form_submit_button("Save"):
+            app.set_status(obligation.id, None if choice == "(computed)" else choice, note=note)
+            st.rerun()
+else:
+    st.caption(f"Reviewing evidence and setting statuses is for analysts and admins; {app.user.name} is a "
+               f"{app.user.role}.")
 
 trail = app.audit(obligation.id)
 if trail:
