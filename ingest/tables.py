@@ -112,7 +112,8 @@ def read_grid(grid: Grid, table: int, title: str | None = None) -> TableReading:
         if [one_line(split_marks(t)[0]).lower() for t in texts[:width]] == header_key and any(header_key):
             continue  # the header repeated where the table runs on over a page
         previous = reading.rows[-1] if reading.rows else None
-        if _CONTINUED.match(one_line(split_marks(texts[0])[0]) if texts else "") and previous and previous.row:
+        # (a narrow PDF column breaks the word itself: "(con" / "tinu" / "ed)")
+        if texts and _CONTINUED.match("".join(split_marks(texts[0])[0].split())) and previous and previous.row:
             # "(vervolg)" | "... de rest van de maatregel" | "en Frontex": the row above goes on in this one.
             _continue_row(previous, texts[1:width])
             continue
