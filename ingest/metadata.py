@@ -42,7 +42,7 @@ def extract_metadata(header: list[str], passages: list[Passage], pages: int | No
     cited_in_header = [fields[name] for name in ("nr. vorig doc.", "nr. cion doc.", "no. prev. doc.") if name in fields]
     metadata = DocumentMetadata(
         doc_number=_own_number(header),
-        date=parse_date(fields.get("d.d.") or fields.get("datum") or "") or _place_date(header),
+        date=parse_date(fields.get("d.d.") or fields.get("datum") or "") or _place_date(header) or _approval_date(header),
         sender=fields.get("van") or fields.get("from"),
         recipient=fields.get("aan") or fields.get("to"),
         classification=_classification(header),
@@ -107,6 +107,22 @@ def _place_date(header: list[str]) -> str | None:
         match = PLACE_DATE.match(line)
         if match:
             parsed = parse_date(match.group(1))
+            if parsed:
+                return parsed
+    return None
+
+
+# "Goedgekeurd door de Ministerraad op 20 februari 2026", "Adopted by the Council on 3 June 2026": a national or
+# institutional plan dated by its adoption, with no place and date line.
+_APPROVAL = re.compile(r"^(?:goedgekeurd|vastgesteld|aangenomen|adopted|approved|adopté|approuvé|angenommen|beschlossen)\b",
+                       re.IGNORECASE)
+_MAX_APPROVAL_WORDS = 15
+
+
+def _approval_date(header: list[str]) -> str | None:
+    for line in header[:20]:
+        if _APPROVAL.match(line.strip()) and len(line.split()) <= _MAX_APPROVAL_WORDS:
+            parsed = parse_date(line)
             if parsed:
                 return parsed
     return None

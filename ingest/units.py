@@ -11,6 +11,8 @@ BULLET = re.compile(r"^([\uf0b7\uf0a7\uf0d8\uf076\u2022\u25aa\u25cf\u25a0\u2023\
 HEADER_FIELD = re.compile(
     r"^(van|aan|d\.d\.|datum|nr\. vorig doc\.|nr\. cion doc\.|betreft|onderwerp)\s*:", re.IGNORECASE
 )
+# "Trekker: FOD Justitie", "Lead: COM", "Échéance : T2 2027": a field of a record, its label a few words before a colon.
+_LABELLED_FIELD = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’()/.-]*(?:[ /-][^\W\d_(][^\W\d_'’()/.-]*\)?){0,3}(?:\s\([^()]{1,30}\))?)\s?:\s+(?P<value>\S.*)$", re.DOTALL)
 ACTION_HEADING = re.compile(r"^(Actie|Action|Maatregel)\s+(\d{1,3}(?:\.\d{1,3})*)\s*[:.\u2013\u2014-]\s*(.+?)\s*\.?$")
 
 # Request verbs that open an addressee block ("verzoekt de Raad de lidstaten:", "DRAAGT HET COSI OP om").
@@ -152,3 +154,10 @@ def action_heading(text: str) -> tuple[str, str] | None:
     if not match or len(text) > 300:
         return None
     return f"{match.group(1)} {match.group(2)}", match.group(3).rstrip(" .")
+
+
+def labelled_field(text: str) -> tuple[str, str] | None:
+    """ "Trekker: FOD Justitie" -> ("Trekker", "FOD Justitie"): a line that gives a record's field by its label
+    (a measure set out as "Maatregel: ... / Trekker: ... / Timing: ..."); None for any other line."""
+    match = _LABELLED_FIELD.match(text.strip())
+    return (match.group("label"), match.group("value").strip()) if match else None

@@ -35,6 +35,14 @@ _PARTNERS = re.compile(
     re.IGNORECASE,
 )
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+# A party marked as one that only supports or advises ("IGO (ondersteunend)", "Myria (adviserend)", "IOM (support)"):
+# it helps, it does not act (obligations.md: partners are no actors). The mark covers the name before it.
+_SUPPORTING_PARTY = re.compile(
+    r"[^,;/+&\n()]*\(\s*(?:ondersteun\w*|advis\w*|raadgevend\w*|support\w*|advisory|consult\w*|soutien|en soutien|"
+    r"conseil|consultatif|consultative|unterstützend|beratend)\s*\)",
+    re.IGNORECASE,
+)
+_LEADING_CONJUNCTION = re.compile(r"^(?:en|and|et|und|alsook|as well as)\s+(?=\S)", re.IGNORECASE)
 _LIST_SEPARATORS = re.compile(r"\s*[,;/+&\n]\s*")
 _CONJUNCTION = re.compile(r"\s+(?:en|and|et|und)\s+")
 # "Lead: COM", "Trekker: NP", "Chef de file : FR": a role named before the parties of a cell.
@@ -121,7 +129,8 @@ class Parties:
         names a party of its own ("Europol en Eurojust"; not "Ministerie van Justitie en Veiligheid")."""
         names: list[str] = []
         for part in _LIST_SEPARATORS.split(text):
-            part = _ROLE_LABEL.sub("", part.strip())
+            # "Europol, LS" + "en Frontex" on the next line of the cell: the conjunction opens no name.
+            part = _LEADING_CONJUNCTION.sub("", _ROLE_LABEL.sub("", part.strip()))
             if not part:
                 continue
             pieces = _CONJUNCTION.split(part)
@@ -135,7 +144,7 @@ class Parties:
         """The actors a responsible-parties cell names: "LS, COM (DG HOME)" -> lidstaten, Commissie;
         "HV/EDEO" -> two actors; departments and marks in parentheses ("(lead)") belong to their party;
         partners are left out; "n.t.b." names no one."""
-        acting = text
+        acting = _SUPPORTING_PARTY.sub("", text)
         while _PARENTHESIS.search(acting):
             acting = _PARENTHESIS.sub("", acting)
         partners = _PARTNERS.search(acting)

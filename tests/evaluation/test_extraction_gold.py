@@ -52,6 +52,10 @@ def test_dev_gold_figures(nlp_pipeline, corpus_dir):
     ("md", ["plan_f", "plan_g"]),
     ("docx", ["plan_f", "plan_g"]),
     ("pdf", ["plan_f", "plan_g"]),
+    # a fourth writer's roadmap, run once blind (README); a status column, dropped rows, a "(vervolg)" line
+    ("md", ["plan_i"]),
+    ("docx", ["plan_i"]),
+    ("pdf", ["plan_i"]),
 ])
 def test_action_plans_in_every_rendering(nlp_pipeline, rendering, documents):
     gold = [ACTION_PLANS / f"{document}.gold.jsonl" for document in documents]

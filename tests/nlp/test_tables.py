@@ -13,10 +13,12 @@ from nlp import extract_obligations
 from nlp.actors import gazetteer
 from nlp.annotate import annotate
 from nlp.parties import Parties, document_abbreviations
-from nlp.tables import column_roles, timetable_deadline
-from tests.ingest.action_plans import (CULTURAL_GOODS_ROWS, DRUGS_PLAN_ROWS, MONEY_LAUNDERING_ROWS, cultural_goods_plan,
-                                      drugs_plan, firearms_plan, html, markdown, money_laundering_plan, write_docx,
-                                      write_pdf)
+from nlp.tables import column_roles, is_dropped, timetable_deadline
+from tests.ingest.action_plans import (CULTURAL_GOODS_ROWS, DRUGS_PLAN_ROWS, MONEY_LAUNDERING_ROWS, PORT_ROADMAP_ROWS,
+                                      WILDLIFE_PLAN_MEASURES, cultural_goods_plan, drugs_plan, field_plan_html,
+                                      field_plan_markdown, firearms_plan, html, markdown, money_laundering_plan,
+                                      port_roadmap, wildlife_plan, write_docx, write_field_plan_docx,
+                                      write_field_plan_pdf, write_pdf)
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +273,66 @@ def test_rows_labelled_by_part_under_german_headers_with_or_without_a_header_row
     plan = replace(money_laundering_plan(), header_row=header_row)
     document = parse_file(_write(plan, tmp_path, rendering))
     assert _row_units(pipeline, document) == {label: tuple(value) for label, value in MONEY_LAUNDERING_ROWS.items()}
+
+
+@pytest.mark.parametrize("rendering", ["md", "html", "docx", "pdf"])
+def test_measures_set_out_field_by_field_are_one_unit_each(pipeline, tmp_path, rendering) -> None:
+    # "Mesure : ... / Pilote : COM / Partenaires : LS; Europol (en soutien) / Échéance : T2 2027 / Budget / Indicateur":
+    # bold label lines, then two-column tables whose label column is bold. The action is the action field, the actors
+    # the lead and the partners less those marked as support, the deadline the timing field only (the budget's and
+    # the indicator's years are none).
+    plan = wildlife_plan()
+    path = tmp_path / f"plan.{rendering}"
+    if rendering in ("md", "html"):
+        path.write_text(field_plan_markdown(plan) if rendering == "md" else field_plan_html(plan), encoding="utf-8")
+    else:
+        (write_field_plan_docx if rendering == "docx" else write_field_plan_pdf)(plan, path)
+    units = extract_obligations(pipeline, parse_file(path))
+    found = {o.paragraph: (o.actors, o.deadline.end if o.deadline else None, o.deadline.recurrence if o.deadline else None)
+             for o in units}
+    assert found == {label: tuple(value) for label, value in WILDLIFE_PLAN_MEASURES.items()}
+    actions = {o.paragraph: o.action for o in units}
+    assert actions["Mesure 1.1"].startswith("gemeenschappelijke risicoprofielen voor zendingen")
+    assert actions["Mesure 2.3"] == "verslag uitbrengen over de uitvoering van dit plan"
+    assert all(o.modality == "commitment" for o in units)
+
+
+@pytest.mark.parametrize("rendering", ["md", "html", "docx", "pdf"])
+def test_a_roadmap_with_a_status_column_yields_its_measures_less_the_dropped_ones(pipeline, tmp_path, rendering) -> None:
+    # "Ref. | Measure | Lead | Deadline | Status": the status is no part of the action and its dates ("delayed to
+    # Q1 2028") are no deadline; "dropped", "withdrawn" and a measure reading "Dropped." are no units; a
+    # "(continued)" line adds its words and parties to the row above.
+    plan = port_roadmap()
+    document = parse_file(_write(plan, tmp_path, rendering))
+    assert _row_units(pipeline, document) == {label: tuple(value) for label, value in PORT_ROADMAP_ROWS.items()}
+    (continued,) = [o for o in extract_obligations(pipeline, document) if o.paragraph == "2.2"]
+    assert continued.action.split()[-4:] == ["de", "betrokken", "derde", "landen"]
+    assert "ongoing" not in continued.action
+
+
+@pytest.mark.parametrize("status, action, dropped", [
+    ("vervallen (opgenomen in 1.6)", "een register opzetten", True),
+    ("geschrapt", "een register opzetten", True),
+    ("Niet langer van toepassing", "een register opzetten", True),
+    ("withdrawn", "een register opzetten", True),
+    ("supprimée", "een register opzetten", True),
+    ("entfällt", "een register opzetten", True),
+    ("", "Vervallen (zie 5.1).", True),
+    ("uitgevoerd", "een register opzetten", False),
+    ("vertraagd tot Q2 2027", "een register opzetten", False),
+    ("lopend", "een register opzetten", False),
+    ("", "vervallen termijnen van de lidstaten in kaart brengen en de procedure herzien", False),
+])
+def test_a_dropped_measure_is_said_so_by_its_status_or_by_its_whole_action_cell(status, action, dropped) -> None:
+    assert is_dropped(action, status) is dropped
+
+
+def test_a_party_marked_as_support_does_not_act_and_partners_do(parties) -> None:
+    assert parties.of_cell("de gemeenschappen; Myria (adviserend)") == ["gemeenschappen", "Myria"][:1]
+    assert parties.of_cell("DVZ; IOM (ondersteunend)") == ["DVZ"]
+    assert parties.of_cell("Europol, LS\nen Frontex") == ["Europol", "lidstaten", "Frontex"]
+    roles = column_roles(["Maatregel", "Trekker", "Partners", "Timing"], [], parties)
+    assert (roles.action, roles.responsible_columns, roles.timetable) == (0, (1, 2), 3)
 
 
 PROGRESS = """Brussel, 20 november 2026
