@@ -49,6 +49,10 @@ class Settings:
     search_fusion: str = "auto"  # rrf | minmax | auto (minmax for an English-only model, else rrf)
     search_weights: tuple[float, float] = (1.0, 1.0)  # fusion weights: lexical, semantic
     rrf_k: int = 60
+    # Below this best cosine, with no keyword match either, a search says that nothing matched well: fused
+    # scores are relative (the best hit of any query scores high). With the offline fallback model nonsense
+    # queries reached 0.43 at most on the sample corpus and real queries 0.5 and more (README, Measured).
+    weak_similarity: float = 0.45
     store_permissions: str = "private"  # private (files 0600) | group (0640): CONCLUSIO_STORE_PERMISSIONS
 
     @property
@@ -90,6 +94,8 @@ class Settings:
             values["opensearch_fusion"] = env["CONCLUSIO_OPENSEARCH_FUSION"]
         if "CONCLUSIO_SEARCH_FUSION" in env:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
+        if "CONCLUSIO_WEAK_SIMILARITY" in env:
+            values["weak_similarity"] = _fraction("CONCLUSIO_WEAK_SIMILARITY", env["CONCLUSIO_WEAK_SIMILARITY"])
         if "CONCLUSIO_MAX_FILE_MB" in env:
             values["max_file_bytes"] = _megabytes("CONCLUSIO_MAX_FILE_MB", env["CONCLUSIO_MAX_FILE_MB"])
         if "CONCLUSIO_STORE_PERMISSIONS" in env:
@@ -120,6 +126,17 @@ def _megabytes(name: str, value: str) -> int:
     if not 0 < megabytes < 1024 * 1024:  # also refuses nan and inf
         raise SettingsError(f"{name}={value!r}: give a size above 0 and below 1048576 megabytes")
     return int(megabytes * 1024 * 1024)
+
+
+def _fraction(name: str, value: str) -> float:
+    """A similarity between -1 and 1, or a SettingsError naming the variable."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a number (a cosine similarity, e.g. 0.45)") from None
+    if not -1 <= number <= 1:  # also refuses nan
+        raise SettingsError(f"{name}={value!r}: give a cosine similarity between -1 and 1")
+    return number
 
 
 def _flag(name: str, value: str) -> bool:
