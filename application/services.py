@@ -418,11 +418,20 @@ class Conclusio:
         if not self.store.get_passages([passage_id]):
             raise UnknownItemError(f"no passage with id {passage_id!r} (see: conclusio show SOURCE_FILE)")
         self.curation_writer.review_link(obligation_id, passage_id, verdict, who, note)
+        self._reread_curation()
 
     def set_status(self, obligation_id: str, status: str | None, who: str, note: str = "") -> None:
         """Override (or with None clear) the computed status of an obligation."""
         self.obligation(obligation_id)
         self.curation_writer.set_status(obligation_id, status, who, note)
+        self._reread_curation()
+
+    def _reread_curation(self) -> None:
+        """After the first change of a store: the read view, opened before its curation file existed, stood in
+        for it empty; it is opened again to see the file (a long-running UI would miss every change otherwise)."""
+        reader = self.__dict__.get("curation")
+        if reader is not None and getattr(reader, "stand_in", False):
+            self.__dict__.pop("curation")  # not closed: another session's thread may be reading it now
 
     def audit(self, obligation_id: str | None = None) -> list[AuditEntry]:
         """Every manual change, oldest first; for one obligation (with its former ids) or all."""

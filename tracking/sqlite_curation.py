@@ -68,6 +68,7 @@ class SQLiteCurationStore:
         """Open (or make) the file; ``read_only`` never writes, and reads a missing file as no curation yet."""
         self.path = Path(path)
         self.read_only = read_only
+        self.stand_in = False  # read-only over a file that did not exist yet: an empty view that never sees it
         self._lock = threading.Lock()
         try:
             if read_only:
@@ -86,6 +87,7 @@ class SQLiteCurationStore:
 
     def _open_read_only(self) -> sqlite3.Connection:
         if not self.path.exists():
+            self.stand_in = True
             db = sqlite3.connect(":memory:", check_same_thread=False)  # nothing curated yet: an empty view
             db.executescript(_SCHEMA)
             return db

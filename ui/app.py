@@ -1,7 +1,9 @@
-"""Conclusio's Streamlit entry point: only routes to the pages and shows the model in use.
+"""Conclusio's Streamlit entry point: only routes to the pages and shows the store, model and user.
 
 The pages live in ``views/``, not ``pages/``: Streamlit runs a script in a ``pages/`` folder on its own
 for a deep link (/search), skipping this entry point, its page config and its sidebar.
+The sidebar names the model from its files without loading it: the obligations and documents pages
+need none, and must not wait for one.
 """
 
 from __future__ import annotations
@@ -18,15 +20,20 @@ navigation = st.navigation(
         st.Page("views/prior_wording.py", title="Prior wording", icon=":material/difference:"),
         st.Page("views/obligations.py", title="Obligations", icon=":material/checklist:"),
         st.Page("views/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("views/add_documents.py", title="Add documents", icon=":material/upload_file:"),
     ]
 )
 
 settings = resources.load_settings()
 with st.sidebar:
+    st.caption(f"Signed in as **{resources.current_user(settings)}**")
     st.caption(f"Store: `{settings.store_dir}` ({settings.backend})")
-    model = resources.embedder(settings)
-    st.caption(f"Model: `{model.name}` (dim {model.dim})")
-    if model.fallback_reason:
-        st.caption(":orange[Offline fallback model in use]", help=model.fallback_reason)
+    model = resources.model(settings)
+    if isinstance(model, str):
+        st.caption(f":orange[No embedding model: {model}]")
+    else:
+        st.caption(f"Model: `{model.name}`" + (f" (dim {model.dim})" if model.dim else ""))
+        if model.fallback_reason:
+            st.caption(":orange[Offline fallback model in use]", help=model.fallback_reason)
 
 navigation.run()

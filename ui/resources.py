@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
+
 import streamlit as st
 
-from application import Conclusio, StoreEmptyError, StoreNotFoundError
+from application import Conclusio, ModelResolution, StoreEmptyError, StoreNotFoundError
 from conclusio.errors import ConclusioError
 from conclusio.settings import Settings
 from conclusio.text import printable
@@ -21,10 +23,27 @@ def app(settings: Settings) -> Conclusio:
     return Conclusio(settings)
 
 
-def embedder(settings: Settings):
-    """The embedding model in use (or its offline fallback), loaded once."""
-    with st.spinner("Loading the embedding model…"):
-        return app(settings).embedder
+def current_user(settings: Settings) -> str:
+    """Who is using the app, for the audit trail: never a name typed into a box.
+
+    Today the login name of the account the server runs under, shown in the sidebar; with single
+    sign-on, the authenticated user.
+    """
+    del settings  # the identity provider's settings will decide it
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name for this uid (a container run with an arbitrary user)
+        return "unknown"
+
+
+@st.cache_resource(show_spinner=False)
+def model(settings: Settings) -> ModelResolution | str:
+    """The configured embedding model as its files say, without loading it, so that a page that needs no
+    model never waits for one; why there is none, as one line."""
+    try:
+        return app(settings).model()
+    except ConclusioError as error:
+        return printable(str(error), one_line=True)
 
 
 def app_or_stop(settings: Settings) -> Conclusio:
@@ -36,7 +55,8 @@ def app_or_stop(settings: Settings) -> Conclusio:
     try:
         services.store  # noqa: B018  (opens and checks it once)
     except (StoreEmptyError, StoreNotFoundError):
-        st.info(f"The store at `{settings.store_dir}` holds no documents yet. Ingest some first:")
+        st.info(f"The store at `{settings.store_dir}` holds no documents yet. Add some on the **Add documents** "
+                "page, or ingest a folder:")
         st.code(f"conclusio ingest corpora/ --store {settings.store_dir}", language="bash")
         st.stop()
     except ConclusioError as error:  # damaged, unreadable, a file where the folder should be: say what and how

@@ -9,7 +9,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from application import Conclusio, UnknownItemError, dutch_date
+from application import UnknownItemError, dutch_date
 from application.citations import Citation, cite_passage, cite_unit, place_of
 from conclusio.records import DocumentMetadata, Passage
 
@@ -33,13 +33,9 @@ def test_a_citation_names_document_date_point_and_page():
     assert "\n" not in str(Citation("a\nb", None))
 
 
-@pytest.fixture(scope="module")
-def services(ingested_corpus, embedder, nlp_pipeline):
-    """The services over the session's corpus, sharing the session's model and pipeline (loaded once)."""
-    app = Conclusio(ingested_corpus.settings)
-    app.__dict__.update(embedder=embedder, pipeline=nlp_pipeline)
-    yield app
-    app.close()
+@pytest.fixture
+def services(corpus_services):
+    return corpus_services
 
 
 def test_a_nonsense_query_is_said_to_match_weakly_and_a_real_one_is_not(services):
@@ -87,3 +83,22 @@ def test_one_obligation_is_tracked_by_id_whatever_a_list_shows(services):
     with pytest.raises(UnknownItemError, match="no obligation with id"):
         services.tracked("no such id")
     assert services.model().name  # the model named from its files, without loading it
+
+
+def test_the_first_review_of_a_store_is_seen_by_the_same_services(ingested_corpus, tmp_path):
+    """A server that read a store before its curation file existed sees the first change made through it."""
+    import shutil
+
+    from application import Conclusio
+    from tracking.curation import CURATION_FILE
+
+    shutil.copytree(ingested_corpus.settings.store_dir, tmp_path / "store")
+    (tmp_path / "store" / CURATION_FILE).unlink(missing_ok=True)
+    with Conclusio(ingested_corpus.settings.with_(store_dir=tmp_path / "store")) as app:
+        row = next(r for r in app.obligations() if r.evidence)  # reads curation: none yet
+        link = row.evidence[0]
+        app.review(row.obligation.id, link.passage_id, "rejected", "tester")
+        after = app.tracked(row.obligation.id)
+        assert [r.passage_id for r in after.rejected_evidence] == [link.passage_id]
+        app.set_status(row.obligation.id, "done", "tester", "gezien")
+        assert app.tracked(row.obligation.id).status_source == "manual"
