@@ -50,8 +50,8 @@ class Settings:
     search_weights: tuple[float, float] = (1.0, 1.0)  # fusion weights: lexical, semantic
     rrf_k: int = 60
     # Below this best cosine, with no keyword match either, a search says that nothing matched well: fused
-    # scores are relative (the best hit of any query scores high). With the offline fallback model nonsense
-    # queries reached 0.43 at most on the sample corpus and real queries 0.5 and more (README, Measured).
+    # scores are relative (the best hit of any query scores high). Set per model with
+    # benchmarks/bench_weak_match.py; the offline fallback model's figures are in the README (Measured).
     weak_similarity: float = 0.45
     store_permissions: str = "private"  # private (files 0600) | group (0640): CONCLUSIO_STORE_PERMISSIONS
 

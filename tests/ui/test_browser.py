@@ -237,6 +237,8 @@ def test_open_a_hit_in_its_document_at_its_passage(page, app_url):
     box = highlighted.bounding_box()
     assert box is not None and 0 <= box["y"] < 1000, "the passage was not scrolled into view"
     citation = page.locator("[data-testid=stCode]").first.inner_text()
+    page.locator("[data-testid=stCode]").first.hover()  # the citation has a copy button
+    page.locator("[data-testid=stCode]").first.get_by_role("button", name="Copy to clipboard").wait_for(timeout=10_000)
     assert citation.split(",")[0] == title.split(". ", 1)[1].split(",")[0]  # the same document as the hit
     assert page.get_by_role("tab", name=re.compile(r"^Obligations \(")).count() == 1
     shot(page, "hit-opened-in-document")
@@ -268,14 +270,17 @@ def test_upload_a_pdf_and_a_broken_file(page, app_url, tmp_path):
     good = documents.write_council_pdf(tmp_path / "havenconclusies.pdf", documents.council_pages())
     broken = tmp_path / "kapot.pdf"
     broken.write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
+    empty = tmp_path / "<script>leeg.txt"
+    empty.write_bytes(b"")
     visit(page, f"{app_url}/add_documents", "Add documents")
-    page.locator("input[type=file]").set_input_files([str(good), str(broken)])
+    page.locator("input[type=file]").set_input_files([str(good), str(broken), str(empty)])
     page.get_by_text("kapot.pdf").first.wait_for()
     page.get_by_role("button", name="Add to the store").click()
     page.get_by_text("ingested: havenconclusies.pdf").wait_for(timeout=RUN_TIMEOUT)
     idle(page)
     failed = page.get_by_text(re.compile(r"failed: kapot\.pdf: .+")).first.inner_text()
     assert "Traceback" not in failed
+    assert page.get_by_text(re.compile(r"failed: <script>leeg\.txt: .+")).count() >= 1  # the name as written
     shot(page, "upload-pdf-and-broken-file")
     page.get_by_role("link", name="Open havenconclusies.pdf").click()
     page.locator(".conclusio-document").wait_for(timeout=RUN_TIMEOUT)

@@ -215,7 +215,8 @@ with obligations_tab:
                 st.session_state.doc_passage = row.obligation.passage_id
                 state.remember(FIELDS)
                 st.rerun()
-            st.page_link("views/obligations.py", label=f"Open {row.obligation.id} on the Obligations page",
+            name = place_of(row.obligation.paragraph) or "this obligation"
+            st.page_link("views/obligations.py", label=printable(f"Open {name} on the Obligations page", one_line=True),
                          icon=":material/checklist:", query_params={"id": row.obligation.id})
 
 with links_tab:
