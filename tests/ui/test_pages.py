@@ -325,5 +325,5 @@ def test_obligations_and_documents_pages_never_load_the_embedding_model(store_co
         at.run()
         no_traceback(at)
         assert any(c.value.startswith("Model:") for c in at.sidebar.caption)  # named from its files
-    services = resources.app(Settings.from_env())  # the cached services of the store these pages used
-    assert "store" in services.__dict__ and "embedder" not in services.__dict__ and "searcher" not in services.__dict__
+    parts = resources.app(Settings.from_env())._parts  # what the process loaded for the store these pages used
+    assert "store" in parts.__dict__ and "embedder" not in parts.__dict__ and "searcher" not in parts.__dict__
