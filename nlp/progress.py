@@ -80,6 +80,13 @@ _NOUNS_OF_PARTICIPLE_SHAPE = frozenset("gebied geweld gebouw gezag gevolg geval 
 _DISCUSSION_LEMMAS = frozenset(
     """bespreken bediscussiëren beraadslagen verkennen aankaarten agenderen overleggen""".split()
 )
+# Verbs of effort: "hebben zich ingezet", "heeft haar inspanningen opgevoerd", "hebben de samenwerking versterkt"
+# say that work was done on a matter, not that a deliverable was.
+_EFFORT_LEMMAS = frozenset("inzetten opvoeren intensiveren versterken verbeteren voortzetten verdiepen".split())
+_EFFORT_FORMS = frozenset("ingezet opgevoerd geïntensiveerd versterkt verbeterd voortgezet verdiept".split())
+# An event whose subject is a discussion ("een bespreking heeft plaatsgevonden", "hield een debat") is work on it too.
+_EVENT_LEMMAS = frozenset("plaatsvinden vinden houden voeren organiseren".split())
+_DISCUSSION_NOUNS = frozenset("bespreking gedachtewisseling debat discussie beraadslaging overleg".split())
 # "Het doel van deze actie was ...": a sentence about the aim, whatever its tense
 _GOAL_PATTERNS = [[{"LOWER": "doel"}], [{"LOWER": "doelstelling"}], [{"LOWER": "tot"}, {"LOWER": "doel"}]]
 
@@ -267,7 +274,11 @@ class ProgressClassifier:
                 # not its delivery
                 lemma = _verb_lemma(sent[start:end])
                 began = lemma in _BEGINNING_LEMMAS or sent[end - 1].lower_ in _BEGINNING_FORMS
-                label = "ONGOING" if lemma in _DISCUSSION_LEMMAS or began else "COMPLETED"
+                effort = lemma in _EFFORT_LEMMAS or sent[end - 1].lower_ in _EFFORT_FORMS
+                discussed = lemma in _DISCUSSION_LEMMAS or effort or (
+                    lemma in _EVENT_LEMMAS and any(_lemma(t) in _DISCUSSION_NOUNS for t in sent)
+                )
+                label = "ONGOING" if discussed or began else "COMPLETED"
             cues.setdefault(label, _cue_text(sent[start:end]))
             starts.setdefault(label, start)
         if "COMPLETED" in cues:

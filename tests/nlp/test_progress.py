@@ -132,3 +132,17 @@ def test_strong_past_forms_the_lemmatizer_misses_read_as_completed(pipeline, tex
 )
 def test_a_subject_on_the_agenda_is_work_in_progress(pipeline, text: str) -> None:
     assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het Cypriotische voorzitterschap heeft zich ingezet voor een betere informatie-uitwisseling met derde landen.",
+        "De lidstaten hebben hun inspanningen tegen witwassen in 2025 opgevoerd.",
+        "De douanediensten hebben hun samenwerking met de havenbeheerders versterkt.",
+        "In het Strategisch Comité heeft in maart 2025 een bespreking plaatsgevonden over de bewaring van gegevens.",
+        "Het COSI hield in oktober 2025 een debat over de rekrutering van minderjarigen.",
+    ],
+)
+def test_effort_and_discussion_are_work_in_progress_not_delivery(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
