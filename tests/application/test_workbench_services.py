@@ -97,8 +97,8 @@ def test_the_first_review_of_a_store_is_seen_by_the_same_services(ingested_corpu
     with Conclusio(ingested_corpus.settings.with_(store_dir=tmp_path / "store")) as app:
         row = next(r for r in app.obligations() if r.evidence)  # reads curation: none yet
         link = row.evidence[0]
-        app.review(row.obligation.id, link.passage_id, "rejected", "tester")
+        app.review(row.obligation.id, link.passage_id, "rejected")
         after = app.tracked(row.obligation.id)
         assert [r.passage_id for r in after.rejected_evidence] == [link.passage_id]
-        app.set_status(row.obligation.id, "done", "tester", "gezien")
+        app.set_status(row.obligation.id, "done", note="gezien")
         assert app.tracked(row.obligation.id).status_source == "manual"
