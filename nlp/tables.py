@@ -36,10 +36,13 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("verantwoordelijk", "uitvoerder", "trekker", "eigenaar", "wie", "leider", "coördinat", "coordinat",
              "responsib", "lead", "owner", "who", "responsable", "pilot", "chef",
              "verantwortlich", "zuständig", "federführ", "leitung", "koordinat", "porteur"),
-    # ... and whoever takes part in it ("Betrokken partijen", "Participants", "Beteiligte"): actors too
+    # ... and whoever takes part in it ("Participants", "Deelnemers", "Beteiligte"): actors too
     # ("Partners" too: a plan names its partners beside the lead as the bodies that carry the action out with it)
-    "participant": ("betrokken", "partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
+    "participant": ("partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
                     "beteiligt", "teilnehm", "mitwirk", "contribu", "partner", "partenaire"),
+    # whoever is involved ("Betrokken", "Betrokken partijen", "Involved"): no actor (obligations.md: "X te betrekken"
+    # leaves X out), unless the plan says they answer for the action too (``Parties.involved_act``)
+    "involved": ("betrokken", "betrokkenen", "involved", "impliqu", "associé", "einbezogen"),
     # whoever only helps ("Ondersteuning", "Ondersteunende partners", "In samenwerking met"): no actor (obligations.md)
     "partner": ("ondersteun", "steun", "samenwerking", "support", "stakeholder", "belanghebbend", "soutien",
                 "unterstütz", "advis", "advies", "consult", "berat"),
@@ -53,7 +56,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 }
 # A header with words of several roles takes the most specific: "Action leader" names a lead, "Actietermijn" a
 # timetable ("action" only qualifies), "Lead partner" a lead, "Ondersteunende partijen" partners.
-ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "participant", "label", "action")
+ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "involved", "participant", "label", "action")
 RESPONSIBLE_ROLES = ("lead", "participant")
 ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijvend", "ongoing", "continuous",
            "en cours", "laufend", "fortlaufend", "ständig", "n.v.t.", "nvt", "-", "–"}
@@ -62,6 +65,8 @@ _GLOSSARY_HEADER = re.compile(r"\b(?:afkorting|afkortingen|betekenis|abbreviatio
 _LABEL_OPENING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?=\S)")
 _ROW_LABEL = re.compile(r"^\(?(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")  # "1.2", "B.1"
 _MAX_TIMETABLE_WORDS = 12
+# A footnote's mark after a cell's value ("DNB¹", "2027³", "doorlopend²"): no part of the party or the date.
+_FOOTNOTE_MARK = re.compile(r"(?<=\S)[\u00b9\u00b2\u00b3\u2070-\u2079]+(?=\s|[,;.)]|$)")
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,8 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
         role = _role_of_header(header)
         if role is None:
             continue
+        if role == "involved":
+            role = "participant" if parties.involved_act else "partner"
         named_columns.add(column)
         if role in RESPONSIBLE_ROLES:
             responsible.append((RESPONSIBLE_ROLES.index(role), column))
@@ -225,7 +232,7 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
     row = passage.table_row
     if row is None or roles.action is None or roles.responsible is None:
         return None
-    cells = _realigned(row.cells, roles, parties)
+    cells = [_FOOTNOTE_MARK.sub("", cell) for cell in _realigned(row.cells, roles, parties)]
     action = cells[roles.action] if roles.action < len(cells) else ""
     if not action.strip() or is_dropped(action, cells[roles.status] if roles.status is not None and roles.status < len(cells) else ""):
         return None
@@ -245,7 +252,7 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
 
 # A measure the plan no longer carries out: "vervallen (opgenomen in 1.6)", "geschrapt", "withdrawn", "supprimée".
 _DROPPED = re.compile(
-    r"^\W*(?:vervallen|vervalt|komt te vervallen|geschrapt|ingetrokken|geannuleerd|afgevoerd|niet langer van toepassing|"
+    r"^\W*(?:vervallen|vervalt|komt te vervallen|geschrapt|ingetrokken|geannuleerd|afgevoerd|niet (?:langer|meer) van toepassing|"
     r"dropped|deleted|withdrawn|cancell?ed|discontinued|abandoned|no longer (?:applicable|pursued)|"
     r"supprim[ée]e?s?|abandonn[ée]e?s?|annul[ée]e?s?|retir[ée]e?s?|sans objet|entf[aä]ll(?:t|en)|gestrichen|zurückgezogen|"
     r"aufgehoben)\b",
