@@ -160,6 +160,7 @@ def action_heading(text: str) -> tuple[str, str] | None:
 # whole sentences, not a title. A title names the action in a few words and ends without a full stop
 # ("Actie 4: De criminele netwerken in kaart brengen"); a run-in action says it in a sentence of its own.
 _MIN_RUN_IN_WORDS = 10
+_MIN_TEXT_SENTENCES = 3
 
 
 _COMMITTING_VERB = re.compile(
@@ -174,9 +175,10 @@ def is_run_in_action(title: str) -> bool:
     of some length or more than one, closed by a full stop, that commits, obliges or asks ("zal", "dienen", "worden
     verzocht"). A title says what is to be done in the infinitive ("De openbare veiligheid ... verbeteren.")."""
     text = title.strip()
-    sentences = re.findall(r"[.!?](?:\s|$)", text + " ")
-    long_enough = len(text.split()) >= _MIN_RUN_IN_WORDS or len(sentences) >= 2
-    return text.endswith(".") and long_enough and bool(_COMMITTING_VERB.search(text))
+    sentences = len(re.findall(r"[.!?](?:\s|$)", text + " "))
+    long_enough = len(text.split()) >= _MIN_RUN_IN_WORDS or sentences >= 2
+    # a paragraph of three sentences and more is no title either ("Maatregel 3.1 – Titel. <action>. Trekker: X. ...")
+    return text.endswith(".") and ((long_enough and bool(_COMMITTING_VERB.search(text))) or sentences >= _MIN_TEXT_SENTENCES)
 
 
 def labelled_field(text: str) -> tuple[str, str] | None:

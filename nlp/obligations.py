@@ -285,6 +285,8 @@ def _continued_parties(rows: list[Passage], roles: tables.ColumnRoles) -> dict[s
 
 def _record_label(record: tables.FieldRecord) -> str | None:
     """The measure's number: the paragraph label its fields carry ("Maatregel 1.1"), else the heading above it."""
+    if record.label:
+        return record.label
     for passage in record.passages:
         if passage.paragraph:
             return passage.paragraph

@@ -362,6 +362,7 @@ class FieldRecord:
     passages: list[Passage]  # the paragraphs or table rows it is written in, in order
     row: TableRow
     roles: ColumnRoles
+    label: str | None = None  # the measure's number where its paragraph opens with it ("Actie C.1 – ...")
 
 
 def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord]:
@@ -375,7 +376,17 @@ def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord
     runs: list[list[tuple[Passage, str, str]]] = []
     open_run: list[tuple[Passage, str, str]] = []
     previous: Passage | None = None
+    records: list[FieldRecord] = []
     for passage in passages:
+        inline = _inline_record(passage, parties)
+        if inline is not None:
+            # a measure in one paragraph, its fields labelled inline: a record of its own
+            if open_run:
+                runs.append(open_run)
+                open_run = []
+            records.append(inline)
+            previous = passage
+            continue
         field = _field_of(passage)
         joins = (field is not None and previous is not None and open_run
                  and _same_container(open_run[-1][0], passage) and previous is open_run[-1][0])
@@ -390,7 +401,6 @@ def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord
         previous = passage
     if open_run:
         runs.append(open_run)
-    records: list[FieldRecord] = []
     for run in runs:
         for fields in _split_records(run):
             headers, cells = [label for _, label, _ in fields], [value for _, _, value in fields]
@@ -406,7 +416,44 @@ def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord
                 if not any(passage is p for p in written_in):
                     written_in.append(passage)
             records.append(FieldRecord(written_in, row, roles))
-    return records
+    return sorted(records, key=lambda record: record.passages[0].char_start)
+
+
+# A field labelled inside a paragraph, at the start of a sentence: "... indienen. Verantwoordelijke: minister van
+# Justitie en Veiligheid. Planning: Q2 2027. Stand: ..." (the labels bold in the source, plain in its text).
+_INLINE_LABEL = re.compile(r"(?:(?<=[.;!?])\s+|^)(?P<label>[A-ZÀ-Ý][^\W\d_]*(?:[ -][^\W\d_]+){0,2})\s?:\s+(?=\S)")
+# The measure's number and title opening the paragraph: "Actie C.1 – Afpakken zonder veroordeling. "
+_MEASURE_TITLE = re.compile(
+    r"^(?P<label>(?:Actie|Maatregel|Action|Measure|Mesure|Maßnahme|Activiteit)\s+[A-Z]?\d{0,3}(?:\.\d{1,3})*[a-z]?)"
+    r"\s*(?:[\u2013\u2014:-]\s*[^.:]{1,120}?)?[.:]\s+(?=\S)")
+_MIN_INLINE_FIELDS = 2
+
+
+def _inline_record(passage: Passage, parties: Parties) -> FieldRecord | None:
+    """A measure written as one paragraph with its fields labelled inline ("Actie C.1 – Titel. <action>.
+    Verantwoordelijke: X. Planning: Q2 2027. Stand: ..."): its action the text before the first label, after the
+    measure's number and title; a record only when its labels name who carries it out."""
+    if passage.kind != "body" or passage.table_row is not None:
+        return None
+    text = passage.text.strip()
+    found = [m for m in _INLINE_LABEL.finditer(text) if m.start("label") > 0 and _role_of_header(m.group("label"))]
+    if len(found) < _MIN_INLINE_FIELDS:
+        return None
+    title = _MEASURE_TITLE.match(text)
+    action = text[title.end() if title else 0: found[0].start()].strip()
+    if not action:
+        return None
+    headers, cells = ["Actie"], [action]
+    for match, following in zip(found, [*found[1:], None], strict=True):
+        headers.append(match.group("label"))
+        cells.append(text[match.end(): following.start() if following else len(text)].strip().rstrip("."))
+    roles = column_roles(headers, [], parties)
+    if not roles.is_action_table or roles.action != 0:
+        return None
+    title_path = passage.section_path[-1] if passage.section_path else None
+    row = TableRow(table=0, row=1, headers=headers, cells=cells, label=title.group("label") if title else None,
+                   title=title_path)
+    return FieldRecord([passage], row, roles, title.group("label") if title else None)
 
 
 _MAX_FIELD_LABEL_WORDS = 4

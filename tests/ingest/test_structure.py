@@ -158,6 +158,7 @@ def test_a_dash_list_inside_a_numbered_point_stays_in_it() -> None:
     ("Maatregel 7. Gemeenten dienen uiterlijk 1 juli 2028 een wijkaanpak vast te stellen.", "body"),
     ("Actie 3: De provincies worden verzocht een regionaal meldpunt in te richten. Het meldpunt sluit aan bij de politie.",
      "body"),
+    ("Maatregel 8 – Toezicht. Het toezicht versterken. Trekker: ILT. Termijn: 2028.", "body"),  # fields inline
     ("Actie 4: Het toezicht op de jachthavens versterken", "heading"),  # a title
     ("Actie 5: De veiligheid in de wijken verbeteren waar de handel in drugs overlast geeft voor bewoners.", "heading"),
 ])

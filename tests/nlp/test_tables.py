@@ -324,6 +324,7 @@ def test_a_roadmap_with_a_status_column_yields_its_measures_less_the_dropped_one
     ("withdrawn", "een register opzetten", True),
     ("supprimée", "een register opzetten", True),
     ("entfällt", "een register opzetten", True),
+    ("niet meer van toepassing", "een register opzetten", True),
     ("", "Vervallen (zie 5.1).", True),
     ("uitgevoerd", "een register opzetten", False),
     ("vertraagd tot Q2 2027", "een register opzetten", False),
@@ -557,3 +558,63 @@ def test_the_plans_reading_guide_makes_its_involved_parties_act(pipeline, tmp_pa
 ])
 def test_a_conjunction_parts_two_bodies_named_by_their_field(parties, cell, actors) -> None:
     assert parties.of_cell(cell) == actors
+
+
+# Measures written as one paragraph each, their fields labelled inline after the action (a plan of our own).
+INLINE_MEASURES = [
+    ("Maatregel 3.1", "Registratie van jachthavens",
+     "Een landelijk register van jachthavens en hun beheerders opzetten en openbaar maken.",
+     [("Trekker", "Rijkswaterstaat"), ("Partners", "Kustwacht"), ("Termijn", "Q3 2027"), ("Voortgang", "gestart in 2026")]),
+    ("Maatregel 3.2", "Controles op zee",
+     "Het aantal gezamenlijke controles op zee verdubbelen ten opzichte van 2025.",
+     [("Trekker", "Kustwacht"), ("Betrokken", "Douane"), ("Termijn", "doorlopend")]),
+    ("Maatregel 3.3", "Meldplicht",
+     "Een meldplicht invoeren voor de aankomst van pleziervaartuigen uit derde landen.",
+     [("Trekker", "minister van Infrastructuur en Waterstaat"), ("Termijn", "binnen zes maanden na vaststelling van dit plan")]),
+]
+
+
+def _inline_plan_paragraphs() -> list[tuple[list[tuple[str, bool]], str]]:
+    paragraphs = []
+    for number, title, action, fields in INLINE_MEASURES:
+        runs = [(f"{number} – {title}.", True), (f" {action}", False)]
+        for label, value in fields:
+            runs += [(f" {label}:", True), (f" {value}.", False)]
+        paragraphs.append(runs)
+    return paragraphs
+
+
+@pytest.mark.parametrize("rendering", ["md", "docx"])
+def test_measures_with_their_fields_labelled_inline_are_one_unit_each(pipeline, tmp_path, rendering) -> None:
+    intro = ["# Actieplan Veilige Jachthavens 2027-2029", "Den Helder, 2 februari 2027. Dit plan is vastgesteld door de "
+             "minister van Infrastructuur en Waterstaat.", "## 3. Toezicht",
+             "Elke maatregel noemt een trekker. Onder Betrokken staan diensten die bijdragen maar niet verantwoordelijk zijn."]
+    if rendering == "md":
+        body = ["".join(f"**{text.strip()}**" if bold else text for text, bold in runs).replace("**", " **").strip()
+                for runs in _inline_plan_paragraphs()]
+        path = tmp_path / "jachthavens.md"
+        path.write_text("\n\n".join(intro + body) + "\n", encoding="utf-8")
+    else:
+        import docx
+
+        word = docx.Document()
+        word.add_heading(intro[0].lstrip("# "), 1)
+        word.add_paragraph(intro[1])
+        word.add_heading(intro[2].lstrip("# "), 2)
+        word.add_paragraph(intro[3])
+        for runs in _inline_plan_paragraphs():
+            paragraph = word.add_paragraph()
+            for text, bold in runs:
+                paragraph.add_run(text).bold = bold
+        path = tmp_path / "jachthavens.docx"
+        word.save(str(path))
+    found = {o.paragraph: (o.actors, o.deadline.end if o.deadline else None, o.action)
+             for o in extract_obligations(pipeline, parse_file(path))}
+    assert found == {
+        "Maatregel 3.1": (["Rijkswaterstaat", "Kustwacht"], "2027-09-30",  # Partners act; progress is no deadline
+                          "Een landelijk register van jachthavens en hun beheerders opzetten en openbaar maken."),
+        "Maatregel 3.2": (["Kustwacht"], None,
+                          "Het aantal gezamenlijke controles op zee verdubbelen ten opzichte van 2025."),
+        "Maatregel 3.3": (["minister van Infrastructuur en Waterstaat"], "2027-08-02",
+                          "Een meldplicht invoeren voor de aankomst van pleziervaartuigen uit derde landen."),
+    }
