@@ -170,15 +170,27 @@ _COMMITTING_VERB = re.compile(
 )
 
 
+# The number an action in running text opens with, and its emphasis: "**Actie 4:** ", "Maatregel 7. ".
+RUN_IN_LABEL = re.compile(r"^(?:\*{1,3}|_{1,3})?\s*(?:Actie|Action|Maatregel)\s+\d{1,3}(?:\.\d{1,3})*\s*[:.\u2013\u2014-]"
+                          r"\s*(?:\*{1,3}|_{1,3})?\s*(?=\S)")
+
+
+def states_action(title: str) -> bool:
+    """True when the text after an action's number says in a sentence who commits, must or is asked to do what
+    ("De minister zal vóór 1 juli 2027 ... vaststellen.", "Gemeenten worden verzocht ...")."""
+    text = title.strip()
+    long_enough = len(text.split()) >= _MIN_RUN_IN_WORDS or len(re.findall(r"[.!?](?:\s|$)", text + " ")) >= 2
+    return text.endswith(".") and long_enough and bool(_COMMITTING_VERB.search(text))
+
+
 def is_run_in_action(title: str) -> bool:
     """True when the text after an action's number is the action itself in running text, not its title: a sentence
     of some length or more than one, closed by a full stop, that commits, obliges or asks ("zal", "dienen", "worden
     verzocht"). A title says what is to be done in the infinitive ("De openbare veiligheid ... verbeteren.")."""
     text = title.strip()
     sentences = len(re.findall(r"[.!?](?:\s|$)", text + " "))
-    long_enough = len(text.split()) >= _MIN_RUN_IN_WORDS or sentences >= 2
     # a paragraph of three sentences and more is no title either ("Maatregel 3.1 – Titel. <action>. Trekker: X. ...")
-    return text.endswith(".") and ((long_enough and bool(_COMMITTING_VERB.search(text))) or sentences >= _MIN_TEXT_SENTENCES)
+    return states_action(text) or (text.endswith(".") and sentences >= _MIN_TEXT_SENTENCES)
 
 
 def labelled_field(text: str) -> tuple[str, str] | None:

@@ -129,6 +129,11 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
                 before -= 1
             if before >= 0 and doc[before].lower_ in {"van", "met", "door", "aan", "via", "bij", "tot", "voor", "tussen"}:
                 return []
+            if before >= 0 and doc[before].lower_ == "en":
+                # "De politie en het OM zullen": a body the gazetteer does not know, joined to one it does
+                whole = noun_phrase_actors(doc, doc[clause_start(doc, before, 0) : position], spans)
+                if whole and set(found) <= set(whole):
+                    return whole
     return found
 
 
@@ -352,6 +357,12 @@ def names_subject(fronted: Span) -> bool:
     if noun_phrase_actor(fronted, bare=True):
         return True
     return all(t.lower_ in {"en", "of"} or (t.is_alpha and t.text[:1].isupper()) for t in tokens) and len(tokens) <= 5
+
+
+def fronted_subject(fronted: Span) -> bool:
+    """True when the words before the verb are one body's noun phrase ("De politie", "Het kabinet", "De stuurgroep
+    Ondermijning"): the clause's subject, whether the gazetteer knows the body or not."""
+    return noun_phrase_actor(fronted, bare=True) is not None
 
 
 def subordinate_subject(doc: Doc, cue: Span, floor: int, spans: list[Span]) -> list[str]:

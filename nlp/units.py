@@ -23,6 +23,7 @@ from nlp.subjects import (
     apposition_subject,
     chain,
     clause_start,
+    fronted_subject,
     in_relative_clause,
     is_passive,
     NO_ACTOR,
@@ -172,7 +173,11 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
         elif not is_passive(doc, cue, segment.end) and (
             subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
         ):
-            actors = subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
+            # "De politie is voornemens het LMIO om te vormen": a subject opening the clause before the verb, though the
+            # gazetteer does not know it, comes before a known body after the verb (there the object)
+            fronted = doc[clause_start(doc, cue.start, segment.start) : cue.start]
+            actors = subject_before(doc, cue.start, spans) or (
+                noun_phrase_actors(doc, fronted, spans) if fronted_subject(fronted) else []) or chain(doc, spans, cue.end, +1)
         elif is_passive(doc, cue, segment.end):
             actors = agent(doc, cue, segment.end, spans)
             if actors == [NO_ACTOR]:

@@ -166,5 +166,8 @@ def test_an_action_set_out_in_running_text_after_its_number_is_a_unit_a_title_he
     lines = [SourceLine("Acties", heading_level=2, hard_break=True), SourceLine(line, hard_break=True),
              SourceLine("De uitvoering begint in 2028.", hard_break=True)]
     passages = structure(lines, soft=False)
-    first = next(p for p in passages if p.text.startswith(line.split(":")[0].split(".")[0]))
-    assert (first.kind, first.paragraph) == (kind, " ".join(line.split()[:2]).rstrip(":."))
+    label = " ".join(line.split()[:2]).rstrip(":.")
+    first = next(p for p in passages if p.paragraph == label)
+    assert first.kind == kind
+    if kind == "body" and "zal" in line or "dienen" in line or "verzocht" in line:
+        assert not first.text.startswith(label)  # read without its number, as a numbered point is

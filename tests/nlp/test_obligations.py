@@ -396,3 +396,15 @@ def test_a_bare_definite_body_takes_the_name_it_points_back_to(pipeline):
     actors = [o.actors for o in extract_obligations(pipeline, document)]
     assert ["EU-Internetforum"] in actors  # not "forum": the compound named just before
     assert ["projectgroep"] in actors  # no longer name before it: the text's own word stays
+
+
+@pytest.mark.parametrize("sentence, actors", [
+    # a body the gazetteer does not know, joined to one it knows, both open the clause
+    ("De spoorwegpolitie en Europol zullen in 2027 een gezamenlijke oefening houden.", ["spoorwegpolitie", "Europol"]),
+    # the subject opening the clause acts, not the known body after the verb (its object)
+    ("De havenpolitie is voornemens Europol in 2027 te vragen om een analyse.", ["havenpolitie"]),
+    ("De Commissie zal in 2027 Europol om een analyse vragen.", ["Commissie"]),
+])
+def test_the_subject_before_the_verb_acts_though_the_gazetteer_does_not_know_it(pipeline, sentence, actors):
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], kind=None))
+    assert unit.actors == actors
