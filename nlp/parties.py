@@ -35,6 +35,10 @@ _PARTNERS = re.compile(
     re.IGNORECASE,
 )
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+# "samen met (de) X", "together with X", "conjointement avec X", "gemeinsam mit X": X acts too.
+_TOGETHER_WITH = re.compile(
+    r"\b(?:[Ss]amen|[Tt]ezamen|[Tt]ogether|[Cc]onjointement|[Gg]emeinsam)\s+(?:met|with|avec|mit)\s+(?:de\s+|het\s+|the\s+|la\s+|le\s+|les\s+|l'|den\s+|dem\s+|der\s+)?"
+    r"(?P<name>[A-ZÀ-Ý][\w&'’-]*(?:\s+(?:van|voor|de|der|en|of|for)?\s*[A-ZÀ-Ý][\w&'’-]*)*|[a-zà-ÿ][\w-]+)")
 # A party marked as one that only supports or advises ("IGO (ondersteunend)", "Myria (adviserend)", "IOM (support)"):
 # it helps, it does not act (obligations.md: partners are no actors). The mark covers the name before it.
 _SUPPORTING_PARTY = re.compile(
@@ -178,6 +182,18 @@ class Parties:
                 actors.append(actor)
         return actors
 
+    def co_actors(self, action: str) -> list[str]:
+        """The parties an action cell says act along with the responsible ones: "Samen met de Kansspelautoriteit een
+        overleg inrichten" (obligations.md: "samen met X" makes X a co-actor; "in samenwerking met X" does not)."""
+        found: list[str] = []
+        for match in _TOGETHER_WITH.finditer(action):
+            name = match.group("name")
+            if name[:1].isupper() or self.is_party(name) or _plural_body(name):
+                actor = self.resolve(name)
+                if actor and actor not in found:
+                    found.append(actor)
+        return found
+
     def running_text_names(self) -> dict[str, str]:
         """The short forms of the document's list that name a body, and the names it writes them out to, with the
         actor each stands for: read in its running text too ("JenV zal ...", "de deelnemende LS", "de Fiscale
@@ -211,6 +227,14 @@ class Parties:
         """True for a cell that holds a placeholder instead of parties ("n.t.b.", "TBD", "–")."""
         parts = [p for p in self.names(_PARENTHESIS.sub("", text)) if p.strip()]
         return bool(parts) and all(self.resolve(p) is None for p in parts)
+
+
+_NOT_BODIES = {"elkaar", "anderen", "andere", "hen", "hun", "haar", "hem", "ons", "jullie", "zich", "deze", "die", "alle"}
+
+
+def _plural_body(word: str) -> bool:
+    """ "gemeenten", "provincies", "partners": a plural noun that can name a group of bodies; not "elkaar"."""
+    return len(word) >= 5 and word.endswith(("en", "s")) and word.lower() not in _NOT_BODIES
 
 
 def _names_a_body(expansion: str) -> bool:

@@ -244,6 +244,8 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
             actors += [actor for actor in parties.of_cell(cells[column]) if actor not in actors]
     if not actors and named:
         return None  # "n.t.b.", "–": no party yet
+    if actors:
+        actors += [actor for actor in parties.co_actors(action) if actor not in actors]
     action = _LABEL_OPENING.sub("", action, count=1) if roles.label is None or roles.label == roles.action else action
     start = _cell_offset(passage.text, row.headers[roles.action] if roles.action < len(row.headers) else "", action)
     timetable = cells[roles.timetable] if roles.timetable is not None and roles.timetable < len(cells) else ""

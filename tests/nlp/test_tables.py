@@ -618,3 +618,14 @@ def test_measures_with_their_fields_labelled_inline_are_one_unit_each(pipeline, 
         "Maatregel 3.3": (["minister van Infrastructuur en Waterstaat"], "2027-08-02",
                           "Een meldplicht invoeren voor de aankomst van pleziervaartuigen uit derde landen."),
     }
+
+
+@pytest.mark.parametrize("action, co_actors", [
+    ("Samen met de Reclassering een nazorgprogramma opzetten", ["Reclassering"]),
+    ("een register opzetten samen met Europol en de lidstaten", ["Europol"]),
+    ("samen met gemeenten een aanpak ontwikkelen", ["gemeenten"]),
+    ("in samenwerking met de Reclassering een nazorgprogramma opzetten", []),  # a partner, no actor
+    ("de samenwerking met Europol versterken", []),
+])
+def test_an_action_cell_that_acts_together_with_a_party_makes_it_a_co_actor(parties, action, co_actors) -> None:
+    assert parties.co_actors(action) == co_actors
