@@ -408,3 +408,14 @@ def test_a_bare_definite_body_takes_the_name_it_points_back_to(pipeline):
 def test_the_subject_before_the_verb_acts_though_the_gazetteer_does_not_know_it(pipeline, sentence, actors):
     (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], kind=None))
     assert unit.actors == actors
+
+
+@pytest.mark.parametrize("sentence, actors", [
+    ("Op 4 november 2027 organiseren de minister van Defensie en de minister van Buitenlandse Zaken een symposium.",
+     ["minister van Defensie", "minister van Buitenlandse Zaken"]),
+    ("Op 9 mei 2027 opent de stuurgroep Havenbeveiliging een meldpunt voor havenbedrijven.", ["stuurgroep Havenbeveiliging"]),
+    ("Op 1 januari 2028 treedt de nieuwe wet in werking.", None),  # a law is no body: no unit
+])
+def test_a_dated_present_plan_names_bodies_the_gazetteer_does_not_know(pipeline, sentence, actors):
+    found = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert ([o.actors for o in found] or [None])[0] == actors
