@@ -70,6 +70,17 @@ BODY_NOUN_ENDINGS = (
     "staatssecretaris",
     "burgemeester",
     "burgemeesters",
+    # the market parties an obligation addresses as a class: "Telecomaanbieders moeten ...", "Banken dienen ..."
+    "aanbieders",
+    "banken",
+    "platforms",
+    "platformen",
+    "exploitanten",
+    "beheerders",
+    "ondernemingen",
+    "bedrijven",
+    "werkgevers",
+    "instellingen",
 )
 PRONOUNS = {"zij", "ze", "hij"}
 APPOSITION_MARKS = {",", "-", "–"}

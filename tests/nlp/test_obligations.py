@@ -419,3 +419,15 @@ def test_the_subject_before_the_verb_acts_though_the_gazetteer_does_not_know_it(
 def test_a_dated_present_plan_names_bodies_the_gazetteer_does_not_know(pipeline, sentence, actors):
     found = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
     assert ([o.actors for o in found] or [None])[0] == actors
+
+
+@pytest.mark.parametrize("sentence, actors, modality", [
+    ("Vervoersbedrijven moeten uiterlijk 1 juli 2028 hun personeel trainen in het herkennen van uitbuiting.",
+     ["vervoersbedrijven"], "obligation"),
+    ("Betaalinstellingen dienen verdachte transacties direct aan de toezichthouder te melden.", ["betaalinstellingen"],
+     "obligation"),
+    ("Hostingaanbieders zullen in 2028 een gezamenlijke gedragscode opstellen.", ["hostingaanbieders"], "commitment"),
+])
+def test_market_parties_addressed_as_a_class_act(pipeline, sentence, actors, modality):
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert (unit.actors, unit.modality) == (actors, modality)
