@@ -325,7 +325,11 @@ def addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
         zone = [t for t in doc[start:end] if not t.is_punct]
         led_by_article = bool(zone) and (zone[0].lower_ in {"de", "het", "alle"} or zone[0].text.isupper())
         words = [t for t in zone if t.is_alpha and t.lower_ not in ARTICLES and t.lower_ != "om"]
-        if words and led_by_article and len(words) <= 8:
+        while words and cue.end <= words[-1].i and words[-1].lower_ in SEPARABLE_PARTICLES:
+            words = words[:-1]  # "roept online platforms op om": the verb's particle
+        # "roept online platforms op": no article, but a class of bodies ("platforms", "hostingbedrijven")
+        names_class = bool(words) and len(words) <= 3 and words[-1].lower_.endswith(BODY_NOUN_ENDINGS)
+        if words and (led_by_article or names_class) and len(words) <= 8:
             name = " ".join(t.text for t in words)
             found = [name.lower() if name.isupper() else name]
     return found
@@ -481,6 +485,7 @@ def unnamed_co_addressees(doc: Doc, start: int, end: int) -> list[str]:
     return [" ".join(t.text for t in words)]
 
 
+SEPARABLE_PARTICLES = {"op", "uit", "aan"}
 MEMBER_NOUNS = {"vertegenwoordigers", "deskundigen", "delegaties", "diensten", "autoriteiten", "ministeries", "ambtenaren"}
 
 

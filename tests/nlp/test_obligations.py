@@ -431,3 +431,13 @@ def test_a_dated_present_plan_names_bodies_the_gazetteer_does_not_know(pipeline,
 def test_market_parties_addressed_as_a_class_act(pipeline, sentence, actors, modality):
     (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
     assert (unit.actors, unit.modality) == (actors, modality)
+
+
+@pytest.mark.parametrize("sentence, actors", [
+    ("De provincie roept jachthavenexploitanten op om verdachte schepen te melden.", ["jachthavenexploitanten"]),
+    ("Het college roept hostingbedrijven op om meldingen sneller af te handelen.", ["hostingbedrijven"]),
+    ("Het college roept de woningcorporaties op om leegstaande panden te melden.", ["woningcorporaties"]),
+])
+def test_an_appeal_to_a_class_of_bodies_names_them_without_the_verbs_particle(pipeline, sentence, actors):
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert (unit.actors, unit.modality) == (actors, "request")
