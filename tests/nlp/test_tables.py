@@ -105,6 +105,9 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("end of 2027", "2027-12-31", "quarter", None),
     ("first half of 2027", "2027-06-30", "half", None),
     ("annually", None, None, "P1Y"),
+    # a recurring day without its year falls first in the year named for the first time
+    ("jaarlijks vóór 1 oktober, voor het eerst in 2028", "2028-09-30", "day", "P1Y"),
+    ("elk jaar uiterlijk 15 mei, voor het eerst in 2027", "2027-05-15", "day", "P1Y"),
 ])
 def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, granularity, recurrence) -> None:
     deadline = timetable_deadline(pipeline, cell, date(2026, 3, 12))
