@@ -8,8 +8,9 @@ count neither as misses nor (when matched) as false positives.
 Field accuracies are over matched non-optional units:
 - actors: the canonical actor sets are equal; a short form of the document's own list of abbreviations and the
   name the list writes it out to are one actor ("JenV" = "minister van Justitie en Veiligheid" where the list has
-  "JenV | (minister van) Justitie en Veiligheid"): writers of gold differ on which of the two they keep, and both
-  name the same body;
+  "JenV | (minister van) Justitie en Veiligheid"), and so are a name and the short form the text introduces for
+  it in brackets ("de Nederlandse Vereniging van Banken (NVB)"): writers of gold differ on which of the two they
+  keep, and both name the same body;
 - deadline: both absent, or both present with ends at most 31 days apart;
 - verbs: Jaccard similarity of the verb sets >= 0.5;
 - modality: equal.
@@ -139,6 +140,22 @@ def _verbs_ok(predicted: list[str], gold: list[str]) -> bool:
 
 
 _OPTIONAL_WORDS = re.compile(r"\(([^()]*)\)\s*")
+# "de Nederlandse Vereniging van Banken (NVB)": a name and the short form the text introduces for it
+_TEXT_DEFINITION = re.compile(r"((?:[A-ZÀ-Ý][\w-]+)(?:\s+(?:van|voor|de|der|en|het|[A-ZÀ-Ý][\w-]+)){0,6}?)\s+\(([A-Z][A-Za-z]{1,9})\)")
+
+
+def text_abbreviations(text: str) -> dict[str, str]:
+    """The short forms a text introduces in brackets after a capitalised name: short form -> the name."""
+    found: dict[str, str] = {}
+    for name, short in _TEXT_DEFINITION.findall(text):
+        words = name.split()
+        capitals = "".join(w[0] for w in words if w[:1].isupper())
+        # the short form takes the name's initials ("NVB" for "Nederlandse Vereniging van Banken"): trim what precedes
+        while words and not short.upper().startswith(words[0][0].upper()):
+            words = words[1:]
+        if words and capitals and short[0].upper() == words[0][0].upper():
+            found.setdefault(short, " ".join(words))
+    return found
 
 
 def actor_naming(abbreviations: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -215,7 +232,7 @@ def evaluate_gold(nlp: Language, gold_path: Path | list[Path], corpus_dir: Path)
     for doc in documents:
         document = parse_file(corpus_file(Path(corpus_dir), doc))
         obligations = extract_obligations(nlp, document)
-        naming = actor_naming(document_abbreviations(document))
+        naming = actor_naming({**text_abbreviations(document.text), **document_abbreviations(document)})
         evaluation.extracted += len(obligations)
         texts = [normalise_text(o.source_text) for o in obligations]
         used: set[int] = set()

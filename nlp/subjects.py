@@ -322,7 +322,7 @@ def addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
     if spans and not cue[0].text.isupper():
         found += [name for name in unnamed_co_addressees(doc, spans[-1].end, end) if name not in found]
     if not found and not named_any:
-        zone = [t for t in doc[start:end] if not t.is_punct]
+        zone = [t for t in doc[start:end] if not t.is_punct and not _in_parentheses(doc, t.i, start)]
         led_by_article = bool(zone) and (zone[0].lower_ in {"de", "het", "alle"} or zone[0].text.isupper())
         words = [t for t in zone if t.is_alpha and t.lower_ not in ARTICLES and t.lower_ != "om"]
         while words and cue.end <= words[-1].i and words[-1].lower_ in SEPARABLE_PARTICLES:
@@ -333,6 +333,16 @@ def addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
             name = " ".join(t.text for t in words)
             found = [name.lower() if name.isupper() else name]
     return found
+
+
+def _in_parentheses(doc: Doc, index: int, floor: int) -> bool:
+    """True for a token inside brackets ("de Nederlandse Vereniging van Banken (NVB)"): the short form the text gives."""
+    for token in reversed(doc[floor:index]):
+        if token.text == ")":
+            return False
+        if token.text == "(":
+            return True
+    return False
 
 
 def is_partner(doc: Doc, span: Span) -> bool:

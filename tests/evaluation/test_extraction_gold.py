@@ -10,7 +10,7 @@ import pytest
 from conclusio.errors import ConclusioError
 
 from evaluation.deadlines import evaluate_deadline_cases
-from evaluation.obligations import actor_naming, evaluate_gold, normalise_text
+from evaluation.obligations import actor_naming, evaluate_gold, normalise_text, text_abbreviations
 from evaluation.datasets import ACTION_PLANS, DEADLINE_CASES
 
 GOLD = Path("/work/shared/eval/obligations_000.jsonl")
@@ -26,6 +26,14 @@ def test_a_short_form_and_its_expansion_in_the_documents_list_name_one_actor():
     assert naming("officier van Justitie") == naming("Justitie") == naming("(officier van) Justitie") == naming("OvJ")
     assert naming("Rijkswaterstaat") != naming("lidstaten")
     assert naming("Europol") == "Europol"  # a name the list does not hold stays itself
+
+
+def test_a_short_form_the_text_introduces_in_brackets_names_the_same_actor():
+    text = "Het college nodigt de Stichting Veilig Wonen (SVW) uit om in 2027 een plan op te stellen."
+    assert text_abbreviations(text) == {"SVW": "Stichting Veilig Wonen"}
+    naming = actor_naming(text_abbreviations(text))
+    assert naming("SVW") == naming("Stichting Veilig Wonen")
+    assert text_abbreviations("in het eerste kwartaal (Q1) van 2027") == {}
 
 
 def _ingest_available() -> bool:

@@ -441,3 +441,9 @@ def test_market_parties_addressed_as_a_class_act(pipeline, sentence, actors, mod
 def test_an_appeal_to_a_class_of_bodies_names_them_without_the_verbs_particle(pipeline, sentence, actors):
     (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
     assert (unit.actors, unit.modality) == (actors, "request")
+
+
+def test_an_invited_body_is_named_without_the_short_form_the_text_gives_it_in_brackets(pipeline):
+    sentence = "Het college nodigt de Stichting Veilig Wonen (SVW) uit om in 2027 een plan op te stellen."
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert unit.actors == ["Stichting Veilig Wonen"]
