@@ -155,7 +155,7 @@ def _record(document: Document, passage: Passage, doc: Doc, unit: units.UnitCand
         actors=unit.actors,
         action=source_text.strip(),
         verbs=units.unit_verbs(doc, unit),
-        deadline=units.unit_deadline(doc, unit),
+        deadline=units.unit_deadline(doc, unit) or units.result_deadline(doc, unit),
         modality=unit.modality,  # type: ignore[arg-type]
         source_text=source_text,
         char_start=start,

@@ -7,6 +7,7 @@ character offsets relative to the passage text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -338,3 +339,25 @@ def unit_deadline(doc: Doc, unit: UnitCandidate) -> Deadline | None:
     cued = [d for d in found if d.end and d.text.lower().startswith(DEADLINE_CUES)]
     ordered = cued + [d for d in found if d not in cued]
     return deadline_tagging.merge_recurrence(ordered)
+
+
+# "Dit loket moet eind 2027 operationeel zijn": the sentence after a commitment that says by when its result must
+# stand, its subject pointing back at it ("dit", "deze") and naming no one who acts.
+_RESULT_DUE = re.compile(
+    r"^\s*(?:Dit|Deze|Dat|Die)\s+[\w-]+\s+(?:moet|moeten|dient|dienen|zal|zullen)\b[^.;]*?\b(?:operationeel|gereed|klaar|"
+    r"afgerond|beschikbaar|ingericht|in werking|actief|voltooid|opgeleverd|vastgesteld|in gebruik)\b[^.;]*?\b(?:zijn|te zijn|"
+    r"worden|genomen|getreden)?\s*[.;]")
+
+
+def result_deadline(doc: Doc, unit: UnitCandidate) -> Deadline | None:
+    """The deadline of a unit that gives none itself, from the next sentence when that says by when the unit's result
+    must stand ("De politie is voornemens het LMIO om te vormen tot een fraudeloket. Dit loket moet eind 2027
+    operationeel zijn.")."""
+    rest = doc.text[unit.end_char:]
+    match = _RESULT_DUE.match(rest)
+    if not match:
+        return None
+    start, end = unit.end_char, unit.end_char + match.end()
+    found = [s._.deadline for s in doc.spans.get(deadline_tagging.SPAN_KEY, [])
+             if s.start_char >= start and s.end_char <= end and s._.deadline.end]
+    return found[0] if len(found) == 1 else None

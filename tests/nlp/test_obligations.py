@@ -447,3 +447,17 @@ def test_an_invited_body_is_named_without_the_short_form_the_text_gives_it_in_br
     sentence = "Het college nodigt de Stichting Veilig Wonen (SVW) uit om in 2027 een plan op te stellen."
     (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
     assert unit.actors == ["Stichting Veilig Wonen"]
+
+
+@pytest.mark.parametrize("text, end", [
+    ("Het kabinet zal een regionaal meldpunt voor drugsafval inrichten. Dit meldpunt moet medio 2028 operationeel zijn.",
+     "2028-07-31"),
+    ("De inspectie is voornemens een toezichtsteam op te richten. Deze eenheid moet in 2029 volledig ingericht zijn.",
+     "2029-12-31"),
+    # a next sentence about something else gives no deadline
+    ("Het kabinet zal een regionaal meldpunt inrichten. In 2028 worden de eerste resultaten verwacht.", None),
+])
+def test_the_next_sentence_saying_by_when_the_result_must_stand_dates_the_unit(pipeline, text, end):
+    found = extract_obligations(pipeline, make_document([(None, None, text)], date="2027-02-01", kind=None))
+    assert (found[0].deadline.end if found[0].deadline else None) == end
+    assert len(found) == 1  # the sentence of the result is no unit of its own
