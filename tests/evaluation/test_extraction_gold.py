@@ -72,6 +72,11 @@ def test_dev_gold_figures(nlp_pipeline, corpus_dir):
     ("md", ["plan_h", "plan_i"]),
     ("docx", ["plan_h", "plan_i"]),
     ("pdf", ["plan_h", "plan_i"]),
+    # a fifth writer's, run once blind (README): field blocks with involved parties, inline labels, merged cells,
+    # numbered running-text actions
+    ("md", ["plan_j", "plan_k", "plan_l"]),
+    ("docx", ["plan_j", "plan_k", "plan_l"]),
+    ("pdf", ["plan_j", "plan_k", "plan_l"]),
 ])
 def test_action_plans_in_every_rendering(nlp_pipeline, rendering, documents):
     gold = [ACTION_PLANS / f"{document}.gold.jsonl" for document in documents]
