@@ -109,7 +109,21 @@ def _place_date(header: list[str]) -> str | None:
             parsed = parse_date(match.group(1))
             if parsed:
                 return parsed
+    for line in header[:_MAX_PLACE_DATE_LINES]:
+        for match in _ANY_PLACE_DATE.finditer(line):
+            parsed = parse_date(match.group("date"))
+            if parsed:
+                return parsed
     return None
+
+
+# Any place and date in a header line, on its own or between its parts: "Den Haag, 10 september 2026. Het kabinet
+# ...", "Ministerie van Financiën – Den Haag, 14 april 2026", "Raad van de Europese Unie – Brussel, 23 november 2026 –
+# 15873/26": a capitalised place of up to three words, a comma, a day, a month written out, a year.
+_ANY_PLACE_DATE = re.compile(
+    r"(?:^|[\u2013\u2014|]\s+|\s-\s|[.;]\s+)(?:[A-ZÀ-Ý][\w'’-]+(?:\s+[A-Za-zÀ-ÿ][\w'’-]+){0,2}),\s+"
+    r"(?:(?:le|den|de)\s+)?(?P<date>\d{1,2}\s+[^\W\d_]+\s+\d{4})\b")
+_MAX_PLACE_DATE_LINES = 8
 
 
 # "Goedgekeurd door de Ministerraad op 20 februari 2026", "Adopted by the Council on 3 June 2026": a national or

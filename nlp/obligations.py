@@ -14,7 +14,7 @@ from nlp import tables, units
 from nlp.actors import gazetteer
 from nlp.annotate import annotate, text_chunks
 from nlp.deadlines import entry_into_force_date
-from nlp.parties import Parties, document_abbreviations, in_abbreviation_list
+from nlp.parties import Parties, document_abbreviations, in_abbreviation_list, involved_parties_act
 from nlp.verbs import action_verbs
 
 WE_COMMIT = re.compile(r"\b(?:wij|we) zullen\b|\bzullen (?:wij|we)\b", re.IGNORECASE)
@@ -155,7 +155,7 @@ def _record(document: Document, passage: Passage, doc: Doc, unit: units.UnitCand
         actors=unit.actors,
         action=source_text.strip(),
         verbs=units.unit_verbs(doc, unit),
-        deadline=units.unit_deadline(doc, unit),
+        deadline=units.unit_deadline(doc, unit) or units.result_deadline(doc, unit),
         modality=unit.modality,  # type: ignore[arg-type]
         source_text=source_text,
         char_start=start,
@@ -168,8 +168,11 @@ class _DocumentContext:
     action, and the date its act enters into force."""
 
     def __init__(self, parties: Parties, roles: dict[int, tables.ColumnRoles], owners: dict[str, list[str]],
-                 entry_into_force: str | None, records: list[tables.FieldRecord] | None = None) -> None:
+                 entry_into_force: str | None, records: list[tables.FieldRecord] | None = None,
+                 continued: dict[str, str] | None = None) -> None:
         self.parties = parties
+        # row passage -> the responsible cell of the row above, for a row whose own is empty (a merged cell's continuation)
+        self.continued = continued or {}
         # passage -> the measure set out field by field that it is a field of
         self.records = {p.passage_id: record for record in records or [] for p in record.passages}
         self.roles = roles  # table number -> column roles, for the action tables only
@@ -181,7 +184,7 @@ class _DocumentContext:
     def of(cls, nlp: Language, document: Document) -> _DocumentContext:
         table = gazetteer(nlp).table
         assert table is not None
-        parties = Parties(table, document_abbreviations(document))
+        parties = Parties(table, document_abbreviations(document), involved_parties_act(document))
         by_table: dict[int, list[Passage]] = {}
         for passage in document.passages:
             if passage.table_row is not None:
@@ -192,8 +195,10 @@ class _DocumentContext:
         records = tables.field_records([p for p in document.passages if not in_abbreviation_list(p.section_path)
                                         and not (p.table_row and p.table_row.table in roles)], parties)
         owners: dict[str, list[str]] = {}
+        continued: dict[str, str] = {}
         for number, rows in by_table.items():
             if number in roles:
+                continued.update(_continued_parties(rows, roles[number]))
                 for row in rows:
                     cells = row.table_row.cells if row.table_row else []
                     named = [parties.of_cell(cells[column]) for column in roles[number].responsible_columns
@@ -205,7 +210,7 @@ class _DocumentContext:
             named = [parties.of_cell(record.row.cells[c]) for c in record.roles.responsible_columns if record.row.cells[c].strip()]
             if label and named:
                 owners.setdefault(label, list(dict.fromkeys(a for actors in named for a in actors)))
-        return cls(parties, roles, owners, entry_into_force_date(document.text), records)
+        return cls(parties, roles, owners, entry_into_force_date(document.text), records, continued)
 
     def named(self, actors: list[str]) -> list[str]:
         """Actors with the document's own abbreviations written out ("EUAA" -> its expansion in the list)."""
@@ -241,7 +246,10 @@ def _row_obligation(nlp: Language, document: Document, passage: Passage, context
     if not row.actors:
         # No party cell filled: an action written as a sentence names its actor ("De Commissie zal ... indienen").
         stated = [unit.actors for unit in action_doc._.obligation_units or [] if unit.actors]
-        if not stated:
+        if not stated and passage.passage_id in context.continued:
+            # A responsible cell merged over several rows: a converter leaves it empty below its first row.
+            stated = [context.parties.of_cell(context.continued[passage.passage_id])]
+        if not stated or not stated[0]:
             return None
         row = replace(row, actors=context.named(stated[0]))
     # The row is the unit's source: its offsets are the passage's; verbs come from the action cell.
@@ -250,8 +258,35 @@ def _row_obligation(nlp: Language, document: Document, passage: Passage, context
     return replace(record, action=row.action, deadline=row.deadline, verbs=action_verbs(action_doc[:]))
 
 
+def _continued_parties(rows: list[Passage], roles: tables.ColumnRoles) -> dict[str, str]:
+    """Rows whose responsible cell is empty under a row whose is not, within one block of the table (no heading row or
+    section between them): the cell above, which a merged cell spanning them both left there. Word repeats a merged
+    cell in every row it spans; Markdown converters and PDF extraction leave it in the first. A row that fills no
+    cell but its number and its action heads a block."""
+    continued: dict[str, str] = {}
+    above: str | None = None
+    section: list[str] | None = None
+    for row in rows:
+        cells = row.table_row.cells if row.table_row else []
+        party = cells[roles.responsible].strip() if roles.responsible is not None and roles.responsible < len(cells) else ""
+        action = cells[roles.action].strip() if roles.action is not None and roles.action < len(cells) else ""
+        others = [cell for column, cell in enumerate(cells) if column not in (roles.label, roles.action, roles.responsible)]
+        if row.section_path != section:
+            above, section = None, row.section_path  # a new block: nothing carries over its heading
+        if not action or not any(cell.strip() for cell in others):
+            above = None  # a heading row ("2 | Operationele samenwerking | | |")
+            continue
+        if party:
+            above = party
+        elif above is not None:
+            continued[row.passage_id] = above
+    return continued
+
+
 def _record_label(record: tables.FieldRecord) -> str | None:
     """The measure's number: the paragraph label its fields carry ("Maatregel 1.1"), else the heading above it."""
+    if record.label:
+        return record.label
     for passage in record.passages:
         if passage.paragraph:
             return passage.paragraph

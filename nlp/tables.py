@@ -36,10 +36,13 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("verantwoordelijk", "uitvoerder", "trekker", "eigenaar", "wie", "leider", "coördinat", "coordinat",
              "responsib", "lead", "owner", "who", "responsable", "pilot", "chef",
              "verantwortlich", "zuständig", "federführ", "leitung", "koordinat", "porteur"),
-    # ... and whoever takes part in it ("Betrokken partijen", "Participants", "Beteiligte"): actors too
+    # ... and whoever takes part in it ("Participants", "Deelnemers", "Beteiligte"): actors too
     # ("Partners" too: a plan names its partners beside the lead as the bodies that carry the action out with it)
-    "participant": ("betrokken", "partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
+    "participant": ("partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
                     "beteiligt", "teilnehm", "mitwirk", "contribu", "partner", "partenaire"),
+    # whoever is involved ("Betrokken", "Betrokken partijen", "Involved"): no actor (obligations.md: "X te betrekken"
+    # leaves X out), unless the plan says they answer for the action too (``Parties.involved_act``)
+    "involved": ("betrokken", "betrokkenen", "involved", "impliqu", "associé", "einbezogen"),
     # whoever only helps ("Ondersteuning", "Ondersteunende partners", "In samenwerking met"): no actor (obligations.md)
     "partner": ("ondersteun", "steun", "samenwerking", "support", "stakeholder", "belanghebbend", "soutien",
                 "unterstütz", "advis", "advies", "consult", "berat"),
@@ -53,7 +56,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 }
 # A header with words of several roles takes the most specific: "Action leader" names a lead, "Actietermijn" a
 # timetable ("action" only qualifies), "Lead partner" a lead, "Ondersteunende partijen" partners.
-ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "participant", "label", "action")
+ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "involved", "participant", "label", "action")
 RESPONSIBLE_ROLES = ("lead", "participant")
 ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijvend", "ongoing", "continuous",
            "en cours", "laufend", "fortlaufend", "ständig", "n.v.t.", "nvt", "-", "–"}
@@ -62,6 +65,8 @@ _GLOSSARY_HEADER = re.compile(r"\b(?:afkorting|afkortingen|betekenis|abbreviatio
 _LABEL_OPENING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?=\S)")
 _ROW_LABEL = re.compile(r"^\(?(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")  # "1.2", "B.1"
 _MAX_TIMETABLE_WORDS = 12
+# A footnote's mark after a cell's value ("DNB¹", "2027³", "doorlopend²"): no part of the party or the date.
+_FOOTNOTE_MARK = re.compile(r"(?<=\S)[\u00b9\u00b2\u00b3\u2070-\u2079]+(?=\s|[,;.)]|$)")
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,8 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
         role = _role_of_header(header)
         if role is None:
             continue
+        if role == "involved":
+            role = "participant" if parties.involved_act else "partner"
         named_columns.add(column)
         if role in RESPONSIBLE_ROLES:
             responsible.append((RESPONSIBLE_ROLES.index(role), column))
@@ -225,7 +232,7 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
     row = passage.table_row
     if row is None or roles.action is None or roles.responsible is None:
         return None
-    cells = _realigned(row.cells, roles, parties)
+    cells = [_FOOTNOTE_MARK.sub("", cell) for cell in _realigned(row.cells, roles, parties)]
     action = cells[roles.action] if roles.action < len(cells) else ""
     if not action.strip() or is_dropped(action, cells[roles.status] if roles.status is not None and roles.status < len(cells) else ""):
         return None
@@ -237,6 +244,8 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
             actors += [actor for actor in parties.of_cell(cells[column]) if actor not in actors]
     if not actors and named:
         return None  # "n.t.b.", "–": no party yet
+    if actors:
+        actors += [actor for actor in parties.co_actors(action) if actor not in actors]
     action = _LABEL_OPENING.sub("", action, count=1) if roles.label is None or roles.label == roles.action else action
     start = _cell_offset(passage.text, row.headers[roles.action] if roles.action < len(row.headers) else "", action)
     timetable = cells[roles.timetable] if roles.timetable is not None and roles.timetable < len(cells) else ""
@@ -245,7 +254,7 @@ def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parti
 
 # A measure the plan no longer carries out: "vervallen (opgenomen in 1.6)", "geschrapt", "withdrawn", "supprimée".
 _DROPPED = re.compile(
-    r"^\W*(?:vervallen|vervalt|komt te vervallen|geschrapt|ingetrokken|geannuleerd|afgevoerd|niet langer van toepassing|"
+    r"^\W*(?:vervallen|vervalt|komt te vervallen|geschrapt|ingetrokken|geannuleerd|afgevoerd|niet (?:langer|meer) van toepassing|"
     r"dropped|deleted|withdrawn|cancell?ed|discontinued|abandoned|no longer (?:applicable|pursued)|"
     r"supprim[ée]e?s?|abandonn[ée]e?s?|annul[ée]e?s?|retir[ée]e?s?|sans objet|entf[aä]ll(?:t|en)|gestrichen|zurückgezogen|"
     r"aufgehoben)\b",
@@ -355,6 +364,7 @@ class FieldRecord:
     passages: list[Passage]  # the paragraphs or table rows it is written in, in order
     row: TableRow
     roles: ColumnRoles
+    label: str | None = None  # the measure's number where its paragraph opens with it ("Actie C.1 – ...")
 
 
 def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord]:
@@ -368,7 +378,17 @@ def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord
     runs: list[list[tuple[Passage, str, str]]] = []
     open_run: list[tuple[Passage, str, str]] = []
     previous: Passage | None = None
+    records: list[FieldRecord] = []
     for passage in passages:
+        inline = _inline_record(passage, parties)
+        if inline is not None:
+            # a measure in one paragraph, its fields labelled inline: a record of its own
+            if open_run:
+                runs.append(open_run)
+                open_run = []
+            records.append(inline)
+            previous = passage
+            continue
         field = _field_of(passage)
         joins = (field is not None and previous is not None and open_run
                  and _same_container(open_run[-1][0], passage) and previous is open_run[-1][0])
@@ -383,7 +403,6 @@ def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord
         previous = passage
     if open_run:
         runs.append(open_run)
-    records: list[FieldRecord] = []
     for run in runs:
         for fields in _split_records(run):
             headers, cells = [label for _, label, _ in fields], [value for _, _, value in fields]
@@ -399,7 +418,44 @@ def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord
                 if not any(passage is p for p in written_in):
                     written_in.append(passage)
             records.append(FieldRecord(written_in, row, roles))
-    return records
+    return sorted(records, key=lambda record: record.passages[0].char_start)
+
+
+# A field labelled inside a paragraph, at the start of a sentence: "... indienen. Verantwoordelijke: minister van
+# Justitie en Veiligheid. Planning: Q2 2027. Stand: ..." (the labels bold in the source, plain in its text).
+_INLINE_LABEL = re.compile(r"(?:(?<=[.;!?])\s+|^)(?P<label>[A-ZÀ-Ý][^\W\d_]*(?:[ -][^\W\d_]+){0,2})\s?:\s+(?=\S)")
+# The measure's number and title opening the paragraph: "Actie C.1 – Afpakken zonder veroordeling. "
+_MEASURE_TITLE = re.compile(
+    r"^(?P<label>(?:Actie|Maatregel|Action|Measure|Mesure|Maßnahme|Activiteit)\s+[A-Z]?\d{0,3}(?:\.\d{1,3})*[a-z]?)"
+    r"\s*(?:[\u2013\u2014:-]\s*[^.:]{1,120}?)?[.:]\s+(?=\S)")
+_MIN_INLINE_FIELDS = 2
+
+
+def _inline_record(passage: Passage, parties: Parties) -> FieldRecord | None:
+    """A measure written as one paragraph with its fields labelled inline ("Actie C.1 – Titel. <action>.
+    Verantwoordelijke: X. Planning: Q2 2027. Stand: ..."): its action the text before the first label, after the
+    measure's number and title; a record only when its labels name who carries it out."""
+    if passage.kind != "body" or passage.table_row is not None:
+        return None
+    text = passage.text.strip()
+    found = [m for m in _INLINE_LABEL.finditer(text) if m.start("label") > 0 and _role_of_header(m.group("label"))]
+    if len(found) < _MIN_INLINE_FIELDS:
+        return None
+    title = _MEASURE_TITLE.match(text)
+    action = text[title.end() if title else 0: found[0].start()].strip()
+    if not action:
+        return None
+    headers, cells = ["Actie"], [action]
+    for match, following in zip(found, [*found[1:], None], strict=True):
+        headers.append(match.group("label"))
+        cells.append(text[match.end(): following.start() if following else len(text)].strip().rstrip("."))
+    roles = column_roles(headers, [], parties)
+    if not roles.is_action_table or roles.action != 0:
+        return None
+    title_path = passage.section_path[-1] if passage.section_path else None
+    row = TableRow(table=0, row=1, headers=headers, cells=cells, label=title.group("label") if title else None,
+                   title=title_path)
+    return FieldRecord([passage], row, roles, title.group("label") if title else None)
 
 
 _MAX_FIELD_LABEL_WORDS = 4
