@@ -286,11 +286,14 @@ class Conclusio:
         force: bool = False,
         on_result: Callable[[Any], None] | None = None,
         wait: bool = False,
+        jobs: int = 1,
+        on_progress: Callable[[str, int, int], None] | None = None,
     ):
         """Ingest files and folders into the store (created when missing); the model loads only if a file changed.
 
         One ingest at a time: another one running makes this one wait (``wait``) or raise ``StoreBusyError``.
-        Work an interrupted ingest left is completed first.
+        Work an interrupted ingest left is completed first. ``jobs`` worker processes parse and read the
+        files; ``on_progress(stage, done, total)`` follows the run (``application.pipeline.ingest_paths``).
         """
         from application.pipeline import ingest_paths
 
@@ -299,7 +302,7 @@ class Conclusio:
             return ingest_paths(
                 [Path(p) for p in paths], settings=self.settings, store=store, embedder=lambda: self.embedder,
                 pipeline=lambda: self.pipeline, on_result=on_result, force=force, curation=curation,
-                originals=self.originals, who=self.user.name,
+                originals=self.originals, who=self.user.name, jobs=jobs, on_progress=on_progress,
             )
 
     def resume(self, *, wait: bool = False):
