@@ -10,12 +10,21 @@ language and the sort orders, for the UI's help).
 """
 
 from application.access import User, load_users, local_user, login_name, lookup, resolve_user
-from application.pipeline import FileResult, IngestReport
 from application.services import Conclusio, SearchAnswer, StatusReport, StoreEmptyError, UnknownItemError
 from index.errors import StoreNotFoundError
 from index.query_language import HELP as QUERY_HELP
 from index.search import SORTS
 from index.store import ObligationQuery, SearchFilters
+
+
+def __getattr__(name: str):
+    # The ingest pipeline imports spaCy (and through it torch): seconds that a search never needs.
+    if name in ("FileResult", "IngestReport"):
+        from application import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'application' has no attribute {name!r}")
+
 
 __all__ = [
     "Conclusio",

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
 
 from application.access import User, resolve_user
 from conclusio.errors import AccessDenied, ConclusioError
@@ -44,6 +43,9 @@ from index.store import ObligationQuery, PendingRun, SearchFilters, Store, Store
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
 from tracking.status import StatusChange, StatusPoint, changes, history
 from tracking.curation import ANCHOR_MOVED, INGEST, LINK_ARROW, AuditEntry, AuditVerification
+
+if TYPE_CHECKING:  # spaCy (and torch through it) loads only when a pipeline is built
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 

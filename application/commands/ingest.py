@@ -158,7 +158,7 @@ def format_summary(report, settings) -> str:
                      f"conclusio audit --orphans --store {settings.store_dir}")
     parts = ", ".join(f"{n} {status}" for status, n in report.counts.items())
     lines.append(f"{len(report.results)} files: {parts}. Store: {settings.store_dir}")
-    if report.timings:
+    if report.counts["ingested"] or report.evidence_refreshed:  # an all-unchanged run took no time worth saying
         lines.append(format_timings(report))
     if report.evidence_error:
         lines.append(f"warning: progress evidence was not refreshed: {report.evidence_error}; "
