@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
     ingest.add_argument("--force", action="store_true",
                         help="process unchanged files again (after upgrading Conclusio: parsing or extraction changed)")
-    ingest.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
-                        help=f"worker processes that parse and read the files (default: the cores, at most "
-                        f"{MAX_DEFAULT_JOBS}; here {default_jobs()}); the result is the same for any N")
+    ingest.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help=f"worker processes that parse and read the files (default: the cores this process may "
+                        f"use, at most {MAX_DEFAULT_JOBS}); the store is the same for any N")
     ingest.add_argument("--quiet", action="store_true", help="print the summary only, no line per file, no progress bar")
     add_format(ingest, "text", "json")
     add_wait(ingest)
@@ -55,8 +55,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)}")
-    if args.jobs < 1:
-        raise CliError(f"--jobs must be at least 1, not {args.jobs}")
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise CliError(f"--jobs must be at least 1, not {jobs}")
     text = args.format == "text"
     with open_app(args) as app, progress_bars(text and not args.quiet) as bars:
 
@@ -64,7 +65,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             if text and not args.quiet:
                 bars.write(format_result(result))
 
-        report = app.ingest(args.paths, force=args.force, on_result=show, wait=args.wait, jobs=args.jobs,
+        report = app.ingest(args.paths, force=args.force, on_result=show, wait=args.wait, jobs=jobs,
                             on_progress=bars.advance)
         bars.close()
         if text:
@@ -189,7 +190,8 @@ def run_reembed(args: argparse.Namespace) -> int:
 
     with open_app(args) as app:
         # Counts, rate and ETA on stderr; stdout keeps the one-line result.
-        with tqdm(desc="re-embedding", unit=" passages", file=sys.stderr, dynamic_ncols=True) as bar:
+        with tqdm(desc="re-embedding", unit=" passages", file=sys.stderr, dynamic_ncols=True,
+                  disable=not sys.stderr.isatty()) as bar:  # a log file gets the result line, not bar redraws
 
             def advance(done: int, total: int) -> None:
                 bar.total = total
