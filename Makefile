@@ -29,8 +29,13 @@ test: setup
 	@# exit code 5 means pytest collected no tests, which is not a failure of the set-up
 	$(PY) -m pytest -q $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
+# bench_scale.py: 10k passages by default; BENCH_PASSAGES="10000 100000" for both sizes (see BENCHMARKS.md).
+BENCH_PASSAGES ?= 10000
 bench: setup
-	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) -m pip install -q -e '.[bench]'
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; \
+	  if [ $$script = benchmarks/bench_scale.py ]; then $(PY) $$script --passages $(BENCH_PASSAGES) || exit 1; \
+	  else $(PY) $$script || exit 1; fi; done
 
 docs: setup
 	$(PY) -m application.cli --write-docs

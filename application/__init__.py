@@ -13,7 +13,6 @@ evidence are cited); ``SUPPORTED_SUFFIXES`` (the file types ingest reads), ``EXP
 
 from application.access import User, load_users, local_user, login_name, lookup, resolve_user
 from application.citations import Citation, dutch_date
-from application.pipeline import FileResult, IngestReport
 from application.services import (HIT_EXPORT_FORMATS, Conclusio, SearchAnswer, StatusReport, StoreEmptyError,
                                   UnknownItemError)
 from ingest import SUPPORTED_SUFFIXES
@@ -24,6 +23,16 @@ from index.search import SORTS
 from index.store import ObligationQuery, SearchFilters
 from tracking.exports import CSV_DELIMITERS
 from tracking.exports import FORMATS as EXPORT_FORMATS
+
+
+def __getattr__(name: str):
+    # The ingest pipeline imports spaCy (and through it torch): seconds that a search never needs.
+    if name in ("FileResult", "IngestReport"):
+        from application import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'application' has no attribute {name!r}")
+
 
 __all__ = [
     "CSV_DELIMITERS",

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,7 @@ from typing import Any, Literal
 from spacy.language import Language
 
 import ingest
+from application.workers import TaskFailure, Workers
 from conclusio.errors import ConclusioError
 from conclusio.records import Document, Obligation, Passage
 from conclusio.settings import Settings
@@ -71,6 +73,9 @@ class IngestReport:
     evidence_error: str | None = None  # why refreshing evidence links failed, when it did
     curation: list[CurationChange] = field(default_factory=list)  # curated items moved or orphaned by a revision
     resumed_runs: int = 0  # interrupted earlier runs whose pending steps this run completed
+    # Seconds this process spent per stage: parse, extract (obligations, actors, sentences), embed, write,
+    # evidence. With worker processes, parse and extract are the time spent waiting for them.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -95,6 +100,8 @@ def ingest_paths(
     curation: CurationStore | None = None,
     originals: OriginalFiles | None = None,
     who: str = "conclusio",
+    jobs: int = 1,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store; unchanged files are neither parsed nor embedded.
 
@@ -104,9 +111,13 @@ def ingest_paths(
     differently. With ``curation``, what analysts curated on a revised document follows its units;
     with ``originals``, each file's bytes are kept so that the store can be rebuilt from them. ``who`` (the
     user ingesting) is recorded in the curation's audit trail for each file written and each re-anchoring.
+    ``jobs`` worker processes parse the files and read them (obligations, actors, sentences); this process
+    embeds in batches across documents and writes, in input order, so the store is the same for any ``jobs``.
+    ``on_progress(stage, done, total)`` follows the run: "parse" counts files, "write" passages.
     The caller holds the store's write lock (``index.lock.store_lock``).
     """
     report = IngestReport()
+    clock = _StageClock(report.timings)
     pending = complete_pending(store, curation, report, who)
 
     def record(result: FileResult) -> None:
@@ -114,134 +125,217 @@ def ingest_paths(
         if on_result is not None:
             on_result(result)
 
-    stored = {d.source_file: d for d in store.list_documents()}
-    parsed: list[tuple[Path, Document, float]] = []
-    seen: dict[str, Path] = {}
-    files, discovery_errors = ingest.discover([Path(p) for p in paths])
-    for error in discovery_errors:
-        record(FileResult(error.path, "failed", error.reason))
-    for path in files:
-        started = time.perf_counter()
-        name = path.name
-        if name in seen:
-            record(FileResult(str(path), "failed", f"same file name as {seen[name]}; file names are the store's keys"))
-            continue
-        seen[name] = path
-        try:
-            digest = _sha256(path)
-        except OSError as e:
-            record(FileResult(str(path), "failed", f"cannot read file ({e.strerror or e})"))
-            continue
-        if not force and store.document_state(name) == digest:
-            known = stored.get(name)
+    def progress(stage: str, done: int, total: int) -> None:
+        if on_progress is not None:
+            on_progress(stage, done, total)
+
+    with clock("parse"):
+        stored = {d.source_file: d for d in store.list_documents()}
+        to_parse: list[Path] = []
+        seen: dict[str, Path] = {}
+        files, discovery_errors = ingest.discover([Path(p) for p in paths])
+        for error in discovery_errors:
+            record(FileResult(error.path, "failed", error.reason))
+        for path in files:
+            started = time.perf_counter()
+            name = path.name
+            if name in seen:
+                record(FileResult(str(path), "failed", f"same file name as {seen[name]}; file names are the store's keys"))
+                continue
+            seen[name] = path
+            try:
+                digest = _sha256(path)
+            except OSError as e:
+                record(FileResult(str(path), "failed", f"cannot read file ({e.strerror or e})"))
+                continue
+            if not force and store.document_state(name) == digest:
+                known = stored.get(name)
+                record(
+                    FileResult(
+                        str(path), "unchanged", passages=known.passages if known else 0,
+                        obligations=known.obligations if known else 0, seconds=time.perf_counter() - started,
+                    )
+                )
+                continue
+            to_parse.append(path)
+
+    with Workers(settings, jobs, pipeline) as workers:
+        parsed: list[tuple[Path, Document, float]] = []
+        outcomes = workers.map(_parse_task, [_ParseTask(path, settings.max_file_bytes, settings.ocr_language)
+                                             for path in to_parse], needs_pipeline=False)
+        for count, path in enumerate(to_parse, 1):
+            with clock("parse"):
+                outcome = next(outcomes)
+            progress("parse", count, len(to_parse))
+            if isinstance(outcome, TaskFailure):
+                record(FileResult(str(path), "failed", outcome.reason))
+            else:
+                parsed.append((path, outcome.document, outcome.seconds))
+
+        if not parsed:
+            if pending:
+                with clock("evidence"):
+                    _refresh_evidence(store, embedder(), pipeline(), report, pending)
+            return report
+        with clock("embed"):
+            model = embedder()
+        numbers = [(d.source_file, d.metadata.doc_number) for d in stored.values()] + [
+            (doc.source_file, doc.metadata.doc_number) for _, doc, _ in parsed]
+        known_numbers = _doc_numbers(numbers)
+        keys = _document_keys(numbers)
+        # Evidence is marked pending before the first document commits: a crash from here on is completed later.
+        run_id = store.begin_run(((EVIDENCE_STEP, ""),))
+        written: list[str] = []
+        batch: list[_ReadDocument] = []
+        total_passages = sum(len(document.passages) for _, document, _ in parsed)
+        done_passages = 0
+
+        def write_one(read: _ReadDocument, vectors, embed_seconds: float) -> None:
+            nonlocal done_passages
+            started = time.perf_counter()
+            document, path = read.document, read.path
+            done_passages += len(document.passages)
+            try:
+                previous_hash = store.document_state(document.source_file)
+                moves = _journal_moves(store, curation, run_id, document, read.obligations)
+                if originals is not None:
+                    originals.keep(document.source_file, document.content_hash, path.read_bytes())
+                store.write_document(document, vectors, read.obligations, model.name, read.actors,
+                                     vector_passages=read.units.passages)
+            except _BATCH_STOPPERS:
+                _drop_unstored_original(store, originals, document)
+                raise  # every file would fail the same way: the user must re-embed, free space or rebuild
+            except (ConclusioError, OSError, ValueError) as e:  # e.g. the file changed meanwhile; the store is as it was
+                log.debug("storing %s failed", document.source_file, exc_info=True)
+                reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+                record(FileResult(str(path), "failed", f"could not be stored: {reason}"))
+                _drop_unstored_original(store, originals, document)
+                return
+            except Exception as e:  # a bug in one document's data (duplicate ids ...); the store is as it was
+                log.debug("storing %s failed", document.source_file, exc_info=True)
+                record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
+                _drop_unstored_original(store, originals, document)
+                return
+            written.append(document.source_file)
+            if originals is not None:
+                originals.prune(document.source_file, keep_hash=document.content_hash)
+            if curation is not None:
+                curation.record_ingest(document.source_file, previous_hash, document.content_hash, who)
+            if moves is not None and curation is not None:
+                report.curation += curation.reanchor(moves, who)
+                store.step_done(run_id, REANCHOR_STEP, document.source_file)
             record(
                 FileResult(
-                    str(path), "unchanged", passages=known.passages if known else 0,
-                    obligations=known.obligations if known else 0, seconds=time.perf_counter() - started,
+                    str(path), "ingested", passages=len(document.passages), obligations=len(read.obligations),
+                    seconds=read.seconds + embed_seconds + time.perf_counter() - started, warnings=list(document.warnings),
                 )
             )
-            continue
-        try:
-            document = ingest.parse_file(path, max_bytes=settings.max_file_bytes, ocr_language=settings.ocr_language)
-        except IngestError as e:
-            record(FileResult(str(path), "failed", e.reason, seconds=time.perf_counter() - started))
-            continue
-        except Exception as e:  # a parser bug on one file must not stop the batch
-            log.debug("parsing %s failed", path, exc_info=True)
-            record(FileResult(str(path), "failed", f"could not parse: {type(e).__name__}: {e}"))
-            continue
-        parsed.append((path, document, time.perf_counter() - started))
 
-    if not parsed:
-        if pending:
-            _refresh_evidence(store, embedder(), pipeline(), report, pending)
-        return report
-    nlp = pipeline()
-    model = embedder()
-    numbers = [(d.source_file, d.metadata.doc_number) for d in stored.values()] + [
-        (doc.source_file, doc.metadata.doc_number) for _, doc, _ in parsed]
-    known_numbers = _doc_numbers(numbers)
-    # Evidence is marked pending before the first document commits: a crash from here on is completed later.
-    run_id = store.begin_run(((EVIDENCE_STEP, ""),))
-    written: list[str] = []
-    batch: list[_ReadDocument] = []
+        def write_batch() -> None:
+            """Embed the batch's sentences in one call (the model works best on many at once), then write each document."""
+            started = time.perf_counter()
+            with clock("embed"):
+                vectors = model.encode_passages([text for read in batch for text in read.units.texts])
+            embed_seconds = time.perf_counter() - started
+            total_units = max(1, sum(len(read.units.texts) for read in batch))
+            offset = 0
+            for read in batch:
+                count = len(read.units.texts)
+                with clock("write"):
+                    write_one(read, vectors[offset : offset + count], embed_seconds * count / total_units)
+                progress("write", done_passages, total_passages)
+                offset += count
+            batch.clear()
 
-    def write_one(read: _ReadDocument, vectors, embed_seconds: float) -> None:
-        started = time.perf_counter()
-        document, path = read.document, read.path
-        try:
-            previous_hash = store.document_state(document.source_file)
-            moves = _journal_moves(store, curation, run_id, document, read.obligations)
-            if originals is not None:
-                originals.keep(document.source_file, document.content_hash, path.read_bytes())
-            store.write_document(document, vectors, read.obligations, model.name, read.actors,
-                                 vector_passages=read.units.passages)
-        except _BATCH_STOPPERS:
-            _drop_unstored_original(store, originals, document)
-            raise  # every file would fail the same way: the user must re-embed, free space or rebuild
-        except (ConclusioError, OSError, ValueError) as e:  # e.g. the file changed meanwhile; the store is as it was
-            log.debug("storing %s failed", document.source_file, exc_info=True)
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            record(FileResult(str(path), "failed", f"could not be stored: {reason}"))
-            _drop_unstored_original(store, originals, document)
-            return
-        except Exception as e:  # a bug in one document's data (duplicate ids ...); the store is as it was
-            log.debug("storing %s failed", document.source_file, exc_info=True)
-            record(FileResult(str(path), "failed", f"could not be stored: {type(e).__name__}: {e}"))
-            _drop_unstored_original(store, originals, document)
-            return
-        written.append(document.source_file)
-        if originals is not None:
-            originals.prune(document.source_file, keep_hash=document.content_hash)
-        if curation is not None:
-            curation.record_ingest(document.source_file, previous_hash, document.content_hash, who)
-        if moves is not None and curation is not None:
-            report.curation += curation.reanchor(moves, who)
-            store.step_done(run_id, REANCHOR_STEP, document.source_file)
-        record(
-            FileResult(
-                str(path), "ingested", passages=len(document.passages), obligations=len(read.obligations),
-                seconds=read.seconds + embed_seconds + time.perf_counter() - started, warnings=list(document.warnings),
-            )
-        )
-
-    def write_batch() -> None:
-        """Embed the batch's sentences in one call (the model works best on many at once), then write each document."""
-        started = time.perf_counter()
-        vectors = model.encode_passages([text for read in batch for text in read.units.texts])
-        embed_seconds = time.perf_counter() - started
-        total_units = max(1, sum(len(read.units.texts) for read in batch))
-        offset = 0
-        for read in batch:
-            count = len(read.units.texts)
-            write_one(read, vectors[offset : offset + count], embed_seconds * count / total_units)
-            offset += count
-        batch.clear()
-
-    for path, document, parse_seconds in parsed:
-        started = time.perf_counter()
-        key = _document_key(document, numbers)
-        document = with_resolved_references(ingest.with_passage_ids(document, key), known_numbers)
-        try:
-            obligations = extract_obligations(nlp, document, key=key)
-            actors = actors_by_passage(nlp, document.passages, obligations)
-        except Exception as e:  # an extractor bug on one document must not stop the batch
-            log.debug("obligation extraction failed on %s", document.source_file, exc_info=True)
-            record(FileResult(str(path), "failed", f"obligation extraction failed: {type(e).__name__}: {e}"))
-            continue
-        units = embedding_units(nlp, document.passages)
-        batch.append(_ReadDocument(path, document, obligations, actors, units,
-                                   parse_seconds + time.perf_counter() - started))
-        if sum(len(read.units.texts) for read in batch) >= EMBED_BATCH_UNITS:
+        to_read = []
+        for path, document, parse_seconds in parsed:
+            key = keys[document.source_file]
+            document = with_resolved_references(ingest.with_passage_ids(document, key), known_numbers)
+            to_read.append(_ReadTask(path, document, key, parse_seconds))
+        readings = workers.map(_read_task, to_read)
+        for task in to_read:
+            with clock("extract"):
+                outcome = next(readings)
+            if isinstance(outcome, TaskFailure):
+                done_passages += len(task.document.passages)
+                record(FileResult(str(task.path), "failed", outcome.reason))
+                continue
+            batch.append(outcome)
+            if sum(len(read.units.texts) for read in batch) >= EMBED_BATCH_UNITS:
+                write_batch()
+        if batch:
             write_batch()
-    if batch:
-        write_batch()
     if written or pending:
         # After an interrupted run nobody knows which documents it wrote: relink everything.
-        _refresh_evidence(store, model, nlp, report, [*pending, run_id], changed=None if pending else written)
+        with clock("evidence"):
+            _refresh_evidence(store, model, pipeline(), report, [*pending, run_id], changed=None if pending else written)
     else:
         store.finish_run(run_id)  # nothing was written: the evidence links are as they were
     return report
+
+
+@dataclass(frozen=True)
+class _ParseTask:
+    path: Path
+    max_bytes: int | None
+    ocr_language: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    document: Document
+    seconds: float
+
+
+def _parse_task(nlp: Language | None, task: _ParseTask) -> _Parsed | TaskFailure:
+    """Parse one file (in a worker process, or in this one); a failure is the file's, never the batch's."""
+    started = time.perf_counter()
+    try:
+        document = ingest.parse_file(task.path, max_bytes=task.max_bytes, ocr_language=task.ocr_language)
+    except IngestError as e:
+        return TaskFailure(e.reason)
+    except Exception as e:  # a parser bug on one file must not stop the batch
+        log.debug("parsing %s failed", task.path, exc_info=True)
+        return TaskFailure(f"could not parse: {type(e).__name__}: {e}")
+    return _Parsed(document, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class _ReadTask:
+    path: Path
+    document: Document
+    key: str
+    seconds: float  # spent on it so far
+
+
+def _read_task(nlp: Language, task: _ReadTask) -> _ReadDocument | TaskFailure:
+    """A parsed document's obligations, actors and embedding units (in a worker process, or in this one)."""
+    started = time.perf_counter()
+    document = task.document
+    try:
+        obligations = extract_obligations(nlp, document, key=task.key)
+        actors = actors_by_passage(nlp, document.passages, obligations)
+    except Exception as e:  # an extractor bug on one document must not stop the batch
+        log.debug("obligation extraction failed on %s", document.source_file, exc_info=True)
+        return TaskFailure(f"obligation extraction failed: {type(e).__name__}: {e}")
+    units = embedding_units(nlp, document.passages)
+    return _ReadDocument(task.path, document, obligations, actors, units,
+                         task.seconds + time.perf_counter() - started)
+
+
+class _StageClock:
+    """Adds the wall-clock seconds spent inside ``with clock(stage):`` to ``timings[stage]``."""
+
+    def __init__(self, timings: dict[str, float]):
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 # Sentences embedded per call across documents: enough to keep the encoder's batches full, few
@@ -345,14 +439,16 @@ def _drop_unstored_original(store: Store, originals: OriginalFiles | None, docum
         pass  # best effort: a kept file the store does not name is never read (rebuild asks the store first)
 
 
-def _document_key(document: Document, numbers: Sequence[tuple[str, str | None]]) -> str:
-    """The name ids give a document: its number, unless another file (stored or in this batch) has it too."""
-    key = ingest.document_key(document.source_file, document.metadata.doc_number)
-    if key == document.source_file:
-        return key
-    same = {source for source, number in numbers
-            if source != document.source_file and number and ingest.document_key(source, number) == key}
-    return document.source_file if same else key
+def _document_keys(numbers: Sequence[tuple[str, str | None]]) -> dict[str, str]:
+    """Source file -> the name ids give that document: its number, unless another file (stored or in this
+    batch) has it too, then its file name. A file listed twice (stored, and revised now) counts its last number."""
+    holders: dict[str, set[str]] = {}
+    keys: dict[str, str] = {}
+    for source, number in numbers:
+        key = keys[source] = ingest.document_key(source, number)
+        if number and key != source:
+            holders.setdefault(key, set()).add(source)
+    return {source: key if key == source or holders[key] == {source} else source for source, key in keys.items()}
 
 
 def reembed(

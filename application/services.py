@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
 
 from application.access import User, resolve_user
 from application.citations import Citation, cite_passage
@@ -47,6 +46,9 @@ from tracking import CurationStore, TrackedObligation, export_obligations, open_
 from tracking.exports import ExportError, table_csv, table_xlsx
 from tracking.status import StatusChange, StatusPoint, changes, history
 from tracking.curation import ANCHOR_MOVED, INGEST, LINK_ARROW, AuditEntry, AuditVerification
+
+if TYPE_CHECKING:  # spaCy (and torch through it) loads only when a pipeline is built
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -303,11 +305,14 @@ class Conclusio:
         force: bool = False,
         on_result: Callable[[Any], None] | None = None,
         wait: bool = False,
+        jobs: int = 1,
+        on_progress: Callable[[str, int, int], None] | None = None,
     ):
         """Ingest files and folders into the store (created when missing); the model loads only if a file changed.
 
         One ingest at a time: another one running makes this one wait (``wait``) or raise ``StoreBusyError``.
-        Work an interrupted ingest left is completed first.
+        Work an interrupted ingest left is completed first. ``jobs`` worker processes parse and read the
+        files; ``on_progress(stage, done, total)`` follows the run (``application.pipeline.ingest_paths``).
         """
         from application.pipeline import ingest_paths
 
@@ -316,7 +321,7 @@ class Conclusio:
             return ingest_paths(
                 [Path(p) for p in paths], settings=self.settings, store=store, embedder=lambda: self.embedder,
                 pipeline=lambda: self.pipeline, on_result=on_result, force=force, curation=curation,
-                originals=self.originals, who=self.user.name,
+                originals=self.originals, who=self.user.name, jobs=jobs, on_progress=on_progress,
             )
 
     def resume(self, *, wait: bool = False):

@@ -57,6 +57,9 @@ class Settings:
     store_permissions: str = "private"  # private (files 0600) | group (0640): CONCLUSIO_STORE_PERMISSIONS
     users_file: Path | None = None  # who may do what and read how far up (application.access); None: one local admin
     user: str | None = None  # who the CLI (and a UI without login) acts as; None: the login name
+    # Where derived data that is costly to rebuild is kept between runs (the query expander's parsed
+    # EuroVoc and ODWN); None: nothing is kept. CONCLUSIO_CACHE_DIR, else $XDG_CACHE_HOME/conclusio.
+    cache_dir: Path | None = None
 
     @property
     def store_file_mode(self) -> int:
@@ -92,6 +95,7 @@ class Settings:
             "actors_file": _path_or_none(env.get("CONCLUSIO_ACTORS_FILE")),
             "users_file": _path_or_none(env.get("CONCLUSIO_USERS")),
             "user": env.get("CONCLUSIO_USER") or None,
+            "cache_dir": _path_or_none(env.get("CONCLUSIO_CACHE_DIR")) or _user_cache(env),
         }
         if "OPENSEARCH_VERIFY_CERTS" in env:
             values["opensearch_verify_certs"] = _flag("OPENSEARCH_VERIFY_CERTS", env["OPENSEARCH_VERIFY_CERTS"])
@@ -120,6 +124,12 @@ class Settings:
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _user_cache(env: Mapping[str, str]) -> Path | None:
+    """$XDG_CACHE_HOME/conclusio, else ~/.cache/conclusio; None without a home folder."""
+    base = env.get("XDG_CACHE_HOME") or (str(Path(env["HOME"]) / ".cache") if env.get("HOME") else None)
+    return Path(base) / "conclusio" if base else None
 
 
 def _path_or_none(value: str | None) -> Path | None:

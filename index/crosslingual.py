@@ -11,6 +11,11 @@ rendering of the query is encoded too).
 from __future__ import annotations
 
 import csv
+import gc
+import hashlib
+import logging
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 
 from index.analysis import DUTCH_STOPWORDS, fold
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("nl", "en", "de", "fr")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
@@ -286,18 +293,34 @@ class QueryExpander:
 
     @classmethod
     def from_settings(cls, settings) -> QueryExpander:
-        """Glossary always; EuroVoc and ODWN when their folders are configured and present."""
+        """Glossary always; EuroVoc and ODWN when their folders are configured and present.
+
+        Reading EuroVoc and ODWN and folding their tens of thousands of labels takes about a second;
+        with ``settings.cache_dir`` the built expander is kept there (``vocabularies-*.pickle``, in
+        the user's own cache) and read back in a fraction of that while its source files keep their
+        sizes and modification times.
+        """
+        sources = _vocabulary_sources(settings)
+        cache_dir = getattr(settings, "cache_dir", None)
+        cache = Path(cache_dir) / f"vocabularies-{_sources_key(sources)}.pickle" if cache_dir else None
+        if cache is not None:
+            loaded = _read_cached(cache)
+            if loaded is not None:
+                return loaded
+        expander = cls._read(sources)
+        if cache is not None:
+            for language in LANGUAGES[1:]:  # what other-language queries stem their words against
+                expander._stemmed_for(language)
+            _write_cached(cache, expander)
+        return expander
+
+    @classmethod
+    def _read(cls, sources: _VocabularySources) -> QueryExpander:
         notes: list[str] = []
-        eurovoc = None
-        eurovoc_dir = getattr(settings, "eurovoc_dir", None)
-        if eurovoc_dir and (Path(eurovoc_dir) / "eurovoc_concepts.csv").exists():
-            eurovoc = load_eurovoc(Path(eurovoc_dir))
-        else:
+        eurovoc = load_eurovoc(sources.eurovoc) if sources.eurovoc else None
+        if eurovoc is None:
             notes.append("EuroVoc not configured (Settings.eurovoc_dir): cross-lingual expansion uses the glossary only")
-        odwn = None
-        odwn_dir = getattr(settings, "odwn_dir", None)
-        if odwn_dir and (Path(odwn_dir) / "synsets_nl.tsv").exists():
-            odwn = load_odwn_synonyms(Path(odwn_dir))
+        odwn = load_odwn_synonyms(sources.odwn) if sources.odwn else None
         return cls(load_glossary(), eurovoc, odwn, tuple(notes))
 
     def expand(self, query: str, phrases: tuple[str, ...] = ()) -> Expansion:
@@ -331,18 +354,21 @@ class QueryExpander:
 
     def _with_inflected_matches(self, words: list[str], matches: list[ConceptMatch], language: str) -> list[ConceptMatch]:
         """Matches plus concepts found by stem where no exact form matched (glossary first, then EuroVoc)."""
-        if language not in self._stemmed:
-            self._stemmed[language] = (StemmedVocabulary.build(self.glossary_vocabulary, language),
-                                       StemmedVocabulary.build(self.eurovoc_vocabulary, language))
         found = list(matches)
         covered = {i for m in matches for i in range(m.start, m.end)}
-        for vocabulary in self._stemmed[language]:
+        for vocabulary in self._stemmed_for(language):
             for s, e, hits in vocabulary.longest_matches(words):
                 span = range(s, e)
                 if covered.isdisjoint(span) and not all(w in _ALL_FUNCTION_WORDS for w in words[s:e]):
                     found.extend(ConceptMatch(c, " ".join(words[s:e]), lang, s, e) for c, lang in hits[:2])
                     covered.update(span)
         return sorted(found, key=lambda m: m.start)
+
+    def _stemmed_for(self, language: str) -> tuple[StemmedVocabulary, StemmedVocabulary]:
+        if language not in self._stemmed:
+            self._stemmed[language] = (StemmedVocabulary.build(self.glossary_vocabulary, language),
+                                       StemmedVocabulary.build(self.eurovoc_vocabulary, language))
+        return self._stemmed[language]
 
     def _dutch_synonyms(self, words: list[str], matches: list[ConceptMatch]) -> list[tuple[str, float]]:
         query_folded = " ".join(words)
@@ -408,6 +434,73 @@ class QueryExpander:
 _ALL_FUNCTION_WORDS = set().union(*_FUNCTION_WORDS.values())
 _DUTCH_FUNCTION_WORDS = _FUNCTION_WORDS["nl"] | DUTCH_STOPWORDS
 _GENERAL_WORDING = "glossary_policy:"  # key prefix of the general policy-wording glossary
+
+
+# Bump when QueryExpander's attributes or the loaders change: caches of an older layout are then not read.
+_CACHE_LAYOUT = 1
+
+
+@dataclass(frozen=True)
+class _VocabularySources:
+    """The files an expander is read from (None: not configured or not there)."""
+
+    eurovoc: Path | None
+    odwn: Path | None
+
+
+def _vocabulary_sources(settings) -> _VocabularySources:
+    def folder(name: str, file: str) -> Path | None:
+        configured = getattr(settings, name, None)
+        return Path(configured) if configured and (Path(configured) / file).exists() else None
+
+    return _VocabularySources(folder("eurovoc_dir", "eurovoc_concepts.csv"), folder("odwn_dir", "synsets_nl.tsv"))
+
+
+def _sources_key(sources: _VocabularySources) -> str:
+    """A digest of every source file's path, size and modification time, and of the cache layout."""
+    files = [sources.eurovoc / "eurovoc_concepts.csv" if sources.eurovoc else None,
+             sources.odwn / "synsets_nl.tsv" if sources.odwn else None]
+    for name in SHIPPED_GLOSSARIES:
+        resource = resources.files("index").joinpath(f"data/{name}")
+        files.append(Path(str(resource)) if resource.is_file() else None)
+    parts = [str(_CACHE_LAYOUT)]
+    for file in files:
+        if file is None:
+            parts.append("-")
+            continue
+        stat = file.stat()
+        parts.append(f"{file.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def _read_cached(path: Path) -> QueryExpander | None:
+    """The expander kept at ``path``; None when there is none or it cannot be read (it is then rebuilt)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling a million small objects: the collector would walk them again and again
+    try:
+        expander = pickle.loads(data)
+    except Exception:  # a truncated or foreign file: rebuilding is always possible
+        log.debug("cached vocabularies %s could not be read", path, exc_info=True)
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return expander if isinstance(expander, QueryExpander) else None
+
+
+def _write_cached(path: Path, expander: QueryExpander) -> None:
+    """Keep the built expander for the next process; best effort (a read-only cache folder only costs time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(expander, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)  # whole or not at all, also with two processes writing
+    except OSError:
+        log.debug("could not keep the vocabularies in %s", path, exc_info=True)
 
 
 def _displaced_by_longer_terms(glossary: list, eurovoc: list) -> set[tuple[int, int]]:

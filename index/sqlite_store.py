@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -1056,12 +1057,18 @@ def _all_of(nodes: Sequence[Node | None]) -> Node | None:
     return present[0] if len(present) == 1 else AllOf(tuple(present))
 
 
+@lru_cache(maxsize=131072)
+def _word_terms(word: str) -> tuple[str, ...]:
+    # Every hit's every word is analysed to mark it: the same few thousand words, again and again.
+    return tuple(analyze(word))
+
+
 def _highlights(text: str, stems: set[str], phrases: list[list[str]], prefixes: Sequence[str] = ()) -> tuple[str, ...]:
     """Surface words of the passage whose analysed form matched a query term, or that start with a prefix."""
     found: dict[str, None] = {}
     for match in _WORD.finditer(text):
         word = match.group(0)
-        if any(term in stems for term in analyze(word)) or any(fold(word).startswith(p) for p in prefixes):
+        if not stems.isdisjoint(_word_terms(word)) or any(fold(word).startswith(p) for p in prefixes):
             found[word] = None
     for phrase in phrases:
         found[" ".join(phrase)] = None

@@ -9,10 +9,19 @@ Public surface: ``refresh_evidence``, ``track``, ``track_passages``, ``TrackedOb
 """
 
 from tracking.curation import CurationError, CurationStore, open_curation
-from tracking.evidence import refresh_evidence
 from tracking.exports import FORMATS as EXPORT_FORMATS
 from tracking.exports import ExportError, export_obligations
 from tracking.status import TrackedObligation, status_on, track, track_passages
+
+
+def __getattr__(name: str):
+    # Evidence linking reads Dutch with spaCy (and through it torch): seconds that status and search never need.
+    if name == "refresh_evidence":
+        from tracking.evidence import refresh_evidence
+
+        return refresh_evidence
+    raise AttributeError(f"module 'tracking' has no attribute {name!r}")
+
 
 __all__ = [
     "EXPORT_FORMATS",

@@ -345,3 +345,24 @@ def test_search_help_documents_the_query_language(capsys):
     for example in ('"legale bedrijfsstructuren"', "europol -eurojust", "haven*", "actor:Europol", "status:overdue",
                     "date:2024-01-01..2024-12-31", "deadline:..2025-06-30", "--sort"):
         assert example in out, example
+
+
+def test_ingest_reports_seconds_per_stage_as_a_line_and_in_json(capsys, tmp_path, corpus_dir):
+    files = sorted(corpus_dir.glob("*.txt"))
+    store = str(tmp_path / "store")
+    code, out, err = run(capsys, "ingest", str(files[3]), "--store", store, "--jobs", "1")
+    assert code == 0 and err == ""  # no progress bar where stderr is no terminal
+    assert out.splitlines()[-1].startswith("seconds per stage: parse ")
+    assert "passages/s)" in out.splitlines()[-1]
+    code, out, _ = run(capsys, "ingest", str(files[3]), str(files[4]), "--store", store, "--format", "json",
+                       "--jobs", "2")
+    report = json.loads(out)
+    assert code == 0 and report["counts"] == {"ingested": 1, "unchanged": 1, "failed": 0}
+    assert [f["status"] for f in report["files"]] == ["unchanged", "ingested"]
+    assert set(report["timings"]) == {"parse", "extract", "embed", "write", "evidence"}
+    assert report["evidence_refreshed"] is True
+
+
+def test_ingest_refuses_no_jobs(capsys, tmp_path, corpus_dir):
+    code, _, err = run(capsys, "ingest", str(corpus_dir), "--store", str(tmp_path / "store"), "--jobs", "0")
+    assert code == 1 and "--jobs must be at least 1, not 0" in err

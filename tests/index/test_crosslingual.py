@@ -133,3 +133,40 @@ def test_inflections_of_a_rendered_word_count_in_full(expander):
     weights = dict(expansion.terms)
     assert weights["verzoekt"] == 1.0
     assert weights["vragen"] < 1.0  # another word for the same concept stays an expansion
+
+
+EUROVOC_ROWS = """concept_id,uri,domain_code,mt_code,mt_label_en,pref_nl,pref_en,pref_de,pref_fr,alt_en,alt_fr,broader,related,in_2021_skos_extract
+2,http://eurovoc.europa.eu/2,12,1216,criminal law,misbruik van vertrouwen,breach of trust,Veruntreuung,abus de confiance,,,3944,,yes
+9,http://eurovoc.europa.eu/9,56,5616,farming policy,gemeenschappelijk landbouwbeleid,common agricultural policy,Gemeinsame Agrarpolitik,politique agricole commune,CAP,PAC,,,yes
+"""
+
+
+def test_the_parsed_vocabularies_are_kept_and_read_back_until_their_source_changes(tmp_path):
+    eurovoc = tmp_path / "eurovoc"
+    eurovoc.mkdir()
+    (eurovoc / "eurovoc_concepts.csv").write_text(EUROVOC_ROWS, encoding="utf-8")
+    settings = Settings(eurovoc_dir=eurovoc, odwn_dir=None, cache_dir=tmp_path / "cache")
+    built = QueryExpander.from_settings(settings)
+    kept = list((tmp_path / "cache").glob("vocabularies-*.pickle"))
+    assert len(kept) == 1
+    read_back = QueryExpander.from_settings(settings)
+    assert read_back is not built
+    for query in ("the common agricultural policies", "Veruntreuung und Geldwäsche", "witwassen in havens"):
+        assert read_back.expand(query) == built.expand(query)
+    assert "landbouwbeleid" in read_back.expand("the common agricultural policy").dutch_text
+
+    # A changed source file is read again, not answered from the old copy.
+    (eurovoc / "eurovoc_concepts.csv").write_text(EUROVOC_ROWS.replace("landbouwbeleid", "landbouwpolitiek"),
+                                                  encoding="utf-8")
+    changed = QueryExpander.from_settings(settings)
+    assert "landbouwpolitiek" in changed.expand("the common agricultural policy").dutch_text
+    assert len(list((tmp_path / "cache").glob("vocabularies-*.pickle"))) == 2
+
+
+def test_a_damaged_cache_file_is_rebuilt(tmp_path):
+    settings = Settings(eurovoc_dir=None, odwn_dir=None, cache_dir=tmp_path / "cache")
+    QueryExpander.from_settings(settings)
+    (kept,) = (tmp_path / "cache").glob("vocabularies-*.pickle")
+    kept.write_bytes(kept.read_bytes()[:1000])
+    assert "witwassen" in QueryExpander.from_settings(settings).expand("money laundering").dutch_text
+    assert len(kept.read_bytes()) > 1000  # written whole again
