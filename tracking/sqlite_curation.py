@@ -117,11 +117,26 @@ class SQLiteCurationStore:
             db = sqlite3.connect(":memory:", check_same_thread=False)  # nothing curated yet: an empty view
             db.executescript(_SCHEMA)
             return db
+        self._roll_back_interrupted_write()
         uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
         db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         db.execute("PRAGMA query_only=ON")
         db.execute("SELECT count(*) FROM audit").fetchone()
         return db
+
+    def _roll_back_interrupted_write(self) -> None:
+        """A writer killed mid-transaction leaves a hot rollback journal, which only a writable connection may
+        roll back; a read-only one then fails ("attempt to write a readonly database"). When we may write the
+        file, let SQLite roll it back first, as the next writer would (a live writer's journal is left alone:
+        SQLite only rolls back a journal no connection holds a lock for)."""
+        journal = self.path.with_name(self.path.name + "-journal")
+        if not journal.exists() or not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            return
+        recovering = sqlite3.connect(self.path, timeout=30)
+        try:
+            recovering.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            recovering.close()
 
     def _reading(self) -> threading.Lock:
         """The lock around a read; a read-only view opened before the file existed opens it once it does (a
