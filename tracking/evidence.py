@@ -182,6 +182,8 @@ class EvidenceLinker:
         """Ids of the obligations whose links may change when ``changed`` documents were (re)written."""
         affected = {o.id for o in self.obligations if o.source_file in changed}
         for source_file in changed:
+            if len(affected) == len(self.obligations):
+                break  # every obligation is relinked already (a first ingest): no search can add one
             info = self.infos.get(source_file)
             if info is None or info.date is None:
                 continue
