@@ -56,7 +56,16 @@ justitie justitieel strafrecht straf sancties bevel aanhouding uitlevering vervo
 def fold(text: str) -> str:
     """Lowercase and strip diacritics ("financiële" -> "financiele")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():  # most of a Dutch text: nothing to strip, and no per-character loop for it
+        return decomposed
+    return _NON_ASCII.sub(_without_combining, decomposed)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_combining(run: re.Match) -> str:
+    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)

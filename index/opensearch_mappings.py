@@ -497,6 +497,13 @@ def knn_query(
     return {"size": size, "query": {"nested": nested}, "_source": {"excludes": list(VECTOR_FIELDS)}}
 
 
+def ids_only(body: dict[str, Any]) -> dict[str, Any]:
+    """The same search answering passage ids and scores only: no other stored field, no highlights."""
+    slim = {key: value for key, value in body.items() if key != "highlight"}
+    slim["_source"] = ["passage_id"]
+    return slim
+
+
 def cosine_from_knn_score(score: float) -> float:
     """Invert the cosinesimil score ``(1 + cos) / 2``."""
     return 2.0 * score - 1.0

@@ -362,6 +362,16 @@ class OpenSearchStore:
             for hit in hits
         ]
 
+    def keyword_candidates(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[tuple[str, float]]:
+        if not self._has_passages_index():
+            return []
+        seen = self._visibility()
+        body = bodies.keyword_query(query, filters, seen.versions, k, seen.hidden)
+        if body is None:
+            return []
+        hits = self._client.search(index=self._names.passages, body=bodies.ids_only(body))["hits"]["hits"]
+        return [(hit["_source"]["passage_id"], float(hit.get("_score") or 0.0)) for hit in hits]
+
     def hybrid_search(
         self,
         query: LexicalQuery,
@@ -408,6 +418,20 @@ class OpenSearchStore:
             ScoredPassage(passage=passage_from(hit["_source"]), score=bodies.cosine_from_knn_score(float(hit["_score"])))
             for hit in hits
         ]
+
+    def vector_candidates(self, vectors: np.ndarray, filters: SearchFilters, k: int) -> list[list[tuple[str, float]]]:
+        stored = self._get_meta(_EMBEDDING_KEY)
+        seen = self._visibility()
+        if stored is None or not seen.versions or k <= 0 or not self._has_passages_index():
+            return [[] for _ in range(len(vectors))]
+        out: list[list[tuple[str, float]]] = []
+        for vector in vectors:  # one knn search each: the graph walk is per query vector anyway
+            body = bodies.knn_query(self._query_vector(vector, stored).tolist(), filters, seen.versions, k,
+                                    hidden=seen.hidden)
+            hits = self._client.search(index=self._names.passages, body=bodies.ids_only(body))["hits"]["hits"] \
+                if body is not None else []
+            out.append([(hit["_source"]["passage_id"], bodies.cosine_from_knn_score(float(hit["_score"]))) for hit in hits])
+        return out
 
     def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
         ids = list(dict.fromkeys(passage_ids))

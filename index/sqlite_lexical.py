@@ -189,9 +189,11 @@ class Bm25:
             return {}
         idf = [self.idf(item.expression) for item in items]
         marks = ",".join("?" * len(rowids))
+        on_surface = any(item.kind != "stem" for item in items)
+        surface = "surface" if on_surface else "''"  # stems alone never read the surface column
         texts = {
             row[0]: row[1:]
-            for row in self._all(f"SELECT rowid, title, section, body, surface FROM passages_fts WHERE rowid IN ({marks})",
+            for row in self._all(f"SELECT rowid, title, section, body, {surface} FROM passages_fts WHERE rowid IN ({marks})",
                                  list(rowids))
         }
         lengths = {
@@ -199,7 +201,7 @@ class Bm25:
             for rowid, size in self._all(f"SELECT id, sz FROM passages_fts_docsize WHERE id IN ({marks})", list(rowids))
         }
         w = self.weights
-        on_surface = any(item.kind != "stem" for item in items)
+        stems = {item.words[0] for item in items if item.kind == "stem"}
         shared: dict[str, Counter] = {}  # a document's title and a section's heading recur in every passage
 
         def counted(column: str) -> Counter:
@@ -216,8 +218,13 @@ class Bm25:
             words = surface.split() if on_surface else []
             norm = K1 * (1 - B + B * lengths.get(rowid, 0) / self.avgdl)
             score = 0.0
+            # the stems a row holds in some column (most rows hold few of a long query's); items keep their
+            # order, so the sum is the same float as over every item
+            held = stems.intersection(columns[2]).union(stems.intersection(columns[0]), stems.intersection(columns[1]))
             for item, item_idf in zip(items, idf):
                 if item.kind == "stem":
+                    if item.words[0] not in held:
+                        continue
                     term = item.words[0]
                     f = w.title * columns[0][term] + w.section * columns[1][term] + w.body * columns[2][term]
                 else:

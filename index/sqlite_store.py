@@ -668,9 +668,33 @@ class SQLiteStore:
     # ---- search --------------------------------------------------------------------
 
     def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
+        items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
+        best = self._keyword_ranked(query, items, filters, k)
+        passages = self._passages_by_rowid([rowid for rowid, _ in best])
+        stems = {term for item in items if item.kind == "stem" for term in item.words}
+        phrases = [list(item.words) for item in items if item.kind == "phrase"]
+        prefixes = [item.words[-1] for item in items if item.kind == "prefix"]
+        return [
+            ScoredPassage(
+                passage=passages[rowid], score=score,
+                highlights=_highlights(passages[rowid].text, stems, phrases, prefixes),
+            )
+            for rowid, score in best
+            if rowid in passages
+        ]
+
+    def keyword_candidates(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[tuple[str, float]]:
+        items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
+        best = self._keyword_ranked(query, items, filters, k)
+        ids = self._passage_ids_by_rowid([rowid for rowid, _ in best])
+        return [(ids[rowid], score) for rowid, score in best if rowid in ids]
+
+    def _keyword_ranked(
+        self, query: LexicalQuery, items: list[ScoringItem], filters: SearchFilters, k: int
+    ) -> list[tuple[int, float]]:
+        """(rowid, score) of the best ``k`` passages: one FTS5 MATCH for the candidates, the weighted BM25 to rank them."""
         if k <= 0:
             return []
-        items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
         required = [Phrase(p) for p in query.phrases if tokens(p)]
         constraint = _all_of([filters.matching, *required])
         match, left_to_sql = match_expression(constraint, items)
@@ -689,47 +713,48 @@ class SQLiteStore:
                 best = sorted(weighted.items(), key=lambda item: (-item[1], order[item[0]]))[:k]
             else:  # only the constraint's own words: its plain bm25 ranks
                 best = [(rowid, float(score)) for rowid, score in found[:k]]
-        passages = self._passages_by_rowid([rowid for rowid, _ in best])
-        stems = {term for item in items if item.kind == "stem" for term in item.words}
-        phrases = [list(item.words) for item in items if item.kind == "phrase"]
-        prefixes = [item.words[-1] for item in items if item.kind == "prefix"]
-        return [
-            ScoredPassage(
-                passage=passages[rowid], score=score,
-                highlights=_highlights(passages[rowid].text, stems, phrases, prefixes),
-            )
-            for rowid, score in best
-            if rowid in passages
-        ]
+        return best
 
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
         matrix = self._vector_matrix()
         query = self._query(vector, matrix)
         if k <= 0 or matrix.group_rowids.size == 0:
             return []
-        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()) and not self._hidden_markings():
-            mask = np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
-        else:
-            filter_sql, filter_params = _filter_clause(filters, self._visible_sql())
-            allowed = self._all(
-                f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
-            )
-            mask = np.isin(matrix.group_rowids, np.array([r for (r,) in allowed], dtype=np.int64))
-        count = int(mask.sum())
-        if count == 0:
+        mask = self._vector_mask(filters, matrix)
+        if not mask.any():
             return []
         # Score every row (no copy of the matrix), a passage by its best row; filtered-out passages sink.
-        similarities = passage_scores(matrix.vectors @ query, matrix.starts)
-        similarities[~mask] = -np.inf
-        k = min(k, count)
-        candidates = np.argpartition(-similarities, k - 1)[:k]
-        top = candidates[np.lexsort((matrix.group_rowids[candidates], -similarities[candidates]))]
-        passages = self._passages_by_rowid([int(matrix.group_rowids[i]) for i in top])
-        return [
-            ScoredPassage(passage=passages[int(matrix.group_rowids[i])], score=float(similarities[i]))
-            for i in top
-            if int(matrix.group_rowids[i]) in passages
-        ]
+        top = _top_groups(passage_scores(matrix.vectors @ query, matrix.starts), mask, matrix.group_rowids, k)
+        passages = self._passages_by_rowid([rowid for rowid, _ in top])
+        return [ScoredPassage(passage=passages[rowid], score=score) for rowid, score in top if rowid in passages]
+
+    def vector_candidates(self, vectors: np.ndarray, filters: SearchFilters, k: int) -> list[list[tuple[str, float]]]:
+        matrix = self._vector_matrix()
+        queries = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        if k <= 0 or matrix.group_rowids.size == 0 or not len(queries):
+            return [[] for _ in range(len(queries))]
+        self._query(queries[0], matrix)  # the model check
+        mask = self._vector_mask(filters, matrix)
+        if not mask.any():
+            return [[] for _ in range(len(queries))]
+        # One product per query, as vector_search computes it: a product over a block of queries (BLAS gemm)
+        # rounds differently in the last bit, and a generated or real collection holds duplicate passages
+        # whose exact ties are then broken otherwise (86 of 2,299 obligations got another top 20 that way).
+        # What is shared is the filter mask and one id lookup for all queries.
+        tops = [_top_groups(passage_scores(matrix.vectors @ query, matrix.starts), mask, matrix.group_rowids, k)
+                for query in queries]
+        ids = self._passage_ids_by_rowid(list({rowid for top in tops for rowid, _ in top}))
+        return [[(ids[rowid], score) for rowid, score in top if rowid in ids] for top in tops]
+
+    def _vector_mask(self, filters: SearchFilters, matrix: _VectorMatrix) -> np.ndarray:
+        """Which passage groups of the matrix the filters (and this view's clearance) allow."""
+        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()) and not self._hidden_markings():
+            return np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
+        filter_sql, filter_params = _filter_clause(filters, self._visible_sql())
+        allowed = self._all(
+            f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
+        )
+        return np.isin(matrix.group_rowids, np.array([r for (r,) in allowed], dtype=np.int64))
 
     def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
         matrix = self._vector_matrix()
@@ -832,6 +857,12 @@ class SQLiteStore:
         for chunk in _chunks(rowids):
             for rowid, data in self._all(f"SELECT rowid, data FROM passages WHERE rowid IN ({_marks(chunk)})", chunk):
                 out[rowid] = _passage(data)
+        return out
+
+    def _passage_ids_by_rowid(self, rowids: list[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for chunk in _chunks(rowids):
+            out.update(self._all(f"SELECT rowid, passage_id FROM passages WHERE rowid IN ({_marks(chunk)})", chunk))
         return out
 
     def _rows_by_passage_id(self, passage_ids: Sequence[str], column: str) -> dict[str, tuple]:
@@ -957,6 +988,17 @@ def _insert_vectors(db: sqlite3.Connection, source_file: str, passage_rowids: np
 def passage_scores(row_similarities: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """A passage's closeness to the query from its rows' cosines: its best row (its best sentence)."""
     return np.maximum.reduceat(row_similarities, starts) if row_similarities.size else row_similarities
+
+
+def _top_groups(similarities: np.ndarray, mask: np.ndarray, group_rowids: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(passage rowid, score) of the best ``k`` allowed groups, best first, ties by rowid."""
+    similarities = np.where(mask, similarities, -np.inf)
+    k = min(k, int(mask.sum()))
+    if k <= 0:
+        return []
+    candidates = np.argpartition(-similarities, k - 1)[:k]
+    top = candidates[np.lexsort((group_rowids[candidates], -similarities[candidates]))]
+    return [(int(group_rowids[i]), float(similarities[i])) for i in top]
 
 
 class _Transaction:

@@ -180,8 +180,16 @@ class Store(Protocol):
     def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
         """Best ``k`` passages by lexical relevance (BM25 or the engine's equivalent)."""
 
+    def keyword_candidates(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[tuple[str, float]]:
+        """(passage id, score) of the passages ``keyword_search`` ranks first, in its order, without reading the
+        passages or marking highlights (for callers that want candidates, such as the evidence linker)."""
+
     def vector_search(self, vector: np.ndarray, filters: SearchFilters, k: int) -> list[ScoredPassage]:
         """Best ``k`` passages by cosine similarity to a normalised query vector (a passage: its best row)."""
+
+    def vector_candidates(self, vectors: np.ndarray, filters: SearchFilters, k: int) -> list[list[tuple[str, float]]]:
+        """For each query vector (a row of ``vectors``), (passage id, score) of the passages ``vector_search``
+        ranks first under the same filters, in its order; many queries answered at once."""
 
     def vector_scores(self, vector: np.ndarray, passage_ids: Sequence[str]) -> dict[str, float]:
         """The score ``vector_search`` gives each of these passages, by id; unknown ids are left out."""

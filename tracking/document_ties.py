@@ -69,15 +69,17 @@ def document_infos(store: Store) -> dict[str, DocumentInfo]:
 
 def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = None) -> bool:
     """Whether a text names an earlier document by number, or by title (with its date when it is short)."""
-    folded = re.sub(r"\s+", "", fold(text))
-    if any(key.lower() in folded for key in earlier.number_keys if len(key) >= 5):
-        return True
+    folded = fold(text)
+    keys = [key.lower() for key in earlier.number_keys if len(key) >= 5]
+    if keys:
+        squeezed = re.sub(r"\s+", "", folded)
+        if any(key in squeezed for key in keys):
+            return True
     if len(earlier.title_terms) < 4:
         return False
     terms = terms if terms is not None else frozenset(analyze(plain(text)))
     coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
-    dated = any(phrase in fold(text) for phrase in earlier.date_phrases)
-    return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and dated)
+    return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and any(phrase in folded for phrase in earlier.date_phrases))
 
 
 def names_document(later: DocumentInfo, earlier: DocumentInfo) -> bool:

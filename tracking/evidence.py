@@ -83,6 +83,7 @@ MIN_SHARED_WORDS = 3
 ACTION_TITLE_MIN = 0.3  # Jaccard of stemmed action titles for "Actie N" to count as the same action
 SECTION_MAX_SHARE = 0.25  # a "section" holding more of the document than this is the whole document
 
+_NAMING_KINDS = ("body", "heading", "footnote")  # the passages in which a later document names an earlier one
 _ANAPHORA = frozenset("deze dit die dat hiermee daarmee daarbij hierbij".split())
 
 
@@ -181,13 +182,32 @@ class EvidenceLinker:
         """Ids of the obligations whose links may change when ``changed`` documents were (re)written."""
         affected = {o.id for o in self.obligations if o.source_file in changed}
         for source_file in changed:
+            if len(affected) == len(self.obligations):
+                break  # every obligation is relinked already (a first ingest): no search can add one
             info = self.infos.get(source_file)
             if info is None or info.date is None:
                 continue
-            named = {home for home in self.infos if home != source_file and source_file in self.naming(home)}
+            named = self._named_by(source_file, info)
             affected |= {o.id for o in self.obligations if o.source_file in named}
             affected |= self._closest_obligations(source_file, info.date)
         return affected
+
+    def _named_by(self, source_file: str, info: DocumentInfo) -> set[str]:
+        """Earlier documents that ``source_file`` names: by its metadata, or in the text of one of its passages.
+
+        The inverse of ``naming``, read from the new document alone instead of a search per stored
+        document; it finds every document ``naming`` can find for it (``naming`` confirms its keyword
+        hits with the same ``text_names``), so no obligation that may change is left out.
+        """
+        earlier = {f: i for f, i in self.infos.items() if f != source_file and i.date and i.date < (info.date or "")}
+        named = {f for f, i in earlier.items() if names_document(info, i)}
+        loaded = self._document(source_file)
+        texts = [(p.text, frozenset(analyze(plain(p.text)))) for p in loaded.document.passages
+                 if p.kind in _NAMING_KINDS] if loaded else []
+        for home, home_info in earlier.items():
+            if home not in named and any(text_names(text, home_info, terms) for text, terms in texts):
+                named.add(home)
+        return named
 
     def _closest_obligations(self, source_file: str, day: str) -> set[str]:
         """Obligations of earlier documents stated in the passages closest to the new document's passages."""
@@ -199,12 +219,13 @@ class EvidenceLinker:
             by_passage[o.passage_id].append(o.id)
         earlier = SearchFilters(date_to=_day_before(day), passage_kinds=("body",), has_obligations=True)
         found: set[str] = set()
-        vectors = self.store.passage_vectors([p.passage_id for p in loaded.body])
-        for passage, vector in zip(loaded.body, vectors, strict=False):
-            hits = self.store.vector_search(vector, earlier, K_REVERSE)
-            hits += self.store.keyword_search(LexicalQuery(_query_words(passage.text)), earlier, K_REVERSE)
-            for hit in hits:
-                found.update(by_passage.get(hit.passage.passage_id, ()))
+        vectors = np.asarray(self.store.passage_vectors([p.passage_id for p in loaded.body]), dtype=np.float32)
+        for hits in self.store.vector_candidates(vectors, earlier, K_REVERSE):
+            for passage_id, _ in hits:
+                found.update(by_passage.get(passage_id, ()))
+        for passage in loaded.body:
+            for passage_id, _ in self.store.keyword_candidates(LexicalQuery(_query_words(passage.text)), earlier, K_REVERSE):
+                found.update(by_passage.get(passage_id, ()))
         return found
 
     # ---- links ---------------------------------------------------------------------------
@@ -215,10 +236,11 @@ class EvidenceLinker:
         dated = [o for o in obligations if self.infos[o.source_file].date]
         vectors = _obligation_vectors(self.store, self.embedder, dated)
         actions = self._action_vectors(dated)
+        nearest = self._vector_candidates(dated, vectors)
         links: list[EvidenceLink] = []
-        for obligation, vector, action_vector in zip(dated, vectors, actions, strict=True):
+        for obligation, vector, action_vector, close in zip(dated, vectors, actions, nearest, strict=True):
             home = self.infos[obligation.source_file]
-            candidates = self._candidates_for(obligation, home, vector)
+            candidates = self._candidates_for(obligation, home, close)
             if not candidates:
                 continue
             idf = self._idf_for(candidates)
@@ -288,7 +310,22 @@ class EvidenceLinker:
             for text, vector in zip(missing, self.embedder.encode_passages(missing), strict=True):
                 self._sentence_vectors[text] = np.asarray(vector, dtype=np.float32)
 
-    def _candidates_for(self, obligation: Obligation, home: DocumentInfo, vector: np.ndarray) -> list[_Candidate]:
+    def _vector_candidates(self, obligations: Sequence[Obligation], vectors: np.ndarray) -> list[list[str]]:
+        """Each obligation's ``K_SEMANTIC`` closest passages of later documents: the obligations of one date are
+        searched together (one filter, a few matrix products), not one search each."""
+        out: list[list[str]] = [[] for _ in obligations]
+        by_date: dict[str, list[int]] = defaultdict(list)
+        for i, (obligation, vector) in enumerate(zip(obligations, vectors, strict=True)):
+            if np.any(vector):
+                by_date[self.infos[obligation.source_file].date].append(i)
+        for day, chosen in by_date.items():
+            later = SearchFilters(date_from=_day_after(day), passage_kinds=("body",))
+            found = self.store.vector_candidates(np.asarray(vectors, dtype=np.float32)[chosen], later, K_SEMANTIC)
+            for i, hits in zip(chosen, found, strict=True):
+                out[i] = [passage_id for passage_id, _ in hits]
+        return out
+
+    def _candidates_for(self, obligation: Obligation, home: DocumentInfo, nearest: Sequence[str]) -> list[_Candidate]:
         """Later passages that may report on an obligation: every body passage of a later document that names
         its document, and the best keyword and vector matches among all later documents."""
         after = _day_after(home.date)
@@ -297,12 +334,10 @@ class EvidenceLinker:
         for source_file in sorted(self.naming(home.source_file)):
             loaded = self._document(source_file)
             ids.update((p.passage_id, None) for p in (loaded.body if loaded else ()))
-        for hit in self.store.keyword_search(LexicalQuery(_query_words(obligation.action or obligation.source_text)),
-                                             later, K_LEXICAL):
-            ids[hit.passage.passage_id] = None
-        if np.any(vector):
-            for hit in self.store.vector_search(vector, later, K_SEMANTIC):
-                ids[hit.passage.passage_id] = None
+        for passage_id, _ in self.store.keyword_candidates(
+                LexicalQuery(_query_words(obligation.action or obligation.source_text)), later, K_LEXICAL):
+            ids[passage_id] = None
+        ids.update(dict.fromkeys(nearest))
         candidates = []
         for passage_id in ids:
             candidate = self._candidate(passage_id)
@@ -322,11 +357,12 @@ class EvidenceLinker:
             queries = [LexicalQuery(key) for key in info.number_keys if len(key) >= 5]
             if len(info.title_terms) >= 4:
                 queries.append(LexicalQuery(" ".join(sorted(info.title_terms))))
-            filters = SearchFilters(date_from=_day_after(info.date), passage_kinds=("body", "heading", "footnote"))
+            filters = SearchFilters(date_from=_day_after(info.date), passage_kinds=_NAMING_KINDS)
             for query in queries:
-                for hit in self.store.keyword_search(query, filters, 50):
-                    source = hit.passage.source_file
-                    if source in later and source not in found and text_names(hit.passage.text, info):
+                hits = self.store.get_passages([pid for pid, _ in self.store.keyword_candidates(query, filters, 50)])
+                for passage in hits:
+                    source = passage.source_file
+                    if source in later and source not in found and text_names(passage.text, info):
                         found.add(source)
         self._naming[home] = found
         return found

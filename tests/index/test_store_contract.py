@@ -522,6 +522,24 @@ class StoreContract:
         assert len(hits) == 5
         assert all(-1.0 <= h.score <= 1.0 for h in hits)
 
+    def test_candidates_are_the_searches_ids_and_scores(self, filled, samples, embedder):
+        later = max((s.document for s in samples), key=lambda d: d.metadata.date or "")
+        queries = ["Europol lidstaten criminele netwerken verslag", "havens drugs smokkel"]
+        vectors = embedder.encode_queries(queries)
+        for filters in (SearchFilters(), SearchFilters(passage_kinds=("body",), date_from=later.metadata.date)):
+            for text in queries:
+                hits = filled.keyword_search(LexicalQuery(text), filters, 7)
+                found = filled.keyword_candidates(LexicalQuery(text), filters, 7)
+                assert [pid for pid, _ in found] == [h.passage.passage_id for h in hits]
+                assert [score for _, score in found] == pytest.approx([h.score for h in hits])
+            batched = filled.vector_candidates(vectors, filters, 7)
+            assert len(batched) == len(queries)
+            for vector, found in zip(vectors, batched, strict=True):
+                hits = filled.vector_search(vector, filters, 7)
+                assert found and [pid for pid, _ in found] == [h.passage.passage_id for h in hits]
+                assert [score for _, score in found] == pytest.approx([h.score for h in hits], abs=1e-5)
+        assert filled.keyword_candidates(LexicalQuery("europol"), SearchFilters(), 0) == []
+
     # ---- filters -------------------------------------------------------------------
 
     @pytest.mark.parametrize("mode", ["keyword", "vector"])
