@@ -645,13 +645,16 @@ def _closeness(obligation: Obligation, idf: dict[str, float]):
 
 
 def _sentence_precision(terms: frozenset[str], sentence: _Sentence, idf: dict[str, float]) -> float:
-    """Share of the sentence's word weight that the obligation's words cover (when enough words are shared)."""
+    """Share of the sentence's word weight that the obligation's words cover (when enough words are shared).
+
+    Sums over word sets use ``math.fsum``: a plain sum depends on the set's order, which depends on the
+    process's hash seed, and its last bit decided ties between candidates differently from run to run."""
     shared = terms & sentence.terms
     if len(shared) < MIN_SHARED_WORDS:
         return 0.0
     if sentence.weight == 0.0:
-        sentence.weight = sum(idf.get(t, 0.0) for t in sentence.terms if not t.isdigit()) or 1.0
-    return sum(idf.get(t, 0.0) for t in shared) / sentence.weight
+        sentence.weight = math.fsum(idf.get(t, 0.0) for t in sentence.terms if not t.isdigit()) or 1.0
+    return math.fsum(idf.get(t, 0.0) for t in shared) / sentence.weight
 
 
 def _restates_an_obligation(sentence: _Sentence, commitments: Sequence[frozenset[str]]) -> bool:
@@ -678,7 +681,7 @@ def _content_terms(text: str) -> frozenset[str]:
 
 
 def _norm(terms: frozenset[str], idf: dict[str, float]) -> float:
-    return math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in terms)) or 1.0
+    return math.sqrt(math.fsum(idf.get(t, 0.0) ** 2 for t in terms)) or 1.0
 
 
 def _weighted_cosine(terms: frozenset[str], norm: float, sentence: _Sentence, idf: dict[str, float]) -> float:
@@ -688,7 +691,7 @@ def _weighted_cosine(terms: frozenset[str], norm: float, sentence: _Sentence, id
         return 0.0
     if sentence.norm == 0.0:
         sentence.norm = _norm(sentence.terms, idf)
-    return sum(idf.get(t, 0.0) ** 2 for t in shared) / (norm * sentence.norm)
+    return math.fsum(idf.get(t, 0.0) ** 2 for t in shared) / (norm * sentence.norm)
 
 
 def _prior(
