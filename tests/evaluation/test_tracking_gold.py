@@ -20,7 +20,7 @@ def test_the_roadmap_of_001_tracked_in_its_report_002(ingested_corpus):
     assert figures["found"] >= 70
     assert figures["done_without_completion_sentence"] == 0
     assert figures["false_done"] <= 2
-    # floors with room: a few links still vary with the process's hash seed (see the README)
+    # floors a little under the README's figures, so that only a real fall fails
     assert figures["progress_accuracy"] >= 0.55
     assert figures["deciding_sentence"] >= 0.33
 
