@@ -6,15 +6,23 @@ ground (``conclusio``) never imports it.
 Public surface: ``Conclusio`` (the services, one per process; ``as_user`` for each signed-in person),
 ``User``, ``resolve_user``, ``lookup``, ``load_users`` (who may do what: ``application.access``), ``SearchFilters`` and ``ObligationQuery``
 (what a caller may ask for), ``SearchAnswer``, ``IngestReport``; ``QUERY_HELP`` and ``SORTS`` (the query
-language and the sort orders, for the UI's help).
+language and the sort orders, for the UI's help); ``Citation`` and ``dutch_date`` (how hits, obligations and
+evidence are cited); ``SUPPORTED_SUFFIXES`` (the file types ingest reads), ``EXPORT_FORMATS``,
+``HIT_EXPORT_FORMATS`` and ``CSV_DELIMITERS`` (what the exports write).
 """
 
 from application.access import User, load_users, local_user, login_name, lookup, resolve_user
-from application.services import Conclusio, SearchAnswer, StatusReport, StoreEmptyError, UnknownItemError
+from application.citations import Citation, dutch_date
+from application.services import (HIT_EXPORT_FORMATS, Conclusio, SearchAnswer, StatusReport, StoreEmptyError,
+                                  UnknownItemError)
+from ingest import SUPPORTED_SUFFIXES
+from index.embeddings import ModelResolution
 from index.errors import StoreNotFoundError
 from index.query_language import HELP as QUERY_HELP
 from index.search import SORTS
 from index.store import ObligationQuery, SearchFilters
+from tracking.exports import CSV_DELIMITERS
+from tracking.exports import FORMATS as EXPORT_FORMATS
 
 
 def __getattr__(name: str):
@@ -27,12 +35,18 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "CSV_DELIMITERS",
+    "Citation",
     "Conclusio",
+    "EXPORT_FORMATS",
+    "HIT_EXPORT_FORMATS",
     "FileResult",
     "IngestReport",
+    "ModelResolution",
     "ObligationQuery",
     "QUERY_HELP",
     "SORTS",
+    "SUPPORTED_SUFFIXES",
     "SearchAnswer",
     "SearchFilters",
     "StatusReport",
@@ -45,4 +59,5 @@ __all__ = [
     "login_name",
     "lookup",
     "resolve_user",
+    "dutch_date",
 ]

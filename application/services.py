@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 
 from application.access import User, resolve_user
+from application.citations import Citation, cite_passage
 from conclusio.errors import AccessDenied, ConclusioError
-from conclusio.records import Document, Hit, Obligation
+from conclusio.records import Document, DocumentMetadata, Hit, Obligation
 from conclusio.settings import Settings
+from conclusio.text import json_text, printable
 from index import open_store
 from index.embeddings import Embedder, ModelResolution, load_embedder, resolve_model
 from index.errors import EmbeddingModelError
@@ -41,6 +43,7 @@ from index.query_language import FieldFilters
 from index.search import SearchResult, Searcher
 from index.store import ObligationQuery, PendingRun, SearchFilters, Store, StoredDocument, StoreStats
 from tracking import CurationStore, TrackedObligation, export_obligations, open_curation, track, track_passages
+from tracking.exports import ExportError, table_csv, table_xlsx
 from tracking.status import StatusChange, StatusPoint, changes, history
 from tracking.curation import ANCHOR_MOVED, INGEST, LINK_ARROW, AuditEntry, AuditVerification
 
@@ -58,13 +61,27 @@ class UnknownItemError(ConclusioError):
     """An obligation, passage or document id that the store does not hold."""
 
 
+HIT_COLUMNS: tuple[str, ...] = (
+    "rank", "citation", "score", "doc_number", "doc_title", "doc_date", "paragraph", "page", "obligations", "text",
+    "source_file", "passage_id",
+)
+HIT_EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
+
+
 @dataclass
 class SearchAnswer:
-    """A search with, for each hit, the obligations its passage states and their status."""
+    """A search with, for each hit, the obligations its passage states and their status, and its citation.
+
+    ``weak_match`` says that nothing matched well although hits are listed: no keyword matched and the best
+    semantic similarity is below the ``weak_similarity`` setting (fused scores are relative: the best hit of
+    a nonsense query scores high too).
+    """
 
     query: str
     result: SearchResult
     obligations: dict[str, list[TrackedObligation]] = field(default_factory=dict)  # by passage id
+    citations: dict[str, Citation] = field(default_factory=dict)  # by passage id
+    weak_match: bool = False
 
     @property
     def hits(self) -> list[Hit]:
@@ -364,7 +381,53 @@ class Conclusio:
             obligation_passages=lambda fields: self._passages_stating(fields, day),
         )
         stated = track_passages(self.store, self.curation, [h.passage_id for h in result.hits], as_of=day)
-        return SearchAnswer(query, result, stated)
+        weak = bool(result.hits) and not result.keyword_matches and result.best_similarity is not None \
+            and result.best_similarity < self.settings.weak_similarity
+        return SearchAnswer(query, result, stated, self.citations([h.passage_id for h in result.hits]), weak)
+
+    def citations(self, passage_ids: Sequence[str]) -> dict[str, Citation]:
+        """The citation of each stored passage asked for (document, date, point, page), by passage id."""
+        metadata = self.metadata()
+        return {p.passage_id: cite_passage(p, metadata.get(p.source_file)) for p in self.store.get_passages(list(passage_ids))}
+
+    def metadata(self) -> dict[str, DocumentMetadata]:
+        """Every stored document's metadata, by file name (the store decodes it once per write)."""
+        return {d.source_file: d.metadata for d in self.store.list_documents()}
+
+    def export_hits(self, answer: SearchAnswer, fmt: str, *, delimiter: str = ",") -> bytes:
+        """A search's hits as CSV, an Excel sheet or JSON: rank, citation, score, document, text, obligations."""
+        if fmt not in HIT_EXPORT_FORMATS:
+            raise ExportError(f"unknown export format {fmt!r} for search hits: use one of {', '.join(HIT_EXPORT_FORMATS)}")
+        metadata = self.metadata()
+        rows = []
+        for rank, hit in enumerate(answer.hits, 1):
+            meta = metadata.get(hit.source_file)
+            stated = answer.obligations.get(hit.passage_id, [])
+            rows.append({
+                "rank": str(rank),
+                "citation": str(answer.citations.get(hit.passage_id) or hit.citation),
+                "score": f"{hit.score:.3f}",
+                "doc_number": hit.doc_number or "",
+                "doc_title": hit.doc_title or "",
+                "doc_date": meta.date if meta and meta.date else "",
+                "paragraph": hit.paragraph or "",
+                "page": "" if hit.page is None else str(hit.page),
+                "obligations": " | ".join(
+                    f"{row.status}: {', '.join(row.obligation.actors) or '?'}"
+                    + (f" by {row.obligation.deadline.end}" if row.obligation.deadline and row.obligation.deadline.end else "")
+                    + f" ({row.obligation.id})" for row in stated),
+                "text": hit.text,
+                "source_file": hit.source_file,
+                "passage_id": hit.passage_id,
+            })
+        rows = [{key: printable(value) for key, value in row.items()} for row in rows]
+        if fmt == "json":
+            return json_text([{"query": answer.query, **row} for row in rows], indent=2).encode("utf-8")
+        if fmt == "csv":
+            return table_csv(HIT_COLUMNS, rows, delimiter=delimiter)
+        return table_xlsx(HIT_COLUMNS, rows, sheet_title="Hits", wide={"citation": 40, "text": 80, "doc_title": 40,
+                                                                     "obligations": 40},
+                          dates=frozenset({"doc_date"}), numbers=frozenset({"rank", "page"}))
 
     def _passages_stating(self, fields: FieldFilters, as_of: date) -> frozenset[str]:
         """Passages stating an obligation of the query's actors, in its deadline range, with its status on ``as_of``.
@@ -412,10 +475,22 @@ class Conclusio:
         """What changed between ``since`` and ``as_of``: newly done, newly overdue, rescheduled, other progress."""
         return changes(self.store, self.curation, since=since, as_of=as_of or date.today(), query=query)
 
-    def export(self, rows: Sequence[TrackedObligation], fmt: str, path: Path | None = None) -> bytes:
-        """The rows in an export format (json, csv, xlsx, md, ics); also written to ``path`` when given."""
+    def export(
+        self, rows: Sequence[TrackedObligation], fmt: str, path: Path | None = None, *, delimiter: str = ","
+    ) -> bytes:
+        """The rows in an export format (json, csv, xlsx, md, ics); also written to ``path`` when given.
+
+        CSV is UTF-8 with a byte-order mark; ``delimiter=";"`` suits a Dutch Excel."""
         self.require("read")
-        return export_obligations(rows, fmt, path)  # type: ignore[arg-type]
+        return export_obligations(rows, fmt, path, delimiter=delimiter)  # type: ignore[arg-type]
+
+    def tracked(self, obligation_id: str, *, as_of: date | None = None) -> TrackedObligation:
+        """One obligation with its status on ``as_of``, whatever filter a list shows; an error naming an unknown id."""
+        obligation = self.obligation(obligation_id)
+        for row in self.obligations(ObligationQuery(source_files=(obligation.source_file,)), as_of=as_of):
+            if row.obligation.id == obligation_id:
+                return row
+        raise UnknownItemError(f"no obligation with id {obligation_id!r} (list them with: conclusio obligations)")
 
     def obligation(self, obligation_id: str) -> Obligation:
         """The stored obligation with this id, or an error naming it (and where it went, when it moved)."""
@@ -546,6 +621,11 @@ class Conclusio:
                     f"({self.user.clearance.name}); documents {self.user.name} may read: {names}")
             raise UnknownItemError(f"no document {source_file!r} in the store (stored: {names})")
         return document
+
+    def model(self) -> ModelResolution:
+        """The embedding model the settings lead to, decided from its files (no weights loaded), or an
+        ``EmbeddingModelError`` saying why there is none."""
+        return resolve_model(self.settings)
 
     def status(self) -> StatusReport:
         """Store counts (of what this user may read) and the model in use, decided from files alone (no weights loaded)."""

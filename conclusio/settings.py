@@ -50,6 +50,10 @@ class Settings:
     search_fusion: str = "auto"  # rrf | minmax | auto (minmax for an English-only model, else rrf)
     search_weights: tuple[float, float] = (1.0, 1.0)  # fusion weights: lexical, semantic
     rrf_k: int = 60
+    # Below this best cosine, with no keyword match either, a search says that nothing matched well: fused
+    # scores are relative (the best hit of any query scores high). Set per model with
+    # benchmarks/bench_weak_match.py; the offline fallback model's figures are in the README (Measured).
+    weak_similarity: float = 0.45
     store_permissions: str = "private"  # private (files 0600) | group (0640): CONCLUSIO_STORE_PERMISSIONS
     users_file: Path | None = None  # who may do what and read how far up (application.access); None: one local admin
     user: str | None = None  # who the CLI (and a UI without login) acts as; None: the login name
@@ -101,6 +105,8 @@ class Settings:
             values["search_fusion"] = env["CONCLUSIO_SEARCH_FUSION"]
         if "CONCLUSIO_EMBED_THREADS" in env:
             values["embed_threads"] = _positive_int(env["CONCLUSIO_EMBED_THREADS"], "CONCLUSIO_EMBED_THREADS")
+        if "CONCLUSIO_WEAK_SIMILARITY" in env:
+            values["weak_similarity"] = _fraction("CONCLUSIO_WEAK_SIMILARITY", env["CONCLUSIO_WEAK_SIMILARITY"])
         if "CONCLUSIO_MAX_FILE_MB" in env:
             values["max_file_bytes"] = _megabytes("CONCLUSIO_MAX_FILE_MB", env["CONCLUSIO_MAX_FILE_MB"])
         if "CONCLUSIO_STORE_PERMISSIONS" in env:
@@ -147,6 +153,17 @@ def _megabytes(name: str, value: str) -> int:
     if not 0 < megabytes < 1024 * 1024:  # also refuses nan and inf
         raise SettingsError(f"{name}={value!r}: give a size above 0 and below 1048576 megabytes")
     return int(megabytes * 1024 * 1024)
+
+
+def _fraction(name: str, value: str) -> float:
+    """A similarity between -1 and 1, or a SettingsError naming the variable."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a number (a cosine similarity, e.g. 0.45)") from None
+    if not -1 <= number <= 1:  # also refuses nan
+        raise SettingsError(f"{name}={value!r}: give a cosine similarity between -1 and 1")
+    return number
 
 
 def _flag(name: str, value: str) -> bool:

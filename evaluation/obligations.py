@@ -6,7 +6,11 @@ source text contains its anchor, after collapsing whitespace and removing ``**``
 count neither as misses nor (when matched) as false positives.
 
 Field accuracies are over matched non-optional units:
-- actors: the canonical actor sets are equal;
+- actors: the canonical actor sets are equal; a short form of the document's own list of abbreviations and the
+  name the list writes it out to are one actor ("JenV" = "minister van Justitie en Veiligheid" where the list has
+  "JenV | (minister van) Justitie en Veiligheid"), and so are a name and the short form the text introduces for
+  it in brackets ("de Nederlandse Vereniging van Banken (NVB)"): writers of gold differ on which of the two they
+  keep, and both name the same body;
 - deadline: both absent, or both present with ends at most 31 days apart;
 - verbs: Jaccard similarity of the verb sets >= 0.5;
 - modality: equal.
@@ -26,6 +30,7 @@ from conclusio.errors import ConclusioError
 from conclusio.records import Obligation
 from ingest import SUPPORTED_SUFFIXES, parse_file
 from nlp import extract_obligations
+from nlp.parties import document_abbreviations
 
 MARKUP = re.compile(r"<sup>.*?</sup>|\*\*|\*")
 DEADLINE_TOLERANCE_DAYS = 31
@@ -134,9 +139,44 @@ def _verbs_ok(predicted: list[str], gold: list[str]) -> bool:
     return not union or len(set(predicted) & set(gold)) / len(union) >= VERB_JACCARD
 
 
-def _score(result: UnitResult, obligation: Obligation, gold: dict) -> None:
+_OPTIONAL_WORDS = re.compile(r"\(([^()]*)\)\s*")
+# "de Nederlandse Vereniging van Banken (NVB)": a name and the short form the text introduces for it
+_TEXT_DEFINITION = re.compile(r"((?:[A-ZÀ-Ý][\w-]+)(?:\s+(?:van|voor|de|der|en|het|[A-ZÀ-Ý][\w-]+)){0,6}?)\s+\(([A-Z][A-Za-z]{1,9})\)")
+
+
+def text_abbreviations(text: str) -> dict[str, str]:
+    """The short forms a text introduces in brackets after a capitalised name: short form -> the name."""
+    found: dict[str, str] = {}
+    for name, short in _TEXT_DEFINITION.findall(text):
+        words = name.split()
+        capitals = "".join(w[0] for w in words if w[:1].isupper())
+        # the short form takes the name's initials ("NVB" for "Nederlandse Vereniging van Banken"): trim what precedes
+        while words and not short.upper().startswith(words[0][0].upper()):
+            words = words[1:]
+        if words and capitals and short[0].upper() == words[0][0].upper():
+            found.setdefault(short, " ".join(words))
+    return found
+
+
+def actor_naming(abbreviations: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A function giving the name an actor is compared by: a short form of the document's list and every way of
+    writing its expansion ("(minister van) Justitie en Veiligheid", with or without the words in brackets) give
+    the short form; any other name stays itself."""
+    forms: dict[str, str] = {}
+    for short, long in abbreviations.items():
+        for written in (long, _OPTIONAL_WORDS.sub(r"\1 ", long), _OPTIONAL_WORDS.sub("", long)):
+            forms.setdefault(" ".join(written.split()).lower(), short.lower())
+        forms.setdefault(short.lower(), short.lower())
+
+    def naming(actor: str) -> str:
+        return forms.get(" ".join(actor.split()).lower(), actor)
+
+    return naming
+
+
+def _score(result: UnitResult, obligation: Obligation, gold: dict, naming=lambda actor: actor) -> None:  # type: ignore[no-untyped-def]
     result.obligation_id = obligation.id
-    result.actors_ok = set(obligation.actors) == set(gold["actors"])
+    result.actors_ok = {naming(a) for a in obligation.actors} == {naming(a) for a in gold["actors"]}
     result.deadline_ok = _deadline_ok(obligation.deadline, gold.get("deadline"))
     result.verbs_ok = _verbs_ok(obligation.verbs, gold.get("verbs", []))
     result.modality_ok = obligation.modality == gold.get("modality")
@@ -190,7 +230,9 @@ def evaluate_gold(nlp: Language, gold_path: Path | list[Path], corpus_dir: Path)
     documents = list(dict.fromkeys(g["doc"] for g in gold))
     evaluation = ObligationEvaluation(documents, sum(1 for g in gold if not g.get("optional")), 0, 0, 0)
     for doc in documents:
-        obligations = extract_obligations(nlp, parse_file(corpus_file(Path(corpus_dir), doc)))
+        document = parse_file(corpus_file(Path(corpus_dir), doc))
+        obligations = extract_obligations(nlp, document)
+        naming = actor_naming({**text_abbreviations(document.text), **document_abbreviations(document)})
         evaluation.extracted += len(obligations)
         texts = [normalise_text(o.source_text) for o in obligations]
         used: set[int] = set()
@@ -201,7 +243,7 @@ def evaluate_gold(nlp: Language, gold_path: Path | list[Path], corpus_dir: Path)
             if candidates:
                 best = min(candidates, key=lambda i: len(texts[i]))
                 used.add(best)
-                _score(result, obligations[best], unit)
+                _score(result, obligations[best], unit, naming)
                 if result.optional:
                     evaluation.matched_optional += 1
                 else:

@@ -73,6 +73,10 @@ class SearchResult:
     expansions: list[str] = field(default_factory=list)
     message: str | None = None
     language: str | None = None
+    # How well anything matched, beyond the relative fused scores: the keyword candidates found (None when
+    # keyword search did not run on its own) and the best raw cosine of the semantic list (None when it did not run).
+    keyword_matches: int | None = None
+    best_similarity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -324,7 +328,10 @@ class Searcher:
         facets = self.store.facets(facet_ids) if facet_ids else FacetCounts()
         if not hits:
             message = "; ".join(m for m in (message, "no passages match") if m)
-        return SearchResult(hits, facets, expansion.shown_terms, message, expansion.language)
+        keyword_matches = None if mode == "semantic" or on_server else len(lexical)
+        best_similarity = max((sp.score for sp in semantic), default=None) if semantic else None
+        return SearchResult(hits, facets, expansion.shown_terms, message, expansion.language,
+                            keyword_matches=keyword_matches, best_similarity=best_similarity)
 
     def _expand(self, prepared: PreparedQuery) -> Expansion:
         if self.expander is None or not prepared.text.strip():

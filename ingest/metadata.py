@@ -42,7 +42,7 @@ def extract_metadata(header: list[str], passages: list[Passage], pages: int | No
     cited_in_header = [fields[name] for name in ("nr. vorig doc.", "nr. cion doc.", "no. prev. doc.") if name in fields]
     metadata = DocumentMetadata(
         doc_number=_own_number(header),
-        date=parse_date(fields.get("d.d.") or fields.get("datum") or "") or _place_date(header),
+        date=parse_date(fields.get("d.d.") or fields.get("datum") or "") or _place_date(header) or _approval_date(header),
         sender=fields.get("van") or fields.get("from"),
         recipient=fields.get("aan") or fields.get("to"),
         classification=_classification(header),
@@ -107,6 +107,36 @@ def _place_date(header: list[str]) -> str | None:
         match = PLACE_DATE.match(line)
         if match:
             parsed = parse_date(match.group(1))
+            if parsed:
+                return parsed
+    for line in header[:_MAX_PLACE_DATE_LINES]:
+        for match in _ANY_PLACE_DATE.finditer(line):
+            parsed = parse_date(match.group("date"))
+            if parsed:
+                return parsed
+    return None
+
+
+# Any place and date in a header line, on its own or between its parts: "Den Haag, 10 september 2026. Het kabinet
+# ...", "Ministerie van Financiën – Den Haag, 14 april 2026", "Raad van de Europese Unie – Brussel, 23 november 2026 –
+# 15873/26": a capitalised place of up to three words, a comma, a day, a month written out, a year.
+_ANY_PLACE_DATE = re.compile(
+    r"(?:^|[\u2013\u2014|]\s+|\s-\s|[.;]\s+)(?:[A-ZÀ-Ý][\w'’-]+(?:\s+[A-Za-zÀ-ÿ][\w'’-]+){0,2}),\s+"
+    r"(?:(?:le|den|de)\s+)?(?P<date>\d{1,2}\s+[^\W\d_]+\s+\d{4})\b")
+_MAX_PLACE_DATE_LINES = 8
+
+
+# "Goedgekeurd door de Ministerraad op 20 februari 2026", "Adopted by the Council on 3 June 2026": a national or
+# institutional plan dated by its adoption, with no place and date line.
+_APPROVAL = re.compile(r"^(?:goedgekeurd|vastgesteld|aangenomen|adopted|approved|adopté|approuvé|angenommen|beschlossen)\b",
+                       re.IGNORECASE)
+_MAX_APPROVAL_WORDS = 15
+
+
+def _approval_date(header: list[str]) -> str | None:
+    for line in header[:20]:
+        if _APPROVAL.match(line.strip()) and len(line.split()) <= _MAX_APPROVAL_WORDS:
+            parsed = parse_date(line)
             if parsed:
                 return parsed
     return None

@@ -159,9 +159,14 @@ class _DraftBuilder:
 
     def _action(self, block: Block, label: str, title: str) -> None:
         self.sections.leave_from(_ACTION_LEVEL)
-        self.sections.enter(_ACTION_LEVEL, f"{label}: {title}")
+        self.sections.enter(_ACTION_LEVEL, f"{label}: {title.rstrip(' .')}")
         self.addressee = self.lead_in = None
-        self._append(_new(block, "heading", label, self.sections.path()))
+        # "Actie 4: De minister zal ... vaststellen.": the action in running text, a unit under its own number;
+        # "Actie 4: De criminele netwerken in kaart brengen" only titles the text below it.
+        kind = "body" if units.is_run_in_action(title) else "heading"
+        # The sentence is read without its number, as a numbered point is ("19. De lidstaten ..." -> "De lidstaten ...").
+        text = units.RUN_IN_LABEL.sub("", block.text, count=1) if units.states_action(title) else None
+        self._append(_new(block, kind, label, self.sections.path(), text=text))
 
     def _addressee_block(self, block: Block, text: str) -> None:
         self.addressee, self.lead_in = text, None

@@ -111,6 +111,12 @@ def read_grid(grid: Grid, table: int, title: str | None = None) -> TableReading:
             continue
         if [one_line(split_marks(t)[0]).lower() for t in texts[:width]] == header_key and any(header_key):
             continue  # the header repeated where the table runs on over a page
+        previous = reading.rows[-1] if reading.rows else None
+        # (a narrow PDF column breaks the word itself: "(con" / "tinu" / "ed)")
+        if texts and _CONTINUED.match("".join(split_marks(texts[0])[0].split())) and previous and previous.row:
+            # "(vervolg)" | "... de rest van de maatregel" | "en Frontex": the row above goes on in this one.
+            _continue_row(previous, texts[1:width])
+            continue
         spanning = _spanning_text(cells, texts, width)
         if spanning is not None:
             reading.rows.append(ReadRow("span", spanning, page))
@@ -131,6 +137,20 @@ def read_grid(grid: Grid, table: int, title: str | None = None) -> TableReading:
         reading.rows.append(ReadRow("row", render_row(row), page, row))
         above = texts
     return reading
+
+
+# A row that goes on from the row above, as its first cell says: "(vervolg)", "(continued)", "(suite)", "(Forts.)".
+_CONTINUED = re.compile(r"^\(?(?:vervolg|vervolgd|continued|cont\.?|continuation|suite|Fortsetzung|Forts\.?)\)?$", re.IGNORECASE)
+
+
+def _continue_row(read: ReadRow, texts: list[str]) -> None:
+    """Each cell of a continuation row joins the cell above it, on a line of its own."""
+    row = read.row
+    assert row is not None
+    for column, text in enumerate(texts, start=1):
+        if column < len(row.cells) and plain(text):
+            row.cells[column] = "\n".join(part for part in (row.cells[column], plain(text)) if part)
+    read.text = render_row(row)
 
 
 def _where(table: int, row: int, title: str | None, raw: str) -> str:

@@ -16,7 +16,7 @@ from statistics import median
 from ingest.decode import decode_text, normalise_chars
 from ingest.errors import IngestError
 from ingest.footnote_marks import attach_glued_marks
-from ingest.units import HEADER_FIELD, LETTERED, NUMBERED, addressee, is_bullet, is_recital
+from ingest.units import HEADER_FIELD, LETTERED, NUMBERED, addressee, is_bullet, is_recital, labelled_field
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark, split_marks
 from ingest.tables import Grid, GridCell, read_grid, table_lines
 
@@ -268,7 +268,9 @@ def _blocks(raw_lines: list[str]) -> list[list[str]]:
                 blocks.append(current)
                 current = []
             current.append(raw)
-            if raw.endswith("  ") and _balanced_emphasis(raw.strip()):
+            # A hard line break ends the run after a line standing on its own: a bold heading, or a record's
+            # field ("**Trekker:** ICMH  ", "**Timing:** 2026  "), whose next line is the next field.
+            if raw.endswith("  ") and (_balanced_emphasis(raw.strip()) or labelled_field(_clean_markdown(raw))):
                 blocks.append(current)
                 current = []
         elif current:

@@ -11,7 +11,9 @@ BULLET = re.compile(r"^([\uf0b7\uf0a7\uf0d8\uf076\u2022\u25aa\u25cf\u25a0\u2023\
 HEADER_FIELD = re.compile(
     r"^(van|aan|d\.d\.|datum|nr\. vorig doc\.|nr\. cion doc\.|betreft|onderwerp)\s*:", re.IGNORECASE
 )
-ACTION_HEADING = re.compile(r"^(Actie|Action|Maatregel)\s+(\d{1,3}(?:\.\d{1,3})*)\s*[:.\u2013\u2014-]\s*(.+?)\s*\.?$")
+# "Trekker: FOD Justitie", "Lead: COM", "Échéance : T2 2027": a field of a record, its label a few words before a colon.
+_LABELLED_FIELD = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’()/.-]*(?:[ /-][^\W\d_(][^\W\d_'’()/.-]*\)?){0,3}(?:\s\([^()]{1,30}\))?)\s?:\s+(?P<value>\S.*)$", re.DOTALL)
+ACTION_HEADING = re.compile(r"^(Actie|Action|Maatregel)\s+(\d{1,3}(?:\.\d{1,3})*)\s*[:.\u2013\u2014-]\s*(.+?)\s*$")
 
 # Request verbs that open an addressee block ("verzoekt de Raad de lidstaten:", "DRAAGT HET COSI OP om").
 _REQUEST_VERBS = "verzoekt|verzoeken|roept|roepen|draagt|dragen|nodigt|nodigen|moedigt|spoort|vraagt|dringt|verzoek"
@@ -151,4 +153,48 @@ def action_heading(text: str) -> tuple[str, str] | None:
     match = ACTION_HEADING.match(text)
     if not match or len(text) > 300:
         return None
-    return f"{match.group(1)} {match.group(2)}", match.group(3).rstrip(" .")
+    return f"{match.group(1)} {match.group(2)}", match.group(3)  # with its full stop: is_run_in_action reads it
+
+
+# An action set out as running text after its number ("Actie 4: De minister zal vóór 1 juli 2027 ... vaststellen."):
+# whole sentences, not a title. A title names the action in a few words and ends without a full stop
+# ("Actie 4: De criminele netwerken in kaart brengen"); a run-in action says it in a sentence of its own.
+_MIN_RUN_IN_WORDS = 10
+_MIN_TEXT_SENTENCES = 3
+
+
+_COMMITTING_VERB = re.compile(
+    r"\b(?:zal|zullen|moet|moeten|dient|dienen|wil|willen|gaat|gaan|(?:is|zijn) voornemens|(?:wordt|worden) "
+    r"(?:verzocht|opgeroepen|aangemoedigd)|roept|roepen|nodigt|verzoekt|verzoeken|will|shall|must)\b",
+    re.IGNORECASE,
+)
+
+
+# The number an action in running text opens with, and its emphasis: "**Actie 4:** ", "Maatregel 7. ".
+RUN_IN_LABEL = re.compile(r"^(?:\*{1,3}|_{1,3})?\s*(?:Actie|Action|Maatregel)\s+\d{1,3}(?:\.\d{1,3})*\s*[:.\u2013\u2014-]"
+                          r"\s*(?:\*{1,3}|_{1,3})?\s*(?=\S)")
+
+
+def states_action(title: str) -> bool:
+    """True when the text after an action's number says in a sentence who commits, must or is asked to do what
+    ("De minister zal vóór 1 juli 2027 ... vaststellen.", "Gemeenten worden verzocht ...")."""
+    text = title.strip()
+    long_enough = len(text.split()) >= _MIN_RUN_IN_WORDS or len(re.findall(r"[.!?](?:\s|$)", text + " ")) >= 2
+    return text.endswith(".") and long_enough and bool(_COMMITTING_VERB.search(text))
+
+
+def is_run_in_action(title: str) -> bool:
+    """True when the text after an action's number is the action itself in running text, not its title: a sentence
+    of some length or more than one, closed by a full stop, that commits, obliges or asks ("zal", "dienen", "worden
+    verzocht"). A title says what is to be done in the infinitive ("De openbare veiligheid ... verbeteren.")."""
+    text = title.strip()
+    sentences = len(re.findall(r"[.!?](?:\s|$)", text + " "))
+    # a paragraph of three sentences and more is no title either ("Maatregel 3.1 – Titel. <action>. Trekker: X. ...")
+    return states_action(text) or (text.endswith(".") and sentences >= _MIN_TEXT_SENTENCES)
+
+
+def labelled_field(text: str) -> tuple[str, str] | None:
+    """ "Trekker: FOD Justitie" -> ("Trekker", "FOD Justitie"): a line that gives a record's field by its label
+    (a measure set out as "Maatregel: ... / Trekker: ... / Timing: ..."); None for any other line."""
+    match = _LABELLED_FIELD.match(text.strip())
+    return (match.group("label"), match.group("value").strip()) if match else None

@@ -414,6 +414,23 @@ def merge_recurrence(deadlines: Iterable[Deadline]) -> Deadline | None:
     recurring = next((d for d in items if d.recurrence), None)
     dated = [d for d in items if d.end is not None]
     if recurring and dated:
-        first = dated[0]
+        first = _in_first_year(dated[0], dated[1:])
         return replace(first, text=f"{recurring.text} ..., {first.text}", recurrence=recurring.recurrence)
     return dated[0] if dated else items[0]
+
+
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _in_first_year(due: Deadline, others: list[Deadline]) -> Deadline:
+    """ "jaarlijks vóór 1 juni ..., voor het eerst in 2027": a recurring day or month without its year falls first in
+    the year the text names for the first time, not in the document's year."""
+    first_year = next((d for d in others if d.granularity == "year" and d.end), None)
+    if (first_year is None or due.end is None or due.granularity not in ("day", "month")
+            or _WRITTEN_YEAR.search(due.text) or due.end[:4] == first_year.end[:4]):  # type: ignore[index]
+        return due
+    year = first_year.end[:4]  # type: ignore[index]
+    try:
+        return replace(due, start=year + due.start[4:] if due.start else None, end=year + due.end[4:])
+    except ValueError:
+        return due

@@ -14,7 +14,7 @@ from nlp import tables, units
 from nlp.actors import gazetteer
 from nlp.annotate import annotate, text_chunks
 from nlp.deadlines import entry_into_force_date
-from nlp.parties import Parties, document_abbreviations, in_abbreviation_list
+from nlp.parties import Parties, document_abbreviations, in_abbreviation_list, involved_parties_act
 from nlp.verbs import action_verbs
 
 WE_COMMIT = re.compile(r"\b(?:wij|we) zullen\b|\bzullen (?:wij|we)\b", re.IGNORECASE)
@@ -67,6 +67,14 @@ def extract_obligations(nlp: Language, document: Document, *, key: str | None = 
     context = _DocumentContext.of(nlp, document)
     for passage in document.passages:
         if passage.kind == "footnote" or not passage.text.strip():
+            continue
+        record = context.records.get(passage.passage_id)
+        if record is not None:
+            # A measure set out field by field: one unit from its fields, read as a row; its other fields state none.
+            if record.passages[0] is passage:
+                found = _record_obligation(nlp, document, record, context)
+                if found is not None:
+                    obligations.append(found)
             continue
         if passage.table_row is not None:
             # A table row: an action row is one unit of its own; the cells of other tables state none.
@@ -147,7 +155,7 @@ def _record(document: Document, passage: Passage, doc: Doc, unit: units.UnitCand
         actors=unit.actors,
         action=source_text.strip(),
         verbs=units.unit_verbs(doc, unit),
-        deadline=units.unit_deadline(doc, unit),
+        deadline=units.unit_deadline(doc, unit) or units.result_deadline(doc, unit),
         modality=unit.modality,  # type: ignore[arg-type]
         source_text=source_text,
         char_start=start,
@@ -160,8 +168,13 @@ class _DocumentContext:
     action, and the date its act enters into force."""
 
     def __init__(self, parties: Parties, roles: dict[int, tables.ColumnRoles], owners: dict[str, list[str]],
-                 entry_into_force: str | None) -> None:
+                 entry_into_force: str | None, records: list[tables.FieldRecord] | None = None,
+                 continued: dict[str, str] | None = None) -> None:
         self.parties = parties
+        # row passage -> the responsible cell of the row above, for a row whose own is empty (a merged cell's continuation)
+        self.continued = continued or {}
+        # passage -> the measure set out field by field that it is a field of
+        self.records = {p.passage_id: record for record in records or [] for p in record.passages}
         self.roles = roles  # table number -> column roles, for the action tables only
         self.owners = owners  # action number ("1.1") -> the parties of its row
         self.entry_into_force = entry_into_force
@@ -171,7 +184,7 @@ class _DocumentContext:
     def of(cls, nlp: Language, document: Document) -> _DocumentContext:
         table = gazetteer(nlp).table
         assert table is not None
-        parties = Parties(table, document_abbreviations(document))
+        parties = Parties(table, document_abbreviations(document), involved_parties_act(document))
         by_table: dict[int, list[Passage]] = {}
         for passage in document.passages:
             if passage.table_row is not None:
@@ -179,16 +192,25 @@ class _DocumentContext:
         roles = {number: tables.table_roles(rows, parties) for number, rows in by_table.items()
                  if not in_abbreviation_list(rows[0].section_path)}
         roles = {number: found for number, found in roles.items() if found.is_action_table}
+        records = tables.field_records([p for p in document.passages if not in_abbreviation_list(p.section_path)
+                                        and not (p.table_row and p.table_row.table in roles)], parties)
         owners: dict[str, list[str]] = {}
+        continued: dict[str, str] = {}
         for number, rows in by_table.items():
             if number in roles:
+                continued.update(_continued_parties(rows, roles[number]))
                 for row in rows:
                     cells = row.table_row.cells if row.table_row else []
                     named = [parties.of_cell(cells[column]) for column in roles[number].responsible_columns
                              if column < len(cells) and cells[column].strip()]
                     if row.paragraph and named:
                         owners.setdefault(row.paragraph, list(dict.fromkeys(a for actors in named for a in actors)))
-        return cls(parties, roles, owners, entry_into_force_date(document.text))
+        for record in records:
+            label = _record_label(record)
+            named = [parties.of_cell(record.row.cells[c]) for c in record.roles.responsible_columns if record.row.cells[c].strip()]
+            if label and named:
+                owners.setdefault(label, list(dict.fromkeys(a for actors in named for a in actors)))
+        return cls(parties, roles, owners, entry_into_force_date(document.text), records, continued)
 
     def named(self, actors: list[str]) -> list[str]:
         """Actors with the document's own abbreviations written out ("EUAA" -> its expansion in the list)."""
@@ -212,17 +234,79 @@ _OWNER_IN_HEADING = re.compile(r"\(([^()]{1,80})\)\s*$")
 _ACTION_NUMBER = re.compile(r"^(?:Actie|Action|Maatregel|Mesure|Maßnahme)\s+(\d{1,3}(?:\.\d{1,3})*)\b", re.IGNORECASE)
 
 
-def _row_obligation(nlp: Language, document: Document, passage: Passage, context: _DocumentContext) -> Obligation | None:
+def _row_obligation(nlp: Language, document: Document, passage: Passage, context: _DocumentContext,
+                    roles: tables.ColumnRoles | None = None) -> Obligation | None:
     """The obligation of one action-table row: who (responsible cell), what (action cell), by when (timetable)."""
-    roles = context.roles.get(passage.table_row.table) if passage.table_row else None
+    if roles is None:
+        roles = context.roles.get(passage.table_row.table) if passage.table_row else None
     row = tables.row_unit(nlp, passage, roles, context.parties, _as_date(document.metadata.date)) if roles else None
     if row is None:
         return None
     action_doc = annotate(nlp, row.action, doc_date=document.metadata.date)
+    if not row.actors:
+        # No party cell filled: an action written as a sentence names its actor ("De Commissie zal ... indienen").
+        stated = [unit.actors for unit in action_doc._.obligation_units or [] if unit.actors]
+        if not stated and passage.passage_id in context.continued:
+            # A responsible cell merged over several rows: a converter leaves it empty below its first row.
+            stated = [context.parties.of_cell(context.continued[passage.passage_id])]
+        if not stated or not stated[0]:
+            return None
+        row = replace(row, actors=context.named(stated[0]))
     # The row is the unit's source: its offsets are the passage's; verbs come from the action cell.
     unit = units.UnitCandidate(0, len(passage.text), row.actors, "commitment", True, [action_doc[:]])
     record = _record(document, passage, action_doc, unit, _passage_offset(document, passage))
     return replace(record, action=row.action, deadline=row.deadline, verbs=action_verbs(action_doc[:]))
+
+
+def _continued_parties(rows: list[Passage], roles: tables.ColumnRoles) -> dict[str, str]:
+    """Rows whose responsible cell is empty under a row whose is not, within one block of the table (no heading row or
+    section between them): the cell above, which a merged cell spanning them both left there. Word repeats a merged
+    cell in every row it spans; Markdown converters and PDF extraction leave it in the first. A row that fills no
+    cell but its number and its action heads a block."""
+    continued: dict[str, str] = {}
+    above: str | None = None
+    section: list[str] | None = None
+    for row in rows:
+        cells = row.table_row.cells if row.table_row else []
+        party = cells[roles.responsible].strip() if roles.responsible is not None and roles.responsible < len(cells) else ""
+        action = cells[roles.action].strip() if roles.action is not None and roles.action < len(cells) else ""
+        others = [cell for column, cell in enumerate(cells) if column not in (roles.label, roles.action, roles.responsible)]
+        if row.section_path != section:
+            above, section = None, row.section_path  # a new block: nothing carries over its heading
+        if not action or not any(cell.strip() for cell in others):
+            above = None  # a heading row ("2 | Operationele samenwerking | | |")
+            continue
+        if party:
+            above = party
+        elif above is not None:
+            continued[row.passage_id] = above
+    return continued
+
+
+def _record_label(record: tables.FieldRecord) -> str | None:
+    """The measure's number: the paragraph label its fields carry ("Maatregel 1.1"), else the heading above it."""
+    if record.label:
+        return record.label
+    for passage in record.passages:
+        if passage.paragraph:
+            return passage.paragraph
+    for title in reversed(record.passages[0].section_path):
+        action = _ACTION_NUMBER.match(title)
+        if action:
+            return action.group(0)
+    return None
+
+
+def _record_obligation(nlp: Language, document: Document, record: tables.FieldRecord,
+                       context: _DocumentContext) -> Obligation | None:
+    """The obligation of a measure set out field by field: its fields read as one row of an action table, its source
+    the text from its first field to its last."""
+    first, last = record.passages[0], record.passages[-1]
+    start = _passage_offset(document, first)
+    end = _passage_offset(document, last) + len(last.text)
+    passage = replace(first, text=document.text[start:end], char_start=start, char_end=end,
+                      paragraph=_record_label(record), table_row=record.row)
+    return _row_obligation(nlp, document, passage, context, record.roles)
 
 
 def _as_date(value: str | None):  # type: ignore[no-untyped-def]

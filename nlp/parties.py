@@ -35,6 +35,20 @@ _PARTNERS = re.compile(
     re.IGNORECASE,
 )
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+# "samen met (de) X", "together with X", "conjointement avec X", "gemeinsam mit X": X acts too.
+_TOGETHER_WITH = re.compile(
+    r"\b(?:[Ss]amen|[Tt]ezamen|[Tt]ogether|[Cc]onjointement|[Gg]emeinsam)\s+(?:met|with|avec|mit)\s+(?:de\s+|het\s+|the\s+|la\s+|le\s+|les\s+|l'|den\s+|dem\s+|der\s+)?"
+    r"(?P<name>[A-ZÀ-Ý][\w&'’-]*(?:\s+(?:van|voor|de|der|en|of|for)?\s*[A-ZÀ-Ý][\w&'’-]*)*|[a-zà-ÿ][\w-]+)")
+# A party marked as one that only supports or advises ("IGO (ondersteunend)", "Myria (adviserend)", "IOM (support)"):
+# it helps, it does not act (obligations.md: partners are no actors). The mark covers the name before it.
+_SUPPORTING_PARTY = re.compile(
+    r"[^,;/+&\n()]*\(\s*(?:ondersteun\w*|advis\w*|raadgevend\w*|support\w*|advisory|consult\w*|soutien|en soutien|"
+    r"conseil|consultatif|consultative|unterstützend|beratend)\s*\)",
+    re.IGNORECASE,
+)
+# "minister van Financiën", "ministerie van Defensie", "gemeente Rotterdam"'s like: a body named by its head and its field.
+_BODY_OF_OWN = re.compile(r"^[a-zà-ÿ]\w+\s+(?:van|voor)\s+[A-ZÀ-Ý]")
+_LEADING_CONJUNCTION = re.compile(r"^(?:en|and|et|und|alsook|as well as)\s+(?=\S)", re.IGNORECASE)
 _LIST_SEPARATORS = re.compile(r"\s*[,;/+&\n]\s*")
 _CONJUNCTION = re.compile(r"\s+(?:en|and|et|und)\s+")
 # "Lead: COM", "Trekker: NP", "Chef de file : FR": a role named before the parties of a cell.
@@ -42,7 +56,7 @@ _ROLE_LABEL = re.compile(r"^[^:]{1,30}\s?:\s*(?=\S)")
 # "deelnemende LS", "andere EU-lidstaten", "participating MS": a qualifier before a party's name.
 _QUALIFIER = re.compile(r"^[a-zà-ÿ][\w-]*\s+(?=\S)")
 _MAX_QUALIFIERS = 2
-_PREPOSITIONS = {"van", "voor", "met", "in", "op", "bij", "uit", "of", "for", "with", "from", "at", "de", "du", "des", "pour",
+_PREPOSITIONS = {"van", "voor", "tegen", "over", "naar", "door", "onder", "über", "gegen", "against", "pour", "contre", "met", "in", "op", "bij", "uit", "of", "for", "with", "from", "at", "de", "du", "des", "pour",
                  "avec", "von", "für", "mit", "aus", "bei", "zur", "zum", "en", "and", "et", "und"}
 _ARTICLE = re.compile(r"^(?:de|het|alle|the|all|la|le|les|l'|die|der|das)\s+", re.IGNORECASE)
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
@@ -66,6 +80,7 @@ class Parties:
 
     table: ActorTable
     abbreviations: dict[str, str]  # the document's own list: short form as written -> expansion
+    involved_act: bool = False  # the plan says its "Betrokken" parties answer for the action too (involved_parties_act)
 
     def resolve(self, name: str) -> str | None:
         """The actor a written name stands for, or None when nothing is left of it ("n.t.b.", "TBD", "-").
@@ -121,21 +136,41 @@ class Parties:
         names a party of its own ("Europol en Eurojust"; not "Ministerie van Justitie en Veiligheid")."""
         names: list[str] = []
         for part in _LIST_SEPARATORS.split(text):
-            part = _ROLE_LABEL.sub("", part.strip())
+            # "Europol, LS" + "en Frontex" on the next line of the cell: the conjunction opens no name.
+            part = _LEADING_CONJUNCTION.sub("", _ROLE_LABEL.sub("", part.strip()))
             if not part:
                 continue
             pieces = _CONJUNCTION.split(part)
             if len(pieces) > 1 and not self.is_party(part) and all(self.is_party(p) or _one_name(p) for p in pieces):
                 names.extend(pieces)
+            elif len(pieces) > 1 and not self.is_party(part):
+                names.extend(self._named_apart(part))
             else:
                 names.append(part)
+        return names
+
+    def _named_apart(self, part: str) -> list[str]:
+        """ "minister van Financiën en minister van Justitie en Veiligheid" -> two ministers; "JenV en minister van
+        Financiën" -> two: a conjunction parts two names where the name after it repeats the first one's head noun,
+        or follows a whole name and is a body of its own ("minister van X"); "Justitie en Veiligheid" stays whole."""
+        head = _ARTICLE.sub("", part).split()[0].lower()
+        names: list[str] = []
+        start = 0
+        for conjunction in _CONJUNCTION.finditer(part):
+            left, right = part[start:conjunction.start()], _ARTICLE.sub("", part[conjunction.end():])
+            repeats = right.split()[0].lower() == head if right.split() else False
+            whole_left = self.is_party(left) or _one_name(left)
+            if repeats or (whole_left and _BODY_OF_OWN.match(right)):
+                names.append(left)
+                start = conjunction.end()
+        names.append(part[start:])
         return names
 
     def of_cell(self, text: str) -> list[str]:
         """The actors a responsible-parties cell names: "LS, COM (DG HOME)" -> lidstaten, Commissie;
         "HV/EDEO" -> two actors; departments and marks in parentheses ("(lead)") belong to their party;
         partners are left out; "n.t.b." names no one."""
-        acting = text
+        acting = _SUPPORTING_PARTY.sub("", text)
         while _PARENTHESIS.search(acting):
             acting = _PARENTHESIS.sub("", acting)
         partners = _PARTNERS.search(acting)
@@ -146,6 +181,18 @@ class Parties:
             if actor and actor not in actors:
                 actors.append(actor)
         return actors
+
+    def co_actors(self, action: str) -> list[str]:
+        """The parties an action cell says act along with the responsible ones: "Samen met de Kansspelautoriteit een
+        overleg inrichten" (obligations.md: "samen met X" makes X a co-actor; "in samenwerking met X" does not)."""
+        found: list[str] = []
+        for match in _TOGETHER_WITH.finditer(action):
+            name = match.group("name")
+            if name[:1].isupper() or self.is_party(name) or _plural_body(name):
+                actor = self.resolve(name)
+                if actor and actor not in found:
+                    found.append(actor)
+        return found
 
     def running_text_names(self) -> dict[str, str]:
         """The short forms of the document's list that name a body, and the names it writes them out to, with the
@@ -182,10 +229,18 @@ class Parties:
         return bool(parts) and all(self.resolve(p) is None for p in parts)
 
 
+_NOT_BODIES = {"elkaar", "anderen", "andere", "hen", "hun", "haar", "hem", "ons", "jullie", "zich", "deze", "die", "alle"}
+
+
+def _plural_body(word: str) -> bool:
+    """ "gemeenten", "provincies", "partners": a plural noun that can name a group of bodies; not "elkaar"."""
+    return len(word) >= 5 and word.endswith(("en", "s")) and word.lower() not in _NOT_BODIES
+
+
 def _names_a_body(expansion: str) -> bool:
     """ "Ministerie van Financiën", "Koninklijke Marechaussee", "Regionale Informatie- en Expertisecentra": a body's
     name (a body noun, or a proper name: every longer word capitalised); not "operationeel actieplan"."""
-    words = [w for w in re.findall(r"[\w-]+", expansion) if len(w) > 3]
+    words = [w for w in re.findall(r"[\w-]+", expansion) if len(w) > 3 and w.lower() not in _PREPOSITIONS]
     if any(w.lower().endswith(BODY_NOUN_ENDINGS) for w in words):
         return True
     return bool(words) and all(w[:1].isupper() for w in words)
@@ -223,6 +278,30 @@ def _one_name(text: str) -> bool:
     return len(text.split()) == 1
 
 
+# A plan's reading guide on its involved parties: "Zowel de trekker als de betrokken partijen zijn verantwoordelijk voor
+# de uitvoering" (they act) against "partijen die een bijdrage leveren maar niet verantwoordelijk zijn" (they do not).
+_INVOLVED = re.compile(r"\bbetrokken(?:\s+partijen|\s+organisaties|\s+diensten)?\b|\binvolved\s+parties\b", re.IGNORECASE)
+_ANSWER_FOR = re.compile(r"\b(?:verantwoordelijk\w*|mede-?verantwoordelijk\w*|voeren\s+\w+\s+(?:mee\s+)?uit|responsible)\b",
+                         re.IGNORECASE)
+_DENIED = re.compile(r"\b(?:niet|geen|zonder|not|no)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+
+
+def involved_parties_act(document: Document) -> bool:
+    """True when the plan says its involved parties ("betrokken partijen") answer for its actions along with the lead:
+    a sentence of its own text that names them and says they are responsible, without denying it. By default they do
+    not act: obligations.md leaves out the parties an action involves ("X te betrekken")."""
+    for passage in document.passages:
+        if passage.kind != "body" or passage.table_row is not None:
+            continue
+        for sentence in _SENTENCE.split(passage.text):
+            involved = _INVOLVED.search(sentence)
+            answer = _ANSWER_FOR.search(sentence)
+            if involved and answer and involved.start() < answer.start() and not _DENIED.search(sentence, involved.end(), answer.start()):
+                return True
+    return False
+
+
 def document_abbreviations(document: Document) -> dict[str, str]:
     """The document's own list of abbreviations: short form -> expansion as the list writes it.
 
@@ -245,6 +324,7 @@ def document_abbreviations(document: Document) -> dict[str, str]:
                     pairs.append((match.group("short"), match.group("long")))
         for short, long in pairs:
             short, long = short.strip(" -•*\u2022"), _TRAILING_PARENTHESIS.sub("", long).strip(" .;")
+            long = _LEADING_PARENTHESIS.sub(r"\1 ", long)  # "(minister van) Justitie en Veiligheid": the words belong
             codes = _CODE_LIST.fullmatch(short)
             if codes:
                 for code in _LIST_SEPARATORS.split(short):
@@ -254,6 +334,7 @@ def document_abbreviations(document: Document) -> dict[str, str]:
     return found
 
 
+_LEADING_PARENTHESIS = re.compile(r"^\(([^()]{1,40})\)\s*")
 _CODE_LIST = re.compile(r"[A-Z]{2,5}(?:\s*,\s*[A-Z]{2,5})+")
 _CODES_DEFINITION = re.compile(r"^\s*(?P<short>[A-Z]{2,5}(?:\s*,\s*[A-Z]{2,5})+)\s*(?::|=|\t|\s[\u2013\u2014-]\s)\s*(?P<long>\S.{2,})$")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from nlp import deadlines as deadline_tagging
-from nlp.subjects import PARTNER_WORDS, actor_spans, chain, is_partner
+from nlp.subjects import PARTNER_WORDS, actor_spans, chain, is_partner, noun_phrase_actor
 
 # Texts whose requests a document of another kind can only report ("In deze conclusies verzoekt de Raad ...").
 OWN_TEXT_KIND = {"conclusies": "council_conclusions", "verklaring": "declaration", "resolutie": "resolution"}
@@ -104,10 +104,43 @@ def dated_present_plan(doc: Doc, segment: Span, spans: list[Span]) -> DatedPlan 
     for deadline in dated:
         if deadline.start - segment.start > 1:
             continue
+        if deadline.end >= segment.end:
+            continue
+        verb = doc[deadline.end]
         actors = chain(doc, spans, deadline.end + 1, +1)
-        if actors and doc[deadline.end].is_alpha and doc[deadline.end].lower_.endswith("t"):
-            return DatedPlan(actors, deadline.end, doc[deadline.end].lemma_ or None)
+        if actors and verb.is_alpha and verb.lower_.endswith("t"):
+            return DatedPlan(actors, deadline.end, verb.lemma_ or None)
+        # "Op 2 oktober 2026 organiseren de minister van Financiën en de minister van Justitie en Veiligheid een
+        # conferentie": the verb second after the date, then bodies the gazetteer need not know
+        if verb.is_alpha and verb.is_lower and verb.lower_.endswith(("t", "en")) and verb.lower_ not in NOT_PLAN_VERBS:
+            named = _bodies_after(doc, deadline.end + 1, segment.end)
+            if named:
+                return DatedPlan(named, deadline.end, verb.lemma_ or None)
     return _verb_second_with_future_date(doc, segment, spans, dated)
+
+
+_PHRASE_STOPS = {"een", "in", "op", "met", "bij", "over", "tijdens", "om", "voor", "aan", "samen", "zijn", "haar", "hun"}
+MAX_SUBJECT_WORDS = 16
+
+
+def _bodies_after(doc: Doc, start: int, limit: int) -> list[str]:
+    """The bodies a subject after the verb names, each opening with its article and joined by "en" ("de minister van
+    Financiën en de minister van Justitie en Veiligheid"), up to the object ("een conferentie"); [] unless every
+    conjunct names a body."""
+    end = start
+    while end < min(limit, start + MAX_SUBJECT_WORDS) and not doc[end].is_punct and doc[end].lower_ not in _PHRASE_STOPS:
+        end += 1
+    if end == start or doc[start].lower_ not in {"de", "het"}:
+        return []
+    cuts = [start] + [t.i + 1 for t in doc[start:end] if t.lower_ == "en" and t.i + 1 < end and doc[t.i + 1].lower_ in {"de", "het"}]
+    named = []
+    for first, last in zip(cuts, [*cuts[1:], end + 1], strict=True):
+        part = doc[first : last - 1] if last <= end else doc[first:end]
+        found = noun_phrase_actor(part)
+        if not found:
+            return []
+        named.append(found)
+    return named
 
 
 NOT_PLAN_VERBS = {"wordt", "heeft", "moet", "dient", "bestaat", "staat", "gaat", "blijkt", "zegt", "vindt", "plaatsvindt"}

@@ -80,6 +80,13 @@ _NOUNS_OF_PARTICIPLE_SHAPE = frozenset("gebied geweld gebouw gezag gevolg geval 
 _DISCUSSION_LEMMAS = frozenset(
     """bespreken bediscussiëren beraadslagen verkennen aankaarten agenderen overleggen""".split()
 )
+# Verbs of effort: "hebben zich ingezet", "heeft haar inspanningen opgevoerd", "hebben de samenwerking versterkt"
+# say that work was done on a matter, not that a deliverable was.
+_EFFORT_LEMMAS = frozenset("inzetten opvoeren intensiveren versterken verbeteren voortzetten verdiepen".split())
+_EFFORT_FORMS = frozenset("ingezet opgevoerd geïntensiveerd versterkt verbeterd voortgezet verdiept".split())
+# An event whose subject is a discussion ("een bespreking heeft plaatsgevonden", "hield een debat") is work on it too.
+_EVENT_LEMMAS = frozenset("plaatsvinden vinden houden voeren organiseren".split())
+_DISCUSSION_NOUNS = frozenset("bespreking gedachtewisseling debat discussie beraadslaging overleg".split())
 # "Het doel van deze actie was ...": a sentence about the aim, whatever its tense
 _GOAL_PATTERNS = [[{"LOWER": "doel"}], [{"LOWER": "doelstelling"}], [{"LOWER": "tot"}, {"LOWER": "doel"}]]
 
@@ -96,8 +103,33 @@ class ProgressReading:
     sentence: str | None = None  # the sentence the cue is in
 
 
+# Strong past forms that the lookup lemmatizer leaves without their verb ("kwam", "vonden ... plaats"); forms that
+# are also common nouns ("namen", "sloten", "wezen") are left out.
+_STRONG_PAST = {
+    **dict.fromkeys(("kwam", "kwamen"), "komen"),
+    **dict.fromkeys(("vond", "vonden"), "vinden"),
+    **dict.fromkeys(("stond", "stonden"), "staan"),
+    **dict.fromkeys(("hield", "hielden"), "houden"),
+    **dict.fromkeys(("nam",), "nemen"),
+    **dict.fromkeys(("gaf",), "geven"),
+    **dict.fromkeys(("bracht", "brachten"), "brengen"),
+    **dict.fromkeys(("besloot",), "besluiten"),
+    **dict.fromkeys(("sloot",), "sluiten"),
+    **dict.fromkeys(("ging", "gingen"), "gaan"),
+    **dict.fromkeys(("zag", "zagen"), "zien"),
+    **dict.fromkeys(("bood",), "bieden"),
+    **dict.fromkeys(("schreef", "schreven"), "schrijven"),
+    **dict.fromkeys(("trok", "trokken"), "trekken"),
+    **dict.fromkeys(("sprak", "spraken"), "spreken"),
+    **dict.fromkeys(("koos", "kozen"), "kiezen"),
+    **dict.fromkeys(("droeg", "droegen"), "dragen"),
+    **dict.fromkeys(("verscheen", "verschenen"), "verschijnen"),
+    **dict.fromkeys(("begon", "begonnen"), "beginnen"),
+}
+
+
 def _lemma(token: Token) -> str:
-    return (token.lemma_ or token.lower_).lower()
+    return _STRONG_PAST.get(token.lower_) or (token.lemma_ or token.lower_).lower()
 
 
 def _is_participle(token: Token) -> bool:
@@ -126,6 +158,8 @@ def _is_past_finite(token: Token) -> bool:
     """A finite past-tense verb: weak ("publiceerde", "keurden") or strong ("hield", "besloot")."""
     lower, lemma = token.lower_, _lemma(token)
     if lower in {"had", "hadden"}:
+        return True
+    if lower in _STRONG_PAST and lower not in {"begonnen", "verschenen"}:  # those two are participles as well
         return True
     if not token.is_alpha or lemma == lower or not lemma.endswith("en") or lemma in _AUXILIARY_LEMMAS:
         return False
@@ -165,6 +199,8 @@ for _name, _getter in (("progress_participle", _is_participle), ("progress_past"
     if not Token.has_extension(_name):
         Token.set_extension(_name, getter=_getter)
 
+# Marks that do not end a clause: emphasis, quotes, and brackets round an aside ("het netwerk (EJOCN) goedgekeurd").
+_INSIDE_A_CLAUSE = frozenset({"*", "**", "“", "”", '"', "(", ")"})
 _PAST_AUXILIARIES = frozenset("heeft hebben had hadden werd werden is zijn was waren".split())
 _MAX_AUX_DISTANCE = 25  # tokens between an auxiliary and its participle in one clause
 
@@ -183,6 +219,9 @@ _PATTERNS: dict[str, list[list[dict]]] = {
         [{"LOWER": "nog"}, {"LOWER": {"IN": ["steeds", "niet", "gaande"]}}],
         [{"LEMMA": "lopen"}, {"LOWER": "nog"}],
         [{"LOWER": "aan"}, {"LOWER": "de"}, {"LOWER": "gang"}],
+        # a subject that was discussed ("kwam aan bod", "stond op de agenda") is work on it, not its delivery
+        [{"LOWER": "aan"}, {"LOWER": "bod"}],
+        [{"LOWER": "op"}, {"LOWER": "de"}, {"LOWER": "agenda"}],
     ],
     "PAST": [[{"_": {"progress_past": True}}]],
     "GOAL": _GOAL_PATTERNS,
@@ -235,7 +274,11 @@ class ProgressClassifier:
                 # not its delivery
                 lemma = _verb_lemma(sent[start:end])
                 began = lemma in _BEGINNING_LEMMAS or sent[end - 1].lower_ in _BEGINNING_FORMS
-                label = "ONGOING" if lemma in _DISCUSSION_LEMMAS or began else "COMPLETED"
+                effort = lemma in _EFFORT_LEMMAS or sent[end - 1].lower_ in _EFFORT_FORMS
+                discussed = lemma in _DISCUSSION_LEMMAS or effort or (
+                    lemma in _EVENT_LEMMAS and any(_lemma(t) in _DISCUSSION_NOUNS for t in sent)
+                )
+                label = "ONGOING" if discussed or began else "COMPLETED"
             cues.setdefault(label, _cue_text(sent[start:end]))
             starts.setdefault(label, start)
         if "COMPLETED" in cues:
@@ -272,7 +315,7 @@ def _perfect_and_passive(sent: Span) -> list[tuple[int, int]]:
         possessive_zijn = None  # "zijn" before a noun: the auxiliary only when the clause has no other one
         for j in range(i - 1, max(-1, i - _MAX_AUX_DISTANCE), -1):
             before = sent[j]
-            if before.is_punct and before.text not in {"*", "**", "“", "”", '"'}:
+            if before.is_punct and before.text not in _INSIDE_A_CLAUSE:
                 break
             if before.lower_ in _PAST_AUXILIARIES:
                 if not _possessive(before):
@@ -317,7 +360,7 @@ def _continuing(sent: Span) -> list[tuple[int, int]]:
 
 def _clause_around(sent: Span, i: int) -> Span:
     """The tokens of the clause holding the sentence's i-th token: between commas, semicolons and brackets."""
-    boundaries = {",", ";", "(", ")", ":"}
+    boundaries = {",", ";", ":"}  # a bracketed aside stays inside its clause
     start = i
     while start > 0 and sent[start - 1].text not in boundaries:
         start -= 1

@@ -70,6 +70,17 @@ BODY_NOUN_ENDINGS = (
     "staatssecretaris",
     "burgemeester",
     "burgemeesters",
+    # the market parties an obligation addresses as a class: "Telecomaanbieders moeten ...", "Banken dienen ..."
+    "aanbieders",
+    "banken",
+    "platforms",
+    "platformen",
+    "exploitanten",
+    "beheerders",
+    "ondernemingen",
+    "bedrijven",
+    "werkgevers",
+    "instellingen",
 )
 PRONOUNS = {"zij", "ze", "hij"}
 APPOSITION_MARKS = {",", "-", "–"}
@@ -129,6 +140,11 @@ def subject_before(doc: Doc, cue_start: int, spans: list[Span]) -> list[str]:
                 before -= 1
             if before >= 0 and doc[before].lower_ in {"van", "met", "door", "aan", "via", "bij", "tot", "voor", "tussen"}:
                 return []
+            if before >= 0 and doc[before].lower_ == "en":
+                # "De politie en het OM zullen": a body the gazetteer does not know, joined to one it does
+                whole = noun_phrase_actors(doc, doc[clause_start(doc, before, 0) : position], spans)
+                if whole and set(found) <= set(whole):
+                    return whole
     return found
 
 
@@ -306,13 +322,27 @@ def addressees(doc: Doc, cue: Span, limit: int, floor: int = 0) -> list[str]:
     if spans and not cue[0].text.isupper():
         found += [name for name in unnamed_co_addressees(doc, spans[-1].end, end) if name not in found]
     if not found and not named_any:
-        zone = [t for t in doc[start:end] if not t.is_punct]
+        zone = [t for t in doc[start:end] if not t.is_punct and not _in_parentheses(doc, t.i, start)]
         led_by_article = bool(zone) and (zone[0].lower_ in {"de", "het", "alle"} or zone[0].text.isupper())
         words = [t for t in zone if t.is_alpha and t.lower_ not in ARTICLES and t.lower_ != "om"]
-        if words and led_by_article and len(words) <= 8:
+        while words and cue.end <= words[-1].i and words[-1].lower_ in SEPARABLE_PARTICLES:
+            words = words[:-1]  # "roept online platforms op om": the verb's particle
+        # "roept online platforms op": no article, but a class of bodies ("platforms", "hostingbedrijven")
+        names_class = bool(words) and len(words) <= 3 and words[-1].lower_.endswith(BODY_NOUN_ENDINGS)
+        if words and (led_by_article or names_class) and len(words) <= 8:
             name = " ".join(t.text for t in words)
             found = [name.lower() if name.isupper() else name]
     return found
+
+
+def _in_parentheses(doc: Doc, index: int, floor: int) -> bool:
+    """True for a token inside brackets ("de Nederlandse Vereniging van Banken (NVB)"): the short form the text gives."""
+    for token in reversed(doc[floor:index]):
+        if token.text == ")":
+            return False
+        if token.text == "(":
+            return True
+    return False
 
 
 def is_partner(doc: Doc, span: Span) -> bool:
@@ -352,6 +382,12 @@ def names_subject(fronted: Span) -> bool:
     if noun_phrase_actor(fronted, bare=True):
         return True
     return all(t.lower_ in {"en", "of"} or (t.is_alpha and t.text[:1].isupper()) for t in tokens) and len(tokens) <= 5
+
+
+def fronted_subject(fronted: Span) -> bool:
+    """True when the words before the verb are one body's noun phrase ("De politie", "Het kabinet", "De stuurgroep
+    Ondermijning"): the clause's subject, whether the gazetteer knows the body or not."""
+    return noun_phrase_actor(fronted, bare=True) is not None
 
 
 def subordinate_subject(doc: Doc, cue: Span, floor: int, spans: list[Span]) -> list[str]:
@@ -459,6 +495,7 @@ def unnamed_co_addressees(doc: Doc, start: int, end: int) -> list[str]:
     return [" ".join(t.text for t in words)]
 
 
+SEPARABLE_PARTICLES = {"op", "uit", "aan"}
 MEMBER_NOUNS = {"vertegenwoordigers", "deskundigen", "delegaties", "diensten", "autoriteiten", "ministeries", "ambtenaren"}
 
 

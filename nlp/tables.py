@@ -21,6 +21,8 @@ from spacy.language import Language
 
 from conclusio.calendar_words import DUTCH_MONTHS, GERMAN_MONTHS, MONTHS, MONTHS_ANY_LANGUAGE, PERIOD_WORDS_OTHER_LANGUAGES
 from conclusio.records import Deadline, Passage, TableRow
+from ingest.tables import plain
+from ingest.units import labelled_field
 from nlp import deadlines as deadline_tagging
 from nlp.parties import Parties
 
@@ -32,25 +34,29 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
                "wat", "taak", "task", "tâche", "aufgabe", "vorhaben", "description"),
     # who answers for the action: its lead ("Trekker", "Action leader", "Chef de file", "Federführung") ...
     "lead": ("verantwoordelijk", "uitvoerder", "trekker", "eigenaar", "wie", "leider", "coördinat", "coordinat",
-             "responsib", "lead", "owner", "who", "responsable", "pilote", "chef",
+             "responsib", "lead", "owner", "who", "responsable", "pilot", "chef",
              "verantwortlich", "zuständig", "federführ", "leitung", "koordinat", "porteur"),
-    # ... and whoever takes part in it ("Betrokken partijen", "Participants", "Beteiligte"): actors too
-    "participant": ("betrokken", "partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
-                    "beteiligt", "teilnehm", "mitwirk", "contribu"),
-    # whoever only helps ("Ondersteuning", "Partners", "In samenwerking met"): no actor (obligations.md)
-    "partner": ("partner", "ondersteun", "steun", "samenwerking", "support", "stakeholder", "belanghebbend",
-                "partenaire", "soutien", "unterstütz"),
+    # ... and whoever takes part in it ("Participants", "Deelnemers", "Beteiligte"): actors too
+    # ("Partners" too: a plan names its partners beside the lead as the bodies that carry the action out with it)
+    "participant": ("partij", "deelnem", "actor", "particip", "parties", "party", "acteur", "akteur",
+                    "beteiligt", "teilnehm", "mitwirk", "contribu", "partner", "partenaire"),
+    # whoever is involved ("Betrokken", "Betrokken partijen", "Involved"): no actor (obligations.md: "X te betrekken"
+    # leaves X out), unless the plan says they answer for the action too (``Parties.involved_act``)
+    "involved": ("betrokken", "betrokkenen", "involved", "impliqu", "associé", "einbezogen"),
+    # whoever only helps ("Ondersteuning", "Ondersteunende partners", "In samenwerking met"): no actor (obligations.md)
+    "partner": ("ondersteun", "steun", "samenwerking", "support", "stakeholder", "belanghebbend", "soutien",
+                "unterstütz", "advis", "advies", "consult", "berat"),
     "timetable": ("tijdschema", "termijn", "tijdpad", "tijdlijn", "planning", "datum", "deadline", "wanneer",
                   "uiterste", "gereed", "einddatum", "afronding", "oplevering", "looptijd", "timing", "timeline",
                   "timetable", "time", "date", "when", "schedule", "due", "calendrier", "échéan", "délai", "zeitplan",
                   "frist", "zeitrahmen", "termin", "zeitraum", "zeitpunkt", "fällig"),
     "indicator": ("indicator", "resultaat", "resultaten", "output", "prestatie", "kpi", "result", "deliverable",
                   "outcome", "indicateur", "résultat", "livrable", "indikator", "ergebnis", "meetbaar", "streef", "target"),
-    "status": ("stand", "status", "voortgang", "progress", "état"),
+    "status": ("stand", "status", "voortgang", "progress", "état", "avancement"),
 }
 # A header with words of several roles takes the most specific: "Action leader" names a lead, "Actietermijn" a
 # timetable ("action" only qualifies), "Lead partner" a lead, "Ondersteunende partijen" partners.
-ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "participant", "label", "action")
+ROLE_PRECEDENCE = ("status", "timetable", "indicator", "lead", "partner", "involved", "participant", "label", "action")
 RESPONSIBLE_ROLES = ("lead", "participant")
 ONGOING = {"doorlopend", "lopend", "permanent", "continu", "voortdurend", "blijvend", "ongoing", "continuous",
            "en cours", "laufend", "fortlaufend", "ständig", "n.v.t.", "nvt", "-", "–"}
@@ -59,6 +65,8 @@ _GLOSSARY_HEADER = re.compile(r"\b(?:afkorting|afkortingen|betekenis|abbreviatio
 _LABEL_OPENING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+(?=\S)")
 _ROW_LABEL = re.compile(r"^\(?(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?$")  # "1.2", "B.1"
 _MAX_TIMETABLE_WORDS = 12
+# A footnote's mark after a cell's value ("DNB¹", "2027³", "doorlopend²"): no part of the party or the date.
+_FOOTNOTE_MARK = re.compile(r"(?<=\S)[\u00b9\u00b2\u00b3\u2070-\u2079]+(?=\s|[,;.)]|$)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class ColumnRoles:
     timetable: int | None = None
     label: int | None = None
     participants: tuple[int, ...] = ()  # further columns of parties ("Betrokken partijen", "Participants")
+    status: int | None = None  # a roadmap's column of progress ("Stand van zaken", "Status"): no part of the action
 
     @property
     def is_action_table(self) -> bool:
@@ -104,15 +113,13 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
         role = _role_of_header(header)
         if role is None:
             continue
+        if role == "involved":
+            role = "participant" if parties.involved_act else "partner"
         named_columns.add(column)
         if role in RESPONSIBLE_ROLES:
             responsible.append((RESPONSIBLE_ROLES.index(role), column))
         elif role not in roles:
             roles[role] = column
-    if "status" in roles:
-        # "Actie | Verantwoordelijk | Stand van zaken": a progress report's table restates a plan's actions to
-        # report on them; the plan states the obligations, and tracking links this report to them.
-        return ColumnRoles(label=roles.get("label"))
     named = bool({"action"} & set(roles)) or bool(responsible)
     missing = [role for role in ("label", "responsible", "timetable", "action") if role not in roles]
     unnamed = [column for column in range(len(headers)) if column not in named_columns]
@@ -128,7 +135,7 @@ def column_roles(headers: list[str], rows: list[list[str]], parties: Parties) ->
         return ColumnRoles(label=roles.get("label"))
     ordered = [column for _, column in sorted(responsible)]
     return ColumnRoles(roles.get("action"), ordered[0] if ordered else None, roles.get("timetable"), roles.get("label"),
-                       tuple(ordered[1:]))
+                       tuple(ordered[1:]), roles.get("status"))
 
 
 def _role_of_header(header: str) -> str | None:
@@ -219,22 +226,63 @@ def table_roles(rows: list[Passage], parties: Parties) -> ColumnRoles:
 
 
 def row_unit(nlp: Language, passage: Passage, roles: ColumnRoles, parties: Parties, doc_date: date | None) -> RowUnit | None:
-    """The unit of one action row, or None for a row without parties (a heading row, an empty row)."""
+    """The unit of one action row, or None for a row without parties (a heading row, an empty row) or one the plan
+    dropped. A row whose party cells are empty gives a unit without actors: its action may name them itself
+    ("De Commissie zal ..."), and the caller reads it so."""
     row = passage.table_row
     if row is None or roles.action is None or roles.responsible is None:
         return None
-    cells = row.cells
+    cells = [_FOOTNOTE_MARK.sub("", cell) for cell in _realigned(row.cells, roles, parties)]
     action = cells[roles.action] if roles.action < len(cells) else ""
+    if not action.strip() or is_dropped(action, cells[roles.status] if roles.status is not None and roles.status < len(cells) else ""):
+        return None
     actors: list[str] = []
+    named = False
     for column in roles.responsible_columns:
         if column < len(cells) and cells[column].strip():
+            named = True
             actors += [actor for actor in parties.of_cell(cells[column]) if actor not in actors]
-    if not actors or not action.strip():
-        return None
+    if not actors and named:
+        return None  # "n.t.b.", "–": no party yet
+    if actors:
+        actors += [actor for actor in parties.co_actors(action) if actor not in actors]
     action = _LABEL_OPENING.sub("", action, count=1) if roles.label is None or roles.label == roles.action else action
     start = _cell_offset(passage.text, row.headers[roles.action] if roles.action < len(row.headers) else "", action)
     timetable = cells[roles.timetable] if roles.timetable is not None and roles.timetable < len(cells) else ""
     return RowUnit(actors, action.strip(), start, start + len(action.strip()), timetable_deadline(nlp, timetable, doc_date))
+
+
+# A measure the plan no longer carries out: "vervallen (opgenomen in 1.6)", "geschrapt", "withdrawn", "supprimée".
+_DROPPED = re.compile(
+    r"^\W*(?:vervallen|vervalt|komt te vervallen|geschrapt|ingetrokken|geannuleerd|afgevoerd|niet (?:langer|meer) van toepassing|"
+    r"dropped|deleted|withdrawn|cancell?ed|discontinued|abandoned|no longer (?:applicable|pursued)|"
+    r"supprim[ée]e?s?|abandonn[ée]e?s?|annul[ée]e?s?|retir[ée]e?s?|sans objet|entf[aä]ll(?:t|en)|gestrichen|zurückgezogen|"
+    r"aufgehoben)\b",
+    re.IGNORECASE,
+)
+_MAX_DROPPED_ACTION_WORDS = 6
+
+
+def is_dropped(action: str, status: str) -> bool:
+    """True for a row the plan dropped: its status says so ("vervallen", "geschrapt", "withdrawn"), or its action cell
+    is no more than that ("Vervallen.", "Vervallen (zie 5.1)."). A row done or delayed is still a measure."""
+    if _DROPPED.match(status.strip()):
+        return True
+    return bool(_DROPPED.match(action.strip())) and len(action.split()) <= _MAX_DROPPED_ACTION_WORDS
+
+
+def _realigned(cells: list[str], roles: ColumnRoles, parties: Parties) -> list[str]:
+    """A row that lacks a cell before its last, read where its cells belong. A Markdown row with a cell too few
+    ("3.2 | De Commissie zal ... | eind 2026 | lopend |") puts its date under the parties and its status under the
+    date; when the party cell reads as a date and names no one, and the last cell is empty, the cells from the
+    party column on move one column right."""
+    party, timetable = roles.responsible, roles.timetable
+    if party is None or timetable is None or timetable <= party or len(cells) <= timetable or cells[-1].strip():
+        return cells
+    cell = cells[party].strip()
+    if not cell or not _reads_as_timetable(cell) or parties.reads_as_parties(cell) is not None or parties.is_party(cell):
+        return cells
+    return cells[:party] + [""] + cells[party:-1]
 
 
 def _cell_offset(text: str, header: str, cell: str) -> int:
@@ -306,3 +354,150 @@ def timetable_deadline(nlp: Language, cell: str, doc_date: date | None) -> Deadl
         return Deadline(text, first.start, None, first.granularity if first.end else None, None)
     last = max(dated, key=lambda d: d.end or "")
     return Deadline(text, min(d.start or d.end or "" for d in dated) or None, last.end, last.granularity, None)
+
+
+@dataclass(frozen=True)
+class FieldRecord:
+    """A measure set out field by field ("Maatregel: ... / Trekker: ... / Timing: ..."), as paragraphs or as a
+    two-column table of label and value: read as one row whose headers are its labels."""
+
+    passages: list[Passage]  # the paragraphs or table rows it is written in, in order
+    row: TableRow
+    roles: ColumnRoles
+    label: str | None = None  # the measure's number where its paragraph opens with it ("Actie C.1 – ...")
+
+
+def field_records(passages: list[Passage], parties: Parties) -> list[FieldRecord]:
+    """The measures a document sets out field by field, in document order.
+
+    Fields are consecutive paragraphs "Label: value" under one heading, or the rows of a two-column table whose
+    first column holds the labels ("Veld | Inhoud", or no header at all). A record ends where a label of a role it
+    already has comes again (the next measure's "Maatregel:"). Only a record whose labels name an action and who
+    carries it out (the header words of action tables: Maatregel, Actie, Action; Trekker, Lead, Pilote, Partners,
+    Verantwoordelijke ...) is one: a two-column glossary or a header block is none."""
+    runs: list[list[tuple[Passage, str, str]]] = []
+    open_run: list[tuple[Passage, str, str]] = []
+    previous: Passage | None = None
+    records: list[FieldRecord] = []
+    for passage in passages:
+        inline = _inline_record(passage, parties)
+        if inline is not None:
+            # a measure in one paragraph, its fields labelled inline: a record of its own
+            if open_run:
+                runs.append(open_run)
+                open_run = []
+            records.append(inline)
+            previous = passage
+            continue
+        field = _field_of(passage)
+        joins = (field is not None and previous is not None and open_run
+                 and _same_container(open_run[-1][0], passage) and previous is open_run[-1][0])
+        if field is not None and not joins and open_run:
+            runs.append(open_run)
+            open_run = []
+        if field is not None:
+            open_run.append((passage, *field))
+        elif open_run:
+            runs.append(open_run)
+            open_run = []
+        previous = passage
+    if open_run:
+        runs.append(open_run)
+    for run in runs:
+        for fields in _split_records(run):
+            headers, cells = [label for _, label, _ in fields], [value for _, _, value in fields]
+            roles = column_roles(headers, [], parties)  # a record names every field: its labels alone say the roles
+            if not roles.is_action_table:
+                continue
+            first = fields[0][0]
+            table = first.table_row.table if first.table_row else 0
+            title = first.table_row.title if first.table_row else (first.section_path[-1] if first.section_path else None)
+            row = TableRow(table=table, row=1, headers=headers, cells=cells, label=None, title=title)
+            written_in: list[Passage] = []
+            for passage, _, _ in fields:
+                if not any(passage is p for p in written_in):
+                    written_in.append(passage)
+            records.append(FieldRecord(written_in, row, roles))
+    return sorted(records, key=lambda record: record.passages[0].char_start)
+
+
+# A field labelled inside a paragraph, at the start of a sentence: "... indienen. Verantwoordelijke: minister van
+# Justitie en Veiligheid. Planning: Q2 2027. Stand: ..." (the labels bold in the source, plain in its text).
+_INLINE_LABEL = re.compile(r"(?:(?<=[.;!?])\s+|^)(?P<label>[A-ZÀ-Ý][^\W\d_]*(?:[ -][^\W\d_]+){0,2})\s?:\s+(?=\S)")
+# The measure's number and title opening the paragraph: "Actie C.1 – Afpakken zonder veroordeling. "
+_MEASURE_TITLE = re.compile(
+    r"^(?P<label>(?:Actie|Maatregel|Action|Measure|Mesure|Maßnahme|Activiteit)\s+[A-Z]?\d{0,3}(?:\.\d{1,3})*[a-z]?)"
+    r"\s*(?:[\u2013\u2014:-]\s*[^.:]{1,120}?)?[.:]\s+(?=\S)")
+_MIN_INLINE_FIELDS = 2
+
+
+def _inline_record(passage: Passage, parties: Parties) -> FieldRecord | None:
+    """A measure written as one paragraph with its fields labelled inline ("Actie C.1 – Titel. <action>.
+    Verantwoordelijke: X. Planning: Q2 2027. Stand: ..."): its action the text before the first label, after the
+    measure's number and title; a record only when its labels name who carries it out."""
+    if passage.kind != "body" or passage.table_row is not None:
+        return None
+    text = passage.text.strip()
+    found = [m for m in _INLINE_LABEL.finditer(text) if m.start("label") > 0 and _role_of_header(m.group("label"))]
+    if len(found) < _MIN_INLINE_FIELDS:
+        return None
+    title = _MEASURE_TITLE.match(text)
+    action = text[title.end() if title else 0: found[0].start()].strip()
+    if not action:
+        return None
+    headers, cells = ["Actie"], [action]
+    for match, following in zip(found, [*found[1:], None], strict=True):
+        headers.append(match.group("label"))
+        cells.append(text[match.end(): following.start() if following else len(text)].strip().rstrip("."))
+    roles = column_roles(headers, [], parties)
+    if not roles.is_action_table or roles.action != 0:
+        return None
+    title_path = passage.section_path[-1] if passage.section_path else None
+    row = TableRow(table=0, row=1, headers=headers, cells=cells, label=title.group("label") if title else None,
+                   title=title_path)
+    return FieldRecord([passage], row, roles, title.group("label") if title else None)
+
+
+_MAX_FIELD_LABEL_WORDS = 4
+
+
+def _field_of(passage: Passage) -> tuple[str, str] | None:
+    """(label, value) for a paragraph "Label: value" or a row of a two-column table of label and value."""
+    if passage.kind != "body":
+        return None
+    row = passage.table_row
+    if row is not None:
+        cells = [plain(cell) for cell in row.cells]
+        if len(cells) != 2 or not cells[0] or not cells[1]:
+            return None
+        label = cells[0].rstrip(" :")
+        return (label, cells[1]) if len(label.split()) <= _MAX_FIELD_LABEL_WORDS else None
+    # Fields of no role ("Budget: ...") belong to the record all the same; the record's labels decide what it is.
+    return labelled_field(passage.text)
+
+
+def _same_container(first: Passage, second: Passage) -> bool:
+    """Two fields of one run: paragraphs under the same heading, or rows of the same table."""
+    if (first.table_row is None) != (second.table_row is None):
+        return False
+    if first.table_row is not None and second.table_row is not None:
+        return first.table_row.table == second.table_row.table
+    return first.section_path == second.section_path
+
+
+def _split_records(run: list[tuple[Passage, str, str]]) -> list[list[tuple[Passage, str, str]]]:
+    """A run of fields cut where a role comes again: each measure's fields apart. A table whose header row is a field
+    itself ("Maatregel | ..." marked as the header) opens with it."""
+    first = run[0][0].table_row
+    if first is not None and first.row == 1 and len(first.headers) == 2 and _role_of_header(first.headers[0]):
+        run = [(run[0][0], first.headers[0].rstrip(" :"), first.headers[1]), *run]
+    records: list[list[tuple[Passage, str, str]]] = [[]]
+    seen: set[str] = set()
+    for field in run:
+        role = _role_of_header(field[1]) or field[1].lower()
+        if role in seen:
+            records.append([])
+            seen = set()
+        seen.add(role)
+        records[-1].append(field)
+    return [record for record in records if record]

@@ -7,6 +7,7 @@ character offsets relative to the passage text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -23,6 +24,7 @@ from nlp.subjects import (
     apposition_subject,
     chain,
     clause_start,
+    fronted_subject,
     in_relative_clause,
     is_passive,
     NO_ACTOR,
@@ -172,7 +174,11 @@ def _unit_from_segment(doc: Doc, segment: Span, context: UnitContext) -> UnitCan
         elif not is_passive(doc, cue, segment.end) and (
             subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
         ):
-            actors = subject_before(doc, cue.start, spans) or chain(doc, spans, cue.end, +1)
+            # "De politie is voornemens het LMIO om te vormen": a subject opening the clause before the verb, though the
+            # gazetteer does not know it, comes before a known body after the verb (there the object)
+            fronted = doc[clause_start(doc, cue.start, segment.start) : cue.start]
+            actors = subject_before(doc, cue.start, spans) or (
+                noun_phrase_actors(doc, fronted, spans) if fronted_subject(fronted) else []) or chain(doc, spans, cue.end, +1)
         elif is_passive(doc, cue, segment.end):
             actors = agent(doc, cue, segment.end, spans)
             if actors == [NO_ACTOR]:
@@ -333,3 +339,25 @@ def unit_deadline(doc: Doc, unit: UnitCandidate) -> Deadline | None:
     cued = [d for d in found if d.end and d.text.lower().startswith(DEADLINE_CUES)]
     ordered = cued + [d for d in found if d not in cued]
     return deadline_tagging.merge_recurrence(ordered)
+
+
+# "Dit loket moet eind 2027 operationeel zijn": the sentence after a commitment that says by when its result must
+# stand, its subject pointing back at it ("dit", "deze") and naming no one who acts.
+_RESULT_DUE = re.compile(
+    r"^\s*(?:Dit|Deze|Dat|Die)\s+[\w-]+\s+(?:moet|moeten|dient|dienen|zal|zullen)\b[^.;]*?\b(?:operationeel|gereed|klaar|"
+    r"afgerond|beschikbaar|ingericht|in werking|actief|voltooid|opgeleverd|vastgesteld|in gebruik)\b[^.;]*?\b(?:zijn|te zijn|"
+    r"worden|genomen|getreden)?\s*[.;]")
+
+
+def result_deadline(doc: Doc, unit: UnitCandidate) -> Deadline | None:
+    """The deadline of a unit that gives none itself, from the next sentence when that says by when the unit's result
+    must stand ("De politie is voornemens het LMIO om te vormen tot een fraudeloket. Dit loket moet eind 2027
+    operationeel zijn.")."""
+    rest = doc.text[unit.end_char:]
+    match = _RESULT_DUE.match(rest)
+    if not match:
+        return None
+    start, end = unit.end_char, unit.end_char + match.end()
+    found = [s._.deadline for s in doc.spans.get(deadline_tagging.SPAN_KEY, [])
+             if s.start_char >= start and s.end_char <= end and s._.deadline.end]
+    return found[0] if len(found) == 1 else None

@@ -90,3 +90,14 @@ def ingested_corpus(test_settings: Settings, embedder, nlp_pipeline, corpus_dir:
 def corpus_store(ingested_corpus: IngestedCorpus):
     """The store of the ingested sample corpus; treat it as read-only."""
     return ingested_corpus.store
+
+
+@pytest.fixture(scope="session")
+def corpus_services(ingested_corpus: IngestedCorpus, embedder, nlp_pipeline):
+    """The application's services over the corpus store, sharing the session's model and pipeline (loaded once)."""
+    from application import Conclusio
+
+    app = Conclusio(ingested_corpus.settings)
+    app.__dict__.update(embedder=embedder, pipeline=nlp_pipeline)
+    yield app
+    app.close()

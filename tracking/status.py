@@ -299,7 +299,7 @@ def deciding_link(links: Sequence[EvidenceLink], obligation: Obligation) -> Evid
     """The link whose sentence decides the progress: from the latest document that reports progress.
 
     A completion counts only when it reports on the obligation's own actor and is confirmed or found with
-    at least ``DONE_CONFIDENCE``; a continuing commitment's completion reads as work going on. Within
+    at least ``DONE_CONFIDENCE``; otherwise, and for a continuing commitment, it reads as work going on. Within
     one document a confirmed link comes first, then the most confident.
     """
     continuing = is_continuing(obligation)
@@ -309,8 +309,12 @@ def deciding_link(links: Sequence[EvidenceLink], obligation: Obligation) -> Evid
             continue
         if link.status == "completed":
             if not _completes(link, obligation):
-                continue
-            if continuing:
+                # something was done in the obligation's matter (a meeting held, another actor's delivery):
+                # work on it, not its completion
+                if link.review != "confirmed" and link.confidence < PROGRESS_CONFIDENCE:
+                    continue
+                link = replace(link, status="in_progress")
+            elif continuing:
                 link = replace(link, status="in_progress")
         elif link.review != "confirmed" and link.confidence < PROGRESS_CONFIDENCE:
             continue

@@ -1,8 +1,10 @@
 """Conclusio's Streamlit entry point: signs the user in (``resources.current_user``), routes to the pages and
-shows who is signed in and the model in use.
+shows who is signed in, the store and the model (named from its files, not loaded).
 
 The pages live in ``views/``, not ``pages/``: Streamlit runs a script in a ``pages/`` folder on its own
 for a deep link (/search), skipping this entry point, its page config and its sidebar.
+The sidebar names the model from its files without loading it: the obligations and documents pages
+need none, and must not wait for one.
 """
 
 from __future__ import annotations
@@ -21,15 +23,19 @@ navigation = st.navigation(
         st.Page("views/prior_wording.py", title="Prior wording", icon=":material/difference:"),
         st.Page("views/obligations.py", title="Obligations", icon=":material/checklist:"),
         st.Page("views/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("views/add_documents.py", title="Add documents", icon=":material/upload_file:"),
     ]
 )
 
 with st.sidebar:
     resources.describe_user(user, settings)
     st.caption(f"Store: `{settings.store_dir}` ({settings.backend})")
-    model = resources.embedder(settings)
-    st.caption(f"Model: `{model.name}` (dim {model.dim})")
-    if model.languages:
-        st.caption(f"Languages: {', '.join(model.languages)}")
+    model = resources.model(settings)
+    if isinstance(model, str):
+        st.caption(f":orange[No embedding model: {model}]")
+    else:
+        st.caption(f"Model: `{model.name}`" + (f" (dim {model.dim})" if model.dim else ""))
+        if model.languages:
+            st.caption(f"Languages: {', '.join(model.languages)}")
 
 navigation.run()

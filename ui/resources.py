@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from application import Conclusio, StoreEmptyError, StoreNotFoundError, User, load_users, lookup, resolve_user
+from application import Conclusio, ModelResolution, StoreEmptyError, StoreNotFoundError, User, load_users, lookup, resolve_user
 from application.access import local_user
 from conclusio.errors import AccessDenied, ConclusioError
 from conclusio.settings import Settings
@@ -34,6 +34,16 @@ def embedder(settings: Settings):
     """The embedding model in use, loaded once."""
     with st.spinner("Loading the embedding model…"):
         return app(settings).embedder
+
+
+@st.cache_resource(show_spinner=False)
+def model(settings: Settings) -> ModelResolution | str:
+    """The configured embedding model as its files say, without loading it, so that a page that needs no
+    model never waits for one; why there is none, as one line."""
+    try:
+        return app(settings).model()
+    except ConclusioError as error:
+        return printable(str(error), one_line=True)
 
 
 def oidc_provider() -> str | None:
@@ -114,7 +124,8 @@ def app_or_stop(settings: Settings) -> Conclusio:
     try:
         services.store  # noqa: B018  (opens and checks it once)
     except (StoreEmptyError, StoreNotFoundError):
-        st.info(f"The store at `{settings.store_dir}` holds no documents yet. Ingest some first:")
+        st.info(f"The store at `{settings.store_dir}` holds no documents yet. Add some on the **Add documents** "
+                "page, or ingest a folder:")
         st.code(f"conclusio ingest corpora/ --store {settings.store_dir}", language="bash")
         st.stop()
     except ConclusioError as error:  # damaged, unreadable, a file where the folder should be: say what and how

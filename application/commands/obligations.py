@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     obligations.add_argument("--doc", action="append", default=[], metavar="SOURCE_FILE", help="only this document")
     obligations.add_argument("--format", choices=("json", "csv", "xlsx", "md", "ics"), default="json",
                              help="output format (default json)")
+    obligations.add_argument("--delimiter", choices=(",", ";"), default=",",
+                             help="CSV field separator (default ','; ';' for a Dutch Excel)")
     obligations.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout (needed for "
                              "xlsx and ics on a terminal)")
     obligations.set_defaults(func=run_obligations)
@@ -129,7 +131,7 @@ def run_obligations(args: argparse.Namespace) -> int:
             status=args.status,
             progress=args.progress,
         )
-        data = app.export(rows, args.format, output)
+        data = app.export(rows, args.format, output, delimiter=args.delimiter)
     if output:
         print(f"wrote {len(rows)} obligations to {output}", file=sys.stderr)
     else:

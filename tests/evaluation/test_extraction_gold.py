@@ -10,7 +10,7 @@ import pytest
 from conclusio.errors import ConclusioError
 
 from evaluation.deadlines import evaluate_deadline_cases
-from evaluation.obligations import evaluate_gold, normalise_text
+from evaluation.obligations import actor_naming, evaluate_gold, normalise_text, text_abbreviations
 from evaluation.datasets import ACTION_PLANS, DEADLINE_CASES
 
 GOLD = Path("/work/shared/eval/obligations_000.jsonl")
@@ -18,6 +18,22 @@ GOLD = Path("/work/shared/eval/obligations_000.jsonl")
 
 def test_normalise_text_removes_markup_and_collapses_whitespace():
     assert normalise_text("de **Commissie**<sup>12</sup>  zal\n *dit* doen") == "de Commissie zal dit doen"
+
+
+def test_a_short_form_and_its_expansion_in_the_documents_list_name_one_actor():
+    naming = actor_naming({"OvJ": "(officier van) Justitie", "RWS": "Rijkswaterstaat", "LS": "lidstaten"})
+    assert naming("Rijkswaterstaat") == naming("RWS") == naming("rws")
+    assert naming("officier van Justitie") == naming("Justitie") == naming("(officier van) Justitie") == naming("OvJ")
+    assert naming("Rijkswaterstaat") != naming("lidstaten")
+    assert naming("Europol") == "Europol"  # a name the list does not hold stays itself
+
+
+def test_a_short_form_the_text_introduces_in_brackets_names_the_same_actor():
+    text = "Het college nodigt de Stichting Veilig Wonen (SVW) uit om in 2027 een plan op te stellen."
+    assert text_abbreviations(text) == {"SVW": "Stichting Veilig Wonen"}
+    naming = actor_naming(text_abbreviations(text))
+    assert naming("SVW") == naming("Stichting Veilig Wonen")
+    assert text_abbreviations("in het eerste kwartaal (Q1) van 2027") == {}
 
 
 def _ingest_available() -> bool:
@@ -52,6 +68,15 @@ def test_dev_gold_figures(nlp_pipeline, corpus_dir):
     ("md", ["plan_f", "plan_g"]),
     ("docx", ["plan_f", "plan_g"]),
     ("pdf", ["plan_f", "plan_g"]),
+    # a fourth writer's roadmap, run once blind (README); a status column, dropped rows, a "(vervolg)" line
+    ("md", ["plan_h", "plan_i"]),
+    ("docx", ["plan_h", "plan_i"]),
+    ("pdf", ["plan_h", "plan_i"]),
+    # a fifth writer's, run once blind (README): field blocks with involved parties, inline labels, merged cells,
+    # numbered running-text actions
+    ("md", ["plan_j", "plan_k", "plan_l"]),
+    ("docx", ["plan_j", "plan_k", "plan_l"]),
+    ("pdf", ["plan_j", "plan_k", "plan_l"]),
 ])
 def test_action_plans_in_every_rendering(nlp_pipeline, rendering, documents):
     gold = [ACTION_PLANS / f"{document}.gold.jsonl" for document in documents]

@@ -395,3 +395,200 @@ MONEY_LAUNDERING_ROWS = {
     "B.3": (["Commissie", "lidstaten"], "2028-07-31", None),
     "B.4": (["Commissie"], "2028-09-30", None),
 }
+
+
+@dataclass
+class FieldMeasure:
+    """A measure set out field by field under a heading of its own ("Mesure 1.1 – ...")."""
+
+    number: str
+    title: str
+    fields: list[tuple[str, str]]  # (label, value) in the order written
+    as_table: bool = False  # a two-column table, its labels in bold, instead of one paragraph per field
+
+
+@dataclass
+class FieldPlan:
+    """An action plan whose measures are blocks of labelled fields, not rows of a table of actions."""
+
+    title: str
+    place_date: str
+    introduction: list[str]
+    measures: list[FieldMeasure]
+    measure_word: str = "Mesure"
+    label_suffix: str = " :"  # French typography puts a space before the colon
+
+
+def wildlife_plan() -> FieldPlan:
+    """A Brussels implementation plan against wildlife trafficking whose measures are field blocks under French labels
+    (Mesure / Pilote / Partenaires / Échéance / Budget / Indicateur): the first three as bold label lines, the last
+    three as two-column tables whose label column is bold and which have no header row. A partner "(en soutien)" only
+    supports; the budget and indicator fields hold years and amounts that are no deadlines."""
+    def fields(action: str, lead: str, partners: str, due: str, budget: str, indicator: str) -> list[tuple[str, str]]:
+        return [("Mesure", action), ("Pilote", lead), ("Partenaires", partners), ("Échéance", due), ("Budget", budget),
+                ("Indicateur", indicator)]
+
+    return FieldPlan(
+        title="Uitvoeringsplan tegen de illegale handel in wilde dieren en planten 2026-2028",
+        place_date="Brussel, 4 mei 2026",
+        introduction=["De Commissie en de lidstaten hebben dit plan op 4 mei 2026 vastgesteld. Elke maatregel vermeldt "
+                      "wie haar trekt, wie meewerkt en wanneer zij klaar moet zijn."],
+        measures=[
+            FieldMeasure("1.1", "Gemeenschappelijke risicoprofielen", fields(
+                "gemeenschappelijke risicoprofielen voor zendingen van beschermde soorten opstellen en delen met de "
+                "douane", "COM", "LS; Europol (en soutien)", "T2 2027", "200 000 euro in 2026",
+                "aantal gedeelde profielen in 2028")),
+            FieldMeasure("1.2", "Opleiding van inspecteurs", fields(
+                "inspecteurs van luchthavens en havens opleiden in de herkenning van beschermde soorten", "Cepol",
+                "LS", "fin 2026", "binnen de bestaande middelen", "aantal opgeleide inspecteurs per jaar")),
+            FieldMeasure("1.3", "Toezicht op onlinehandel", fields(
+                "het toezicht op de verkoop van beschermde soorten via onlineplatforms versterken", "LS", "—",
+                "en continu", "/", "aantal verwijderde advertenties")),
+            FieldMeasure("2.1", "Financiële onderzoeken", fields(
+                "parallelle financiële onderzoeken instellen in zaken van handel in wilde dieren", "LS",
+                "Europol, Eurojust", "T4 2026, puis annuel", "/", "aantal financiële onderzoeken in 2027"), as_table=True),
+            FieldMeasure("2.2", "Samenwerking met derde landen", fields(
+                "de samenwerking met de landen van herkomst in Afrika en Azië uitbreiden", "HV/EDEO",
+                "COM; Interpol (en soutien)", "2027-2028", "1,5 miljoen euro", "aantal gezamenlijke operaties"),
+                as_table=True),
+            FieldMeasure("2.3", "Evaluatie", fields(
+                "verslag uitbrengen over de uitvoering van dit plan", "COM", "—",
+                "binnen zes maanden na de goedkeuring van dit plan", "/", "verslag aan de Raad"), as_table=True),
+        ],
+    )
+
+
+# What each measure of ``wildlife_plan`` asks, written by hand: label -> (actors, deadline end, recurrence).
+WILDLIFE_PLAN_MEASURES = {
+    "Mesure 1.1": (["Commissie", "lidstaten"], "2027-06-30", None),
+    "Mesure 1.2": (["Cepol", "lidstaten"], "2026-12-31", None),
+    "Mesure 1.3": (["lidstaten"], None, None),
+    "Mesure 2.1": (["lidstaten", "Europol", "Eurojust"], "2026-12-31", "P1Y"),
+    "Mesure 2.2": (["hoge vertegenwoordiger", "EDEO", "Commissie"], "2028-12-31", None),
+    "Mesure 2.3": (["Commissie"], "2026-11-04", None),
+}
+
+
+def field_plan_markdown(plan: FieldPlan) -> str:
+    """Bold label lines ending in a hard line break; a field table's first field stands where Markdown wants a header."""
+    out = [f"# {plan.title}", "", plan.place_date, ""]
+    for paragraph in plan.introduction:
+        out += [paragraph, ""]
+    for measure in plan.measures:
+        out += [f"## {plan.measure_word} {measure.number} – {measure.title}", ""]
+        if measure.as_table:
+            (label, value), *rest = measure.fields
+            out += [f"| **{label}** | {value} |", "| --- | --- |"] + [f"| **{l}** | {v} |" for l, v in rest]
+        else:
+            out += [f"**{label}{plan.label_suffix}** {value}  " for label, value in measure.fields]
+        out.append("")
+    return "\n".join(out)
+
+
+def field_plan_html(plan: FieldPlan) -> str:
+    out = [f"<html><head><title>{plan.title}</title></head><body>", f"<h1>{plan.title}</h1>", f"<p>{plan.place_date}</p>"]
+    out += [f"<p>{paragraph}</p>" for paragraph in plan.introduction]
+    for measure in plan.measures:
+        out.append(f"<h2>{plan.measure_word} {measure.number} – {measure.title}</h2>")
+        if measure.as_table:
+            out += ["<table>"] + [f"<tr><td><b>{l}</b></td><td>{v}</td></tr>" for l, v in measure.fields] + ["</table>"]
+        else:
+            out += [f"<p><b>{l}{plan.label_suffix}</b> {v}</p>" for l, v in measure.fields]
+    return "\n".join(out + ["</body></html>"])
+
+
+def write_field_plan_docx(plan: FieldPlan, path: Path) -> Path:
+    """Headings, a paragraph per field with its label in a bold run, or a two-column table without a header row."""
+    import docx
+
+    word = docx.Document()
+    word.add_heading(plan.title, 1)
+    word.add_paragraph(plan.place_date)
+    for paragraph in plan.introduction:
+        word.add_paragraph(paragraph)
+    for measure in plan.measures:
+        word.add_heading(f"{plan.measure_word} {measure.number} – {measure.title}", 2)
+        if measure.as_table:
+            table = word.add_table(rows=len(measure.fields), cols=2)
+            table.style = "Table Grid"
+            for index, (label, value) in enumerate(measure.fields):
+                table.cell(index, 0).paragraphs[0].add_run(label).bold = True
+                table.cell(index, 1).text = value
+            continue
+        for label, value in measure.fields:
+            paragraph = word.add_paragraph()
+            paragraph.add_run(f"{label}{plan.label_suffix}").bold = True
+            paragraph.add_run(f" {value}")
+    word.save(str(path))
+    return path
+
+
+def write_field_plan_pdf(plan: FieldPlan, path: Path) -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    story = [Paragraph(plan.title, styles["Heading1"]), Paragraph(plan.place_date, body)]
+    story += [Paragraph(paragraph, body) for paragraph in plan.introduction]
+    for measure in plan.measures:
+        story.append(Paragraph(f"{plan.measure_word} {measure.number} – {measure.title}", styles["Heading2"]))
+        if measure.as_table:
+            data = [[Paragraph(f"<b>{l}</b>", body), Paragraph(v, body)] for l, v in measure.fields]
+            story += [Table(data, colWidths=[90, 360], style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                                                         ("VALIGN", (0, 0), (-1, -1), "TOP")])),
+                      Spacer(1, 8)]
+        else:
+            story += [Paragraph(f"<b>{l}{plan.label_suffix}</b> {v}", body) for l, v in measure.fields]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
+def port_roadmap() -> ActionPlan:
+    """A Council roadmap against criminal infiltration of inland ports: one table under English headers with a
+    status column (``Ref. | Measure | Lead | Deadline | Status``) over Dutch cells. Rows marked "dropped",
+    "withdrawn" or "Dropped." as the whole measure are no measures any more; "completed" and "delayed to ..." rows
+    still are, and a status's date is no deadline; a "(continued)" row carries on the row above it."""
+    return ActionPlan(
+        title="Routekaart tegen criminele infiltratie in binnenhavens 2026-2028",
+        place_date="Brussel, 22 juni 2026",
+        introduction=["De Raad heeft deze routekaart op 22 juni 2026 goedgekeurd. De kolom 'Status' geeft de stand "
+                      "van de uitvoering op 1 juni 2026."],
+        abbreviations=[("LS", "lidstaten"), ("COM", "Europese Commissie")],
+        priorities=[
+            Priority("Deel 1 – Toegang tot havens", [
+                ("1.1", "een gemeenschappelijke lijst van beveiligde zones in binnenhavens opstellen", "COM, LS",
+                 "Q4 2026", "ongoing"),
+                ("1.2", "de betrouwbaarheid van personeel met toegang tot beveiligde zones periodiek toetsen", "LS",
+                 "end of 2027", "delayed to Q1 2028"),
+                ("1.3", "een Europees toegangspasje voor havenpersoneel invoeren", "COM", "2027",
+                 "dropped (merged into 1.2)"),
+                ("1.4", "Dropped.", "", "", ""),
+            ]),
+            Priority("Deel 2 – Informatie en opsporing", [
+                ("2.1", "een netwerk van contactpunten voor binnenhavens opzetten", "Europol", "Q1 2026", "completed"),
+                ("2.2", "gezamenlijke controles uitvoeren op containerterminals langs de Rijn en de Donau,", "LS",
+                 "annually", "ongoing"),
+                ("(continued)", "met deelname van de douane van de betrokken derde landen", "and Frontex", "", ""),
+                ("2.3", "een studie naar witwassen via havenlogistiek uitvoeren", "COM", "first half of 2027",
+                 "withdrawn"),
+                ("2.4", "verslag uitbrengen aan de Raad over de uitvoering van deze routekaart", "COM",
+                 "second half of 2027", "not started"),
+            ]),
+        ],
+        closing=[],
+        headers=("Ref.", "Measure", "Lead", "Deadline", "Status"),
+    )
+
+
+# What each row of ``port_roadmap`` asks, written by hand: label -> (actors, deadline end, recurrence). Rows 1.3, 1.4
+# and 2.3 were dropped; the "(continued)" line adds Frontex to 2.2.
+PORT_ROADMAP_ROWS = {
+    "1.1": (["Commissie", "lidstaten"], "2026-12-31", None),
+    "1.2": (["lidstaten"], "2027-12-31", None),
+    "2.1": (["Europol"], "2026-03-31", None),
+    "2.2": (["lidstaten", "Frontex"], None, "P1Y"),
+    "2.4": (["Commissie"], "2027-12-31", None),
+}

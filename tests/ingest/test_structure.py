@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conclusio.records import Passage
 from ingest.lines import FootnoteSource, SourceLine, SourceText, footnote_mark
 from ingest.structure import build_passages
@@ -149,3 +151,23 @@ def test_a_dash_list_inside_a_numbered_point_stays_in_it() -> None:
     points = labelled(passages)
     assert list(points) == ["1", "2"]
     assert "de uitvoering van de routekaart;" in points["1"].text and "de financiering" in points["1"].text
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Actie 2: Het RIEC zal in 2028 een signaleringsoverleg met de woningcorporaties inrichten.", "body"),
+    ("Maatregel 7. Gemeenten dienen uiterlijk 1 juli 2028 een wijkaanpak vast te stellen.", "body"),
+    ("Actie 3: De provincies worden verzocht een regionaal meldpunt in te richten. Het meldpunt sluit aan bij de politie.",
+     "body"),
+    ("Maatregel 8 – Toezicht. Het toezicht versterken. Trekker: ILT. Termijn: 2028.", "body"),  # fields inline
+    ("Actie 4: Het toezicht op de jachthavens versterken", "heading"),  # a title
+    ("Actie 5: De veiligheid in de wijken verbeteren waar de handel in drugs overlast geeft voor bewoners.", "heading"),
+])
+def test_an_action_set_out_in_running_text_after_its_number_is_a_unit_a_title_heads_one(line, kind) -> None:
+    lines = [SourceLine("Acties", heading_level=2, hard_break=True), SourceLine(line, hard_break=True),
+             SourceLine("De uitvoering begint in 2028.", hard_break=True)]
+    passages = structure(lines, soft=False)
+    label = " ".join(line.split()[:2]).rstrip(":.")
+    first = next(p for p in passages if p.paragraph == label)
+    assert first.kind == kind
+    if kind == "body" and "zal" in line or "dienen" in line or "verzocht" in line:
+        assert not first.text.startswith(label)  # read without its number, as a numbered point is

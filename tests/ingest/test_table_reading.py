@@ -212,3 +212,17 @@ def test_a_number_then_one_cell_merged_across_the_other_columns_heads_the_rows_b
     assert [(read.kind, read.text if read.kind == "span" else read.row.label) for read in reading.rows] == [
         ("span", "3 Doelstelling 3 – Preventie"), ("row", "3.1"), ("row", "3.2")]
     assert reading.rows[2].row.cells[2:] == ["COM", "eind 2027", "eind 2027"]
+
+
+@pytest.mark.parametrize("mark", ["(vervolg)", "(continued)", "(suite)", "(con tinu ed)"])
+def test_a_continuation_row_carries_on_the_row_above_it(mark: str) -> None:
+    # A measure too long for one table line goes on in a row labelled so; a narrow PDF column breaks the label's word.
+    cells = [["Nr.", "Maatregel", "Verantwoordelijk", "Termijn"],
+             ["2.5", "een platform uitbreiden,", "Europol, LS", "Q1 2027"],
+             [mark, "waarin ook analyses worden gedeeld", "en Frontex", ""],
+             ["2.6", "opleidingen organiseren", "Cepol", "2027"]]
+    reading = read_grid(Grid([[GridCell(text) for text in row] for row in cells], header_rows=1), 1)
+    assert [row.row.cells for row in reading.rows] == [
+        ["2.5", "een platform uitbreiden,\nwaarin ook analyses worden gedeeld", "Europol, LS\nen Frontex", "Q1 2027"],
+        cells[3]]
+    assert "waarin ook analyses" in reading.rows[0].text

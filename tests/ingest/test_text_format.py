@@ -144,3 +144,14 @@ def test_hard_wrapped_text_without_interleaved_blanks(tmp_path: Path) -> None:
     assert list(points) == ["1", "2"] and (points["1"].page, points["1"].page_end) == (1, 2)
     assert points["1"].text.endswith("op het darknet;")
     assert [p.footnote_label for p in document.passages if p.kind == "footnote"] == ["1", "2"]
+
+
+def test_markdown_field_lines_ending_in_a_hard_break_are_paragraphs_of_their_own(tmp_path: Path) -> None:
+    # "**Trekker:** ICMH  " with two spaces: Markdown's line break, the next line the next field of the measure.
+    path = tmp_path / "plan.md"
+    path.write_text("#### Maatregel 1.1 – Campagne\n\n**Maatregel:** Een campagne ontwikkelen en uitrollen,  \n"
+                    "**Trekker:** ICMH  \n**Pilote :** COM  \n**Timing:** tweede semester 2026  \n\n"
+                    "Een zin die doorloopt  \nop de volgende regel.\n", encoding="utf-8")
+    texts = [p.text for p in parse_file(path).passages if p.kind == "body"]
+    assert texts == ["Maatregel: Een campagne ontwikkelen en uitrollen,", "Trekker: ICMH", "Pilote : COM",
+                     "Timing: tweede semester 2026", "Een zin die doorloopt op de volgende regel."]

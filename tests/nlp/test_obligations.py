@@ -396,3 +396,68 @@ def test_a_bare_definite_body_takes_the_name_it_points_back_to(pipeline):
     actors = [o.actors for o in extract_obligations(pipeline, document)]
     assert ["EU-Internetforum"] in actors  # not "forum": the compound named just before
     assert ["projectgroep"] in actors  # no longer name before it: the text's own word stays
+
+
+@pytest.mark.parametrize("sentence, actors", [
+    # a body the gazetteer does not know, joined to one it knows, both open the clause
+    ("De spoorwegpolitie en Europol zullen in 2027 een gezamenlijke oefening houden.", ["spoorwegpolitie", "Europol"]),
+    # the subject opening the clause acts, not the known body after the verb (its object)
+    ("De havenpolitie is voornemens Europol in 2027 te vragen om een analyse.", ["havenpolitie"]),
+    ("De Commissie zal in 2027 Europol om een analyse vragen.", ["Commissie"]),
+])
+def test_the_subject_before_the_verb_acts_though_the_gazetteer_does_not_know_it(pipeline, sentence, actors):
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], kind=None))
+    assert unit.actors == actors
+
+
+@pytest.mark.parametrize("sentence, actors", [
+    ("Op 4 november 2027 organiseren de minister van Defensie en de minister van Buitenlandse Zaken een symposium.",
+     ["minister van Defensie", "minister van Buitenlandse Zaken"]),
+    ("Op 9 mei 2027 opent de stuurgroep Havenbeveiliging een meldpunt voor havenbedrijven.", ["stuurgroep Havenbeveiliging"]),
+    ("Op 1 januari 2028 treedt de nieuwe wet in werking.", None),  # a law is no body: no unit
+])
+def test_a_dated_present_plan_names_bodies_the_gazetteer_does_not_know(pipeline, sentence, actors):
+    found = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert ([o.actors for o in found] or [None])[0] == actors
+
+
+@pytest.mark.parametrize("sentence, actors, modality", [
+    ("Vervoersbedrijven moeten uiterlijk 1 juli 2028 hun personeel trainen in het herkennen van uitbuiting.",
+     ["vervoersbedrijven"], "obligation"),
+    ("Betaalinstellingen dienen verdachte transacties direct aan de toezichthouder te melden.", ["betaalinstellingen"],
+     "obligation"),
+    ("Hostingaanbieders zullen in 2028 een gezamenlijke gedragscode opstellen.", ["hostingaanbieders"], "commitment"),
+])
+def test_market_parties_addressed_as_a_class_act(pipeline, sentence, actors, modality):
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert (unit.actors, unit.modality) == (actors, modality)
+
+
+@pytest.mark.parametrize("sentence, actors", [
+    ("De provincie roept jachthavenexploitanten op om verdachte schepen te melden.", ["jachthavenexploitanten"]),
+    ("Het college roept hostingbedrijven op om meldingen sneller af te handelen.", ["hostingbedrijven"]),
+    ("Het college roept de woningcorporaties op om leegstaande panden te melden.", ["woningcorporaties"]),
+])
+def test_an_appeal_to_a_class_of_bodies_names_them_without_the_verbs_particle(pipeline, sentence, actors):
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert (unit.actors, unit.modality) == (actors, "request")
+
+
+def test_an_invited_body_is_named_without_the_short_form_the_text_gives_it_in_brackets(pipeline):
+    sentence = "Het college nodigt de Stichting Veilig Wonen (SVW) uit om in 2027 een plan op te stellen."
+    (unit,) = extract_obligations(pipeline, make_document([(None, None, sentence)], date="2027-02-01", kind=None))
+    assert unit.actors == ["Stichting Veilig Wonen"]
+
+
+@pytest.mark.parametrize("text, end", [
+    ("Het kabinet zal een regionaal meldpunt voor drugsafval inrichten. Dit meldpunt moet medio 2028 operationeel zijn.",
+     "2028-07-31"),
+    ("De inspectie is voornemens een toezichtsteam op te richten. Deze eenheid moet in 2029 volledig ingericht zijn.",
+     "2029-12-31"),
+    # a next sentence about something else gives no deadline
+    ("Het kabinet zal een regionaal meldpunt inrichten. In 2028 worden de eerste resultaten verwacht.", None),
+])
+def test_the_next_sentence_saying_by_when_the_result_must_stand_dates_the_unit(pipeline, text, end):
+    found = extract_obligations(pipeline, make_document([(None, None, text)], date="2027-02-01", kind=None))
+    assert (found[0].deadline.end if found[0].deadline else None) == end
+    assert len(found) == 1  # the sentence of the result is no unit of its own

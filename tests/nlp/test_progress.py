@@ -98,3 +98,51 @@ def test_a_discussion_is_work_in_progress_not_delivery(pipeline) -> None:
 def test_a_statement_of_the_aim_is_only_a_mention(pipeline) -> None:
     text = "Het doel van deze maatregel was de samenwerking tussen de douane en de politie te versterken."
     assert classify_progress(pipeline, text, REPORT_DATE).status == "mentioned"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Raad heeft de instelling van het Europees netwerk van havenautoriteiten (ENHA) in maart 2025 goedgekeurd.",
+        "Het handboek is (na raadpleging van de lidstaten) in mei 2025 gepubliceerd.",
+    ],
+)
+def test_a_bracketed_aside_does_not_split_auxiliary_and_participle(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "completed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Op 4 maart 2025 vond in Lissabon de eerste bijeenkomst van de contactpunten plaats.",
+        "De deskundigengroep kwam in 2024 vier keer bijeen.",
+        "In oktober 2025 hielden de douanediensten een gezamenlijke controleactie.",
+    ],
+)
+def test_strong_past_forms_the_lemmatizer_misses_read_as_completed(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "completed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De bescherming van kritieke havens kwam ook aan bod tijdens de dialoog met Marokko.",
+        "De bestrijding van online rekrutering stond in september 2025 op de agenda van het COSI.",
+    ],
+)
+def test_a_subject_on_the_agenda_is_work_in_progress(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het Cypriotische voorzitterschap heeft zich ingezet voor een betere informatie-uitwisseling met derde landen.",
+        "De lidstaten hebben hun inspanningen tegen witwassen in 2025 opgevoerd.",
+        "De douanediensten hebben hun samenwerking met de havenbeheerders versterkt.",
+        "In het Strategisch Comité heeft in maart 2025 een bespreking plaatsgevonden over de bewaring van gegevens.",
+        "Het COSI hield in oktober 2025 een debat over de rekrutering van minderjarigen.",
+    ],
+)
+def test_effort_and_discussion_are_work_in_progress_not_delivery(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"

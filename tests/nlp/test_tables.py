@@ -13,10 +13,12 @@ from nlp import extract_obligations
 from nlp.actors import gazetteer
 from nlp.annotate import annotate
 from nlp.parties import Parties, document_abbreviations
-from nlp.tables import column_roles, timetable_deadline
-from tests.ingest.action_plans import (CULTURAL_GOODS_ROWS, DRUGS_PLAN_ROWS, MONEY_LAUNDERING_ROWS, cultural_goods_plan,
-                                      drugs_plan, firearms_plan, html, markdown, money_laundering_plan, write_docx,
-                                      write_pdf)
+from nlp.tables import column_roles, is_dropped, timetable_deadline
+from tests.ingest.action_plans import (CULTURAL_GOODS_ROWS, DRUGS_PLAN_ROWS, MONEY_LAUNDERING_ROWS, PORT_ROADMAP_ROWS,
+                                      WILDLIFE_PLAN_MEASURES, cultural_goods_plan, drugs_plan, field_plan_html,
+                                      field_plan_markdown, firearms_plan, html, markdown, money_laundering_plan,
+                                      port_roadmap, wildlife_plan, write_docx, write_field_plan_docx,
+                                      write_field_plan_pdf, write_pdf)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +105,9 @@ def test_a_responsible_cell_names_each_party_once_by_its_canonical_name(parties,
     ("end of 2027", "2027-12-31", "quarter", None),
     ("first half of 2027", "2027-06-30", "half", None),
     ("annually", None, None, "P1Y"),
+    # a recurring day without its year falls first in the year named for the first time
+    ("jaarlijks vóór 1 oktober, voor het eerst in 2028", "2028-09-30", "day", "P1Y"),
+    ("elk jaar uiterlijk 15 mei, voor het eerst in 2027", "2027-05-15", "day", "P1Y"),
 ])
 def test_a_timetable_cell_gives_the_due_date_as_written(pipeline, cell, end, granularity, recurrence) -> None:
     deadline = timetable_deadline(pipeline, cell, date(2026, 3, 12))
@@ -125,7 +130,6 @@ def test_column_roles_by_header_words_in_four_languages(parties, headers) -> Non
 
 
 @pytest.mark.parametrize("headers", [
-    ["Nr.", "Maatregel", "Trekker", "Betrokken partijen", "Gereed", "Indicator"],
     ["No.", "Action", "Action leader", "Participants", "Deadline", "Expected result"],  # "Action leader" is no action
     ["N°", "Action", "Chef de file", "Participants", "Échéance", "Résultat attendu"],
     ["Nr.", "Maßnahme", "Federführung", "Beteiligte", "Zeitrahmen", "Erwartetes Ergebnis"],
@@ -133,6 +137,14 @@ def test_column_roles_by_header_words_in_four_languages(parties, headers) -> Non
 def test_every_column_of_parties_acts_the_lead_first(parties, headers) -> None:
     roles = column_roles(headers, [["1.1", "de samenwerking versterken", "COM", "LS", "2026", "aantal"]], parties)
     assert (roles.label, roles.action, roles.responsible_columns, roles.timetable) == (0, 1, (2, 3), 4)
+
+
+@pytest.mark.parametrize("header", ["Betrokken", "Betrokken partijen", "Involved"])
+def test_involved_parties_act_only_where_the_plan_says_they_answer_for_the_action(parties, header) -> None:
+    row = [["1.1", "de samenwerking versterken", "COM", "LS", "2026"]]
+    headers = ["Nr.", "Maatregel", "Trekker", header, "Gereed"]
+    assert column_roles(headers, row, parties).responsible_columns == (2,)  # obligations.md: "X te betrekken"
+    assert column_roles(headers, row, replace(parties, involved_act=True)).responsible_columns == (2, 3)
 
 
 def test_a_column_of_partners_names_no_actor(parties) -> None:
@@ -273,6 +285,67 @@ def test_rows_labelled_by_part_under_german_headers_with_or_without_a_header_row
     assert _row_units(pipeline, document) == {label: tuple(value) for label, value in MONEY_LAUNDERING_ROWS.items()}
 
 
+@pytest.mark.parametrize("rendering", ["md", "html", "docx", "pdf"])
+def test_measures_set_out_field_by_field_are_one_unit_each(pipeline, tmp_path, rendering) -> None:
+    # "Mesure : ... / Pilote : COM / Partenaires : LS; Europol (en soutien) / Échéance : T2 2027 / Budget / Indicateur":
+    # bold label lines, then two-column tables whose label column is bold. The action is the action field, the actors
+    # the lead and the partners less those marked as support, the deadline the timing field only (the budget's and
+    # the indicator's years are none).
+    plan = wildlife_plan()
+    path = tmp_path / f"plan.{rendering}"
+    if rendering in ("md", "html"):
+        path.write_text(field_plan_markdown(plan) if rendering == "md" else field_plan_html(plan), encoding="utf-8")
+    else:
+        (write_field_plan_docx if rendering == "docx" else write_field_plan_pdf)(plan, path)
+    units = extract_obligations(pipeline, parse_file(path))
+    found = {o.paragraph: (o.actors, o.deadline.end if o.deadline else None, o.deadline.recurrence if o.deadline else None)
+             for o in units}
+    assert found == {label: tuple(value) for label, value in WILDLIFE_PLAN_MEASURES.items()}
+    actions = {o.paragraph: o.action for o in units}
+    assert actions["Mesure 1.1"].startswith("gemeenschappelijke risicoprofielen voor zendingen")
+    assert actions["Mesure 2.3"] == "verslag uitbrengen over de uitvoering van dit plan"
+    assert all(o.modality == "commitment" for o in units)
+
+
+@pytest.mark.parametrize("rendering", ["md", "html", "docx", "pdf"])
+def test_a_roadmap_with_a_status_column_yields_its_measures_less_the_dropped_ones(pipeline, tmp_path, rendering) -> None:
+    # "Ref. | Measure | Lead | Deadline | Status": the status is no part of the action and its dates ("delayed to
+    # Q1 2028") are no deadline; "dropped", "withdrawn" and a measure reading "Dropped." are no units; a
+    # "(continued)" line adds its words and parties to the row above.
+    plan = port_roadmap()
+    document = parse_file(_write(plan, tmp_path, rendering))
+    assert _row_units(pipeline, document) == {label: tuple(value) for label, value in PORT_ROADMAP_ROWS.items()}
+    (continued,) = [o for o in extract_obligations(pipeline, document) if o.paragraph == "2.2"]
+    assert continued.action.split()[-4:] == ["de", "betrokken", "derde", "landen"]
+    assert "ongoing" not in continued.action
+
+
+@pytest.mark.parametrize("status, action, dropped", [
+    ("vervallen (opgenomen in 1.6)", "een register opzetten", True),
+    ("geschrapt", "een register opzetten", True),
+    ("Niet langer van toepassing", "een register opzetten", True),
+    ("withdrawn", "een register opzetten", True),
+    ("supprimée", "een register opzetten", True),
+    ("entfällt", "een register opzetten", True),
+    ("niet meer van toepassing", "een register opzetten", True),
+    ("", "Vervallen (zie 5.1).", True),
+    ("uitgevoerd", "een register opzetten", False),
+    ("vertraagd tot Q2 2027", "een register opzetten", False),
+    ("lopend", "een register opzetten", False),
+    ("", "vervallen termijnen van de lidstaten in kaart brengen en de procedure herzien", False),
+])
+def test_a_dropped_measure_is_said_so_by_its_status_or_by_its_whole_action_cell(status, action, dropped) -> None:
+    assert is_dropped(action, status) is dropped
+
+
+def test_a_party_marked_as_support_does_not_act_and_partners_do(parties) -> None:
+    assert parties.of_cell("de gemeenschappen; Myria (adviserend)") == ["gemeenschappen", "Myria"][:1]
+    assert parties.of_cell("DVZ; IOM (ondersteunend)") == ["DVZ"]
+    assert parties.of_cell("Europol, LS\nen Frontex") == ["Europol", "lidstaten", "Frontex"]
+    roles = column_roles(["Maatregel", "Trekker", "Partners", "Timing"], [], parties)
+    assert (roles.action, roles.responsible_columns, roles.timetable) == (0, (1, 2), 3)
+
+
 PROGRESS = """Brussel, 20 november 2026
 
 **NOTA**
@@ -399,8 +472,8 @@ def test_running_text_names_bodies_the_list_and_the_text_give(pipeline, tmp_path
         (None, ["Inspectie Justitie en Veiligheid"], "commitment", "2027-12-31", "In 2027"),
         (None, ["Nederlandse Arbeidsinspectie", "Douane"], "commitment", "2026-12-31", "De Nederlandse"),  # the list's name
         # "Deze maatregel zal bijdragen": a measure is no body
-        ("2.1", ["Nederlandse Arbeidsinspectie", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "gemeenten"],
-         "commitment", "2026-12-31", "2.1 Maatregel:"),
+        # the "Betrokken partijen" do not act: the plan does not say they answer for the measure (obligations.md)
+        ("2.1", ["Nederlandse Arbeidsinspectie"], "commitment", "2026-12-31", "2.1 Maatregel:"),
         # 2.2 has no party yet ("n.t.b."): no unit
     ]
 
@@ -412,3 +485,150 @@ def test_short_forms_of_the_documents_list_are_read_in_running_text_but_not_in_n
     assert [(span.text, span.label_) for span in doc.spans["actors"]] == [
         ("COM", "Commissie"), ("JenV", "Ministerie van Justitie en Veiligheid"), ("RAAD VAN DE EUROPESE UNIE", "Raad"),
         ("DE", "DE"), ("JenV", "Ministerie van Justitie en Veiligheid")]
+
+
+YOUTH_PLAN = """# Actieplan Jeugd en Ondermijning 2027-2030
+
+Utrecht, 3 maart 2027. De ministerraad heeft dit plan op 3 maart 2027 vastgesteld.
+
+## Afkortingen
+
+| Afkorting | Betekenis |
+| --- | --- |
+| JenV | (minister van) Justitie en Veiligheid |
+| RvdK | Raad voor de Kinderbescherming |
+| HALT | Bureau Halt |
+
+## 1. Acties in de tekst
+
+**Actie 1:** De minister van Onderwijs zal uiterlijk in het derde kwartaal van 2028 een lesprogramma over ronselen door criminelen laten ontwikkelen.
+
+**Actie 2:** De RvdK zal in de loop van 2028 een landelijk meldpunt voor ronselpraktijken inrichten. Het meldpunt moet in 2029 geëvalueerd zijn.
+
+### Actie 3: Een netwerk van jongerenwerkers
+
+Gemeenten zullen in 2029 een netwerk van jongerenwerkers opzetten.
+
+## Bijlage. Uitvoeringstabel
+
+De kolom Trekker noemt wie de actie uitvoert; de partijen onder Betrokken denken mee zonder verantwoordelijk te zijn voor het resultaat.
+
+| Nr. | Actie | Trekker | Betrokken | Gereed |
+| --- | --- | --- | --- | --- |
+| **Thema A – Voorkomen** | | | | |
+| 4 | Een training voor wijkagenten over signalen van ronselen ontwikkelen | politie | HALT, RvdK | Q1 2028 |
+| 5 | De training aanbieden in alle basisteams |  | gemeenten¹ | eind 2028 |
+| **Thema B – Ingrijpen** | | | | |
+| 6 | Een wetsvoorstel voorbereiden over strafverzwaring bij het ronselen van minderjarigen | JenV en minister van Onderwijs | OM | 2029² |
+| **Thema C – Volgen** | | | | |
+| 7 | Een monitor van ronselzaken bijhouden |  | — | jaarlijks |
+
+¹ Gemeenten zijn betrokken als opdrachtgever van het jongerenwerk.
+
+² Onder voorbehoud van de behandeling in de ministerraad.
+"""
+
+
+def test_a_plan_with_run_in_actions_and_a_table_with_merged_responsible_cells(pipeline, tmp_path) -> None:
+    path = tmp_path / "jeugd.md"
+    path.write_text(YOUTH_PLAN, encoding="utf-8")
+    found = {o.paragraph: (o.actors, o.modality, o.deadline.end if o.deadline else None)
+             for o in extract_obligations(pipeline, parse_file(path))}
+    assert found["Actie 1"] == (["minister van Onderwijs"], "commitment", "2028-09-30")  # an action in running text
+    assert found["Actie 2"][0] == ["Raad voor de Kinderbescherming"]
+    assert "Actie 3" in found  # under an action's title, the text is read as before
+    assert found["4"] == (["politie"], "commitment", "2028-03-31")  # "Betrokken" parties do not act
+    assert found["5"] == (["politie"], "commitment", "2028-12-31")  # the merged cell of the row above; "¹" is a mark
+    assert found["6"] == (["minister van Justitie en Veiligheid", "minister van Onderwijs"], "commitment", "2029-12-31")
+    # row 7 follows a heading row: no cell above it in its block, and its action names no one
+    assert "7" not in found
+
+
+def test_the_plans_reading_guide_makes_its_involved_parties_act(pipeline, tmp_path) -> None:
+    path = tmp_path / "jeugd.md"
+    path.write_text(YOUTH_PLAN.replace(
+        "de partijen onder Betrokken denken mee zonder verantwoordelijk te zijn voor het resultaat",
+        "zowel de trekker als de betrokken partijen zijn verantwoordelijk voor de uitvoering"), encoding="utf-8")
+    found = {o.paragraph: o.actors for o in extract_obligations(pipeline, parse_file(path))}
+    assert found["4"] == ["politie", "Bureau Halt", "Raad voor de Kinderbescherming"]
+
+
+@pytest.mark.parametrize("cell, actors", [
+    ("minister van Financiën en minister van Justitie en Veiligheid",
+     ["minister van Financiën", "minister van Justitie en Veiligheid"]),  # the head noun repeats
+    ("LS en minister van Defensie", ["lidstaten", "minister van Defensie"]),  # a whole name, then a body of its own
+    ("Ministerie van Justitie en Veiligheid", ["Ministerie van Justitie en Veiligheid"]),
+])
+def test_a_conjunction_parts_two_bodies_named_by_their_field(parties, cell, actors) -> None:
+    assert parties.of_cell(cell) == actors
+
+
+# Measures written as one paragraph each, their fields labelled inline after the action (a plan of our own).
+INLINE_MEASURES = [
+    ("Maatregel 3.1", "Registratie van jachthavens",
+     "Een landelijk register van jachthavens en hun beheerders opzetten en openbaar maken.",
+     [("Trekker", "Rijkswaterstaat"), ("Partners", "Kustwacht"), ("Termijn", "Q3 2027"), ("Voortgang", "gestart in 2026")]),
+    ("Maatregel 3.2", "Controles op zee",
+     "Het aantal gezamenlijke controles op zee verdubbelen ten opzichte van 2025.",
+     [("Trekker", "Kustwacht"), ("Betrokken", "Douane"), ("Termijn", "doorlopend")]),
+    ("Maatregel 3.3", "Meldplicht",
+     "Een meldplicht invoeren voor de aankomst van pleziervaartuigen uit derde landen.",
+     [("Trekker", "minister van Infrastructuur en Waterstaat"), ("Termijn", "binnen zes maanden na vaststelling van dit plan")]),
+]
+
+
+def _inline_plan_paragraphs() -> list[tuple[list[tuple[str, bool]], str]]:
+    paragraphs = []
+    for number, title, action, fields in INLINE_MEASURES:
+        runs = [(f"{number} – {title}.", True), (f" {action}", False)]
+        for label, value in fields:
+            runs += [(f" {label}:", True), (f" {value}.", False)]
+        paragraphs.append(runs)
+    return paragraphs
+
+
+@pytest.mark.parametrize("rendering", ["md", "docx"])
+def test_measures_with_their_fields_labelled_inline_are_one_unit_each(pipeline, tmp_path, rendering) -> None:
+    intro = ["# Actieplan Veilige Jachthavens 2027-2029", "Den Helder, 2 februari 2027. Dit plan is vastgesteld door de "
+             "minister van Infrastructuur en Waterstaat.", "## 3. Toezicht",
+             "Elke maatregel noemt een trekker. Onder Betrokken staan diensten die bijdragen maar niet verantwoordelijk zijn."]
+    if rendering == "md":
+        body = ["".join(f"**{text.strip()}**" if bold else text for text, bold in runs).replace("**", " **").strip()
+                for runs in _inline_plan_paragraphs()]
+        path = tmp_path / "jachthavens.md"
+        path.write_text("\n\n".join(intro + body) + "\n", encoding="utf-8")
+    else:
+        import docx
+
+        word = docx.Document()
+        word.add_heading(intro[0].lstrip("# "), 1)
+        word.add_paragraph(intro[1])
+        word.add_heading(intro[2].lstrip("# "), 2)
+        word.add_paragraph(intro[3])
+        for runs in _inline_plan_paragraphs():
+            paragraph = word.add_paragraph()
+            for text, bold in runs:
+                paragraph.add_run(text).bold = bold
+        path = tmp_path / "jachthavens.docx"
+        word.save(str(path))
+    found = {o.paragraph: (o.actors, o.deadline.end if o.deadline else None, o.action)
+             for o in extract_obligations(pipeline, parse_file(path))}
+    assert found == {
+        "Maatregel 3.1": (["Rijkswaterstaat", "Kustwacht"], "2027-09-30",  # Partners act; progress is no deadline
+                          "Een landelijk register van jachthavens en hun beheerders opzetten en openbaar maken."),
+        "Maatregel 3.2": (["Kustwacht"], None,
+                          "Het aantal gezamenlijke controles op zee verdubbelen ten opzichte van 2025."),
+        "Maatregel 3.3": (["minister van Infrastructuur en Waterstaat"], "2027-08-02",
+                          "Een meldplicht invoeren voor de aankomst van pleziervaartuigen uit derde landen."),
+    }
+
+
+@pytest.mark.parametrize("action, co_actors", [
+    ("Samen met de Reclassering een nazorgprogramma opzetten", ["Reclassering"]),
+    ("een register opzetten samen met Europol en de lidstaten", ["Europol"]),
+    ("samen met gemeenten een aanpak ontwikkelen", ["gemeenten"]),
+    ("in samenwerking met de Reclassering een nazorgprogramma opzetten", []),  # a partner, no actor
+    ("de samenwerking met Europol versterken", []),
+])
+def test_an_action_cell_that_acts_together_with_a_party_makes_it_a_co_actor(parties, action, co_actors) -> None:
+    assert parties.co_actors(action) == co_actors

@@ -63,9 +63,27 @@ def test_csv_round_trips_with_the_csv_module(rows: list[TrackedObligation], tmp_
     path = tmp_path / "obligations.csv"
     data = export_obligations(rows, "csv", path)
     assert path.read_bytes() == data
-    read = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte-order mark that makes Excel read UTF-8
+    read = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert read == [flat_row(r) for r in rows]
     assert "\n" in read[0]["source_text"] and "|" in read[0]["action"]
+
+
+def test_csv_for_a_dutch_excel_is_separated_by_semicolons(rows: list[TrackedObligation]) -> None:
+    rows[0].obligation.action += "; met een puntkomma, en een komma"
+    data = export_obligations(rows, "csv", delimiter=";")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0] == ";".join(COLUMNS)
+    assert list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";")) == [flat_row(r) for r in rows]
+    with pytest.raises(ExportError, match="delimiter"):
+        export_obligations(rows, "csv", delimiter="\t")
+
+
+def _cell_text(value) -> str:
+    """A sheet cell as the flat text column holds it: dates as ISO, numbers as digits, empty as ''."""
+    if value is None:
+        return ""
+    return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else str(value)
 
 
 def test_xlsx_reads_back_to_the_same_rows(rows: list[TrackedObligation], tmp_path: Path) -> None:
@@ -74,8 +92,13 @@ def test_xlsx_reads_back_to_the_same_rows(rows: list[TrackedObligation], tmp_pat
     sheet = load_workbook(path).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == list(COLUMNS)
-    expected = [[flat_row(r)[c] or None for c in COLUMNS] for r in rows]
-    assert [list(v) for v in values[1:]] == expected
+    expected = [[flat_row(r)[c] for c in COLUMNS] for r in rows]
+    assert [[_cell_text(v) for v in row] for row in values[1:]] == expected
+    due = sheet.cell(row=2, column=COLUMNS.index("deadline_end") + 1)
+    assert due.is_date and due.value.date() == date(2024, 12, 31) and due.number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=2, column=COLUMNS.index("doc_date") + 1).is_date
+    assert sheet.cell(row=2, column=COLUMNS.index("page") + 1).value == 3
+    assert sheet.cell(row=4, column=COLUMNS.index("deadline_end") + 1).value is None  # no deadline: an empty cell
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == sheet.dimensions
     action = sheet.cell(row=1, column=COLUMNS.index("action") + 1).column_letter
@@ -85,6 +108,23 @@ def test_xlsx_reads_back_to_the_same_rows(rows: list[TrackedObligation], tmp_pat
     frame = pandas.read_excel(path, dtype=str, keep_default_na=False)
     assert frame["id"].tolist() == [r.obligation.id for r in rows]
     assert frame["status"].tolist() == ["done", "open", "no deadline"]
+    assert str(pandas.read_excel(path)["deadline_end"].dtype).startswith("datetime64")
+
+
+def test_notes_and_reviews_are_exported(rows: list[TrackedObligation], tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    confirmed = replace(rows[0].evidence[0], review="confirmed")
+    rejected = replace(rows[0].evidence[0], passage_id="report.txt#80", paragraph="Actie 11", review="rejected")
+    rows[0] = replace(rows[0], status_source="manual", status_note="set by anna on 2025-12-01: gezien in COSI",
+                      evidence=[confirmed], rejected_evidence=[rejected])
+    flat = flat_row(rows[0])
+    assert flat["note"] == "set by anna on 2025-12-01: gezien in COSI"
+    assert flat["reviews"] == ("confirmed: report.txt, Actie 10 (report.txt#76) | "
+                               "rejected: report.txt, Actie 11 (report.txt#80)")
+    assert flat_row(rows[1])["note"] == "" and flat_row(rows[1])["reviews"] == ""
+    read = list(csv.DictReader(io.StringIO(export_obligations(rows, "csv").decode("utf-8-sig"), newline="")))
+    assert read[0]["note"] == flat["note"] and read[0]["reviews"] == flat["reviews"]
 
 
 def test_markdown_is_one_table_row_per_obligation(rows: list[TrackedObligation]) -> None:
@@ -120,11 +160,12 @@ def test_corpus_obligations_read_back_from_every_format(corpus_store, tmp_path: 
     rows = track(corpus_store, None, as_of=date(2025, 11, 21))
     assert rows
     ids = [r.obligation.id for r in rows]
-    read_csv = list(csv.DictReader(io.StringIO(export_obligations(rows, "csv").decode("utf-8"), newline="")))
+    read_csv = list(csv.DictReader(io.StringIO(export_obligations(rows, "csv").decode("utf-8-sig"), newline="")))
     assert read_csv == [flat_row(r) for r in rows]
     export_obligations(rows, "xlsx", tmp_path / "all.xlsx")
     sheet = load_workbook(tmp_path / "all.xlsx").active
-    read_xlsx = [dict(zip(COLUMNS, (v or "" for v in values), strict=True)) for values in sheet.iter_rows(min_row=2, values_only=True)]
+    read_xlsx = [dict(zip(COLUMNS, (_cell_text(v) for v in values), strict=True))
+                 for values in sheet.iter_rows(min_row=2, values_only=True)]
     assert read_xlsx == read_csv
     assert [d["id"] for d in json.loads(export_obligations(rows, "json"))] == ids
     events = Calendar.from_ical(export_obligations(rows, "ics")).walk("VEVENT")

@@ -1,0 +1,41 @@
+"""The tracking gold of evaluation/data/tracking through the real pipeline, model and store: the figures
+the README reports must not fall (floors a little under them), and a wrong `done` is never allowed."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from application import Conclusio
+from evaluation.tracking import evaluate_tracking
+
+DATA = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "tracking"
+
+
+def test_the_roadmap_of_001_tracked_in_its_report_002(ingested_corpus):
+    as_of = date(2025, 11, 21)
+    with Conclusio(ingested_corpus.settings) as app:
+        figures = evaluate_tracking(DATA / "pair_001_002.gold.jsonl", app.obligations(as_of=as_of), as_of).figures()
+    assert figures["found"] >= 70
+    assert figures["done_without_completion_sentence"] == 0
+    assert figures["false_done"] <= 2
+    assert figures["progress_accuracy"] >= 0.60
+    assert figures["deciding_sentence"] >= 0.38
+
+
+def test_the_conclusions_of_004_tracked_in_two_later_reports(ingested_corpus, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(ingested_corpus.settings.store_dir, store)
+    with Conclusio(ingested_corpus.settings.with_(store_dir=store)) as app:
+        app.ingest([DATA / "report_004_dev.md"])
+        first = date(2025, 2, 5)
+        dev = evaluate_tracking(DATA / "report_004_dev.gold.jsonl", app.obligations(as_of=first), first).figures()
+        app.ingest([DATA / "report_004_heldout.md"])
+        second = date(2026, 2, 3)
+        later = evaluate_tracking(DATA / "report_004_heldout.gold.jsonl", app.obligations(as_of=second), second).figures()
+    assert dev["found"] == 20 and later["found"] == 20
+    for figures in (dev, later):
+        assert figures["false_done"] == 0 and figures["done_without_completion_sentence"] == 0
+    assert dev["progress_accuracy"] >= 0.70 and dev["deciding_sentence"] >= 0.50
+    assert later["progress_accuracy"] >= 0.50
