@@ -97,7 +97,7 @@ class SQLiteCurationStore:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 if not self.path.exists():
-                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, file_mode))
+                    _create(self.path, file_mode)
                 self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
                 self._db.executescript(_SCHEMA)
                 columns = {row[1] for row in self._db.execute("PRAGMA table_info(audit)")}
@@ -336,3 +336,23 @@ class SQLiteCurationStore:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _create(path: Path, file_mode: int) -> None:
+    """A new curation file, put in place with its schema whole: an ingest killed while making it (kill -9,
+    power) must not leave an empty file that every later command reads as a damaged database."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode))
+    try:
+        db = sqlite3.connect(partial, isolation_level=None)
+        try:
+            db.executescript(_SCHEMA)
+            db.executescript(_APPEND_ONLY)
+        finally:
+            db.close()
+        try:
+            os.link(partial, path)  # never replaces a file another process made meanwhile
+        except FileExistsError:
+            pass
+    finally:
+        partial.unlink(missing_ok=True)

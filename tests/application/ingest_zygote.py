@@ -24,6 +24,8 @@ from conclusio.settings import Settings
 
 
 def main() -> None:
+    import application.pipeline  # noqa: F401  (imported lazily by the services: here once, not in every child)
+
     loaded = Conclusio(Settings.from_env({}))
     nlp, embedder = loaded.pipeline, loaded.embedder
     print("ready", flush=True)
