@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from conclusio.settings import REPO_ROOT
-
-START_TIMEOUT = 90  # seconds for Streamlit to answer /_stcore/health
+from tests.ui.serving import free_port, get, stop, wait_for
 
 
 def test_app_routes_to_search_and_shows_the_model_and_the_user(corpus_env):
@@ -33,17 +26,6 @@ def test_app_routes_to_search_and_shows_the_model_and_the_user(corpus_env):
     assert not [w for w in at.text_input if "name" in w.label.lower()]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, timeout: float = 5) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.status, response.read().decode("utf-8", "replace")
-
-
 @pytest.fixture(scope="module")
 def served_ui(ingested_corpus):
     """`conclusio ui` on a free port over the ingested corpus; yields (base URL, first line printed)."""
@@ -55,24 +37,11 @@ def served_ui(ingested_corpus):
     )
     first_line = process.stdout.readline()
     base = f"http://localhost:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
     try:
-        while True:
-            try:
-                if get(f"{base}/_stcore/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"conclusio ui did not answer on port {port}: {first_line}{process.stdout.read()}")
-            time.sleep(0.5)
+        wait_for(f"{base}/_stcore/health", process, f"conclusio ui (it printed {first_line.strip()!r})")
         yield base, first_line
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
 
 
 def test_conclusio_ui_prints_its_url_and_answers_http(served_ui):

@@ -15,23 +15,20 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conclusio.settings import REPO_ROOT
+from tests.ui.serving import free_port, stop, wait_for
 
 CHROMIUM = next((path for path in ("/usr/bin/chromium", shutil.which("chromium") or "") if path and Path(path).exists()),
                 None)
 ARTIFACTS = Path(os.environ.get("CONCLUSIO_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
-START_TIMEOUT = 90  # seconds for Streamlit to answer /_stcore/health
 RUN_TIMEOUT = 180_000  # milliseconds for one script run; the first search loads the embedding model
 ROW_HEIGHT, HEADER_HEIGHT = 35, 35  # Streamlit's data grid, in pixels
 
@@ -44,12 +41,6 @@ pytestmark = [
 
 # ---- the served app, the browser, and what every test does with them -----------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def store_dir(ingested_corpus, tmp_path_factory) -> Path:
     """A copy of the session's corpus store: the tests review, set statuses and upload into it."""
@@ -61,7 +52,7 @@ def store_dir(ingested_corpus, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(store_dir, ingested_corpus) -> str:
     """`python -m application ui` on a free port over the copied store, until the module's tests are done."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), HF_HUB_OFFLINE="1")
     process = subprocess.Popen(
         [sys.executable, "-m", "application", "ui", "--port", str(port), "--store", str(store_dir),
@@ -69,27 +60,13 @@ def app_url(store_dir, ingested_corpus) -> str:
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     base = f"http://localhost:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"conclusio ui did not answer on port {port}: {process.stdout.read()}")
-            time.sleep(0.5)
+        wait_for(f"{base}/_stcore/health", process, "conclusio ui")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         print(f"\nbrowser screenshots: {ARTIFACTS}")
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,14 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conclusio.settings import REPO_ROOT
-from tests.ui.test_app import free_port, get
+from tests.ui.serving import free_port, stop, wait_for
 from tests.ui.test_browser import ARTIFACTS, CHROMIUM
 
 NODE, NPM = shutil.which("node"), shutil.which("npm")
@@ -54,28 +51,6 @@ def provider_script() -> Path:
     script = TOOLS / "oidc_provider.mjs"
     shutil.copyfile(Path(__file__).with_name("oidc_provider.mjs"), script)
     return script
-
-
-def wait_for(url: str, process: subprocess.Popen, what: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if get(url)[0] == 200:
-                return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read() if process.stdout and process.poll() is not None else ""
-            pytest.fail(f"{what} did not answer at {url}: {output[-2000:]}")
-        time.sleep(0.5)
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture
