@@ -29,6 +29,37 @@ _MARKDOWN_LINE_START = re.compile(r"^(\s*(?:\d+)?)([#>+\-.)])")
 _MARKED = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 
 
+_STAGE_WORDS = {"parse": ("reading", "files"), "write": ("embedding and writing", "passages"),
+                "evidence": ("linking evidence", "obligations")}
+
+
+def ingest_progress(stage: str, done: int, total: int, elapsed: float) -> tuple[float, str]:
+    """(fraction, text) of an ingest stage for a progress bar: counts, and the time left once it can be told.
+
+    The time left is a straight extrapolation of the stage's own pace, shown after a second of it and the
+    first unit done (before that any estimate is noise).
+    """
+    verb, unit = _STAGE_WORDS.get(stage, (stage, "items"))
+    total = max(total, 0)
+    done = min(max(done, 0), total)
+    fraction = done / total if total else 0.0
+    text = f"{verb}: {done:,} of {total:,} {unit}" if total else f"{verb}…"
+    if 0 < done < total and elapsed >= 1.0:
+        left = elapsed * (total - done) / done
+        text += f" · about {_duration(left)} left"
+    return fraction, text
+
+
+def _duration(seconds: float) -> str:
+    """'8 s', '3 min', '1 h 20 min': as precise as a time left can usefully be."""
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
 def md_escape(text: str | None) -> str:
     """Text that Streamlit's Markdown shows as written (no links, colours, emphasis or formulas); one line."""
     escaped = _MARKDOWN_INLINE.sub(r"\\\1", printable(text, one_line=True))

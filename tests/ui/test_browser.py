@@ -257,6 +257,7 @@ def test_upload_a_pdf_and_a_broken_file(page, app_url, tmp_path):
     page.get_by_role("button", name="Add to the store").click()
     page.get_by_text("ingested: havenconclusies.pdf").wait_for(timeout=RUN_TIMEOUT)
     idle(page)
+    assert page.get_by_text("done", exact=True).count() == 1  # the stage bar ran to its end
     failed = page.get_by_text(re.compile(r"failed: kapot\.pdf: .+")).first.inner_text()
     assert "Traceback" not in failed
     assert page.get_by_text(re.compile(r"failed: <script>leeg\.txt: .+")).count() >= 1  # the name as written

@@ -2,7 +2,8 @@
 
 The files are written under their own names to a temporary folder and handed to the same ingest the
 CLI runs (``Conclusio.ingest``): parse, obligations, embeddings, store, evidence links, curation that
-follows a revised document. Each file gets a progress bar and a result line (ingested, unchanged,
+follows a revised document. One bar follows the stages (files read, passages embedded and written,
+obligations linked) with counts and the time left; each file gets a bar and a result line (ingested, unchanged,
 failed with the reason); a file that cannot be read fails alone and the page stays.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -86,9 +88,18 @@ if submitted and uploads:
 
         for bar_path, bar in bars.items():
             bar.progress(5, text=printable(f"{Path(bar_path).name}: reading", one_line=True))
+        overall = st.progress(0.0, text="starting…")
+        stage_started: dict[str, float] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            started = stage_started.setdefault(stage, time.monotonic())
+            fraction, text = components.ingest_progress(stage, done, total, time.monotonic() - started)
+            overall.progress(fraction, text=text)
+
         try:
             with st.spinner(f"Adding {len(paths)} file(s): reading, finding obligations, embedding, linking…"):
-                report = app.ingest(paths, force=force, on_result=on_result)
+                report = app.ingest(paths, force=force, on_result=on_result, on_progress=on_progress)
+            overall.progress(1.0, text="done")
         except ConclusioError as error:  # the store is busy, damaged, or made with another model
             st.error(printable(str(error), one_line=True))
             st.stop()
