@@ -28,6 +28,7 @@ from typing import Any, Literal
 from spacy.language import Language
 
 import ingest
+from application.journal import DEFERRED, EVIDENCE_STEP, REANCHOR_STEP
 from application.workers import TaskFailure, Workers
 from conclusio.errors import ConclusioError
 from conclusio.records import Document, Obligation, Passage
@@ -46,7 +47,6 @@ from tracking.curation import CurationChange, CurationStore, Move
 log = logging.getLogger(__name__)
 
 FileStatus = Literal["ingested", "unchanged", "failed"]
-EVIDENCE_STEP, REANCHOR_STEP = "evidence", "reanchor"
 # Failures that stop the whole batch: every later file would fail the same way.
 _BATCH_STOPPERS = (ModelMismatchError, StoreAccessError, StoreDamagedError)
 
@@ -71,6 +71,7 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     evidence_refreshed: bool = False
     evidence_error: str | None = None  # why refreshing evidence links failed, when it did
+    evidence_deferred: bool = False  # left pending on request, for `conclusio resume` (a bulk load)
     curation: list[CurationChange] = field(default_factory=list)  # curated items moved or orphaned by a revision
     resumed_runs: int = 0  # interrupted earlier runs whose pending steps this run completed
     # Seconds this process spent per stage: parse, extract (obligations, actors, sentences), embed, write,
@@ -102,6 +103,7 @@ def ingest_paths(
     who: str = "conclusio",
     jobs: int = 1,
     on_progress: Callable[[str, int, int], None] | None = None,
+    defer_evidence: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into the store; unchanged files are neither parsed nor embedded.
 
@@ -114,6 +116,8 @@ def ingest_paths(
     ``jobs`` worker processes parse the files and read them (obligations, actors, sentences); this process
     embeds in batches across documents and writes, in input order, so the store is the same for any ``jobs``.
     ``on_progress(stage, done, total)`` follows the run: "parse" counts files, "write" passages.
+    ``defer_evidence`` leaves the evidence links of this run (and of runs still pending) to ``resume``: a bulk
+    load is searchable as soon as it is written, and its links are made in one full pass later.
     The caller holds the store's write lock (``index.lock.store_lock``).
     """
     report = IngestReport()
@@ -173,7 +177,9 @@ def ingest_paths(
                 parsed.append((path, outcome.document, outcome.seconds))
 
         if not parsed:
-            if pending:
+            if pending and defer_evidence:
+                report.evidence_deferred = True
+            elif pending:
                 with clock("evidence"):
                     _refresh_evidence(store, embedder(), pipeline(), report, pending)
             return report
@@ -265,7 +271,10 @@ def ingest_paths(
                 write_batch()
         if batch:
             write_batch()
-    if written or pending:
+    if (written or pending) and defer_evidence:
+        store.journal_step(run_id, EVIDENCE_STEP, "", {DEFERRED: True})
+        report.evidence_deferred = True
+    elif written or pending:
         # After an interrupted run nobody knows which documents it wrote: relink everything.
         with clock("evidence"):
             _refresh_evidence(store, model, pipeline(), report, [*pending, run_id], changed=None if pending else written)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from application.access import User, resolve_user
 from application.citations import Citation, cite_passage
+from application.journal import pending_message
 from conclusio.errors import AccessDenied, ConclusioError
 from conclusio.records import Document, DocumentMetadata, Hit, Obligation
 from conclusio.settings import Settings
@@ -138,13 +139,6 @@ def ingest_hint(settings: Settings) -> str:
     return f"conclusio ingest corpora/ --store {settings.store_dir}"
 
 
-def interrupted_message(settings: Settings, runs: Sequence[PendingRun]) -> str:
-    """What an interrupted ingest left undone and the command that completes it."""
-    first = runs[0]
-    return (f"an ingest into {settings.store_dir} was interrupted (run {first.run_id}, started {first.started_at}): "
-            f"its evidence links are not refreshed yet. Finish it with: conclusio resume --store {settings.store_dir}")
-
-
 class _Parts:
     """The heavy parts of one process, each built once when first needed, shared by every user's services."""
 
@@ -166,7 +160,7 @@ class _Parts:
             )
         runs = store.pending_runs()
         if runs and not lock_held(self.settings.store_dir):
-            log.warning(interrupted_message(self.settings, runs))
+            log.warning(pending_message(self.settings.store_dir, runs))
         return store
 
     @cached_property
@@ -246,7 +240,7 @@ class Conclusio:
         """What an interrupted ingest left undone and how to finish it; None when nothing (or an ingest runs now)."""
         runs = self._parts.store.pending_runs()
         if runs and not lock_held(self.settings.store_dir):
-            return interrupted_message(self.settings, runs)
+            return pending_message(self.settings.store_dir, runs)
         return None
 
     @cached_property
@@ -307,12 +301,14 @@ class Conclusio:
         wait: bool = False,
         jobs: int = 1,
         on_progress: Callable[[str, int, int], None] | None = None,
+        defer_evidence: bool = False,
     ):
         """Ingest files and folders into the store (created when missing); the model loads only if a file changed.
 
         One ingest at a time: another one running makes this one wait (``wait``) or raise ``StoreBusyError``.
         Work an interrupted ingest left is completed first. ``jobs`` worker processes parse and read the
-        files; ``on_progress(stage, done, total)`` follows the run (``application.pipeline.ingest_paths``).
+        files; ``on_progress(stage, done, total)`` follows the run (``application.pipeline.ingest_paths``);
+        ``defer_evidence`` leaves the evidence links to ``resume`` (a bulk load).
         """
         from application.pipeline import ingest_paths
 
@@ -322,6 +318,7 @@ class Conclusio:
                 [Path(p) for p in paths], settings=self.settings, store=store, embedder=lambda: self.embedder,
                 pipeline=lambda: self.pipeline, on_result=on_result, force=force, curation=curation,
                 originals=self.originals, who=self.user.name, jobs=jobs, on_progress=on_progress,
+                defer_evidence=defer_evidence,
             )
 
     def resume(self, *, wait: bool = False):
@@ -637,7 +634,7 @@ class Conclusio:
         finally:
             store.close()
         if runs and not lock_held(self.settings.store_dir):
-            log.warning(interrupted_message(self.settings, runs))
+            log.warning(pending_message(self.settings.store_dir, runs))
         try:
             model, model_error = resolve_model(self.settings), None
         except EmbeddingModelError as error:

@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     ingest.add_argument("--jobs", type=int, default=None, metavar="N",
                         help=f"worker processes that parse and read the files (default: the cores this process may "
                         f"use, at most {MAX_DEFAULT_JOBS}); the store is the same for any N")
+    ingest.add_argument("--defer-evidence", action="store_true",
+                        help="write the documents and leave their evidence links for `conclusio resume` (a bulk load: "
+                        "search works at once; statuses wait for the links, made in one pass later)")
     ingest.add_argument("--quiet", action="store_true", help="print the summary only, no line per file, no progress bar")
     add_format(ingest, "text", "json")
     add_wait(ingest)
@@ -66,7 +69,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                 bars.write(format_result(result))
 
         report = app.ingest(args.paths, force=args.force, on_result=show, wait=args.wait, jobs=jobs,
-                            on_progress=bars.advance)
+                            on_progress=bars.advance, defer_evidence=args.defer_evidence)
         bars.close()
         if text:
             print(format_summary(report, app.settings))
@@ -130,6 +133,7 @@ def report_json(report) -> dict:
         "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
         "evidence_refreshed": report.evidence_refreshed,
         "evidence_error": report.evidence_error,
+        "evidence_deferred": report.evidence_deferred,
         "resumed_runs": report.resumed_runs,
         "curation": [asdict(change) for change in report.curation],
     }
@@ -161,6 +165,9 @@ def format_summary(report, settings) -> str:
     lines.append(f"{len(report.results)} files: {parts}. Store: {settings.store_dir}")
     if report.counts["ingested"] or report.evidence_refreshed:  # an all-unchanged run took no time worth saying
         lines.append(format_timings(report))
+    if report.evidence_deferred:
+        lines.append(f"evidence links deferred: search works now; link them with: conclusio resume --store "
+                     f"{settings.store_dir}")
     if report.evidence_error:
         lines.append(f"warning: progress evidence was not refreshed: {report.evidence_error}; "
                      f"retry with: conclusio resume --store {settings.store_dir}")

@@ -366,3 +366,32 @@ def test_ingest_reports_seconds_per_stage_as_a_line_and_in_json(capsys, tmp_path
 def test_ingest_refuses_no_jobs(capsys, tmp_path, corpus_dir):
     code, _, err = run(capsys, "ingest", str(corpus_dir), "--store", str(tmp_path / "store"), "--jobs", "0")
     assert code == 1 and "--jobs must be at least 1, not 0" in err
+
+
+def test_a_deferred_bulk_load_is_searchable_at_once_and_resume_links_it_as_an_ingest_would(
+        capsys, tmp_path, corpus_dir, corpus_store):
+    from conclusio.settings import Settings
+    from index import open_store
+    from index.store import ObligationQuery
+
+    store_dir = str(tmp_path / "store")
+    code, out, _ = run(capsys, "ingest", str(corpus_dir), "--store", store_dir, "--defer-evidence", "--jobs", "1")
+    assert code == 0 and f"evidence links deferred: search works now; link them with: conclusio resume --store {store_dir}" in out
+    hits = run_json(capsys, "search", "Europol", "--store", store_dir, "--mode", "lexical")
+    assert hits
+    code, out, err = run(capsys, "status", "--store", store_dir)
+    assert "were deferred by the ingest started" in out + err and "was interrupted" not in out + err
+    code, out, _ = run(capsys, "resume", "--store", store_dir)
+    assert code == 0 and "nothing to resume" not in out
+    code, out, _ = run(capsys, "resume", "--store", store_dir)
+    assert "nothing to resume" in out
+
+    def links(store):
+        ids = [o.id for o in store.obligations(ObligationQuery())]
+        return sorted((link.obligation_id, link.passage_id) for link in store.evidence(ids))
+
+    resumed = open_store(Settings.from_env(store_dir=Path(store_dir)), create=False, read_only=True)
+    try:
+        assert links(resumed) == links(corpus_store) and links(resumed)
+    finally:
+        resumed.close()
