@@ -36,26 +36,32 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="where corpora and stores go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora and stores")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--defer-evidence", action="store_true",
+                        help="ingest with --defer-evidence (no evidence links, no adding-one-document phase): the "
+                        "search, memory and ingest-without-evidence figures of a size whose full link does not fit")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="conclusio-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
         for size in args.passages:
-            run_size(workdir / f"n{size}", size, args.seed)
+            run_size(workdir / f"n{size}", size, args.seed, args.defer_evidence)
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run_size(folder: Path, size: int, seed: int) -> None:
+def run_size(folder: Path, size: int, seed: int, defer_evidence: bool = False) -> None:
     corpus, store, extra = folder / "corpus", folder / "store", folder / "extra"
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     _phase("generate", str(corpus), str(size), str(seed), str(extra))
     print(f"\n== {size:,} passages (generated in {time.perf_counter() - started:.0f} s)")
-    ingest = _phase("ingest", str(corpus), str(store))
+    defer = ["defer"] if defer_evidence else []
+    ingest = _phase("ingest", str(corpus), str(store), *defer)
     passages = ingest["passages"]
+    if defer_evidence:
+        print("evidence deferred (--defer-evidence): the figures below leave out evidence linking")
     print(f"ingest end to end: {ingest['seconds']:.0f} s, {passages / ingest['seconds']:.0f} passages/s "
           f"({ingest['documents']} documents, {passages:,} passages, {ingest['obligations']:,} obligations, "
           f"{ingest['links']:,} evidence links); peak RSS {ingest['rss_mb']:.0f} MB")
@@ -67,11 +73,14 @@ def run_size(folder: Path, size: int, seed: int) -> None:
     print(f"  parse + extract alone ({read['jobs']} worker processes, nothing embedded or written): "
           f"{read['seconds']:.1f} s, {read['passages'] / read['seconds']:,.0f} passages/s; with the write stage "
           f"above: {passages / (read['seconds'] + write):,.0f} passages/s without embeddings and evidence")
-    again = _phase("ingest", str(corpus), str(store))
+    again = _phase("ingest", str(corpus), str(store), *defer)
     print(f"re-ingest, nothing changed: {again['seconds']:.1f} s")
-    added = _phase("ingest", str(extra), str(store))
-    print(f"adding one {added['passages']}-passage document to the full store: {added['seconds']:.1f} s "
-          f"(evidence {added['stages'].get('evidence', 0):.1f} s)")
+    if defer_evidence:
+        print("adding one document: not measured (it would make the deferred full link first)")
+    else:
+        added = _phase("ingest", str(extra), str(store))
+        print(f"adding one {added['passages']}-passage document to the full store: {added['seconds']:.1f} s "
+              f"(evidence {added['stages'].get('evidence', 0):.1f} s)")
     search = _phase("search", str(store))
     for name, row in search["latency"].items():
         print(f"{name:<10} n={row['n']:<4} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  p99 {row['p99']:7.1f} ms")
@@ -140,7 +149,7 @@ def phase_generate(corpus: str, size: str, seed: str, extra: str) -> None:
     print(json.dumps({}))
 
 
-def phase_ingest(corpus: str, store: str) -> None:
+def phase_ingest(corpus: str, store: str, defer: str = "") -> None:
     from application import Conclusio
     from application.workers import default_jobs
     from conclusio.settings import Settings
@@ -148,7 +157,7 @@ def phase_ingest(corpus: str, store: str) -> None:
     files = sorted(Path(corpus).glob("*.txt"))
     started = time.perf_counter()
     with Conclusio(Settings.from_env(store_dir=Path(store))) as app:
-        report = app.ingest(files, jobs=default_jobs())
+        report = app.ingest(files, jobs=default_jobs(), defer_evidence=defer == "defer")
         seconds = time.perf_counter() - started
         ingested = [r for r in report.results if r.status == "ingested"]
         links = len(app.store.evidence())
