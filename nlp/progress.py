@@ -413,7 +413,9 @@ def _reach_back(sent: Span, i: int) -> list[Token]:
         token = sent[j]
         if token.text in {";", ":"}:
             break
-        if token.text == "," and j + 1 < len(sent) and sent[j + 1].lower_ in _CLAUSE_OPENERS:
+        # a comma before a clause opener, or before the verb itself (", wordt ..." after an inserted clause)
+        if token.text == "," and j + 1 < len(sent) and (
+                sent[j + 1].lower_ in _CLAUSE_OPENERS or sent[j + 1].lower_ in _AUXILIARY_FORMS):
             break
         out.append(token)
     return out

@@ -181,3 +181,8 @@ def test_going_on_with_work_reads_as_in_progress(pipeline, text: str) -> None:
 def test_what_was_done_since_a_date_is_completed(pipeline) -> None:
     reading = classify_progress(pipeline, "Sinds 2024 heeft het netwerk drie handboeken gepubliceerd.", REPORT_DATE)
     assert reading.status == "completed"
+
+
+def test_a_modal_in_an_inserted_clause_leaves_the_present_passive_ongoing(pipeline) -> None:
+    text = "Het actieplan, waarin de samenwerking met de havens moet worden versterkt, wordt door Europol opgesteld."
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
