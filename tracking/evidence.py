@@ -17,7 +17,9 @@ a report that has a section for the obligation's own action is no candidate ("Ac
 on "Actie 8"). The deciding sentence is chosen at sentence level among the best passages and every
 passage of the report's own section for the obligation: USE cosine of the sentence (encoded once per
 refresh, only for these candidates) to the obligation's action clause, IDF-weighted word overlap, a
-shared actor, and a preference for a sentence that reports progress over one that restates the aim.
+shared actor, and a preference for a sentence that reports progress over one that restates the aim. Within
+the report's own section, each sentence is also compared with the section's other commitments: one clearly
+closer to a neighbour does not decide, and one clearly closer to this commitment speaks for it.
 A sentence that goes on about the one before ("Deze inventarisatie zal ...") is joined to it, and
 ``nlp.progress`` reads its status. A completion read in a sentence that names the obligation's own
 document, or that restates an obligation, counts as a mention. Weights were set on the sample
