@@ -31,14 +31,15 @@ LEMMA_COMPONENTS = (*SENTENCE_COMPONENTS, "tok2vec", "tagger", "morphologizer", 
 
 _AUXILIARY_LEMMAS = frozenset({"hebben", "zijn", "worden", "zullen", "kunnen", "moeten", "willen", "mogen"})
 _AUXILIARY_FORMS = frozenset(
-    "heeft hebben had hadden is zijn was waren werd werden wordt worden zal zullen zou zouden".split()
+    "heeft hebben had hadden is zijn was waren werd werden wordt worden zal zullen zou zouden kon konden moest moesten "
+    "mocht mochten".split()
 )
 # Separable particles that put "ge" inside a participle: af-ge-rond, op-ge-richt, bekend-ge-maakt.
 _PARTICLES = (
-    "aan af bekend bij door goed in mee na om op over plaats samen tegen terug toe tot uit vast voor weg"
+    "aan af bekend bij bijeen door goed in mee na om op over plaats samen tegen terug toe tot uit vast voor voort weg"
 ).split()
 _PARTICIPLE_SHAPE = re.compile(
-    rf"^(?:(?:{'|'.join(_PARTICLES)})?ge\w{{2,}}(?:d|t|en)|(?:be|ver|ont|her)\w{{3,}}(?:ld|nd|rd|eid|eerd|kt|pt|st|ft))$"
+    rf"^(?:(?:{'|'.join(_PARTICLES)})?ge\w{{2,}}(?:d|t|en)|(?:{'|'.join(_PARTICLES)})?ge(?:g|d|st)aan|(?:be|ver|ont|her)\w{{3,}}(?:ld|nd|rd|eid|eerd|kt|pt|st|ft))$"
 )
 # Participles without "ge-": a particle before an unstressed prefix ("voorbereid", "aanbesteed"), and strong
 # participles of prefixed verbs ("begonnen", "besloten", "verkregen"), which share their ending with infinitives.
@@ -68,7 +69,12 @@ _STATEMENT_FORMS = frozenset(
     """gewezen benadrukt onderstreept beschreven vermeld genoemd erkend opgemerkt verwezen aanbevolen
     geconcludeerd aangetoond gesteld geschat gemeld aangegeven toegelicht uiteengezet""".split()
 )
+_RELATIVE_WORDS = frozenset("die dat waarin waarmee waarbij waardoor waarover welke wat".split())
 _MODALS = frozenset("zal zullen zou zouden moet moeten kan kunnen dient dienen mag mogen".split())
+# Past modals: "moest ... worden opgesteld" says what had to be done, not that it is under way; "konden ... in kaart
+# worden gebracht" says that it could be, and so was, done.
+_PAST_MODALS = frozenset("moest moesten mocht mochten diende dienden".split())
+_PAST_ABILITY = frozenset({"kon", "konden"})
 
 _DETERMINERS = frozenset("de het een deze die dit dat zijn haar hun onze uw elk elke alle".split())
 _FUNCTION_WORDS = _DETERMINERS | frozenset(
@@ -141,7 +147,7 @@ def _is_participle(token: Token) -> bool:
         return False
     if lower.endswith(("de", "te")):  # inflected adjective ("gerichte") or past finite verb
         return False
-    known_verb = lemma != lower and lemma.endswith("en") and lower.endswith(("d", "t", "en"))
+    known_verb = lemma != lower and lemma.endswith("en") and lower.endswith(("d", "t", "en", "aan"))
     if known_verb or (lemma == lower and bool(_PARTICIPLE_SHAPE.match(lower))):
         return True
     if lemma != lower:
@@ -215,7 +221,7 @@ _PATTERNS: dict[str, list[list[dict]]] = {
     "ONGOING": [
         [{"LOWER": "bezig"}],
         [{"LOWER": "aan"}, {"LOWER": "het"}, {"LOWER": {"REGEX": r"^\w{3,}en$"}}],
-        [{"LOWER": {"IN": ["momenteel", "thans", "lopende", "voortdurend", "gewerkt"]}}],
+        [{"LOWER": {"IN": ["momenteel", "thans", "lopende", "voortdurend", "doorlopend", "onverminderd", "gewerkt"]}}],
         [{"LOWER": "nog"}, {"LOWER": {"IN": ["steeds", "niet", "gaande"]}}],
         [{"LEMMA": "lopen"}, {"LOWER": "nog"}],
         [{"LOWER": "aan"}, {"LOWER": "de"}, {"LOWER": "gang"}],
@@ -224,6 +230,8 @@ _PATTERNS: dict[str, list[list[dict]]] = {
         [{"LOWER": "op"}, {"LOWER": "de"}, {"LOWER": "agenda"}],
     ],
     "PAST": [[{"_": {"progress_past": True}}]],
+    # "Sinds september 2025 brengt het secretariaat ... samen": a present since a date is a practice that goes on
+    "SINCE": [[{"LOWER": "sinds"}]],
     "GOAL": _GOAL_PATTERNS,
 }
 
@@ -266,6 +274,7 @@ class ProgressClassifier:
         found += [("PAST", s, e) for s, e in _perfect_and_passive(sent)]
         found += [("ONGOING", s, e) for s, e in _present_passive(sent)]
         found += [("ONGOING", s, e) for s, e in _continuing(sent)]
+        found += [("PAST", s, e) for s, e in _past_ability_passive(sent)]
         for label, start, end in sorted(found, key=lambda m: m[1]):
             if label == "PAST":
                 if not _completes(sent[start:end]):
@@ -299,6 +308,8 @@ class ProgressClassifier:
             return ProgressReading("in_progress", later, cues["ONGOING"], text)
         if "COMPLETED" in cues:
             return ProgressReading("completed", None, cues["COMPLETED"], text)
+        if "SINCE" in cues and not _with_perfect(sent):
+            return ProgressReading("in_progress", later, cues["SINCE"], text)
         return ProgressReading("mentioned", None, None, text)
 
 
@@ -334,8 +345,9 @@ def _present_passive(sent: Span) -> list[tuple[int, int]]:
         if token.lower_ not in _PRESENT_PASSIVE_AUXILIARIES:
             continue
         clause = _clause_around(sent, i)
-        if any(t.lower_ in _MODALS for t in clause):
-            continue  # "zal ... worden afgerond" is a plan, read by the FUTURE cue
+        if any(t.lower_ in _MODALS or t.lower_ in _PAST_MODALS or t.lower_ in _PAST_ABILITY
+               for t in [*clause, *_reach_back(sent, i)]):
+            continue  # "zal ... worden afgerond" is a plan, read by the FUTURE cue; "moest ... worden" no work
         for other in clause:
             if other.i > token.i and other._.progress_participle and other.lower_ not in _STATEMENT_FORMS \
                     and _completes(sent.doc[other.i : other.i + 1]):
@@ -344,10 +356,22 @@ def _present_passive(sent: Span) -> list[tuple[int, int]]:
     return spans
 
 
+# Separable verbs of going on with something, in the present: "zetten hun deelname voort", "werkt ... samen met",
+# "neemt deel aan". A finite form and its particle later in the same clause.
+_GOING_ON = {"voort": frozenset({"zet", "zetten"}), "samen": frozenset({"werkt", "werken"}),
+             "deel": frozenset({"neemt", "nemen"})}
+
+
 def _continuing(sent: Span) -> list[tuple[int, int]]:
-    """Spans of "blijft/blijven ... <infinitive>": a commitment being kept, work that goes on."""
+    """Spans of "blijft/blijven ... <infinitive>" (a commitment being kept) and of "zetten ... voort", "werkt ...
+    samen", "neemt ... deel" in the present: work that goes on."""
     spans: list[tuple[int, int]] = []
     for i, token in enumerate(sent):
+        for particle, forms in _GOING_ON.items():
+            if token.lower_ in forms and (i == 0 or sent[i - 1].lower_ not in _DETERMINERS):
+                after = [t for t in _clause_around(sent, i) if t.i > token.i and t.lower_ == particle]
+                if after:
+                    spans.append((i, after[0].i - sent.start + 1))
         if token.lower_ not in {"blijft", "blijven", "blijf"}:
             continue
         for other in _clause_around(sent, i):
@@ -356,6 +380,50 @@ def _continuing(sent: Span) -> list[tuple[int, int]]:
                 spans.append((i, other.i - sent.start + 1))
                 break
     return spans
+
+
+def _past_ability_passive(sent: Span) -> list[tuple[int, int]]:
+    """Spans of "kon/konden ... worden <participle>": what could be done in the past was done."""
+    spans: list[tuple[int, int]] = []
+    for i, token in enumerate(sent):
+        if token.lower_ not in _PAST_ABILITY:
+            continue
+        for k in range(i + 1, min(len(sent), i + _MAX_AUX_DISTANCE)):
+            if sent[k].lower_ != "worden" or token not in _reach_back(sent, k):
+                continue
+            participle = sent[k - 1] if sent[k - 1]._.progress_participle else sent[k + 1] if k + 1 < len(sent) else None
+            if participle is not None and participle._.progress_participle \
+                    and _completes(sent.doc[participle.i : participle.i + 1]):
+                spans.append((i, max(k, participle.i - sent.start) + 1))
+            break
+    return spans
+
+
+# Words after a comma that open another clause; a comma before anything else lists parts of one clause
+# ("konden de uitdagingen, lacunes en goede praktijken in kaart worden gebracht").
+_CLAUSE_OPENERS = _RELATIVE_WORDS | frozenset(
+    "waarbij waarna omdat zodat terwijl wanneer nadat doordat aangezien maar want hoewel indien zoals".split()
+)
+
+
+def _reach_back(sent: Span, i: int) -> list[Token]:
+    """The tokens before the sentence's i-th one in its clause, read across commas that list parts of it."""
+    out: list[Token] = []
+    for j in range(i - 1, max(-1, i - _MAX_AUX_DISTANCE), -1):
+        token = sent[j]
+        if token.text in {";", ":"}:
+            break
+        # a comma before a clause opener, or before the verb itself (", wordt ..." after an inserted clause)
+        if token.text == "," and j + 1 < len(sent) and (
+                sent[j + 1].lower_ in _CLAUSE_OPENERS or sent[j + 1].lower_ in _AUXILIARY_FORMS):
+            break
+        out.append(token)
+    return out
+
+
+def _with_perfect(sent: Span) -> bool:
+    """Whether the sentence has a perfect or a past ("sinds 2024 heeft ... gehouden" counts what was done)."""
+    return bool(_perfect_and_passive(sent)) or any(t._.progress_past for t in sent)
 
 
 def _clause_around(sent: Span, i: int) -> Span:
@@ -403,7 +471,6 @@ def _cue_text(span: Span) -> str:
     return f"{span[0].text} ... {span[-1].text}"
 
 
-_RELATIVE_WORDS = frozenset("die dat waarin waarmee waarbij waardoor waarover welke wat".split())
 
 
 def _in_later_relative_clause(sent: Span, main_start: int, cue_start: int) -> bool:

@@ -17,7 +17,10 @@ from conclusio.records import Document, DocumentMetadata, Obligation, Passage
 from index.analysis import analyze, fold
 from index.store import Store
 
-TITLE_COVERAGE = 0.75  # share of a title's words a passage must contain to name that document
+TITLE_COVERAGE = 0.95  # share of a title's words a passage must contain to name that document
+# ... with the document's date beside them: a later report often gives a shortened title and the date ("Criminaliteits-
+# preventie in Europa - verslag over de uitvoering van de conclusies van de Raad van 4 december 2023")
+DATED_TITLE_COVERAGE = 0.5
 
 _ACTION_LABEL = re.compile(r"\b(actie|maatregel|action|aktion|mesure)\s+(\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)", re.I)
 _MARKUP = re.compile(r"<sup>.*?</sup>|[*#_`]+")
@@ -68,7 +71,7 @@ def document_infos(store: Store) -> dict[str, DocumentInfo]:
 
 
 def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = None) -> bool:
-    """Whether a text names an earlier document by number, or by title (with its date when it is short)."""
+    """Whether a text names an earlier document by number, or by title (with its date when it is shortened)."""
     folded = fold(text)
     keys = [key.lower() for key in earlier.number_keys if len(key) >= 5]
     if keys:
@@ -79,7 +82,7 @@ def text_names(text: str, earlier: DocumentInfo, terms: frozenset[str] | None = 
         return False
     terms = terms if terms is not None else frozenset(analyze(plain(text)))
     coverage = len(earlier.title_terms & terms) / len(earlier.title_terms)
-    return coverage >= 0.95 or (coverage >= TITLE_COVERAGE and any(phrase in folded for phrase in earlier.date_phrases))
+    return coverage >= TITLE_COVERAGE or (coverage >= DATED_TITLE_COVERAGE and any(phrase in folded for phrase in earlier.date_phrases))
 
 
 def names_document(later: DocumentInfo, earlier: DocumentInfo) -> bool:

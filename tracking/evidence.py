@@ -17,7 +17,9 @@ a report that has a section for the obligation's own action is no candidate ("Ac
 on "Actie 8"). The deciding sentence is chosen at sentence level among the best passages and every
 passage of the report's own section for the obligation: USE cosine of the sentence (encoded once per
 refresh, only for these candidates) to the obligation's action clause, IDF-weighted word overlap, a
-shared actor, and a preference for a sentence that reports progress over one that restates the aim.
+shared actor, and a preference for a sentence that reports progress over one that restates the aim. Within
+the report's own section, each sentence is also compared with the section's other commitments: one clearly
+closer to a neighbour does not decide, and one clearly closer to this commitment speaks for it.
 A sentence that goes on about the one before ("Deze inventarisatie zal ...") is joined to it, and
 ``nlp.progress`` reads its status. A completion read in a sentence that names the obligation's own
 document, or that restates an obligation, counts as a mention. Weights were set on the sample
@@ -38,8 +40,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections import ChainMap, Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -55,6 +57,7 @@ from nlp.actors import find_actors
 from nlp.annotate import sentences
 from nlp.deadlines import tag_text
 from nlp.progress import STATUS_ORDER, progress_reader
+from tracking.status import DONE_CONFIDENCE
 from tracking.document_ties import (
     DocumentInfo,
     action_from_label,
@@ -158,6 +161,9 @@ class EvidenceLinker:
         self._commitments: dict[str, dict[str, list[frozenset[str]]]] = {}
         self._idf: dict[str, float] = {}
         self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._action_vector_of: dict[str, np.ndarray] = {}
+        self._own_idf: dict[str, float] = {}
+        self._sections: dict[str, tuple[dict[str, list[Obligation]], dict[str, list[Obligation]]]] = {}
         self._action_numbers: dict[str, frozenset[str]] = {}
         self._passages, _ = store.term_statistics(())
 
@@ -236,6 +242,7 @@ class EvidenceLinker:
         dated = [o for o in obligations if self.infos[o.source_file].date]
         vectors = _obligation_vectors(self.store, self.embedder, dated)
         actions = self._action_vectors(dated)
+        self._action_vector_of.update({o.id: v for o, v in zip(dated, actions, strict=True)})
         nearest = self._vector_candidates(dated, vectors)
         links: list[EvidenceLink] = []
         for obligation, vector, action_vector, close in zip(dated, vectors, actions, nearest, strict=True):
@@ -252,7 +259,7 @@ class EvidenceLinker:
                 restates = _restates_an_obligation(sentence, self._commitments_in(candidate.passage.source_file).get(passage_id, []))
                 names_home = text_names(sentence.text, home, sentence.terms)
                 links.append(_link(self.nlp, obligation, candidate, sentence, choice.confidence, choice.method,
-                                   self._reading(candidate), restates or names_home))
+                                   self._reading(candidate), restates or names_home, choice.neighbour))
         return links
 
     def _sentence_choices(
@@ -269,23 +276,44 @@ class EvidenceLinker:
         pool = list(scored[:MAX_LINKS]) + [item for item in scored[MAX_LINKS:] if item.method in _SECTION_METHODS]
         texts = [s.text for item in pool for s in item.candidate.sentences]
         self._encode_sentences(texts)
-        closeness = _closeness(obligation, idf)
-        actors = {fold(a) for a in obligation.actors if len(a) > 2}
+        topical_of = self._sentence_scorer(obligation, action_vector, idf)
+        action_terms = _content_terms(obligation.action or obligation.source_text)
         choices = []
         for item in pool:
             readings = self._reading(item.candidate)
+            # in the obligation's own report section, a sentence speaks for the commitment it is closest to: the
+            # section's other commitments ("Actie 4" holds several) compete for each of its sentences
+            in_section = item.method in _SECTION_METHODS
+            neighbours = [self._sentence_scorer(other, self._action_vector(other), idf)
+                          for other in self._section_neighbours(obligation, item)]
             best = None
+            still_to_come = None  # the passage's best sentence on this commitment that reports work not done yet
             for sentence in item.candidate.sentences:
-                semantic = self.cosine_scale.rescale(float(self._sentence_vectors[sentence.text] @ action_vector))
-                lexical = min(1.0, LEXICAL_SCALE * closeness(sentence))
-                own = any(a in sentence.folded for a in actors)
-                topical = SENTENCE_SEMANTIC * semantic + SENTENCE_LEXICAL * lexical + SENTENCE_ACTOR * own
+                topical = topical_of(sentence)
                 reading = _reading_for(readings, sentence.text)
                 reports = reading is not None and reading.status != "mentioned"
+                closest_neighbour = max((score(sentence) for score in neighbours), default=0.0) if reports else 0.0
+                # the sentence speaks of this commitment, in words or meaning of its own, clearly more than of any
+                # neighbour; one clearly closer to a neighbour is that one's; one in between is the section's
+                own = in_section and reports and topical >= SECTION_SENTENCE_MIN \
+                    and topical >= closest_neighbour + CLEAR_MARGIN
+                neighbour = reports and closest_neighbour >= SECTION_SENTENCE_MIN \
+                    and topical < closest_neighbour - NEIGHBOUR_MARGIN
+                reports = reports and not neighbour
                 rank = topical + (PROGRESS_CUE_BONUS if reports else 0.0)
                 if best is None or rank > best[0]:
-                    best = (rank, topical, sentence, reports)
-            rank, topical, sentence, reports = best
+                    best = (rank, topical, sentence, reports, neighbour, own)
+                # a sentence about work still to come blocks a completion when it is on this commitment about as
+                # much as on any other of the section (a long commitment with sub-points shares fewer of its words)
+                on_it = in_section and reports and topical >= SECTION_SENTENCE_MIN / 2 \
+                    and topical >= closest_neighbour - CLEAR_MARGIN
+                if on_it and reading.status != "completed" and (still_to_come is None or rank > still_to_come[0]):
+                    still_to_come = (rank, topical, sentence, reports, neighbour, own)
+            if best[5] and still_to_come is not None and _reading_for(readings, best[2].text).status == "completed":
+                # "... heeft besloten ...; de omvorming ... loopt vertraging op": one sentence on this commitment about
+                # work still to come keeps the passage from reporting it done (the least finished reading wins)
+                best = still_to_come
+            rank, topical, sentence, reports, neighbour, own = best
             # the passage's own score and its best sentence's count alike: a long passage is not about an
             # obligation because one of its sentences is, nor the reverse
             blended = PASSAGE_SHARE * item.topical + (1 - PASSAGE_SHARE) * topical
@@ -294,10 +322,78 @@ class EvidenceLinker:
             # score chooses the sentence and orders the links. Measured on the dev pairs, confidence from the
             # sentence alone set more progress wrong: a short report sentence often shares no word with the
             # obligation its passage reports on
-            choices.append(_SentenceChoice(rank - topical + raw, item.confidence, item.method, item.candidate, sentence,
-                                           reports))
+            confidence = item.confidence
+            if own and len(action_terms & sentence.terms) >= MIN_SHARED_WORDS \
+                    and _reading_for(readings, sentence.text).status == "completed":
+                # a completion in the commitment's own words, in its own report section, and clearly about it rather
+                # than about a neighbour: it may close the obligation (tracking.status, with its actor check)
+                confidence = max(confidence, DONE_CONFIDENCE)
+            choices.append(_SentenceChoice(rank - topical + raw, confidence, item.method, item.candidate, sentence,
+                                           reports, neighbour, own))
         choices.sort(key=lambda c: -c.rank)
         return _section_confidence(choices)
+
+    def _with_own_terms(self, idf: dict[str, float], obligation: Obligation) -> Mapping[str, float]:
+        """``idf`` with the obligation's own words looked up too, so that comparing a sentence with the commitments
+        of a section does not depend on which obligations were linked before in the same run (adding a document
+        relinks only some). Kept apart from ``idf``, whose passage scores are set with it as it is."""
+        own = _content_terms(obligation.action or obligation.source_text) | _content_terms(obligation.source_text)
+        missing = [t for t in own if t not in idf and t not in self._own_idf]
+        if missing and self._passages:
+            n, frequencies = self.store.term_statistics(missing)
+            self._own_idf.update({t: math.log((n + 1) / (frequencies.get(t, 0) + 0.5)) for t in missing})
+        return ChainMap(idf, self._own_idf)
+
+    def _sentence_scorer(self, obligation: Obligation, action_vector: np.ndarray, idf: dict[str, float]):
+        """How close one report sentence is to an obligation: USE cosine to its action clause, IDF-weighted word
+        overlap, and its actor named."""
+        idf = self._with_own_terms(idf, obligation)
+        closeness = _closeness(obligation, idf)
+        actors = {fold(a) for a in obligation.actors if len(a) > 2}
+
+        def topical(sentence: _Sentence) -> float:
+            semantic = self.cosine_scale.rescale(float(self._sentence_vectors[sentence.text] @ action_vector))
+            lexical = min(1.0, LEXICAL_SCALE * closeness(sentence))
+            own = any(a in sentence.folded for a in actors)
+            return SENTENCE_SEMANTIC * semantic + SENTENCE_LEXICAL * lexical + SENTENCE_ACTOR * own
+
+        return topical
+
+    def _action_vector(self, obligation: Obligation) -> np.ndarray:
+        if obligation.id not in self._action_vector_of:
+            self._action_vector_of[obligation.id] = self._action_vectors([obligation])[0]
+        return self._action_vector_of[obligation.id]
+
+    def _section_neighbours(self, obligation: Obligation, item: _Scored) -> list[Obligation]:
+        """The other obligations of the same document whose own report section this passage is in: the same
+        "Actie N", or a point the section heading names ("Punten 4 tot en met 9")."""
+        if item.method not in _SECTION_METHODS:
+            return []
+        by_action, by_point = self._sections_of(obligation.source_file)
+        candidate = item.candidate
+        if item.method == "action_number" and candidate.action:
+            found = by_action.get(candidate.action[0], [])
+        else:
+            found = [o for point in candidate.points for o in by_point.get(point, [])]
+        return list({o.id: o for o in found if o.id != obligation.id}.values())
+
+    def _sections_of(self, source_file: str) -> tuple[dict[str, list[Obligation]], dict[str, list[Obligation]]]:
+        """A document's obligations by action number and by point."""
+        if source_file not in self._sections:
+            loaded = self._document(source_file)
+            by_action: dict[str, list[Obligation]] = defaultdict(list)
+            by_point: dict[str, list[Obligation]] = defaultdict(list)
+            for o in self.obligations:
+                if o.source_file != source_file:
+                    continue
+                action = obligation_action(o, loaded.document) if loaded else action_from_label(o.paragraph)
+                if action:
+                    by_action[action[0]].append(o)
+                point = (o.paragraph or "").strip().lower()
+                if point:
+                    by_point[point].append(o)
+            self._sections[source_file] = (by_action, by_point)
+        return self._sections[source_file]
 
     def _action_vectors(self, obligations: Sequence[Obligation]) -> np.ndarray:
         """USE vectors of each obligation's action clause (what a report sentence about it speaks of)."""
@@ -471,11 +567,14 @@ def _link(
     method: str,
     readings: Sequence[Any],
     restates: bool,
+    neighbour: bool = False,
 ) -> EvidenceLink:
-    """The evidence link, with the progress its sentence reports measured against the obligation's deadline."""
+    """The evidence link, with the progress its sentence reports measured against the obligation's deadline.
+
+    A sentence that reports on a neighbouring commitment of the same section shows, as a mention."""
     reading = _reading_for(readings, sentence.text)
-    status, new_end = (reading.status, reading.new_end) if reading else ("mentioned", None)
-    cue = reading.cue if reading else None
+    status, new_end = (reading.status, reading.new_end) if reading and not neighbour else ("mentioned", None)
+    cue = reading.cue if reading and not neighbour else None
     if status == "completed" and restates:
         # "de op 13 juni aangenomen conclusies": the document was adopted, not the action done;
         # a later request or commitment repeating the action is no report of it either
@@ -534,19 +633,24 @@ class _SentenceChoice:
     method: str
     candidate: _Candidate
     sentence: _Sentence
-    reports: bool = False  # the sentence reports progress (done, under way, planned)
+    reports: bool = False  # the sentence reports progress (done, under way, planned) on this obligation
+    neighbour: bool = False  # it reports progress, but on another commitment of the same report section
+    own: bool = False  # it reports progress and is closer to this commitment than to the section's others
 
 
 def _section_confidence(choices: list[_SentenceChoice]) -> list[_SentenceChoice]:
-    """Give the best progress sentence of the obligation's own report section the section's confidence.
+    """Let the best progress sentence of the obligation's own report section show work on it.
 
     A report section often opens with the action's aim ("Het doel van deze actie was ..."), which is
     closest in words to the obligation and shows that the section is about it, and then says what
-    happened in sentences of their own that share few of its words. The best-ranked sentence that
-    reports progress in that section speaks for the section: it gets ``SECTION_SHARE`` of the section's
-    best confidence when that is more than its own, but at most ``SECTION_LIFT_MAX``: confidence that a
-    section is about the obligation shows work on it, while a completion must be about the obligation
-    itself (tracking.status closes an obligation from 0.5 only).
+    happened in sentences of their own that share few of its words. The best-ranked sentence of the
+    section that reports progress (and not on a neighbouring commitment, ``_sentence_choices``) speaks
+    for the section. When it is closer to this commitment than to the section's others, it gets
+    ``SECTION_LIFT``; when it is close to none of them, it gets ``SECTION_SHARE`` of the section's best
+    confidence, so that a section that is only loosely about the obligation shows no work on it. Either
+    way at most ``SECTION_LIFT``: that shows work in progress, while a completion must be about the
+    obligation in its own words to close it (tracking.status closes an obligation from 0.5 only). The
+    lifted sentence is kept among the stored links.
     """
     best_in_section: dict[tuple[str, tuple[str, ...]], float] = {}
     for choice in choices:
@@ -559,8 +663,11 @@ def _section_confidence(choices: list[_SentenceChoice]) -> list[_SentenceChoice]
         key = _section_key(choice.candidate)
         if choice.method in _SECTION_METHODS and choice.reports and key not in lifted:
             lifted.add(key)
-            lifted_to = min(SECTION_SHARE * best_in_section[key], SECTION_LIFT_MAX)
+            lifted_to = SECTION_LIFT if choice.own else min(SECTION_SHARE * best_in_section[key], SECTION_LIFT)
             choice = replace(choice, confidence=max(choice.confidence, round(lifted_to, 3)))
+            if len(out) >= MAX_LINKS:
+                out.insert(MAX_LINKS - 1, choice)
+                continue
         out.append(choice)
     return out
 
@@ -613,7 +720,7 @@ def _score(
         shared_actor = 1.0 if any(a in sentence.folded for a in actors) else 0.0
         topical = min(1.0, SEMANTIC_SHARE * semantic + LEXICAL_SHARE * min(1.0, LEXICAL_SCALE * lexical) + ACTOR_SHARE * shared_actor)
         confidence = min(1.0, topical * (TOPICAL_WEIGHT + prior))
-        if method == "action_number":
+        if method in _SECTION_METHODS:
             confidence = max(confidence, ACTION_FLOOR)
         if confidence >= MIN_CONFIDENCE:
             scored.append(_Scored(confidence, topical, prior, method, candidate, sentence))
@@ -626,7 +733,12 @@ SENTENCE_SEMANTIC, SENTENCE_LEXICAL, SENTENCE_ACTOR = 0.45, 0.45, 0.1
 PROGRESS_CUE_BONUS = 0.3  # a sentence that reports progress goes before a closer one that restates the aim
 _SECTION_METHODS = frozenset({"action_number", "point_number"})  # the report's own section for the obligation
 SECTION_SHARE = 0.9  # of its section's best confidence, for the section's best progress sentence
-SECTION_LIFT_MAX = 0.49  # ... which may show work in progress (from 0.45) but never close the obligation (0.5)
+SECTION_LIFT = 0.49  # ... at most; and for one closest to this commitment: shows work in progress (from 0.45)
+# but never closes the obligation (0.5) on the section's word alone
+SECTION_SENTENCE_MIN = 0.2  # a progress sentence this far from every commitment of the section is on none of them
+NEIGHBOUR_MARGIN = 0.15  # a sentence closer by this much to another commitment of the section is that one's (one report
+# sentence often speaks for several commitments of its section: a smaller gap leaves it to all of them)
+CLEAR_MARGIN = 0.05  # a sentence closer by this much to this commitment than to the others is about it
 PASSAGE_SHARE = 0.5  # of a link's topical score: the passage as a whole; the rest is its chosen sentence
 
 

@@ -146,3 +146,43 @@ def test_a_subject_on_the_agenda_is_work_in_progress(pipeline, text: str) -> Non
 )
 def test_effort_and_discussion_are_work_in_progress_not_delivery(pipeline, text: str) -> None:
     assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a launch with a strong participle in -aan, and a separable participle with "voort" read elsewhere
+        "Het uitwisselingsprogramma voor douaneambtenaren is in maart 2025 van start gegaan.",
+        # what could be done was done: a past "kon/konden" with a passive, across a list of commas
+        "Dankzij de studie konden de risico's, de knelpunten en de goede praktijken in kaart worden gebracht.",
+        # a past modal in an indirect question is no work under way; the main clause is finished
+        "Alle regio's hebben intussen onderzocht of hun plannen moesten worden herzien.",
+    ],
+)
+def test_launches_and_past_abilities_read_as_completed(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "completed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De douanediensten zetten hun gezamenlijke controles in de havens onverminderd voort.",
+        "De werkzaamheden aan het handboek zijn in 2024 voortgezet.",
+        "Het agentschap werkt voor de risicoanalyses nauw samen met de nationale kustwachten.",
+        "De lidstaten nemen actief deel aan de werkgroepen van het netwerk.",
+        "Sinds januari 2025 brengt het agentschap elke maand de nationale contactpunten bijeen.",
+        "Ook in 2024 bood de Commissie de nationale autoriteiten doorlopend technische bijstand.",
+    ],
+)
+def test_going_on_with_work_reads_as_in_progress(pipeline, text: str) -> None:
+    assert classify_progress(pipeline, text, date(2026, 2, 1)).status == "in_progress"
+
+
+def test_what_was_done_since_a_date_is_completed(pipeline) -> None:
+    reading = classify_progress(pipeline, "Sinds 2024 heeft het netwerk drie handboeken gepubliceerd.", REPORT_DATE)
+    assert reading.status == "completed"
+
+
+def test_a_modal_in_an_inserted_clause_leaves_the_present_passive_ongoing(pipeline) -> None:
+    text = "Het actieplan, waarin de samenwerking met de havens moet worden versterkt, wordt door Europol opgesteld."
+    assert classify_progress(pipeline, text, REPORT_DATE).status == "in_progress"
