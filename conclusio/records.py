@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any, Literal, TypeVar
@@ -197,27 +198,46 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     Keys a record gained after the data was written take their defaults, so stores written by an
     older Conclusio still read.
     """
-    hints = _field_types(cls)
-    values = {name: _decode(hints[name], value) for name, value in data.items() if name in hints}
+    decoders = _field_decoders(cls)
+    values = {}
+    for name, value in data.items():
+        if name in decoders:
+            decode = decoders[name]
+            values[name] = value if decode is None or value is None else decode(value)
     return cls(**values)
 
 
+# Stores decode hundreds of records per search: each class's field types are resolved once, into one
+# decoder per field (None where the JSON value is the value: text, numbers, mappings).
+Decoder = Callable[[Any], Any]
+
+
 @cache
-def _field_types(cls: type) -> dict[str, Any]:
+def _field_decoders(cls: type) -> dict[str, Decoder | None]:
     resolved = typing.get_type_hints(cls)
-    return {f.name: resolved[f.name] for f in dataclasses.fields(cls) if f.init}
+    return {f.name: _decoder(resolved[f.name]) for f in dataclasses.fields(cls) if f.init}
 
 
-def _decode(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@cache
+def _decoder(hint: Any) -> Decoder | None:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _decode(inner[0], value) if len(inner) == 1 else value
-    if origin is list and isinstance(value, list):
+        return _decoder(inner[0]) if len(inner) == 1 else None
+    if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
-        return [_decode(item, v) for v in value]
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
-        return from_dict(hint, value)
-    return value
+        each = _decoder(item)
+        if each is None:
+            return None
+
+        def decode_list(value: Any) -> Any:
+            return [None if v is None else each(v) for v in value] if isinstance(value, list) else value
+
+        return decode_list
+    if dataclasses.is_dataclass(hint):
+
+        def decode_record(value: Any) -> Any:
+            return from_dict(hint, value) if isinstance(value, dict) else value
+
+        return decode_record
+    return None

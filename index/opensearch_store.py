@@ -44,7 +44,7 @@ import copy
 import os
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -472,9 +472,20 @@ class OpenSearchStore:
     # -- obligations and evidence -----------------------------------------------------
 
     def obligations(self, query: ObligationQuery) -> list[Obligation]:
+        wanted = set(query.passage_ids)
+        if wanted:
+            # The obligations index has no passage field (indices made before this filter would lack it): ask for
+            # the passages' documents and keep the obligations stated in the passages themselves.
+            files = {p.source_file for p in self.get_passages(sorted(wanted))}
+            if query.source_files:
+                files &= set(query.source_files)
+            if not files:
+                return []
+            query = replace(query, passage_ids=(), source_files=tuple(sorted(files)))
         sources = self._all(self._names.obligations, bodies.obligations_filter(query, self._versions()))
         sources.sort(key=lambda s: (s.get("doc_date") is None, s.get("doc_date") or "", s["source_file"], s["ord"]))
-        return [obligation_from(s["record"]) for s in sources]
+        found = [obligation_from(s["record"]) for s in sources]
+        return [o for o in found if o.passage_id in wanted] if wanted else found
 
     def replace_evidence(self, links: Sequence[EvidenceLink], obligation_ids: Sequence[str] | None = None) -> None:
         self._refuse_writes()

@@ -122,6 +122,7 @@ CREATE TABLE IF NOT EXISTS obligations (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS obligations_by_file ON obligations(source_file, ord);
+CREATE INDEX IF NOT EXISTS obligations_by_passage ON obligations(passage_id);
 CREATE TABLE IF NOT EXISTS evidence (
     obligation_id TEXT NOT NULL,
     passage_id TEXT NOT NULL,
@@ -566,6 +567,9 @@ class SQLiteStore:
         if query.modality:
             where.append("o.modality = ?")
             params.append(query.modality)
+        if query.passage_ids:  # one JSON parameter: any number of ids, no bound-variable limit
+            where.append("o.passage_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(query.passage_ids)))
         visible, visible_params = self._visible_sql()
         if visible_params:
             where.append(visible)

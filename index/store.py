@@ -81,6 +81,7 @@ class ObligationQuery:
     source_files: tuple[str, ...] = ()
     due_before: str | None = None  # ISO: deadline end strictly before
     modality: str | None = None
+    passage_ids: tuple[str, ...] = ()  # stated in one of these passages (a page of search hits)
 
 
 @dataclass

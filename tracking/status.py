@@ -181,15 +181,12 @@ def track_passages(
 
     A search hit then answers "by when, and is it done?" beside the text that asked for it.
     """
-    wanted = set(passage_ids)
-    # The passage records say which file each is in (ids are not parsed: ingest.identity).
-    files = tuple(sorted({p.source_file for p in store.get_passages(sorted(wanted))}))
-    if not files:
+    wanted = tuple(sorted(set(passage_ids)))
+    if not wanted:
         return {}
     found: dict[str, list[TrackedObligation]] = {}
-    for row in track(store, curation, as_of=as_of, query=ObligationQuery(source_files=files)):
-        if row.obligation.passage_id in wanted:
-            found.setdefault(row.obligation.passage_id, []).append(row)
+    for row in track(store, curation, as_of=as_of, query=ObligationQuery(passage_ids=wanted)):
+        found.setdefault(row.obligation.passage_id, []).append(row)
     return found
 
 

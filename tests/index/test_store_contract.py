@@ -628,6 +628,14 @@ class StoreContract:
         assert filled.obligations(ObligationQuery(actor=actor)) == [o for o in everything if actor in o.actors]
         modality = everything[0].modality
         assert filled.obligations(ObligationQuery(modality=modality)) == [o for o in everything if o.modality == modality]
+        stated_in = tuple({o.passage_id for o in everything[::3]})
+        assert filled.obligations(ObligationQuery(passage_ids=stated_in)) == [
+            o for o in everything if o.passage_id in stated_in]
+        assert filled.obligations(ObligationQuery(passage_ids=("no-such-passage",))) == []
+        other_file = next((o.source_file for o in everything if o.source_file != everything[0].source_file), None)
+        if other_file:
+            assert filled.obligations(ObligationQuery(passage_ids=(everything[0].passage_id,),
+                                                      source_files=(other_file,))) == []
 
     def test_evidence_is_replaced_as_a_whole(self, filled, samples):
         obligations = [o for s in samples for o in s.obligations]
