@@ -115,7 +115,8 @@ def ingest_paths(
     user ingesting) is recorded in the curation's audit trail for each file written and each re-anchoring.
     ``jobs`` worker processes parse the files and read them (obligations, actors, sentences); this process
     embeds in batches across documents and writes, in input order, so the store is the same for any ``jobs``.
-    ``on_progress(stage, done, total)`` follows the run: "parse" counts files, "write" passages.
+    ``on_progress(stage, done, total)`` follows the run: "parse" counts files, "write" passages, "evidence"
+    obligations linked.
     ``defer_evidence`` leaves the evidence links of this run (and of runs still pending) to ``resume``: a bulk
     load is searchable as soon as it is written, and its links are made in one full pass later.
     The caller holds the store's write lock (``index.lock.store_lock``).
@@ -181,7 +182,7 @@ def ingest_paths(
                 report.evidence_deferred = True
             elif pending:
                 with clock("evidence"):
-                    _refresh_evidence(store, embedder(), pipeline(), report, pending)
+                    _refresh_evidence(store, embedder(), pipeline(), report, pending, on_progress=on_progress)
             return report
         with clock("embed"):
             model = embedder()
@@ -277,7 +278,8 @@ def ingest_paths(
     elif written or pending:
         # After an interrupted run nobody knows which documents it wrote: relink everything.
         with clock("evidence"):
-            _refresh_evidence(store, model, pipeline(), report, [*pending, run_id], changed=None if pending else written)
+            _refresh_evidence(store, model, pipeline(), report, [*pending, run_id], changed=None if pending else written,
+                              on_progress=on_progress)
     else:
         store.finish_run(run_id)  # nothing was written: the evidence links are as they were
     return report
@@ -531,6 +533,7 @@ def _refresh_evidence(
     report: IngestReport,
     runs: Sequence[int] = (),
     changed: Sequence[str] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Relink evidence for what ``changed`` documents touch (everything, when None), then close the runs
     that waited for it.
@@ -539,7 +542,8 @@ def _refresh_evidence(
     the ingested documents stay.
     """
     try:
-        refresh_evidence(store, embedder, nlp, changed)
+        follow = (lambda done, total: on_progress("evidence", done, total)) if on_progress is not None else None
+        refresh_evidence(store, embedder, nlp, changed, follow)
     except _BATCH_STOPPERS:
         raise
     except Exception as e:  # derived data: the documents are already safely written
@@ -552,12 +556,13 @@ def _refresh_evidence(
 
 
 def resume(store: Store, curation: CurationStore | None, embedder: Callable[[], Embedder],
-           pipeline: Callable[[], Language]) -> IngestReport:
-    """Complete what interrupted runs left pending (re-anchoring, then evidence); nothing when there is none."""
+           pipeline: Callable[[], Language], on_progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    """Complete what interrupted or deferring runs left pending (re-anchoring, then evidence); nothing when there
+    is none. ``on_progress("evidence", done, total)`` counts the obligations linked."""
     report = IngestReport()
     pending = complete_pending(store, curation, report)
     if pending:
-        _refresh_evidence(store, embedder(), pipeline(), report, pending)
+        _refresh_evidence(store, embedder(), pipeline(), report, pending, on_progress=on_progress)
     return report
 
 

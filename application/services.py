@@ -321,14 +321,14 @@ class Conclusio:
                 defer_evidence=defer_evidence,
             )
 
-    def resume(self, *, wait: bool = False):
-        """Complete what an interrupted ingest left pending (re-anchoring, evidence links)."""
+    def resume(self, *, wait: bool = False, on_progress: Callable[[str, int, int], None] | None = None):
+        """Complete what an interrupted or deferring ingest left pending (re-anchoring, evidence links)."""
         from application.pipeline import resume
 
         self.require("administer")
         self._existing_store()
         with self.writing(wait=wait) as (store, curation):
-            return resume(store, curation, lambda: self.embedder, lambda: self.pipeline)
+            return resume(store, curation, lambda: self.embedder, lambda: self.pipeline, on_progress)
 
     def reembed(self, on_progress: Callable[[int, int], None] | None = None, *, wait: bool = False) -> int:
         """Re-encode every stored passage with the model in use; returns the passage count.

@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 import re
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -115,24 +115,46 @@ K_SEMANTIC = 20  # vector matches among later documents considered per obligatio
 K_REVERSE = 8  # per passage of a new document: the closest earlier passages stating obligations
 
 
-def refresh_evidence(store: Store, embedder: Any, nlp: Language, changed: Collection[str] | None = None) -> int:
+def refresh_evidence(
+    store: Store,
+    embedder: Any,
+    nlp: Language,
+    changed: Collection[str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Recompute machine evidence links; returns how many were stored.
 
     ``changed`` (source files just written) relinks only the obligations those documents can touch;
-    None relinks every obligation.
+    None relinks every obligation. ``on_progress(done, total)`` counts the obligations linked (a progress bar).
     """
     linker = EvidenceLinker(store, embedder, nlp)
     obligations = linker.obligations
     if changed is None:
         chosen = obligations
-        links = linker.links_for(chosen)
+        links = linker.links_for(chosen, on_progress)
         store.replace_evidence(links)
         return len(links)
     affected = linker.affected_by(set(changed))
     chosen = [o for o in obligations if o.id in affected]
-    links = linker.links_for(chosen)
+    links = linker.links_for(chosen, on_progress)
     store.replace_evidence(links, obligation_ids=[o.id for o in chosen])
     return len(links)
+
+
+class _Progress:
+    """Counts work done for an ``on_progress(done, total)`` callback, calling it about every 1% and at the end."""
+
+    def __init__(self, callback: Callable[[int, int], None] | None, total: int):
+        self.callback, self.total, self.done = callback, total, 0
+        self.step, self.next = max(1, total // 100), 0
+        if callback is not None:
+            callback(0, total)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.callback is not None and (self.done >= self.next or self.done == self.total):
+            self.callback(self.done, self.total)
+            self.next = self.done + self.step
 
 
 @dataclass
@@ -236,16 +258,21 @@ class EvidenceLinker:
 
     # ---- links ---------------------------------------------------------------------------
 
-    def links_for(self, obligations: Sequence[Obligation]) -> list[EvidenceLink]:
+    def links_for(
+        self, obligations: Sequence[Obligation], on_progress: Callable[[int, int], None] | None = None
+    ) -> list[EvidenceLink]:
         """The evidence links of these obligations: the best ``MAX_LINKS`` later passages of each, each with
-        the sentence of it that reports on the obligation."""
+        the sentence of it that reports on the obligation. ``on_progress(done, total)`` follows the obligations."""
+        report = _Progress(on_progress, len(obligations))
         dated = [o for o in obligations if self.infos[o.source_file].date]
+        report.advance(len(obligations) - len(dated))  # undated: nothing can come later
         vectors = _obligation_vectors(self.store, self.embedder, dated)
         actions = self._action_vectors(dated)
         self._action_vector_of.update({o.id: v for o, v in zip(dated, actions, strict=True)})
         nearest = self._vector_candidates(dated, vectors)
         links: list[EvidenceLink] = []
         for obligation, vector, action_vector, close in zip(dated, vectors, actions, nearest, strict=True):
+            report.advance(1)
             home = self.infos[obligation.source_file]
             candidates = self._candidates_for(obligation, home, close)
             if not candidates:

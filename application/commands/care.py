@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from application.commands._common import add_format, open_app, print_json
-from application.commands.ingest import add_wait, format_result, format_summary
+from application.commands.ingest import add_wait, format_result, format_summary, progress_bars
 from conclusio.errors import EXIT_DAMAGED
 
 
@@ -93,8 +93,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_resume(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        report = app.resume(wait=args.wait)
+    with open_app(args) as app, progress_bars(True) as bars:
+        report = app.resume(wait=args.wait, on_progress=bars.advance)
+        bars.close()
         if not report.resumed_runs:
             print(f"nothing to resume in the store at {app.settings.store_dir}")
             return 0

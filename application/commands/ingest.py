@@ -79,9 +79,11 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 class _Bars:
-    """One tqdm bar per ingest stage on stderr (files parsed, then passages written), on a terminal only."""
+    """One tqdm bar per ingest stage on stderr (files parsed, passages written, obligations linked), on a terminal
+    only."""
 
-    UNITS = {"parse": (" files", "parsing"), "write": (" passages", "embedding and writing")}
+    UNITS = {"parse": (" files", "parsing"), "write": (" passages", "embedding and writing"),
+             "evidence": (" obligations", "linking evidence")}
 
     def __init__(self, shown: bool):
         self.shown = shown

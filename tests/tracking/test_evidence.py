@@ -67,9 +67,14 @@ def test_refresh_is_repeatable(corpus_store, embedder, nlp_pipeline, links) -> N
     from tracking import refresh_evidence
 
     before = sorted((link.obligation_id, link.passage_id, link.status) for link in links)
-    count = refresh_evidence(corpus_store, embedder, nlp_pipeline)
+    seen: list[tuple[int, int]] = []
+    count = refresh_evidence(corpus_store, embedder, nlp_pipeline, on_progress=lambda done, total: seen.append((done, total)))
     after = sorted((link.obligation_id, link.passage_id, link.status) for link in corpus_store.evidence())
     assert count == len(after) and after == before
+    # A progress bar gets a start, steps that only go up, and the end: every obligation counted once.
+    total = len(corpus_store.obligations(ObligationQuery()))
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen) and len(seen) > 3
 
 
 def test_adding_documents_one_by_one_links_as_a_full_refresh_does(tmp_path, test_settings, embedder, nlp_pipeline, corpus_dir) -> None:
