@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -225,6 +227,9 @@ class Searcher:
         self.fusion = fusion
         # Hybrid search fused by the store itself (OpenSearch: a hybrid query through a search pipeline).
         self.server_fusion = server_fusion and hasattr(store, "hybrid_search")
+        # One list object, so that the views ``over`` makes (shallow copies) share the threads made on first use.
+        self._threads: list[ThreadPoolExecutor] = []
+        self._threads_lock = threading.Lock()
 
     def over(self, store: Store) -> Searcher:
         """The same searcher (model, expander, fusion) over another store: a reader's view of this one."""
@@ -296,10 +301,21 @@ class Searcher:
             return SearchResult(hits, facets, [], message, None)
         expansion = self._expand(prepared)
         on_server = mode == "hybrid" and self.server_fusion
-        lexical = self._lexical(prepared, expansion, filters, depth) if mode != "semantic" and not on_server else []
+        lexical: list[ScoredPassage] = []
+        pending_lexical: Future | None = None
+        if mode == "hybrid" and not on_server:
+            # The keyword query (SQLite FTS5) and the query's encoding and vector product (numpy) both release the
+            # GIL: side by side a hybrid search takes about the longer of the two, not their sum.
+            pending_lexical = self._background().submit(self._lexical, prepared, expansion, filters, depth)
+        elif mode == "lexical":
+            lexical = self._lexical(prepared, expansion, filters, depth)
         meaning = expansion if expansion.dutch_text.strip() else Expansion("nl", " ".join(parsed.prefixes))
-        vector = self._query_vector(meaning) if mode != "lexical" else None
-        semantic = self.store.vector_search(vector, filters, depth) if vector is not None and not on_server else []
+        try:
+            vector = self._query_vector(meaning) if mode != "lexical" else None
+            semantic = self.store.vector_search(vector, filters, depth) if vector is not None and not on_server else []
+        finally:
+            if pending_lexical is not None:
+                lexical = pending_lexical.result()
         if on_server:  # one request: the store fuses both lists (same fusion and weights) and returns them ranked
             lexical = self.store.hybrid_search(
                 self._lexical_query(prepared, expansion), vector, filters, depth,
@@ -332,6 +348,13 @@ class Searcher:
         best_similarity = max((sp.score for sp in semantic), default=None) if semantic else None
         return SearchResult(hits, facets, expansion.shown_terms, message, expansion.language,
                             keyword_matches=keyword_matches, best_similarity=best_similarity)
+
+    def _background(self) -> ThreadPoolExecutor:
+        """Threads for the keyword half of hybrid searches, made on first use, shared with this searcher's views."""
+        with self._threads_lock:
+            if not self._threads:
+                self._threads.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="conclusio-keyword"))
+            return self._threads[0]
 
     def _expand(self, prepared: PreparedQuery) -> Expansion:
         if self.expander is None or not prepared.text.strip():
