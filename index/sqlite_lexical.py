@@ -32,6 +32,7 @@ from index.analysis import analyze, fold, tokens
 from index.query_language import AllOf, AnyOf, Node, Phrase, Without, Word
 
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
+ROW_CACHE_LIMIT = 50_000  # rows whose counted stems a scorer keeps (a few KB each)
 TEXT_COLUMNS = ("title", "section", "body", "surface")  # the columns bm25 counts a row's length over
 STEM_COLUMNS = "{title section body}"
 OWN_WORDS = "{body parts}"
@@ -173,6 +174,10 @@ class Bm25:
         self.rows, totals = self._averages()
         self.avgdl = sum(totals[:length_columns]) / self.rows if self.rows else 0.0
         self._idf: dict[str, float] = {}
+        # rowid -> (weighted frequency of each stem over title, section and body; the row's length norm): evidence
+        # linking scores hundreds of searches over overlapping rows, and reading and counting a row's columns
+        # again for each was most of a search's time
+        self._rows: dict[int, tuple[dict[str, float], float]] = {}
 
     def idf(self, expression: str) -> float:
         if expression not in self._idf:
@@ -188,12 +193,12 @@ class Bm25:
         if not items or not rowids or not self.rows:
             return {}
         idf = [self.idf(item.expression) for item in items]
+        if all(item.kind == "stem" for item in items):
+            return self._stem_scores(items, idf, rowids)
         marks = ",".join("?" * len(rowids))
-        on_surface = any(item.kind != "stem" for item in items)
-        surface = "surface" if on_surface else "''"  # stems alone never read the surface column
         texts = {
             row[0]: row[1:]
-            for row in self._all(f"SELECT rowid, title, section, body, {surface} FROM passages_fts WHERE rowid IN ({marks})",
+            for row in self._all(f"SELECT rowid, title, section, body, surface FROM passages_fts WHERE rowid IN ({marks})",
                                  list(rowids))
         }
         lengths = {
@@ -215,7 +220,7 @@ class Bm25:
                 continue
             title, section, body, surface = texts[rowid]
             columns = (counted(title), counted(section), Counter(body.split()))
-            words = surface.split() if on_surface else []
+            words = surface.split()
             norm = K1 * (1 - B + B * lengths.get(rowid, 0) / self.avgdl)
             score = 0.0
             # the stems a row holds in some column (most rows hold few of a long query's); items keep their
@@ -233,6 +238,53 @@ class Bm25:
                     score += item.weight * item_idf * f * (K1 + 1) / (f + norm)
             out[rowid] = score
         return out
+
+    def _stem_scores(self, items: Sequence[ScoringItem], idf: list[float], rowids: Sequence[int]) -> dict[int, float]:
+        """``scores`` for stems only, from each row's weighted stem frequencies, counted once per generation.
+
+        The same float sums as ``scores`` computes from the columns: the same expression per stem and item order."""
+        missing = [rowid for rowid in dict.fromkeys(rowids) if rowid not in self._rows]
+        if missing:
+            if len(self._rows) + len(missing) > ROW_CACHE_LIMIT:
+                self._rows.clear()
+            self._count_rows(missing)
+        out: dict[int, float] = {}
+        for rowid in rowids:
+            row = self._rows.get(rowid)
+            if row is None:
+                continue
+            frequencies, norm = row
+            score = 0.0
+            for item, item_idf in zip(items, idf):
+                f = frequencies.get(item.words[0])
+                if f:
+                    score += item.weight * item_idf * f * (K1 + 1) / (f + norm)
+            out[rowid] = score
+        return out
+
+    def _count_rows(self, rowids: list[int]) -> None:
+        w = self.weights
+        shared: dict[str, Counter] = {}  # a document's title and a section's heading recur in every passage
+
+        def counted(column: str) -> Counter:
+            if column not in shared:
+                shared[column] = Counter(column.split())
+            return shared[column]
+
+        for chunk in (rowids[i : i + 500] for i in range(0, len(rowids), 500)):
+            marks = ",".join("?" * len(chunk))
+            lengths = {
+                rowid: sum(_varints(size)[: self.length_columns])
+                for rowid, size in self._all(f"SELECT id, sz FROM passages_fts_docsize WHERE id IN ({marks})", chunk)
+            }
+            for rowid, title, section, body in self._all(
+                    f"SELECT rowid, title, section, body FROM passages_fts WHERE rowid IN ({marks})", chunk):
+                columns = (counted(title), counted(section), Counter(body.split()))
+                frequencies = {
+                    term: w.title * columns[0][term] + w.section * columns[1][term] + w.body * columns[2][term]
+                    for term in {*columns[0], *columns[1], *columns[2]}
+                }
+                self._rows[rowid] = frequencies, K1 * (1 - B + B * lengths.get(rowid, 0) / self.avgdl)
 
     def _averages(self) -> tuple[int, list[int]]:
         """Row count and per-column token totals from the FTS5 averages record (rowid 1 of the data table)."""
