@@ -248,6 +248,9 @@ class Bm25:
             if len(self._rows) + len(missing) > ROW_CACHE_LIMIT:
                 self._rows.clear()
             self._count_rows(missing)
+        position = {item.words[0]: i for i, item in enumerate(items)}  # stems are unique among the items
+        factors = [item.weight * item_idf for item, item_idf in zip(items, idf)]
+        terms = [item.words[0] for item in items]
         out: dict[int, float] = {}
         for rowid in rowids:
             row = self._rows.get(rowid)
@@ -255,10 +258,11 @@ class Bm25:
                 continue
             frequencies, norm = row
             score = 0.0
-            for item, item_idf in zip(items, idf):
-                f = frequencies.get(item.words[0])
+            # only the stems the row holds (few of a long query's), in item order: the same float sum
+            for i in sorted(position[term] for term in position.keys() & frequencies.keys()):
+                f = frequencies[terms[i]]
                 if f:
-                    score += item.weight * item_idf * f * (K1 + 1) / (f + norm)
+                    score += factors[i] * f * (K1 + 1) / (f + norm)
             out[rowid] = score
         return out
 

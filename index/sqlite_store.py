@@ -748,8 +748,18 @@ class SQLiteStore:
 
     def _vector_mask(self, filters: SearchFilters, matrix: _VectorMatrix) -> np.ndarray:
         """Which passage groups of the matrix the filters (and this view's clearance) allow."""
-        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()) and not self._hidden_markings():
-            return np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
+        simple = replace(filters, passage_kinds=(), date_from=None, date_to=None, has_obligations=None)
+        if simple == SearchFilters(passage_kinds=()) and not self._hidden_markings():
+            # kinds, dates and obligations are columns of the matrix: no SQL per search (evidence linking filters
+            # on a date per obligation). As in SQL, a document without a date passes no date bound.
+            mask = np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
+            if filters.date_from:
+                mask &= (matrix.dates != "") & (matrix.dates >= filters.date_from)
+            if filters.date_to:
+                mask &= (matrix.dates != "") & (matrix.dates <= filters.date_to)
+            if filters.has_obligations is not None:
+                mask &= matrix.with_obligations == filters.has_obligations
+            return mask
         filter_sql, filter_params = _filter_clause(filters, self._visible_sql())
         allowed = self._all(
             f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
@@ -834,15 +844,20 @@ class SQLiteStore:
                 rowids[offset : offset + count] = np.frombuffer(passage_rowids, dtype=np.int64)
                 vectors[offset : offset + count] = np.frombuffer(blob, dtype=VECTOR_STORAGE).reshape(count, dim)
                 offset += count
-            kinds_by_rowid = dict(self._db.execute("SELECT rowid, kind FROM passages WHERE vector IS NOT NULL"))
+            described = {rowid: (kind, date or "", obligations > 0) for rowid, kind, date, obligations in self._db.execute(
+                "SELECT p.rowid, p.kind, d.date, p.obligations FROM passages p JOIN documents d USING (source_file)"
+                " WHERE p.vector IS NOT NULL")}
         if total and not np.all(rowids[1:] >= rowids[:-1]):  # never expected; keeps the groups right if it happens
             order = np.argsort(rowids, kind="stable")
             rowids, vectors = rowids[order], vectors[order]
         starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]]) if total else np.zeros(0, np.int64)
         group_rowids = rowids[starts]
-        kinds = np.array([kinds_by_rowid.get(int(r), "") for r in group_rowids], dtype="U16")
+        described_groups = [described.get(int(r), ("", "", False)) for r in group_rowids]
+        kinds = np.array([kind for kind, _, _ in described_groups], dtype="U16")
+        dates = np.array([date for _, date, _ in described_groups], dtype=str)
+        with_obligations = np.array([flag for _, _, flag in described_groups], dtype=bool)
         ends = np.r_[starts[1:], total].astype(np.int64)
-        return _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends)
+        return _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends, dates, with_obligations)
 
     def _query(self, vector: np.ndarray, matrix: _VectorMatrix) -> np.ndarray:
         """The query vector as float32, or ModelMismatchError when its size is not the stored vectors'."""
@@ -974,6 +989,8 @@ class _VectorMatrix:
     vectors: np.ndarray  # float32 rows, each passage's rows contiguous
     starts: np.ndarray  # first row of each group
     ends: np.ndarray  # one past the last row of each group
+    dates: np.ndarray  # the document date of each group's passage, "" for none
+    with_obligations: np.ndarray  # whether each group's passage states an obligation
 
 
 def _insert_vectors(db: sqlite3.Connection, source_file: str, passage_rowids: np.ndarray, vectors: np.ndarray) -> None:
