@@ -50,6 +50,7 @@ from index.query_language import AllOf, Node, Phrase
 from index.sqlite_lexical import (
     Bm25,
     ColumnWeights,
+    StemPool,
     candidate_sql,
     constraint_sql,
     match_expression,
@@ -685,14 +686,18 @@ class SQLiteStore:
 
     def keyword_candidates(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[tuple[str, float]]:
         items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
-        best = self._keyword_ranked(query, items, filters, k)
+        best = self._keyword_ranked(query, items, filters, k, pooled=True)
         ids = self._passage_ids_by_rowid([rowid for rowid, _ in best])
         return [(ids[rowid], score) for rowid, score in best if rowid in ids]
 
     def _keyword_ranked(
-        self, query: LexicalQuery, items: list[ScoringItem], filters: SearchFilters, k: int
+        self, query: LexicalQuery, items: list[ScoringItem], filters: SearchFilters, k: int, *, pooled: bool = False
     ) -> list[tuple[int, float]]:
-        """(rowid, score) of the best ``k`` passages: one FTS5 MATCH for the candidates, the weighted BM25 to rank them."""
+        """(rowid, score) of the best ``k`` passages: one FTS5 MATCH for the candidates, the weighted BM25 to rank them.
+
+        ``pooled``: a stems-only query under simple filters ranks its candidates with ``StemPool`` (the same
+        candidates in the same order, without FTS5 scoring every matching row again): for many searches in a row.
+        """
         if k <= 0:
             return []
         required = [Phrase(p) for p in query.phrases if tokens(p)]
@@ -706,7 +711,16 @@ class SQLiteStore:
             best = [(rowid, 0.0) for rowid, _ in run(self._all, sql, [*params, k])]
         else:
             # Plain bm25 picks the candidates; expansions weigh less in their exact score (index.sqlite_lexical).
-            found = run(self._all, candidate_sql(match, filter_sql, self.weights), [match, *params, max(k * 8, 400)])
+            limit = max(k * 8, 400)
+            pool = self._stem_pool() if pooled and items and not required and filters.matching is None \
+                and all(item.kind == "stem" for item in items) and _simple(filters) and not self._hidden_markings() else None
+            if pool is not None:
+                scorer = self._scorer()
+                allowed = _simple_mask(filters, *pool[1])
+                found = [(rowid, 0.0) for rowid in pool[0].ranked(items, [scorer.idf(i.expression) for i in items],
+                                                                     allowed, limit)]
+            else:
+                found = run(self._all, candidate_sql(match, filter_sql, self.weights), [match, *params, limit])
             order = {rowid: i for i, (rowid, _) in enumerate(found)}
             if items:
                 weighted = self._scorer().scores(items, list(order))
@@ -748,18 +762,10 @@ class SQLiteStore:
 
     def _vector_mask(self, filters: SearchFilters, matrix: _VectorMatrix) -> np.ndarray:
         """Which passage groups of the matrix the filters (and this view's clearance) allow."""
-        simple = replace(filters, passage_kinds=(), date_from=None, date_to=None, has_obligations=None)
-        if simple == SearchFilters(passage_kinds=()) and not self._hidden_markings():
+        if _simple(filters) and not self._hidden_markings():
             # kinds, dates and obligations are columns of the matrix: no SQL per search (evidence linking filters
-            # on a date per obligation). As in SQL, a document without a date passes no date bound.
-            mask = np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
-            if filters.date_from:
-                mask &= (matrix.dates != "") & (matrix.dates >= filters.date_from)
-            if filters.date_to:
-                mask &= (matrix.dates != "") & (matrix.dates <= filters.date_to)
-            if filters.has_obligations is not None:
-                mask &= matrix.with_obligations == filters.has_obligations
-            return mask
+            # on a date per obligation)
+            return _simple_mask(filters, matrix.kinds, matrix.dates, matrix.with_obligations)
         filter_sql, filter_params = _filter_clause(filters, self._visible_sql())
         allowed = self._all(
             f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
@@ -816,6 +822,28 @@ class SQLiteStore:
         if self._cache.bm25 is None or self._cache.bm25.generation != generation:
             self._cache.bm25 = Bm25(self._all, self.weights, generation)
         return self._cache.bm25
+
+    def _stem_pool(self) -> tuple[StemPool, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+        """The stem pool of the current write generation and each of its rows' kind, date and obligations flag;
+        None where the connection cannot make the temporary vocabulary table it reads (a read-only store)."""
+        generation = self._meta("generation") or "0"
+        cache = self._cache
+        if cache.stem_pool is None or cache.stem_pool[0].generation != generation:
+            cache.stem_pool = None
+            try:
+                with self._lock:
+                    self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_instances"
+                                     " USING fts5vocab(main, passages_fts, instance)")
+            except sqlite3.Error:
+                return None
+            pool = StemPool.load(self._all, self.weights, generation)
+            described = {rowid: (kind, date or "", obligations > 0) for rowid, kind, date, obligations in self._all(
+                "SELECT p.rowid, p.kind, d.date, p.obligations FROM passages p JOIN documents d USING (source_file)", [])}
+            rows = [described.get(int(r), ("", "", False)) for r in pool.rowids]
+            columns = (np.array([kind for kind, _, _ in rows], dtype=str), np.array([date for _, date, _ in rows], dtype=str),
+                       np.array([flag for _, _, flag in rows], dtype=bool))
+            cache.stem_pool = (pool, columns)
+        return cache.stem_pool
 
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
@@ -973,6 +1001,7 @@ class _Caches:
 
     matrix: _VectorMatrix | None = None
     bm25: Bm25 | None = None
+    stem_pool: tuple[StemPool, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
     listed_generation: str | None = None
     listed: dict[tuple[str, ...], list[StoredDocument]] = field(default_factory=dict)  # by hidden markings
     markings_generation: str | None = None
@@ -1063,6 +1092,24 @@ class _Transaction:
             if translated is not exc:
                 raise translated from exc
         return False
+
+
+def _simple(filters: SearchFilters) -> bool:
+    """Whether the filters restrict passage kinds, document dates and obligations only."""
+    rest = replace(filters, passage_kinds=(), date_from=None, date_to=None, has_obligations=None)
+    return rest == SearchFilters(passage_kinds=())
+
+
+def _simple_mask(filters: SearchFilters, kinds: np.ndarray, dates: np.ndarray, with_obligations: np.ndarray) -> np.ndarray:
+    """``_filter_clause`` of simple filters over per-passage columns; as in SQL, no date passes no date bound."""
+    mask = np.isin(kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
+    if filters.date_from:
+        mask &= (dates != "") & (dates >= filters.date_from)
+    if filters.date_to:
+        mask &= (dates != "") & (dates <= filters.date_to)
+    if filters.has_obligations is not None:
+        mask &= with_obligations == filters.has_obligations
+    return mask
 
 
 def _filter_clause(filters: SearchFilters, visibility: tuple[str, list] = ("1", [])) -> tuple[str, list]:
