@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, TypeVar
@@ -221,27 +222,39 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     Keys a record gained after the data was written take their defaults, so stores written by an
     older Conclusio still read.
     """
-    hints = _field_types(cls)
-    values = {name: _decode(hints[name], value) for name, value in data.items() if name in hints}
-    return cls(**values)
+    decoders = _field_decoders(cls)
+    return cls(**{name: decoders[name](value) for name, value in data.items() if name in decoders})
 
 
 @cache
-def _field_types(cls: type) -> dict[str, Any]:
+def _field_decoders(cls: type) -> dict[str, Callable[[Any], Any]]:
+    """Per field, how a plain value becomes the field's value: worked out once per record type, not per value
+    (a linking run or a search decodes tens of thousands of records)."""
     resolved = typing.get_type_hints(cls)
-    return {f.name: resolved[f.name] for f in dataclasses.fields(cls) if f.init}
+    return {f.name: _decoder(resolved[f.name]) for f in dataclasses.fields(cls) if f.init}
 
 
-def _decode(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """``value -> decoded`` for a type hint: an optional one decodes its one inner type, a list its items, a
+    record from its dict; anything else (and None) stays as it is."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _decode(inner[0], value) if len(inner) == 1 else value
-    if origin is list and isinstance(value, list):
+        if len(inner) != 1:
+            return _as_is
+        decode = _decoder(inner[0])
+        return lambda value: None if value is None else decode(value)
+    if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
-        return [_decode(item, v) for v in value]
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
-        return from_dict(hint, value)
-    return value
+        decode_item = _decoder(item)
+        if decode_item is _as_is:
+            return lambda value: list(value) if isinstance(value, list) else value
+        return lambda value: [decode_item(v) for v in value] if isinstance(value, list) else value
+    if dataclasses.is_dataclass(hint):
+        return lambda value: from_dict(hint, value) if isinstance(value, dict) else value
+    return _as_is
