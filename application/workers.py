@@ -124,10 +124,11 @@ class Workers:
 
     def _submit(self, task: Callable[[Any, T], R], item: T) -> Future:
         if self._pool is None:
-            # forkserver: workers start from a clean process that imported the pipeline's code once, never
-            # from this one (which may hold the embedding model's threads, unsafe to fork).
+            # forkserver: workers start from a clean process that imported the pipeline's code and loaded its
+            # tables once (application.worker_preload), never from this one (which may hold the embedding
+            # model's threads, unsafe to fork).
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["application.pipeline"])
+            context.set_forkserver_preload(["application.worker_preload"])
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
                                              initargs=(self.settings,))
         return self._pool.submit(_call_in_worker, task, item)

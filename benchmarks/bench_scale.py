@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/bench_scale.py                      # 10,000 passages
     .venv/bin/python benchmarks/bench_scale.py --passages 10000 100000
     .venv/bin/python benchmarks/bench_scale.py --passages 100000 --workdir /tmp/scale --keep
+    # some phases only, on a kept collection and store (each phase needs what the ones before it make):
+    .venv/bin/python benchmarks/bench_scale.py --workdir /tmp/scale --keep --phases read add
 
 For each size it prints: ingest passages/s per stage and end to end (embeddings and evidence included),
 re-ingest of the unchanged collection, adding one 50-point document to the full store, search p50/p95/p99
@@ -36,60 +38,86 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="where corpora and stores go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora and stores")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--phases", nargs="+", choices=PHASES, default=list(PHASES),
+                        help="the phases to run (default all); without 'generate' the kept collection in --workdir is "
+                             "used, and 'add' copies the kept store first, so it can be measured again")
     parser.add_argument("--defer-evidence", action="store_true",
                         help="ingest with --defer-evidence (no evidence links, no adding-one-document phase): the "
                         "search, memory and ingest-without-evidence figures of a size whose full link does not fit")
     args = parser.parse_args()
+    if set(args.phases) != set(PHASES) and args.workdir is None:
+        parser.error("--phases needs --workdir (the collection and store of an earlier run with --keep)")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="conclusio-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
         for size in args.passages:
-            run_size(workdir / f"n{size}", size, args.seed, args.defer_evidence)
+            run_size(workdir / f"n{size}", size, args.seed, set(args.phases), args.defer_evidence)
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run_size(folder: Path, size: int, seed: int, defer_evidence: bool = False) -> None:
+PHASES = ("generate", "ingest", "read", "reingest", "add", "search", "cold")
+
+
+def run_size(folder: Path, size: int, seed: int, phases: set[str], defer_evidence: bool = False) -> None:
     corpus, store, extra = folder / "corpus", folder / "store", folder / "extra"
-    shutil.rmtree(folder, ignore_errors=True)
-    started = time.perf_counter()
-    _phase("generate", str(corpus), str(size), str(seed), str(extra))
-    print(f"\n== {size:,} passages (generated in {time.perf_counter() - started:.0f} s)")
-    defer = ["defer"] if defer_evidence else []
-    ingest = _phase("ingest", str(corpus), str(store), *defer)
-    passages = ingest["passages"]
-    if defer_evidence:
-        print("evidence deferred (--defer-evidence): the figures below leave out evidence linking")
-    print(f"ingest end to end: {ingest['seconds']:.0f} s, {passages / ingest['seconds']:.0f} passages/s "
-          f"({ingest['documents']} documents, {passages:,} passages, {ingest['obligations']:,} obligations, "
-          f"{ingest['links']:,} evidence links); peak RSS {ingest['rss_mb']:.0f} MB")
-    for stage, seconds in ingest["stages"].items():
-        rate = f", {passages / seconds:,.0f} passages/s" if seconds > 0 else ""
-        print(f"  {stage:<10} {seconds:8.1f} s{rate}")
-    read = _phase("read", str(corpus))
-    write = ingest["stages"].get("write", 0.0)
-    print(f"  parse + extract alone ({read['jobs']} worker processes, nothing embedded or written): "
-          f"{read['seconds']:.1f} s, {read['passages'] / read['seconds']:,.0f} passages/s; with the write stage "
-          f"above: {passages / (read['seconds'] + write):,.0f} passages/s without embeddings and evidence")
-    again = _phase("ingest", str(corpus), str(store), *defer)
-    print(f"re-ingest, nothing changed: {again['seconds']:.1f} s")
-    if defer_evidence:
-        print("adding one document: not measured (it would make the deferred full link first)")
+    if "generate" in phases:
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        _phase("generate", str(corpus), str(size), str(seed), str(extra))
+        print(f"\n== {size:,} passages (generated in {time.perf_counter() - started:.0f} s)")
     else:
-        added = _phase("ingest", str(extra), str(store))
+        print(f"\n== {size:,} passages (the collection kept in {folder})")
+    write = 0.0
+    defer = ["defer"] if defer_evidence else []
+    if "ingest" in phases:
+        shutil.rmtree(store, ignore_errors=True)
+        ingest = _phase("ingest", str(corpus), str(store), *defer)
+        passages = ingest["passages"]
+        if defer_evidence:
+            print("evidence deferred (--defer-evidence): the figures below leave out evidence linking")
+        print(f"ingest end to end: {ingest['seconds']:.0f} s, {passages / ingest['seconds']:.0f} passages/s "
+              f"({ingest['documents']} documents, {passages:,} passages, {ingest['obligations']:,} obligations, "
+              f"{ingest['links']:,} evidence links); peak RSS {ingest['rss_mb']:.0f} MB")
+        for stage, seconds in ingest["stages"].items():
+            rate = f", {passages / seconds:,.0f} passages/s" if seconds > 0 else ""
+            print(f"  {stage:<10} {seconds:8.1f} s{rate}")
+        write = ingest["stages"].get("write", 0.0)
+    if "read" in phases:
+        read = _phase("read", str(corpus))
+        rate = read["passages"] / read["seconds"]
+        print(f"  parse + extract alone ({read['jobs']} worker processes, nothing embedded or written): "
+              f"{read['seconds']:.1f} s, {rate:,.0f} passages/s")
+        if write:
+            print(f"  with the write stage above: {read['passages'] / (read['seconds'] + write):,.0f} passages/s "
+                  "without embeddings and evidence")
+    if "reingest" in phases:
+        again = _phase("ingest", str(corpus), str(store), *defer)
+        print(f"re-ingest, nothing changed: {again['seconds']:.1f} s")
+    if "add" in phases and defer_evidence:
+        print("adding one document: not measured (it would make the deferred full link first)")
+    elif "add" in phases:
+        target = store
+        if "ingest" not in phases:  # measure on a copy: the kept store stays as a full ingest left it
+            target = folder / "store-add"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(store, target)
+        added = _phase("ingest", str(extra), str(target))
         print(f"adding one {added['passages']}-passage document to the full store: {added['seconds']:.1f} s "
               f"(evidence {added['stages'].get('evidence', 0):.1f} s)")
-    search = _phase("search", str(store))
-    for name, row in search["latency"].items():
-        print(f"{name:<10} n={row['n']:<4} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  p99 {row['p99']:7.1f} ms")
-    print(f"search process RSS after all queries: {search['rss_mb']:.0f} MB; store on disk {_size_mb(store):.0f} MB")
-    for name, row in search["peers"].items():
-        print(f"peer {name:<22} p50 {row['p50']:7.2f} ms  (ours / peer at p50: {row['ratio']:.1f}x)")
-    colds = sorted(_cold_start(store) for _ in range(5))
-    print(f"cold start, `conclusio search --mode lexical` to its first result: median of 5 {colds[2]:.2f} s "
-          f"(min {colds[0]:.2f}, max {colds[-1]:.2f})")
+    if "search" in phases:
+        search = _phase("search", str(store))
+        for name, row in search["latency"].items():
+            print(f"{name:<10} n={row['n']:<4} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  p99 {row['p99']:7.1f} ms")
+        print(f"search process RSS after all queries: {search['rss_mb']:.0f} MB; store on disk {_size_mb(store):.0f} MB")
+        for name, row in search["peers"].items():
+            print(f"peer {name:<22} p50 {row['p50']:7.2f} ms  (ours / peer at p50: {row['ratio']:.1f}x)")
+    if "cold" in phases:
+        colds = sorted(_cold_start(store) for _ in range(5))
+        print(f"cold start, `conclusio search --mode lexical` to its first result: median of 5 {colds[2]:.2f} s "
+              f"(min {colds[0]:.2f}, max {colds[-1]:.2f})")
     print(f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -8,11 +8,12 @@ them: stores and exports never decode a record field by field.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, TypeVar
 
@@ -188,8 +189,31 @@ R = TypeVar("R")
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-ready data."""
-    return asdict(record)
+    """A record as plain JSON-ready data: what ``dataclasses.asdict`` gives, without its deep copy of every
+    string and number (a store write turns thousands of passages into JSON; asdict was a quarter of it)."""
+    return {name: _plain(getattr(record, name)) for name in _field_names(type(record))}
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    if type(value) in _ATOMS:  # immutable: asdict's deep copy of them is the value itself
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_dict(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple, rebuilt as asdict rebuilds it
+        return type(value)(*[_plain(v) for v in value])
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return type(value)((_plain(k), _plain(v)) for k, v in value.items())
+    return copy.deepcopy(value)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
@@ -199,45 +223,38 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     older Conclusio still read.
     """
     decoders = _field_decoders(cls)
-    values = {}
-    for name, value in data.items():
-        if name in decoders:
-            decode = decoders[name]
-            values[name] = value if decode is None or value is None else decode(value)
-    return cls(**values)
-
-
-# Stores decode hundreds of records per search: each class's field types are resolved once, into one
-# decoder per field (None where the JSON value is the value: text, numbers, mappings).
-Decoder = Callable[[Any], Any]
+    return cls(**{name: decoders[name](value) for name, value in data.items() if name in decoders})
 
 
 @cache
-def _field_decoders(cls: type) -> dict[str, Decoder | None]:
+def _field_decoders(cls: type) -> dict[str, Callable[[Any], Any]]:
+    """Per field, how a plain value becomes the field's value: worked out once per record type, not per value
+    (a linking run or a search decodes tens of thousands of records)."""
     resolved = typing.get_type_hints(cls)
     return {f.name: _decoder(resolved[f.name]) for f in dataclasses.fields(cls) if f.init}
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 @cache
-def _decoder(hint: Any) -> Decoder | None:
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """``value -> decoded`` for a type hint: an optional one decodes its one inner type, a list its items, a
+    record from its dict; anything else (and None) stays as it is."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _decoder(inner[0]) if len(inner) == 1 else None
+        if len(inner) != 1:
+            return _as_is
+        decode = _decoder(inner[0])
+        return lambda value: None if value is None else decode(value)
     if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
-        each = _decoder(item)
-        if each is None:
-            return None
-
-        def decode_list(value: Any) -> Any:
-            return [None if v is None else each(v) for v in value] if isinstance(value, list) else value
-
-        return decode_list
+        decode_item = _decoder(item)
+        if decode_item is _as_is:
+            return lambda value: list(value) if isinstance(value, list) else value
+        return lambda value: [decode_item(v) for v in value] if isinstance(value, list) else value
     if dataclasses.is_dataclass(hint):
-
-        def decode_record(value: Any) -> Any:
-            return from_dict(hint, value) if isinstance(value, dict) else value
-
-        return decode_record
-    return None
+        return lambda value: from_dict(hint, value) if isinstance(value, dict) else value
+    return _as_is

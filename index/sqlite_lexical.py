@@ -28,10 +28,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from index.analysis import analyze, fold, tokens
 from index.query_language import AllOf, AnyOf, Node, Phrase, Without, Word
 
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
+ROW_CACHE_LIMIT = 50_000  # rows whose counted stems a scorer keeps (a few KB each)
+POSTINGS_CACHE_LIMIT = 5_000_000  # (row, frequency) entries a stem pool keeps (16 bytes each)
 TEXT_COLUMNS = ("title", "section", "body", "surface")  # the columns bm25 counts a row's length over
 STEM_COLUMNS = "{title section body}"
 OWN_WORDS = "{body parts}"
@@ -173,6 +177,10 @@ class Bm25:
         self.rows, totals = self._averages()
         self.avgdl = sum(totals[:length_columns]) / self.rows if self.rows else 0.0
         self._idf: dict[str, float] = {}
+        # rowid -> (weighted frequency of each stem over title, section and body; the row's length norm): evidence
+        # linking scores hundreds of searches over overlapping rows, and reading and counting a row's columns
+        # again for each was most of a search's time
+        self._rows: dict[int, tuple[dict[str, float], float]] = {}
 
     def idf(self, expression: str) -> float:
         if expression not in self._idf:
@@ -188,12 +196,12 @@ class Bm25:
         if not items or not rowids or not self.rows:
             return {}
         idf = [self.idf(item.expression) for item in items]
+        if all(item.kind == "stem" for item in items):
+            return self._stem_scores(items, idf, rowids)
         marks = ",".join("?" * len(rowids))
-        on_surface = any(item.kind != "stem" for item in items)
-        surface = "surface" if on_surface else "''"  # stems alone never read the surface column
         texts = {
             row[0]: row[1:]
-            for row in self._all(f"SELECT rowid, title, section, body, {surface} FROM passages_fts WHERE rowid IN ({marks})",
+            for row in self._all(f"SELECT rowid, title, section, body, surface FROM passages_fts WHERE rowid IN ({marks})",
                                  list(rowids))
         }
         lengths = {
@@ -215,7 +223,7 @@ class Bm25:
                 continue
             title, section, body, surface = texts[rowid]
             columns = (counted(title), counted(section), Counter(body.split()))
-            words = surface.split() if on_surface else []
+            words = surface.split()
             norm = K1 * (1 - B + B * lengths.get(rowid, 0) / self.avgdl)
             score = 0.0
             # the stems a row holds in some column (most rows hold few of a long query's); items keep their
@@ -234,6 +242,57 @@ class Bm25:
             out[rowid] = score
         return out
 
+    def _stem_scores(self, items: Sequence[ScoringItem], idf: list[float], rowids: Sequence[int]) -> dict[int, float]:
+        """``scores`` for stems only, from each row's weighted stem frequencies, counted once per generation.
+
+        The same float sums as ``scores`` computes from the columns: the same expression per stem and item order."""
+        missing = [rowid for rowid in dict.fromkeys(rowids) if rowid not in self._rows]
+        if missing:
+            if len(self._rows) + len(missing) > ROW_CACHE_LIMIT:
+                self._rows.clear()
+            self._count_rows(missing)
+        position = {item.words[0]: i for i, item in enumerate(items)}  # stems are unique among the items
+        factors = [item.weight * item_idf for item, item_idf in zip(items, idf)]
+        terms = [item.words[0] for item in items]
+        out: dict[int, float] = {}
+        for rowid in rowids:
+            row = self._rows.get(rowid)
+            if row is None:
+                continue
+            frequencies, norm = row
+            score = 0.0
+            # only the stems the row holds (few of a long query's), in item order: the same float sum
+            for i in sorted(position[term] for term in position.keys() & frequencies.keys()):
+                f = frequencies[terms[i]]
+                if f:
+                    score += factors[i] * f * (K1 + 1) / (f + norm)
+            out[rowid] = score
+        return out
+
+    def _count_rows(self, rowids: list[int]) -> None:
+        w = self.weights
+        shared: dict[str, Counter] = {}  # a document's title and a section's heading recur in every passage
+
+        def counted(column: str) -> Counter:
+            if column not in shared:
+                shared[column] = Counter(column.split())
+            return shared[column]
+
+        for chunk in (rowids[i : i + 500] for i in range(0, len(rowids), 500)):
+            marks = ",".join("?" * len(chunk))
+            lengths = {
+                rowid: sum(_varints(size)[: self.length_columns])
+                for rowid, size in self._all(f"SELECT id, sz FROM passages_fts_docsize WHERE id IN ({marks})", chunk)
+            }
+            for rowid, title, section, body in self._all(
+                    f"SELECT rowid, title, section, body FROM passages_fts WHERE rowid IN ({marks})", chunk):
+                columns = (counted(title), counted(section), Counter(body.split()))
+                frequencies = {
+                    term: w.title * columns[0][term] + w.section * columns[1][term] + w.body * columns[2][term]
+                    for term in {*columns[0], *columns[1], *columns[2]}
+                }
+                self._rows[rowid] = frequencies, K1 * (1 - B + B * lengths.get(rowid, 0) / self.avgdl)
+
     def _averages(self) -> tuple[int, list[int]]:
         """Row count and per-column token totals from the FTS5 averages record (rowid 1 of the data table)."""
         found = self._all("SELECT block FROM passages_fts_data WHERE id = 1", [])
@@ -241,6 +300,73 @@ class Bm25:
             return 0, []
         values = _varints(found[0][0])
         return values[0], values[1:]
+
+
+class StemPool:
+    """The candidate pool of a stems-only MATCH, ranked as FTS5 ranks it, from postings read once per term.
+
+    ``candidate_sql`` has FTS5 compute ``bm25()`` for every row that holds any query stem (thousands for an
+    obligation's two dozen words) and sort them, once per search; evidence linking runs hundreds of such
+    searches over the same store. This computes the same ranking with numpy: FTS5's own formula (its row
+    length ``D`` over all columns, ``avgdl`` over all columns, the rank weights per column, the phrases in
+    query order, the same IDFs) over postings read from ``fts5vocab`` once per term and store generation.
+    Equal ranks keep rowid order, as FTS5's sorter returns them (``tests/index`` checks pools against SQL).
+    """
+
+    def __init__(self, db: Callable[[str, Sequence], list[tuple]], weights: ColumnWeights, generation: str,
+                 rows: list[tuple[int, bytes]], row_count: int, total_tokens: int):
+        self._all = db
+        self.generation = generation
+        self.rowids = np.fromiter((rowid for rowid, _ in rows), dtype=np.int64, count=len(rows))
+        lengths = np.fromiter((sum(_varints(size)) for _, size in rows), dtype=np.float64, count=len(rows))
+        avgdl = float(total_tokens) / float(row_count) if row_count else 1.0
+        self.norms = K1 * (1 - B + B * lengths / avgdl)  # as fts5Bm25Function writes it
+        self._column_weights = {"title": weights.title, "section": weights.section, "body": weights.body}
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._cached = 0
+
+    @classmethod
+    def load(cls, db: Callable[[str, Sequence], list[tuple]], weights: ColumnWeights, generation: str) -> StemPool:
+        rows = db("SELECT id, sz FROM passages_fts_docsize ORDER BY id", [])
+        found = db("SELECT block FROM passages_fts_data WHERE id = 1", [])
+        values = _varints(found[0][0]) if found and found[0][0] else [0]
+        return cls(db, weights, generation, rows, values[0], sum(values[1:]))
+
+    def ranked(self, items: Sequence[ScoringItem], idf: Sequence[float], allowed: np.ndarray, limit: int) -> list[int]:
+        """Rowids of the best ``limit`` allowed rows holding any item's stem, by FTS5 rank (``allowed`` by position)."""
+        scores = np.zeros(len(self.rowids), dtype=np.float64)
+        matched = np.zeros(len(self.rowids), dtype=bool)
+        for item, item_idf in zip(items, idf):
+            positions, frequencies = self._postings_of(item.words[0])
+            scores[positions] += item_idf * ((frequencies * (K1 + 1.0)) / (frequencies + self.norms[positions]))
+            matched[positions] = True
+        chosen = np.flatnonzero(matched & allowed)
+        if len(chosen) > limit:  # keep every row tied with the last one kept, then order them all
+            floor = np.partition(scores[chosen], len(chosen) - limit)[len(chosen) - limit]
+            chosen = chosen[scores[chosen] >= floor]
+        order = np.lexsort((self.rowids[chosen], -scores[chosen]))[:limit]
+        return self.rowids[chosen[order]].tolist()
+
+    def _postings_of(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
+        """(row positions, weighted frequency) of a stem over title, section and body."""
+        if stem not in self._postings:
+            counts: dict[int, float] = {}
+            for rowid, column, count in self._all(
+                "SELECT doc, col, count(*) FROM temp.passages_instances WHERE term = ?"
+                " AND col IN ('title', 'section', 'body') GROUP BY doc, col", [stem]
+            ):
+                counts[rowid] = counts.get(rowid, 0.0) + self._column_weights[column] * count  # exact: quarters
+            rowids = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            positions = np.searchsorted(self.rowids, rowids)
+            known = (positions < len(self.rowids)) & (self.rowids[np.minimum(positions, len(self.rowids) - 1)] == rowids) \
+                if len(self.rowids) else np.zeros(len(rowids), dtype=bool)
+            frequencies = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            if self._cached > POSTINGS_CACHE_LIMIT:
+                self._postings.clear()
+                self._cached = 0
+            self._postings[stem] = positions[known], frequencies[known]
+            self._cached += int(known.sum())
+        return self._postings[stem]
 
 
 def _occurrences(words: list[str], phrase: tuple[str, ...], *, prefix: bool) -> int:

@@ -50,6 +50,7 @@ from index.query_language import AllOf, Node, Phrase
 from index.sqlite_lexical import (
     Bm25,
     ColumnWeights,
+    StemPool,
     candidate_sql,
     constraint_sql,
     match_expression,
@@ -689,14 +690,18 @@ class SQLiteStore:
 
     def keyword_candidates(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[tuple[str, float]]:
         items = scoring_items(query.text, query.expansions, query.phrases, query.prefixes)
-        best = self._keyword_ranked(query, items, filters, k)
+        best = self._keyword_ranked(query, items, filters, k, pooled=True)
         ids = self._passage_ids_by_rowid([rowid for rowid, _ in best])
         return [(ids[rowid], score) for rowid, score in best if rowid in ids]
 
     def _keyword_ranked(
-        self, query: LexicalQuery, items: list[ScoringItem], filters: SearchFilters, k: int
+        self, query: LexicalQuery, items: list[ScoringItem], filters: SearchFilters, k: int, *, pooled: bool = False
     ) -> list[tuple[int, float]]:
-        """(rowid, score) of the best ``k`` passages: one FTS5 MATCH for the candidates, the weighted BM25 to rank them."""
+        """(rowid, score) of the best ``k`` passages: one FTS5 MATCH for the candidates, the weighted BM25 to rank them.
+
+        ``pooled``: a stems-only query under simple filters ranks its candidates with ``StemPool`` (the same
+        candidates in the same order, without FTS5 scoring every matching row again): for many searches in a row.
+        """
         if k <= 0:
             return []
         required = [Phrase(p) for p in query.phrases if tokens(p)]
@@ -710,7 +715,16 @@ class SQLiteStore:
             best = [(rowid, 0.0) for rowid, _ in run(self._all, sql, [*params, k])]
         else:
             # Plain bm25 picks the candidates; expansions weigh less in their exact score (index.sqlite_lexical).
-            found = run(self._all, candidate_sql(match, filter_sql, self.weights), [match, *params, max(k * 8, 400)])
+            limit = max(k * 8, 400)
+            pool = self._stem_pool() if pooled and items and not required and filters.matching is None \
+                and all(item.kind == "stem" for item in items) and _simple(filters) and not self._hidden_markings() else None
+            if pool is not None:
+                scorer = self._scorer()
+                allowed = _simple_mask(filters, *pool[1])
+                found = [(rowid, 0.0) for rowid in pool[0].ranked(items, [scorer.idf(i.expression) for i in items],
+                                                                     allowed, limit)]
+            else:
+                found = run(self._all, candidate_sql(match, filter_sql, self.weights), [match, *params, limit])
             order = {rowid: i for i, (rowid, _) in enumerate(found)}
             if items:
                 weighted = self._scorer().scores(items, list(order))
@@ -752,8 +766,10 @@ class SQLiteStore:
 
     def _vector_mask(self, filters: SearchFilters, matrix: _VectorMatrix) -> np.ndarray:
         """Which passage groups of the matrix the filters (and this view's clearance) allow."""
-        if replace(filters, passage_kinds=()) == SearchFilters(passage_kinds=()) and not self._hidden_markings():
-            return np.isin(matrix.kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
+        if _simple(filters) and not self._hidden_markings():
+            # kinds, dates and obligations are columns of the matrix: no SQL per search (evidence linking filters
+            # on a date per obligation)
+            return _simple_mask(filters, matrix.kinds, matrix.dates, matrix.with_obligations)
         filter_sql, filter_params = _filter_clause(filters, self._visible_sql())
         allowed = self._all(
             f"SELECT p.rowid FROM passages p JOIN documents d USING (source_file) WHERE {filter_sql}", filter_params
@@ -811,6 +827,28 @@ class SQLiteStore:
             self._cache.bm25 = Bm25(self._all, self.weights, generation)
         return self._cache.bm25
 
+    def _stem_pool(self) -> tuple[StemPool, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+        """The stem pool of the current write generation and each of its rows' kind, date and obligations flag;
+        None where the connection cannot make the temporary vocabulary table it reads (a read-only store)."""
+        generation = self._meta("generation") or "0"
+        cache = self._cache
+        if cache.stem_pool is None or cache.stem_pool[0].generation != generation:
+            cache.stem_pool = None
+            try:
+                with self._lock:
+                    self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_instances"
+                                     " USING fts5vocab(main, passages_fts, instance)")
+            except sqlite3.Error:
+                return None
+            pool = StemPool.load(self._all, self.weights, generation)
+            described = {rowid: (kind, date or "", obligations > 0) for rowid, kind, date, obligations in self._all(
+                "SELECT p.rowid, p.kind, d.date, p.obligations FROM passages p JOIN documents d USING (source_file)", [])}
+            rows = [described.get(int(r), ("", "", False)) for r in pool.rowids]
+            columns = (np.array([kind for kind, _, _ in rows], dtype=str), np.array([date for _, date, _ in rows], dtype=str),
+                       np.array([flag for _, _, flag in rows], dtype=bool))
+            cache.stem_pool = (pool, columns)
+        return cache.stem_pool
+
     def _vector_matrix(self) -> _VectorMatrix:
         generation = self._meta("generation") or "0"
         cache = self._cache  # shared with the clearance views: one matrix per store
@@ -838,15 +876,20 @@ class SQLiteStore:
                 rowids[offset : offset + count] = np.frombuffer(passage_rowids, dtype=np.int64)
                 vectors[offset : offset + count] = np.frombuffer(blob, dtype=VECTOR_STORAGE).reshape(count, dim)
                 offset += count
-            kinds_by_rowid = dict(self._db.execute("SELECT rowid, kind FROM passages WHERE vector IS NOT NULL"))
+            described = {rowid: (kind, date or "", obligations > 0) for rowid, kind, date, obligations in self._db.execute(
+                "SELECT p.rowid, p.kind, d.date, p.obligations FROM passages p JOIN documents d USING (source_file)"
+                " WHERE p.vector IS NOT NULL")}
         if total and not np.all(rowids[1:] >= rowids[:-1]):  # never expected; keeps the groups right if it happens
             order = np.argsort(rowids, kind="stable")
             rowids, vectors = rowids[order], vectors[order]
         starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]]) if total else np.zeros(0, np.int64)
         group_rowids = rowids[starts]
-        kinds = np.array([kinds_by_rowid.get(int(r), "") for r in group_rowids], dtype="U16")
+        described_groups = [described.get(int(r), ("", "", False)) for r in group_rowids]
+        kinds = np.array([kind for kind, _, _ in described_groups], dtype="U16")
+        dates = np.array([date for _, date, _ in described_groups], dtype=str)
+        with_obligations = np.array([flag for _, _, flag in described_groups], dtype=bool)
         ends = np.r_[starts[1:], total].astype(np.int64)
-        return _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends)
+        return _VectorMatrix(generation, group_rowids, kinds, vectors, starts, ends, dates, with_obligations)
 
     def _query(self, vector: np.ndarray, matrix: _VectorMatrix) -> np.ndarray:
         """The query vector as float32, or ModelMismatchError when its size is not the stored vectors'."""
@@ -962,6 +1005,7 @@ class _Caches:
 
     matrix: _VectorMatrix | None = None
     bm25: Bm25 | None = None
+    stem_pool: tuple[StemPool, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
     listed_generation: str | None = None
     listed: dict[tuple[str, ...], list[StoredDocument]] = field(default_factory=dict)  # by hidden markings
     markings_generation: str | None = None
@@ -978,6 +1022,8 @@ class _VectorMatrix:
     vectors: np.ndarray  # float32 rows, each passage's rows contiguous
     starts: np.ndarray  # first row of each group
     ends: np.ndarray  # one past the last row of each group
+    dates: np.ndarray  # the document date of each group's passage, "" for none
+    with_obligations: np.ndarray  # whether each group's passage states an obligation
 
 
 def _insert_vectors(db: sqlite3.Connection, source_file: str, passage_rowids: np.ndarray, vectors: np.ndarray) -> None:
@@ -1050,6 +1096,24 @@ class _Transaction:
             if translated is not exc:
                 raise translated from exc
         return False
+
+
+def _simple(filters: SearchFilters) -> bool:
+    """Whether the filters restrict passage kinds, document dates and obligations only."""
+    rest = replace(filters, passage_kinds=(), date_from=None, date_to=None, has_obligations=None)
+    return rest == SearchFilters(passage_kinds=())
+
+
+def _simple_mask(filters: SearchFilters, kinds: np.ndarray, dates: np.ndarray, with_obligations: np.ndarray) -> np.ndarray:
+    """``_filter_clause`` of simple filters over per-passage columns; as in SQL, no date passes no date bound."""
+    mask = np.isin(kinds, list(filters.passage_kinds or _PASSAGE_KINDS))
+    if filters.date_from:
+        mask &= (dates != "") & (dates >= filters.date_from)
+    if filters.date_to:
+        mask &= (dates != "") & (dates <= filters.date_to)
+    if filters.has_obligations is not None:
+        mask &= with_obligations == filters.has_obligations
+    return mask
 
 
 def _filter_clause(filters: SearchFilters, visibility: tuple[str, list] = ("1", [])) -> tuple[str, list]:

@@ -177,6 +177,7 @@ class EvidenceLinker:
         self.classifier = progress_reader(nlp)
         self._documents: dict[str, _LoadedDocument] = {}
         self._candidates: dict[str, _Candidate] = {}
+        self._fetched: dict[str, Passage] = {}  # passages read ahead for ``_candidate``
         self._readings: dict[str, list] = {}
         self._naming: dict[str, set[str]] = {}
         self._names_in: dict[tuple[str, str], tuple[set[str], bool]] = {}
@@ -461,6 +462,7 @@ class EvidenceLinker:
                 LexicalQuery(_query_words(obligation.action or obligation.source_text)), later, K_LEXICAL):
             ids[passage_id] = None
         ids.update(dict.fromkeys(nearest))
+        self._prefetch([passage_id for passage_id in ids if passage_id not in self._candidates])
         candidates = []
         for passage_id in ids:
             candidate = self._candidate(passage_id)
@@ -530,12 +532,19 @@ class EvidenceLinker:
             )
         return self._documents[source_file]
 
+    def _prefetch(self, passage_ids: Sequence[str]) -> None:
+        """Read the passages of candidates not read yet in one store call (not one call per candidate)."""
+        if passage_ids:
+            self._fetched.update((p.passage_id, p) for p in self.store.get_passages(passage_ids))
+
     def _candidate(self, passage_id: str) -> _Candidate | None:
         if passage_id not in self._candidates:
-            found = self.store.get_passages([passage_id])
-            if not found or found[0].kind != "body":
+            passage = self._fetched.pop(passage_id, None)
+            if passage is None:
+                found = self.store.get_passages([passage_id])
+                passage = found[0] if found else None
+            if passage is None or passage.kind != "body":
                 return None
-            passage = found[0]
             info = self.infos.get(passage.source_file)
             loaded = self._document(passage.source_file)
             if info is None or info.date is None or loaded is None:

@@ -159,3 +159,37 @@ def test_weighted_keyword_scores_are_fts5s_own_bm25(search_store):
         assert max(abs(computed[r] - expected[r]) for r in expected) < 1e-9
     # ranking itself counts the text columns only, as before the compound column existed
     assert store._scorer().length_columns == 4
+
+
+def test_pooled_keyword_candidates_rank_as_fts5_does(tmp_path, embedder, corpus_dir):
+    """The stem pool (many searches in a row) gives the candidates FTS5's MATCH gives, ties in rowid order."""
+    import re
+
+    import ingest
+    from index.sqlite_lexical import scoring_items
+
+    store = SQLiteStore(tmp_path)
+    paths = sorted(corpus_dir.glob("00[01]_*.txt"))
+    for copy in range(2):  # each document twice, under other names and dates: equal ranks everywhere
+        for number, path in enumerate(paths):
+            parsed = ingest.parse_file(path)
+            name = f"{copy}_{path.name}"
+            document = ingest.with_passage_ids(
+                replace(parsed, source_file=name, metadata=replace(parsed.metadata, doc_number=f"{copy}/{number}",
+                                                                   date=f"202{3 + copy}-0{number + 1}-15")), name)
+            texts = [p.text for p in document.passages]
+            store.write_document(document, embedder.encode_passages(texts), [], embedder.name)
+    queries = [" ".join(list(dict.fromkeys(re.findall(r"[^\W\d_]{3,}", p.text)))[:24])
+               for p in store.get_document(f"0_{paths[0].name}").passages if p.kind == "body"][:25]
+    filters = [SearchFilters(), SearchFilters(passage_kinds=("body",), date_from="2024-01-01"),
+               SearchFilters(passage_kinds=("body",), date_to="2023-06-01", has_obligations=False)]
+    compared = 0
+    for text in queries:
+        items = scoring_items(text, (), (), ())
+        for chosen in filters:
+            for k in (3, 60):
+                pooled = store._keyword_ranked(LexicalQuery(text), items, chosen, k, pooled=True)
+                assert pooled == store._keyword_ranked(LexicalQuery(text), items, chosen, k), (text, chosen, k)
+                compared += bool(pooled)
+    assert compared > 100
+    store.close()
