@@ -40,3 +40,20 @@ def test_the_conclusions_of_004_tracked_in_two_later_reports(ingested_corpus, tm
         assert figures["false_done"] == 0 and figures["done_without_completion_sentence"] == 0
     assert dev["progress_accuracy"] >= 0.75 and dev["deciding_sentence"] >= 0.65
     assert later["progress_accuracy"] >= 0.65 and later["deciding_sentence"] >= 0.45
+
+
+def test_three_later_reports_written_blind_point_by_point_by_theme_and_by_action_table(ingested_corpus, tmp_path):
+    """Run once as held-out material (README, "Tracking"); the floors keep those figures from falling."""
+    store = tmp_path / "store"
+    shutil.copytree(ingested_corpus.settings.store_dir, store)
+    days = {"report_000": date(2025, 5, 14), "report_003": date(2025, 10, 2), "report_x": date(2025, 4, 15)}
+    with Conclusio(ingested_corpus.settings.with_(store_dir=store)) as app:
+        app.ingest([DATA / name for name in ("report_000.md", "report_003.md", "plan_x.md", "report_x.md")])
+        figures = {name: evaluate_tracking(DATA / f"{name}.gold.jsonl", app.obligations(as_of=day), day).figures()
+                   for name, day in days.items()}
+    assert figures["report_000"]["found"] == 25 and figures["report_x"]["found"] == 19
+    assert all(f["done_without_completion_sentence"] == 0 for f in figures.values())
+    assert figures["report_000"]["false_done"] <= 1 and figures["report_x"]["false_done"] <= 2
+    assert figures["report_003"]["false_done"] == 0  # its source has no date: nothing is later, nothing is linked
+    assert figures["report_000"]["progress_accuracy"] >= 0.36 and figures["report_000"]["deciding_sentence"] >= 0.27
+    assert figures["report_x"]["progress_accuracy"] >= 0.52 and figures["report_x"]["deciding_sentence"] >= 0.62
