@@ -562,7 +562,8 @@ def resume(store: Store, curation: CurationStore | None, embedder: Callable[[], 
     report = IngestReport()
     pending = complete_pending(store, curation, report)
     if pending:
-        _refresh_evidence(store, embedder(), pipeline(), report, pending, on_progress=on_progress)
+        with _StageClock(report.timings)("evidence"):
+            _refresh_evidence(store, embedder(), pipeline(), report, pending, on_progress=on_progress)
     return report
 
 

@@ -25,9 +25,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     resume = subparsers.add_parser(
         "resume",
         parents=[common],
-        help="complete what an interrupted ingest left (evidence links, re-anchoring)",
-        description="Complete the derived steps an interrupted ingest left pending: re-anchor curation of a "
-        "revised document and refresh the evidence links. Any ingest does this first as well.",
+        help="complete what an interrupted or deferring ingest left (evidence links, re-anchoring)",
+        description="Complete the derived steps an interrupted ingest (or one run with --defer-evidence) left pending: "
+        "re-anchor curation of a revised document and refresh the evidence links, with a progress bar. Any ingest "
+        "does this first as well.",
     )
     add_wait(resume)
     resume.set_defaults(func=run_resume)

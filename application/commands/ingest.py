@@ -157,7 +157,7 @@ def format_summary(report, settings) -> str:
     """Counts per status, where the store is, curation a revision moved or orphaned, and evidence trouble."""
     lines = []
     if report.resumed_runs:
-        lines.append(f"completed the work {report.resumed_runs} interrupted ingest(s) left")
+        lines.append(f"completed the work {report.resumed_runs} earlier ingest(s) left (interrupted, or deferred on request)")
     lines += [format_change(change) for change in report.curation]
     orphaned = sum(change.outcome == "orphaned" for change in report.curation)
     if orphaned:

@@ -382,7 +382,8 @@ def test_a_deferred_bulk_load_is_searchable_at_once_and_resume_links_it_as_an_in
     code, out, err = run(capsys, "status", "--store", store_dir)
     assert "were deferred by the ingest started" in out + err and "was interrupted" not in out + err
     code, out, _ = run(capsys, "resume", "--store", store_dir)
-    assert code == 0 and "nothing to resume" not in out
+    assert code == 0 and "earlier ingest(s) left (interrupted, or deferred on request)" in out
+    assert "seconds per stage: evidence " in out
     code, out, _ = run(capsys, "resume", "--store", store_dir)
     assert "nothing to resume" in out
 
