@@ -344,13 +344,7 @@ class OpenSearchStore:
     # -- search ----------------------------------------------------------------------
 
     def keyword_search(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[ScoredPassage]:
-        if not self._has_passages_index():
-            return []
-        seen = self._visibility()
-        body = bodies.keyword_query(query, filters, seen.versions, k, seen.hidden)
-        if body is None:
-            return []
-        hits = self._client.search(index=self._names.passages, body=body)["hits"]["hits"]
+        hits = self._keyword_hits(query, filters, k, ids_only=False)
         return [
             ScoredPassage(
                 passage=passage_from(hit["_source"]),
@@ -363,14 +357,19 @@ class OpenSearchStore:
         ]
 
     def keyword_candidates(self, query: LexicalQuery, filters: SearchFilters, k: int) -> list[tuple[str, float]]:
+        hits = self._keyword_hits(query, filters, k, ids_only=True)
+        return [(hit["_source"]["passage_id"], float(hit.get("_score") or 0.0)) for hit in hits]
+
+    def _keyword_hits(self, query: LexicalQuery, filters: SearchFilters, k: int, *, ids_only: bool) -> list[dict]:
+        """The raw hits of one keyword query (``ids_only``: ids and scores, no passage bodies or highlights)."""
         if not self._has_passages_index():
             return []
         seen = self._visibility()
         body = bodies.keyword_query(query, filters, seen.versions, k, seen.hidden)
         if body is None:
             return []
-        hits = self._client.search(index=self._names.passages, body=bodies.ids_only(body))["hits"]["hits"]
-        return [(hit["_source"]["passage_id"], float(hit.get("_score") or 0.0)) for hit in hits]
+        found = self._client.search(index=self._names.passages, body=bodies.ids_only(body) if ids_only else body)
+        return found["hits"]["hits"]
 
     def hybrid_search(
         self,
