@@ -50,6 +50,7 @@ from index.query_language import AllOf, Node, Phrase
 from index.sqlite_lexical import (
     Bm25,
     ColumnWeights,
+    ScoringItem,
     StemPool,
     candidate_sql,
     constraint_sql,
